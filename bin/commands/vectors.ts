@@ -1,0 +1,101 @@
+/** `jam-model vectors`: run the public conformance vectors and print a pass/fail table. */
+import { parseArgs } from 'node:util';
+import { findClass, vectorClasses } from '../../vectors/registry.js';
+import { runClass, type ClassReport, type Config } from '../../vectors/report.js';
+import { progress } from '../progress.js';
+
+export const help = `usage: jam-model vectors [class ...] [--config tiny|full] [--engine NAME] [--json] [--verbose]
+
+Runs the public conformance vectors (found through JAM_VECTORS, default ../shared/vectors)
+and prints passed/failed/skipped per class, config and engine.
+
+  class ...        classes to run (default: all). Known: ${vectorClasses.map((c) => c.name).join(', ') || '(none yet)'}
+  --config C       only config C (tiny or full)
+  --engine E       only engine E, for classes with several (ts, native)
+  --json           one JSON line per class/config/engine: {"class","config","passed","failed","skipped"}
+  --verbose        list every failed case with its diff and every skipped case with its reason
+  --list           list the classes and exit
+
+Exit status: 0 when nothing failed, 1 when a case failed, 2 on bad usage.`;
+
+export const run = async (argv: ReadonlyArray<string>): Promise<number> => {
+  const { values, positionals } = parseArgs({
+    args: [...argv],
+    allowPositionals: true,
+    options: {
+      config: { type: 'string' },
+      engine: { type: 'string' },
+      json: { type: 'boolean', default: false },
+      verbose: { type: 'boolean', short: 'v', default: false },
+      list: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if (values.help) {
+    console.log(help);
+    return 0;
+  }
+  if (values.list) {
+    for (const c of vectorClasses) console.log(`${c.name.padEnd(16)} ${c.description}`);
+    return 0;
+  }
+  if (values.config !== undefined && values.config !== 'tiny' && values.config !== 'full') {
+    console.error(`jam-model vectors: --config must be tiny or full, not '${values.config}'`);
+    return 2;
+  }
+  const unknown = positionals.filter((n) => findClass(n) === undefined);
+  if (unknown.length > 0) {
+    console.error(
+      `jam-model vectors: unknown class ${unknown.map((u) => `'${u}'`).join(', ')}; known: ${vectorClasses.map((c) => c.name).join(', ')}`,
+    );
+    return 2;
+  }
+  const classes = positionals.length === 0 ? vectorClasses : positionals.map((n) => findClass(n)!);
+  const reports: ClassReport[] = [];
+  const bar = progress(true);
+  for (const cls of classes) {
+    const configs = cls.configs.filter((c: Config) => values.config === undefined || c === 'none' || c === values.config);
+    const engines = (cls.engines ?? [undefined]).filter((e) => values.engine === undefined || e === undefined || e === values.engine);
+    for (const config of configs)
+      for (const engine of engines) {
+        const label = [cls.name, config, engine].filter((x) => x !== undefined && x !== 'none').join('/');
+        let report: ClassReport;
+        try {
+          report = await runClass(cls, config, engine, (d, t, name) => bar.update(d, t, `${label} ${name}`));
+        } catch (e) {
+          bar.done();
+          console.error(`jam-model vectors: ${label}: ${e instanceof Error ? e.message : String(e)}`);
+          return 1;
+        }
+        bar.done();
+        reports.push(report);
+        if (values.json) {
+          const { outcomes: _outcomes, ...counts } = report;
+          console.log(JSON.stringify(counts));
+        }
+      }
+  }
+  if (!values.json) printTable(reports, values.verbose);
+  return reports.some((r) => r.failed > 0) ? 1 : 0;
+};
+
+const printTable = (reports: ReadonlyArray<ClassReport>, verbose: boolean): void => {
+  const rows = reports.map((r) => [r.class, r.config, r.engine ?? '', `${r.passed}`, `${r.failed}`, `${r.skipped}`]);
+  const head = ['class', 'config', 'engine', 'passed', 'failed', 'skipped'];
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: ReadonlyArray<string>) => cells.map((c, i) => (i >= 3 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ');
+  console.log(line(head));
+  for (const r of rows) console.log(line(r));
+  for (const r of reports)
+    for (const o of r.outcomes) {
+      if (o.result.status === 'failed' && (verbose || r.failed <= 5))
+        console.log(`\nFAILED ${r.class}/${r.config}${r.engine ? '/' + r.engine : ''} ${o.name}\n${o.result.detail}`);
+      if (o.result.status === 'skipped' && verbose)
+        console.log(`skipped ${r.class}/${r.config} ${o.name}: ${o.result.reason}`);
+    }
+  const skippedReasons = new Map<string, number>();
+  for (const r of reports)
+    for (const o of r.outcomes)
+      if (o.result.status === 'skipped') skippedReasons.set(o.result.reason, (skippedReasons.get(o.result.reason) ?? 0) + 1);
+  for (const [reason, n] of skippedReasons) console.log(`skipped ${n}: ${reason}`);
+};

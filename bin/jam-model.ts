@@ -1,0 +1,50 @@
+#!/usr/bin/env node
+/** The `jam-model` command: argument parsing and printing only; the protocol lives in `model/`. */
+import * as vectors from './commands/vectors.js';
+
+interface Command {
+  readonly summary: string;
+  readonly help: string;
+  readonly run: (argv: ReadonlyArray<string>) => Promise<number>;
+}
+
+const commands: Readonly<Record<string, Command>> = {
+  vectors: { summary: 'run the public conformance vectors and report pass/fail per class', ...vectors },
+};
+
+const usage = `usage: jam-model <command> [options]
+
+An executable model of JAM, Gray Paper 0.7.2.
+
+commands:
+${Object.entries(commands)
+  .map(([name, c]) => `  ${name.padEnd(14)} ${c.summary}`)
+  .join('\n')}
+
+Run 'jam-model <command> --help' for a command's options.`;
+
+const main = async (argv: ReadonlyArray<string>): Promise<number> => {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    console.log(usage);
+    return name === undefined ? 2 : 0;
+  }
+  const command = commands[name];
+  if (command === undefined) {
+    console.error(`jam-model: unknown command '${name}'\n\n${usage}`);
+    return 2;
+  }
+  try {
+    return await command.run(rest);
+  } catch (e) {
+    // Bad usage (node's parseArgs) or a broken invariant: say what, never a bare stack for usage errors.
+    const code = (e as { code?: string }).code;
+    if (code?.startsWith('ERR_PARSE_ARGS') === true) {
+      console.error(`jam-model ${name}: ${(e as Error).message}\n\n${command.help}`);
+      return 2;
+    }
+    throw e;
+  }
+};
+
+process.exitCode = await main(process.argv.slice(2));

@@ -1,0 +1,49 @@
+/**
+ * The one place that loads the napi-rs addon of `native/binding`. Only `model/pvm`,
+ * `model/erasure` and `model/crypto` call it. A missing binary is an error that names the
+ * command that builds it, raised when a native engine is first asked for, never at import.
+ */
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export type NativeBinding = typeof import('../native/binding/index.cjs');
+
+export class NativeUnavailable extends Error {
+  override readonly name = 'NativeUnavailable';
+}
+
+const bindingPath = (): string => {
+  // model/native.ts, or dist/model/native.js once built: walk up to the package root.
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, 'native', 'binding', 'index.cjs')) && dirname(dir) !== dir) dir = dirname(dir);
+  return join(dir, 'native', 'binding', 'index.cjs');
+};
+
+let cached: NativeBinding | undefined;
+
+/** The native addon; throws NativeUnavailable (saying how to build it) when it is not built. */
+export const loadNative = (): NativeBinding => {
+  if (cached !== undefined) return cached;
+  const path = bindingPath();
+  try {
+    cached = createRequire(import.meta.url)(path) as NativeBinding;
+    return cached;
+  } catch (e) {
+    throw new NativeUnavailable(
+      `the native engine is not built (${path}: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}); ` +
+        `build it with: npm run build:native  (needs the Rust toolchain)`,
+    );
+  }
+};
+
+/** Whether the native addon loads, for callers that fall back to the TypeScript reference. */
+export const nativeAvailable = (): boolean => {
+  try {
+    loadNative();
+    return true;
+  } catch {
+    return false;
+  }
+};

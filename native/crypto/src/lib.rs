@@ -1,0 +1,1 @@
+//! Bandersnatch VRFs (Gray Paper 0.7.2 Appendix G) through ark-vrf.

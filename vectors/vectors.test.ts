@@ -1,0 +1,18 @@
+/**
+ * Every registered vector class as vitest cases: one test per vector, so the summary counts
+ * vectors. A skipped vector is reported as skipped with its rule; a failed one shows its diff.
+ */
+import { describe, it } from 'vitest';
+import { vectorClasses } from './registry.js';
+
+for (const cls of vectorClasses)
+  for (const config of cls.configs)
+    for (const engine of cls.engines ?? [undefined])
+      describe([cls.name, config, engine].filter((x) => x !== undefined).join(' / '), () => {
+        for (const c of cls.cases(config, engine))
+          it(c.name, async (ctx) => {
+            const r = await c.run();
+            if (r.status === 'skipped') ctx.skip(r.reason);
+            if (r.status === 'failed') throw new Error(r.detail);
+          });
+      });
