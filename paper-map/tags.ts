@@ -59,7 +59,11 @@ export const parseTag = (text: string): ParsedTag => {
       rest = rest.slice(deeper[0].length);
     } else {
       const r = rangeEnd.exec(rest);
-      if (r === null) refs.push({ from: `${section}.${index}` });
+      const bad = r === null ? /^(?:-|–|\.\.)[A-Z0-9][\w.]*/.exec(rest) : null;
+      if (bad !== null) {
+        problems.push(`${whole}${bad[0]} is not a range of equation numbers`);
+        rest = rest.slice(bad[0].length);
+      } else if (r === null) refs.push({ from: `${section}.${index}` });
       else {
         rest = rest.slice(r[0].length);
         const toSection = r[1] ?? section;
