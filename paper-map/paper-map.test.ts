@@ -94,6 +94,28 @@ describe('tag scanner', () => {
     ]);
   });
 
+  it('qualifies members and locals by the declaration around them', () => {
+    const ts = [
+      'export const categories = {',
+      '  /** @gp A.21 -- one immediate */',
+      "  oneImm: 'A.21',",
+      '};',
+      'export const statistics = (',
+      '  spec: ChainSpec,',
+      '): number => {',
+      '  const s = 1;',
+      '  return [s].map((x) => {',
+      '    /** @gp 13.16 */',
+      '    const R = x + 1;',
+      '    return R;',
+      '  });',
+      '};',
+    ].join('\n');
+    expect(findTags('model/s.ts', ts).map((t) => t.symbol)).toEqual(['categories.oneImm', 'R in statistics']);
+    const rs = ['pub enum Group {', '    /// @gp A.21', '    OneImm,', '}', 'impl Group {', '    /// @gp A.22', '    pub fn width(&self) -> u8 {'];
+    expect(findTags('native/pvm/src/g.rs', rs.join('\n')).map((t) => t.symbol)).toEqual(['Group::OneImm', 'Group::width']);
+  });
+
   it('reads Rust doc comments and stops at the test module', () => {
     const rs = [
       '/// Reed-Solomon encoding.',

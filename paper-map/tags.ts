@@ -172,32 +172,46 @@ const symbolOn = (line: string, rust: boolean): string | undefined => {
 
 const isCommentLine = (line: string): boolean => /^\s*(?:\/\/|\/\*|\*|#\[|@)/.test(line) || line.trim() === '';
 const indentOf = (line: string): number => /^\s*/.exec(line)?.[0].length ?? 0;
+const localDeclaration = (rust: boolean): RegExp =>
+  rust ? /^\s+let\s+(?:mut\s+)?([A-Za-z_]\w*)/ : /^\s+(?:const|let|var)\s+([A-Za-z_$][\w$]*)/;
+
+/**
+ * The declaration around line `at` (indented `indent`): walking up, each line indented less than
+ * every line so far opens a block around it; the first such line that declares something wins.
+ * Lines that continue an expression (`)`, `}`, `]`, `.`, `|`, `&`, `?`, `:`, `=>` first) open nothing.
+ */
+const enclosing = (lines: ReadonlyArray<string>, at: number, indent: number, rust: boolean): string | undefined => {
+  for (let j = at - 1; j >= 0 && indent > 0; j--) {
+    const l = lines[j] ?? '';
+    if (l.trim() === '' || indentOf(l) >= indent || /^\s*(?:[)}\].|&?:]|=>)/.test(l)) continue;
+    const d = declarationOf(l, rust);
+    if (d !== undefined) return d;
+    indent = indentOf(l);
+  }
+  return undefined;
+};
 
 /**
  * The symbol a tag on line `at` (0-based) documents: the code on the tag's own line (a trailing
- * comment), else the first code line after the comment block, else the nearest declaration
- * above that is indented less (the function a line comment sits in).
+ * comment), else the first code line after the comment block, qualified by the declaration
+ * around it (`Group::OneImm`, `State.alpha`, `previous in assurancesValidity`); else the
+ * declaration around the tag (the function a line comment sits in).
  */
 const symbolFor = (lines: ReadonlyArray<string>, at: number, rust: boolean): string | undefined => {
   const own = lines[at] ?? '';
   const before = own.slice(0, own.search(/\/\/|\/\*/));
-  if (before.trim() !== '' && !/^\s*\*/.test(own)) return symbolOn(before, rust);
   let i = at;
-  if (/\/\*/.test(own) || /^\s*\*/.test(own)) while (i < lines.length && !(lines[i] ?? '').includes('*/')) i++;
-  for (i++; i < lines.length && isCommentLine(lines[i] ?? ''); i++);
-  const next = lines[i];
-  if (next !== undefined) {
-    const s = symbolOn(next, rust);
-    if (s !== undefined) return s;
+  if (before.trim() === '' || /^\s*\*/.test(own)) {
+    if (/\/\*/.test(own) || /^\s*\*/.test(own)) while (i < lines.length && !(lines[i] ?? '').includes('*/')) i++;
+    for (i++; i < lines.length && isCommentLine(lines[i] ?? ''); i++);
   }
-  const indent = indentOf(own);
-  for (let j = at - 1; j >= 0; j--) {
-    const l = lines[j] ?? '';
-    if (l.trim() === '' || indentOf(l) >= indent) continue;
-    const d = declarationOf(l, rust);
-    if (d !== undefined) return d;
-  }
-  return undefined;
+  const code = i === at ? before : (lines[i] ?? '');
+  const local = localDeclaration(rust).exec(code)?.[1];
+  const name = local ?? symbolOn(code, rust);
+  if (name === undefined) return enclosing(lines, at, indentOf(own), rust);
+  const outer = enclosing(lines, i, indentOf(code), rust);
+  if (outer === undefined || outer === name) return name;
+  return local !== undefined ? `${name} in ${outer}` : `${outer}${rust ? '::' : '.'}${name}`;
 };
 
 /** The tags of one file's text. A Rust file is read up to its `#[cfg(test)]` module. */
