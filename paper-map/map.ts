@@ -46,7 +46,8 @@ export interface Coverage {
   readonly covered: number;
   readonly percent: number;
   readonly tags: number;
-  readonly problems: number;
+  /** The tags that name no equation, for CI annotations. */
+  readonly problems: ReadonlyArray<{ readonly file: string; readonly line: number; readonly message: string }>;
   readonly sections: ReadonlyArray<SectionCoverage>;
 }
 
@@ -66,7 +67,7 @@ export const coverage = (map: PaperMap): Coverage => {
     covered,
     percent: percent(covered, equations),
     tags: map.tags,
-    problems: map.problems.length,
+    problems: map.problems.map((p) => ({ file: p.site.file, line: p.site.line, message: p.message })),
     sections,
   };
 };

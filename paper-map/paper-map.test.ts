@@ -1,9 +1,11 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compareNumbers, lookup, parseSharedTsv } from './equation-index.js';
 import { equationIndex } from './equations.js';
-import { buildMap, coverage, renderMarkdown } from './map.js';
+import { runPaperMap } from './cli.js';
+import { buildMap, coverage, renderMarkdown, type Coverage } from './map.js';
 import { packageRoot, sharedEquationTable } from './root.js';
 import { findTags, parseTag, resolveTag, scanTags } from './tags.js';
 
@@ -192,5 +194,60 @@ describe('equation index', () => {
     const fromShared = parseSharedTsv(readFileSync(shared ?? '', 'utf8'));
     expect(new Set(equationIndex.equations.map((e) => e.number))).toEqual(new Set(fromShared.equations.map((e) => e.number)));
     expect(equationIndex).toEqual(fromShared);
+  });
+});
+
+describe('the command', () => {
+  const run = (...argv: ReadonlyArray<string>): { code: number; out: string; err: string } => {
+    const out: string[] = [];
+    const err: string[] = [];
+    const code = runPaperMap(argv, { log: (l) => out.push(l), error: (l) => err.push(l) });
+    return { code, out: out.join('\n'), err: err.join('\n') };
+  };
+  const tree = (): string => {
+    const root = mkdtempSync(join(tmpdir(), 'paper-map-'));
+    mkdirSync(join(root, 'model', 'x'), { recursive: true });
+    mkdirSync(join(root, 'paper-map'));
+    writeFileSync(join(root, 'model', 'x', 'a.ts'), '/** @gp 4.5, 4.29 -- x */\nexport const a = 1;\n');
+    return root;
+  };
+
+  it('fails the check on an unknown number, naming file:line, and on a missing or stale map', () => {
+    const root = tree();
+    try {
+      const bad = run('--root', root, '--check');
+      expect(bad.code).toBe(1);
+      expect(bad.err).toContain('model/x/a.ts:1: @gp 4.5, 4.29 -- x\n    4.29 does not exist: section 4 has 4.1-4.28');
+      expect(bad.err).toContain('PAPER-MAP.md is missing: run npm run paper-map');
+      expect(run('--root', root, '--check', '--tags-only').err).not.toContain('PAPER-MAP.md');
+
+      writeFileSync(join(root, 'model', 'x', 'a.ts'), '/** @gp 4.5, 4.28 -- x */\nexport const a = 1;\n');
+      expect(run('--root', root).code).toBe(0);
+      expect(readFileSync(join(root, 'paper-map', 'PAPER-MAP.md'), 'utf8')).toContain('[model/x/a.ts:1](../model/x/a.ts#L1) `a`');
+      expect(run('--root', root, '--check')).toMatchObject({ code: 0, err: '' });
+
+      writeFileSync(join(root, 'model', 'x', 'a.ts'), '\n/** @gp 4.5, 4.28 -- x */\nexport const a = 1;\n');
+      const stale = run('--root', root, '--check');
+      expect(stale.code).toBe(1);
+      expect(stale.err).toMatch(/PAPER-MAP\.md is out of date with the @gp tags .*: run npm run paper-map/);
+    } finally {
+      rmSync(root, { recursive: true });
+    }
+  });
+
+  it('prints coverage as JSON and writes nothing', () => {
+    const root = tree();
+    try {
+      const r = run('--root', root, '--json');
+      expect(r.code).toBe(1);
+      const cov = JSON.parse(r.out) as Coverage;
+      expect(cov).toMatchObject({ equations: 402, covered: 1, tags: 1 });
+      expect(cov.problems).toEqual([{ file: 'model/x/a.ts', line: 1, message: '4.29 does not exist: section 4 has 4.1-4.28' }]);
+      expect(cov.sections.find((s) => s.section === '4')).toMatchObject({ equations: 28, covered: 1 });
+      expect(existsSync(join(root, 'paper-map', 'PAPER-MAP.md'))).toBe(false);
+      expect(run('--nonsense').code).toBe(2);
+    } finally {
+      rmSync(root, { recursive: true });
+    }
   });
 });
