@@ -118,7 +118,7 @@ describe('tag scanner', () => {
     expect(findTags('native/pvm/src/g.rs', rs.join('\n')).map((t) => t.symbol)).toEqual(['Group::OneImm', 'Group::width']);
   });
 
-  it('reads Rust doc comments and stops at the test module', () => {
+  it('reads Rust doc comments and skips the test module', () => {
     const rs = [
       '/// Reed-Solomon encoding.',
       '/// @gp H.1-H.3',
@@ -129,10 +129,15 @@ describe('tag scanner', () => {
       '#[cfg(test)]',
       'mod tests {',
       '    // @gp H.99 is a test, not a code site',
+      '    fn t() {',
+      '    }',
       '}',
+      '/// @gp H.5',
+      'pub fn decode() {}',
     ].join('\n');
     expect(findTags('native/erasure/src/lib.rs', rs)).toEqual([
       { file: 'native/erasure/src/lib.rs', line: 2, text: 'H.1-H.3', symbol: 'encode' },
+      { file: 'native/erasure/src/lib.rs', line: 13, text: 'H.5', symbol: 'decode' },
     ]);
   });
 

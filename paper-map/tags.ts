@@ -214,14 +214,28 @@ const symbolFor = (lines: ReadonlyArray<string>, at: number, rust: boolean): str
   return local !== undefined ? `${name} in ${outer}` : `${outer}${rust ? '::' : '.'}${name}`;
 };
 
-/** The tags of one file's text. A Rust file is read up to its `#[cfg(test)]` module. */
+/**
+ * The line after the Rust test module that starts at `at` (`#[cfg(test)]` then `mod name {`, closed
+ * by a `}` at the same indentation), or `at` when no test module starts there.
+ */
+const afterTestModule = (lines: ReadonlyArray<string>, at: number): number => {
+  if (!/^\s*#\[cfg\(test\)\]\s*$/.test(lines[at] ?? '')) return at;
+  const open = /^(\s*)(?:pub(?:\([^)]*\))?\s+)?mod\s+\w+\s*\{\s*$/.exec(lines[at + 1] ?? '');
+  if (open === null) return at;
+  const close = `${open[1] ?? ''}}`;
+  let i = at + 2;
+  while (i < lines.length && (lines[i] ?? '').trimEnd() !== close) i++;
+  return i + 1;
+};
+
+/** The tags of one file's text, outside Rust `#[cfg(test)] mod ... { }` modules. */
 export const findTags = (file: string, source: string): ReadonlyArray<TagSite> => {
   const rust = file.endsWith('.rs');
   const lines = source.split('\n');
   const sites: TagSite[] = [];
   for (let i = 0; i < lines.length; i++) {
+    if (rust) i = afterTestModule(lines, i);
     const line = lines[i] ?? '';
-    if (rust && /^\s*#\[cfg\(test\)\]/.test(line)) break;
     for (const m of line.matchAll(tagPattern)) {
       const symbol = symbolFor(lines, i, rust);
       sites.push({ file, line: i + 1, text: (m[1] ?? '').trim(), ...(symbol === undefined ? {} : { symbol }) });
