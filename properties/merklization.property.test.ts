@@ -3,7 +3,8 @@
  *
  * Trie: the root does not depend on insertion order; setting a key and then restoring it gives the
  * old root; the persistent trie after any sequence of sets and deletes has the root of the
- * reference M (eq. D.6) over the resulting dictionary, and its earlier versions are untouched.
+ * reference M (eq. D.6) over the resulting dictionary, its earlier versions are untouched, and
+ * `trieDiff` names exactly the changed keys.
  * Keys are drawn around a shared base key so that long common prefixes (deep single-child branch
  * chains) occur, and values both up to and over 32 octets (both kinds of leaf, eq. D.4).
  *
@@ -33,6 +34,7 @@ import {
   stateKeyOfService,
   storageKey,
   trieDelete,
+  trieDiff,
   trieEntries,
   trieFromEntries,
   trieGet,
@@ -41,6 +43,7 @@ import {
   type Mmr,
   type StateKey,
   type StateTrie,
+  type TrieChange,
 } from '../model/merklization/index.js';
 
 type Entry = readonly [StateKey, Uint8Array];
@@ -133,6 +136,15 @@ describe('state trie (Appendix D)', () => {
         expect(toHex(trieRoot(t))).toBe(toHex(trieRoot(trieFromEntries(expected))));
         for (const [k, v] of expected) expect(toHex(trieGet(t, k) ?? new Uint8Array())).toBe(toHex(v));
         expect(toHex(trieRoot(t0))).toBe(toHex(merklize(d)));
+        // trieDiff names exactly the keys whose values the operations changed, in key order.
+        const before = mapOf(d);
+        const changes = [...new Set([...before.keys(), ...m.keys()])]
+          .sort()
+          .filter((k) => toHex(before.get(k)?.[1] ?? new Uint8Array()) !== toHex(m.get(k)?.[1] ?? new Uint8Array()) || before.has(k) !== m.has(k))
+          .map((k) => [k, before.get(k)?.[1], m.get(k)?.[1]].map((x) => (x instanceof Uint8Array ? toHex(x) : x)));
+        const show = (c: ReadonlyArray<TrieChange>) => c.map((x) => [toHex(x.key), x.before && toHex(x.before), x.after && toHex(x.after)]);
+        expect(show(trieDiff(t0, t))).toEqual(changes);
+        expect(show(trieDiff(t0, trieFromEntries(expected)))).toEqual(changes);
       }),
       { numRuns: 300 },
     );
