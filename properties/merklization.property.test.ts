@@ -8,7 +8,8 @@
  * Keys are drawn around a shared base key so that long common prefixes (deep single-child branch
  * chains) occur, and values both up to and over 32 octets (both kinds of leaf, eq. D.4).
  *
- * State keys (eq. D.1-D.2): `stateKeyComponent` reads every constructed key back to its row.
+ * State keys (eq. D.1-D.2): `stateKeyComponent` reads every constructed key back to its row, and
+ * `stateKeyClassifier` reads the request of a present preimage as a request.
  *
  * Appendix E: a trace (E.2) justifies its item against N (E.1); a page justification J_x (E.5) and
  * leaf page L_x (E.6) give the constant-depth root M (E.4); MMR append (E.8) keeps one peak per set
@@ -29,6 +30,7 @@ import {
   mmrSuperPeak,
   preimageKey,
   requestKey,
+  stateKeyClassifier,
   stateKeyComponent,
   stateKeyOfComponent,
   stateKeyOfService,
@@ -163,6 +165,19 @@ describe('state keys (eq. D.1-D.2)', () => {
         expect(stateKeyComponent(requestKey(s, blake2b256(blob), l))).toEqual({ kind: 'storage-or-request', service: s });
       }),
       { numRuns: 1000 },
+    );
+  });
+
+  it('a present preimage makes its request key read as a request (300 cases)', () => {
+    fc.assert(
+      fc.property(service, fc.uint8Array({ maxLength: 80 }), fc.uint8Array({ minLength: 31, maxLength: 31 }), (s, p, other) => {
+        const h = blake2b256(p);
+        const component = stateKeyClassifier([[preimageKey(s, h), p]]);
+        expect(component(requestKey(s, h, p.length))).toEqual({ kind: 'request', service: s });
+        expect(component(requestKey(s, h, p.length + 1)).kind).toBe('storage-or-request');
+        expect(component(other)).toEqual(stateKeyComponent(other));
+      }),
+      { numRuns: 300 },
     );
   });
 });

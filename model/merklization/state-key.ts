@@ -2,7 +2,7 @@
  * Appendix D.1: the state-key constructor C, and its inverse reading for diffs: which state
  * component a 31-octet key belongs to.
  */
-import { bytesEqual, type Bytes } from '../../spec/bytes.js';
+import { bytesEqual, toHex, type Bytes } from '../../spec/bytes.js';
 import { blake2b256 } from '../crypto/hash.js';
 
 /** A 31-octet state key (B_31). */
@@ -90,12 +90,14 @@ export const componentNames: ReadonlyArray<string> = [
 /**
  * Which part of the state a key names (eq. D.2). Storage and request keys cannot be told apart
  * from the key alone (their discriminator is hashed into it); a preimage key can when its value
- * is known, since its hashed part is H(E_4(2^32 - 2) ++ H(value)).
+ * is known, since its hashed part is H(E_4(2^32 - 2) ++ H(value)), and so can the request of a
+ * preimage that is present (see `stateKeyClassifier`).
  */
 export type StateKeyComponent =
   | { readonly kind: 'component'; readonly index: number; readonly name: string }
   | { readonly kind: 'account'; readonly service: number }
   | { readonly kind: 'preimage'; readonly service: number }
+  | { readonly kind: 'request'; readonly service: number }
   | { readonly kind: 'storage-or-request'; readonly service: number }
   | { readonly kind: 'unknown' };
 
@@ -117,9 +119,26 @@ export const stateKeyComponent = (key: StateKey, value?: Uint8Array): StateKeyCo
   return { kind: 'storage-or-request', service };
 };
 
-/** A short printable name for a key's component, e.g. `kappa`, `service 5 account`. */
-export const describeStateKey = (key: StateKey, value?: Uint8Array): string => {
-  const c = stateKeyComponent(key, value);
+/**
+ * `stateKeyComponent` that also knows the serialized state the keys come from: each preimage p of
+ * service s present there names its request key C(s, E_4(|p|) ++ H(p)), so those read as requests.
+ */
+export const stateKeyClassifier = (
+  state: Iterable<readonly [StateKey, Uint8Array]>,
+): ((key: StateKey, value?: Uint8Array) => StateKeyComponent) => {
+  const requests = new Map<string, number>();
+  for (const [k, v] of state) {
+    const c = stateKeyComponent(k, v);
+    if (c.kind === 'preimage') requests.set(toHex(requestKey(c.service, blake2b256(v), v.length)), c.service);
+  }
+  return (key, value) => {
+    const service = requests.get(toHex(key));
+    return service === undefined ? stateKeyComponent(key, value) : { kind: 'request', service };
+  };
+};
+
+/** A short printable name of a key's component, e.g. `kappa (C(8))`, `service 5 account`. */
+export const describeComponent = (c: StateKeyComponent): string => {
   switch (c.kind) {
     case 'component':
       return `${c.name} (C(${c.index}))`;
@@ -127,9 +146,14 @@ export const describeStateKey = (key: StateKey, value?: Uint8Array): string => {
       return `service ${c.service} account`;
     case 'preimage':
       return `service ${c.service} preimage`;
+    case 'request':
+      return `service ${c.service} request`;
     case 'storage-or-request':
       return `service ${c.service} storage or request`;
     case 'unknown':
       return 'not a 31-octet state key';
   }
 };
+
+/** The printable component of one key (its value, if given, identifies preimages). */
+export const describeStateKey = (key: StateKey, value?: Uint8Array): string => describeComponent(stateKeyComponent(key, value));

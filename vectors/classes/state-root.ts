@@ -8,10 +8,12 @@ import { basename, join } from 'node:path';
 import { readdirSync } from 'node:fs';
 import { bytesEqual, fromHex, toHex } from '../../spec/bytes.js';
 import {
-  describeStateKey,
+  describeComponent,
   merklize,
+  stateKeyClassifier,
   trieDelete,
   trieDiff,
+  trieEntries,
   trieFromEntries,
   trieGet,
   trieRoot,
@@ -56,13 +58,15 @@ const compare = (what: string, trie: StateTrie, s: RecordedState): CaseResult | 
     `${what} state root: expected ${toHex(s.root)}, got ${toHex(got)}`,
     `reference M over the ${s.keyvals.length} recorded key-values: ${toHex(merklize(s.keyvals))}`,
   ];
+  const component = stateKeyClassifier([...s.keyvals, ...trieEntries(trie)]);
+  const describe = (k: StateKey, v: Uint8Array): string => describeComponent(component(k, v));
   if (bytesEqual(trieRoot(fresh), s.root))
     for (const c of trieDiff(trie, fresh))
       lines.push(
-        `${toHex(c.key)} (${describeStateKey(c.key, c.after ?? c.before)}): ` +
+        `${toHex(c.key)} (${describe(c.key, (c.after ?? c.before)!)}): ` +
           `${c.before === undefined ? 'absent' : toHex(c.before)} here, ${c.after === undefined ? 'absent' : toHex(c.after)} recorded`,
       );
-  else lines.push(`components: ${[...new Set(s.keyvals.map(([k, v]) => describeStateKey(k, v)))].join(', ')}`);
+  else lines.push(`components: ${[...new Set(s.keyvals.map(([k, v]) => describe(k, v)))].join(', ')}`);
   return failed(lines.join('\n  '));
 };
 
