@@ -1,15 +1,15 @@
 /**
- * Appendix D.1: the state-key constructor C, and its inverse reading for diffs: which state
- * component a 31-octet key belongs to.
+ * Appendix D, eq. D.1-D.2: the state-key constructor C, the keys of the service rows of T, and
+ * the inverse reading for diffs: which state component a 31-octet key belongs to.
  */
-import { bytesEqual, toHex, type Bytes } from '../../spec/bytes.js';
+import { bytesEqual, concatBytes, toHex, type Bytes } from '../../spec/bytes.js';
 import { blake2b256 } from '../crypto/hash.js';
 
 /** A 31-octet state key (B_31). */
 export type StateKey = Bytes<31, 'StateKey'>;
 
-/** The four octets of E_4(s), little-endian. */
-const le4 = (s: number): readonly [number, number, number, number] => [s & 0xff, (s >>> 8) & 0xff, (s >>> 16) & 0xff, (s >>> 24) & 0xff];
+/** E_4(x): the four octets of x < 2^32, little-endian. */
+const le4 = (x: number): Uint8Array => Uint8Array.of(x & 0xff, (x >>> 8) & 0xff, (x >>> 16) & 0xff, (x >>> 24) & 0xff);
 
 /** @gp D.1 -- C(i): the key of state component i, [i, 0, 0, ...]. */
 export const stateKeyOfComponent = (i: number): StateKey => {
@@ -23,10 +23,10 @@ export const stateKeyOfService = (i: number, s: number): StateKey => {
   const k = new Uint8Array(31);
   const n = le4(s);
   k[0] = i;
-  k[1] = n[0];
-  k[3] = n[1];
-  k[5] = n[2];
-  k[7] = n[3];
+  k[1] = n[0]!;
+  k[3] = n[1]!;
+  k[5] = n[2]!;
+  k[7] = n[3]!;
   return k;
 };
 
@@ -44,28 +44,13 @@ export const stateKeyOfServiceData = (s: number, h: Uint8Array): StateKey => {
 };
 
 /** @gp D.2 -- the storage entry k of service s: C(s, E_4(2^32 - 1) ++ k). */
-export const storageKey = (s: number, k: Uint8Array): StateKey => {
-  const h = new Uint8Array(4 + k.length);
-  h.set([0xff, 0xff, 0xff, 0xff], 0);
-  h.set(k, 4);
-  return stateKeyOfServiceData(s, h);
-};
+export const storageKey = (s: number, k: Uint8Array): StateKey => stateKeyOfServiceData(s, concatBytes(le4(2 ** 32 - 1), k));
 
 /** @gp D.2 -- the preimage of hash h in service s: C(s, E_4(2^32 - 2) ++ h). */
-export const preimageKey = (s: number, h: Uint8Array): StateKey => {
-  const x = new Uint8Array(4 + h.length);
-  x.set([0xfe, 0xff, 0xff, 0xff], 0);
-  x.set(h, 4);
-  return stateKeyOfServiceData(s, x);
-};
+export const preimageKey = (s: number, h: Uint8Array): StateKey => stateKeyOfServiceData(s, concatBytes(le4(2 ** 32 - 2), h));
 
 /** @gp D.2 -- the request (h, l) of service s: C(s, E_4(l) ++ h). */
-export const requestKey = (s: number, h: Uint8Array, l: number): StateKey => {
-  const x = new Uint8Array(4 + h.length);
-  x.set(le4(l), 0);
-  x.set(h, 4);
-  return stateKeyOfServiceData(s, x);
-};
+export const requestKey = (s: number, h: Uint8Array, l: number): StateKey => stateKeyOfServiceData(s, concatBytes(le4(l), h));
 
 /** The state components keyed by C(1) ... C(16) in eq. D.2, by their paper names. */
 export const componentNames: ReadonlyArray<string> = [
