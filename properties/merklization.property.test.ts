@@ -13,11 +13,12 @@
  *
  * Appendix E: a trace (E.2) justifies its item against N (E.1); a page justification J_x (E.5) and
  * leaf page L_x (E.6) give the constant-depth root M (E.4); MMR append (E.8) keeps one peak per set
- * bit of the count, each the hash tree of its leaves.
+ * bit of the count, each the hash tree of its leaves, and encodes (E.9) as the paper writes it.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ascii, bytesCompare, concatBytes, toHex, type Hash } from '../spec/bytes.js';
+import type { Mmr } from '../spec/types.js';
 import { blake2b256, zeroHash } from '../model/crypto/index.js';
 import {
   merkleConstantDepth,
@@ -27,6 +28,7 @@ import {
   merkleTrace,
   merklize,
   mmrAppend,
+  mmrEncode,
   mmrSuperPeak,
   preimageKey,
   requestKey,
@@ -42,7 +44,6 @@ import {
   trieGet,
   trieRoot,
   trieSet,
-  type Mmr,
   type StateKey,
   type StateTrie,
   type TrieChange,
@@ -230,7 +231,7 @@ describe('general Merklization (Appendix E)', () => {
     );
   });
 
-  it('E.8, E.10: after n appends the peaks are the set bits of n, each the hash tree of its leaves (200 cases)', () => {
+  it('E.8-E.10: after n appends the peaks are the set bits of n, each the hash tree of its leaves; their encoding (200 cases)', () => {
     const tree = (leaves: ReadonlyArray<Hash>): Hash =>
       leaves.length === 1 ? leaves[0]! : blake2b256(concatBytes(tree(leaves.slice(0, leaves.length / 2)), tree(leaves.slice(leaves.length / 2))));
     fc.assert(
@@ -250,6 +251,9 @@ describe('general Merklization (Appendix E)', () => {
         expect(mmr.length).toBe(n === 0 ? 0 : Math.floor(Math.log2(n)) + 1);
         const peaks = mmr.filter((p): p is Hash => p !== undefined);
         if (peaks.length <= 1) expect(toHex(mmrSuperPeak(mmr))).toBe(toHex(peaks[0] ?? zeroHash));
+        // E.9: a length prefix (one octet below 128 peaks), then 0 for an empty peak or 1 and the peak.
+        const expected = concatBytes(Uint8Array.of(mmr.length), ...mmr.map((p) => (p === undefined ? Uint8Array.of(0) : concatBytes(Uint8Array.of(1), p))));
+        expect(toHex(mmrEncode(mmr))).toBe(toHex(expected));
       }),
       { numRuns: 200 },
     );

@@ -3,13 +3,14 @@
  * the inverse reading for diffs: which state component a 31-octet key belongs to.
  */
 import { bytesEqual, concatBytes, toHex, type Bytes } from '../../spec/bytes.js';
+import { encode, u32 } from '../../spec/codec.js';
 import { blake2b256 } from '../crypto/hash.js';
 
 /** A 31-octet state key (B_31). */
 export type StateKey = Bytes<31, 'StateKey'>;
 
 /** E_4(x): the four octets of x < 2^32, little-endian. */
-const le4 = (x: number): Uint8Array => Uint8Array.of(x & 0xff, (x >>> 8) & 0xff, (x >>> 16) & 0xff, (x >>> 24) & 0xff);
+const le4 = (x: number): Uint8Array => encode(u32, x);
 
 /** @gp D.1 -- C(i): the key of state component i, [i, 0, 0, ...]. */
 export const stateKeyOfComponent = (i: number): StateKey => {
