@@ -3,19 +3,22 @@
  *
  * Trie: the root does not depend on insertion order; setting a key and then restoring it gives the
  * old root; the persistent trie after any sequence of sets and deletes has the root of the
- * reference M (eq. D.6) over the resulting dictionary, and its earlier versions are untouched.
+ * reference M (eq. D.6) over the resulting dictionary, its earlier versions are untouched, and
+ * `trieDiff` names exactly the changed keys.
  * Keys are drawn around a shared base key so that long common prefixes (deep single-child branch
  * chains) occur, and values both up to and over 32 octets (both kinds of leaf, eq. D.4).
  *
- * State keys (eq. D.1-D.2): `stateKeyComponent` reads every constructed key back to its row.
+ * State keys (eq. D.1-D.2): `stateKeyComponent` reads every constructed key back to its row, and
+ * `stateKeyClassifier` reads the request of a present preimage as a request.
  *
  * Appendix E: a trace (E.2) justifies its item against N (E.1); a page justification J_x (E.5) and
  * leaf page L_x (E.6) give the constant-depth root M (E.4); MMR append (E.8) keeps one peak per set
- * bit of the count, each the hash tree of its leaves.
+ * bit of the count, each the hash tree of its leaves, and encodes (E.9) as the paper writes it.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ascii, bytesCompare, concatBytes, toHex, type Hash } from '../spec/bytes.js';
+import type { Mmr } from '../spec/types.js';
 import { blake2b256, zeroHash } from '../model/crypto/index.js';
 import {
   merkleConstantDepth,
@@ -25,22 +28,25 @@ import {
   merkleTrace,
   merklize,
   mmrAppend,
+  mmrEncode,
   mmrSuperPeak,
   preimageKey,
   requestKey,
+  stateKeyClassifier,
   stateKeyComponent,
   stateKeyOfComponent,
   stateKeyOfService,
   storageKey,
   trieDelete,
+  trieDiff,
   trieEntries,
   trieFromEntries,
   trieGet,
   trieRoot,
   trieSet,
-  type Mmr,
   type StateKey,
   type StateTrie,
+  type TrieChange,
 } from '../model/merklization/index.js';
 
 type Entry = readonly [StateKey, Uint8Array];
@@ -133,6 +139,15 @@ describe('state trie (Appendix D)', () => {
         expect(toHex(trieRoot(t))).toBe(toHex(trieRoot(trieFromEntries(expected))));
         for (const [k, v] of expected) expect(toHex(trieGet(t, k) ?? new Uint8Array())).toBe(toHex(v));
         expect(toHex(trieRoot(t0))).toBe(toHex(merklize(d)));
+        // trieDiff names exactly the keys whose values the operations changed, in key order.
+        const before = mapOf(d);
+        const changes = [...new Set([...before.keys(), ...m.keys()])]
+          .sort()
+          .filter((k) => toHex(before.get(k)?.[1] ?? new Uint8Array()) !== toHex(m.get(k)?.[1] ?? new Uint8Array()) || before.has(k) !== m.has(k))
+          .map((k) => [k, before.get(k)?.[1], m.get(k)?.[1]].map((x) => (x instanceof Uint8Array ? toHex(x) : x)));
+        const show = (c: ReadonlyArray<TrieChange>) => c.map((x) => [toHex(x.key), x.before && toHex(x.before), x.after && toHex(x.after)]);
+        expect(show(trieDiff(t0, t))).toEqual(changes);
+        expect(show(trieDiff(t0, trieFromEntries(expected)))).toEqual(changes);
       }),
       { numRuns: 300 },
     );
@@ -151,6 +166,19 @@ describe('state keys (eq. D.1-D.2)', () => {
         expect(stateKeyComponent(requestKey(s, blake2b256(blob), l))).toEqual({ kind: 'storage-or-request', service: s });
       }),
       { numRuns: 1000 },
+    );
+  });
+
+  it('a present preimage makes its request key read as a request (300 cases)', () => {
+    fc.assert(
+      fc.property(service, fc.uint8Array({ maxLength: 80 }), fc.uint8Array({ minLength: 31, maxLength: 31 }), (s, p, other) => {
+        const h = blake2b256(p);
+        const component = stateKeyClassifier([[preimageKey(s, h), p]]);
+        expect(component(requestKey(s, h, p.length))).toEqual({ kind: 'request', service: s });
+        expect(component(requestKey(s, h, p.length + 1)).kind).toBe('storage-or-request');
+        expect(component(other)).toEqual(stateKeyComponent(other));
+      }),
+      { numRuns: 300 },
     );
   });
 });
@@ -203,7 +231,7 @@ describe('general Merklization (Appendix E)', () => {
     );
   });
 
-  it('E.8, E.10: after n appends the peaks are the set bits of n, each the hash tree of its leaves (200 cases)', () => {
+  it('E.8-E.10: after n appends the peaks are the set bits of n, each the hash tree of its leaves; their encoding (200 cases)', () => {
     const tree = (leaves: ReadonlyArray<Hash>): Hash =>
       leaves.length === 1 ? leaves[0]! : blake2b256(concatBytes(tree(leaves.slice(0, leaves.length / 2)), tree(leaves.slice(leaves.length / 2))));
     fc.assert(
@@ -223,6 +251,9 @@ describe('general Merklization (Appendix E)', () => {
         expect(mmr.length).toBe(n === 0 ? 0 : Math.floor(Math.log2(n)) + 1);
         const peaks = mmr.filter((p): p is Hash => p !== undefined);
         if (peaks.length <= 1) expect(toHex(mmrSuperPeak(mmr))).toBe(toHex(peaks[0] ?? zeroHash));
+        // E.9: a length prefix (one octet below 128 peaks), then 0 for an empty peak or 1 and the peak.
+        const expected = concatBytes(Uint8Array.of(mmr.length), ...mmr.map((p) => (p === undefined ? Uint8Array.of(0) : concatBytes(Uint8Array.of(1), p))));
+        expect(toHex(mmrEncode(mmr))).toBe(toHex(expected));
       }),
       { numRuns: 200 },
     );

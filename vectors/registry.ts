@@ -4,8 +4,8 @@
  */
 import type { VectorClass } from './report.js';
 import { codecClass } from './classes/codec.js';
-import { ed25519Class } from './classes/ed25519.js';
 import { shuffleClass } from './classes/shuffle.js';
+import { ed25519Class } from './classes/ed25519.js';
 import { stateRootClass } from './classes/state-root.js';
 import { trieClass } from './classes/trie.js';
 
