@@ -87,12 +87,16 @@ describe('tag scanner', () => {
       '}',
       'const k = 3; // @gp 4.5',
       '// See `@gp` in the README, and mail@gp.example: neither is a tag.',
+      '/** @gp H.10 -- @gp H.11 -- two tags on one line */',
+      'export function encode() {}',
     ].join('\n');
     expect(findTags('model/d.ts', ts)).toEqual([
       { file: 'model/d.ts', line: 1, text: '10.7 -- verdict validity', symbol: 'verdictValid' },
       { file: 'model/d.ts', line: 5, text: '10.15, 10.16', symbol: 'rhoDagger' },
       { file: 'model/d.ts', line: 10, text: '10.17', symbol: 'rhoDagger' },
       { file: 'model/d.ts', line: 13, text: '4.5', symbol: 'k' },
+      { file: 'model/d.ts', line: 15, text: 'H.10 --', symbol: 'encode' },
+      { file: 'model/d.ts', line: 15, text: 'H.11 -- two tags on one line', symbol: 'encode' },
     ]);
   });
 

@@ -13,7 +13,7 @@
  * index   = digits (no leading 0)
  * dash    = "-" | "–" | ".."                         no spaces: C.1-C.4, C.1-4, 11.25..11.28
  * label   = [ "(" | "[" ] "eq:" word [ ")" | "]" ]    the paper's \label, checked against the numbers
- * rest    = anything (conventionally " -- short words")
+ * rest    = anything up to the next "@gp" on the line (conventionally " -- short words")
  * ```
  *
  * Examples: `@gp 10.7 -- verdict validity`, `@gp 11.25, 11.26`, `@gp C.1-C.4`, `@gp 4.5 eq:foo`.
@@ -142,7 +142,17 @@ export interface TagSite {
   readonly text: string;
 }
 
-const tagPattern = /(?<![\w@'"`])@gp(?![\w-])(.*?)(?:\*\/|$)/g;
+const tagStart = /(?<![\w@'"`])@gp(?![\w-])/g;
+
+/** The text of each tag on a line: from after `@gp` to the next tag, the end of the comment or of the line. */
+const tagTexts = (line: string): ReadonlyArray<string> => {
+  const starts = [...line.matchAll(tagStart)].map((m) => m.index);
+  return starts.map((at, k) => {
+    const text = line.slice(at + 3, starts[k + 1] ?? line.length);
+    const close = text.indexOf('*/');
+    return (close < 0 ? text : text.slice(0, close)).trim();
+  });
+};
 
 const keywords = new Set([
   'if', 'for', 'while', 'switch', 'return', 'case', 'else', 'match', 'loop', 'let', 'const', 'new', 'await', 'yield',
@@ -236,9 +246,9 @@ export const findTags = (file: string, source: string): ReadonlyArray<TagSite> =
   for (let i = 0; i < lines.length; i++) {
     if (rust) i = afterTestModule(lines, i);
     const line = lines[i] ?? '';
-    for (const m of line.matchAll(tagPattern)) {
+    for (const text of tagTexts(line)) {
       const symbol = symbolFor(lines, i, rust);
-      sites.push({ file, line: i + 1, text: (m[1] ?? '').trim(), ...(symbol === undefined ? {} : { symbol }) });
+      sites.push({ file, line: i + 1, text, ...(symbol === undefined ? {} : { symbol }) });
     }
   }
   return sites;
