@@ -32,8 +32,11 @@ describe('tag grammar', () => {
     expect(numbersOf('C.1-4')).toEqual(['C.1', 'C.2', 'C.3', 'C.4']);
     expect(numbersOf('11.25–11.27')).toEqual(['11.25', '11.26', '11.27']);
     expect(numbersOf('11.25..11.26, 4.5-4.6')).toEqual(['11.25', '11.26', '4.5', '4.6']);
-    // "--" introduces the description; it is not a range.
+    expect(numbersOf('C.1 - C.3 -- spaced')).toEqual(['C.1', 'C.2', 'C.3']);
+    expect(numbersOf('C.1 – C.2, C.5')).toEqual(['C.1', 'C.2', 'C.5']);
+    // "--" introduces the description, and a spaced dash needs a full number: neither is a range.
     expect(numbersOf('4.5 -- 4.7 is elsewhere')).toEqual(['4.5']);
+    expect(numbersOf('4.5 - 12 validators')).toEqual(['4.5']);
   });
 
   it('rejects ranges across sections and reversed ranges', () => {

@@ -7,11 +7,13 @@
  *
  * ```text
  * tag     = "@gp" ws ref { ws? "," ws? ref } [ ws label { ws? ","? ws? label } ] rest
- * ref     = number [ dash ( number | index ) ]        a range stays inside one section
+ * ref     = number [ dash ( number | index ) | ws ( "-" | "–" ) ws number ]
+ *                                                    a range, inside one section
  * number  = section "." index                        4.5  11.25  A.12  C.1
  * section = 1-2 digits (no leading 0) | one capital letter
  * index   = digits (no leading 0)
- * dash    = "-" | "–" | ".."                         no spaces: C.1-C.4, C.1-4, 11.25..11.28
+ * dash    = "-" | "–" | ".."                         C.1-C.4, C.1-4, 11.25..11.28, and C.1 - C.4
+ *                                                    (" -- " is not a dash: it starts the words)
  * label   = [ "(" | "[" ] "eq:" word [ ")" | "]" ]    the paper's \label, checked against the numbers
  * rest    = anything up to the next "@gp" on the line (conventionally " -- short words")
  * ```
@@ -35,7 +37,7 @@ export interface ParsedTag {
 }
 
 const numberAt = /^([1-9]\d?|[A-Z])\.([1-9]\d*)/;
-const rangeEnd = /^(?:-|–|\.\.)(?:([1-9]\d?|[A-Z])\.)?([1-9]\d*)(?!\d|\.\d)/;
+const rangeEnd = /^(?:(?:-|–|\.\.)(?:([1-9]\d?|[A-Z])\.)?|\s+[-–]\s+([1-9]\d?|[A-Z])\.)([1-9]\d*)(?!\d|\.\d)/;
 const separator = /^\s*,\s*/;
 const labelAt = /^\s*,?\s*[([]?(eq:\w+)[)\]]?/;
 
@@ -66,10 +68,10 @@ export const parseTag = (text: string): ParsedTag => {
       } else if (r === null) refs.push({ from: `${section}.${index}` });
       else {
         rest = rest.slice(r[0].length);
-        const toSection = r[1] ?? section;
-        const to = `${toSection}.${r[2] ?? ''}`;
+        const toSection = r[1] ?? r[2] ?? section;
+        const to = `${toSection}.${r[3] ?? ''}`;
         if (toSection !== section) problems.push(`range ${section}.${index}-${to} crosses sections`);
-        else if (Number(r[2]) <= Number(index)) problems.push(`range ${section}.${index}-${to} is empty or reversed`);
+        else if (Number(r[3]) <= Number(index)) problems.push(`range ${section}.${index}-${to} is empty or reversed`);
         else refs.push({ from: `${section}.${index}`, to });
       }
     }
