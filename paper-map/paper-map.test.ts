@@ -32,8 +32,11 @@ describe('tag grammar', () => {
     expect(numbersOf('C.1-4')).toEqual(['C.1', 'C.2', 'C.3', 'C.4']);
     expect(numbersOf('11.25–11.27')).toEqual(['11.25', '11.26', '11.27']);
     expect(numbersOf('11.25..11.26, 4.5-4.6')).toEqual(['11.25', '11.26', '4.5', '4.6']);
-    // "--" introduces the description; it is not a range.
+    expect(numbersOf('C.1 - C.3 -- spaced')).toEqual(['C.1', 'C.2', 'C.3']);
+    expect(numbersOf('C.1 – C.2, C.5')).toEqual(['C.1', 'C.2', 'C.5']);
+    // "--" introduces the description, and a spaced dash needs a full number: neither is a range.
     expect(numbersOf('4.5 -- 4.7 is elsewhere')).toEqual(['4.5']);
+    expect(numbersOf('4.5 - 12 validators')).toEqual(['4.5']);
   });
 
   it('rejects ranges across sections and reversed ranges', () => {
@@ -87,12 +90,16 @@ describe('tag scanner', () => {
       '}',
       'const k = 3; // @gp 4.5',
       '// See `@gp` in the README, and mail@gp.example: neither is a tag.',
+      '/** @gp H.10 -- @gp H.11 -- two tags on one line */',
+      'export function encode() {}',
     ].join('\n');
     expect(findTags('model/d.ts', ts)).toEqual([
       { file: 'model/d.ts', line: 1, text: '10.7 -- verdict validity', symbol: 'verdictValid' },
       { file: 'model/d.ts', line: 5, text: '10.15, 10.16', symbol: 'rhoDagger' },
       { file: 'model/d.ts', line: 10, text: '10.17', symbol: 'rhoDagger' },
       { file: 'model/d.ts', line: 13, text: '4.5', symbol: 'k' },
+      { file: 'model/d.ts', line: 15, text: 'H.10 --', symbol: 'encode' },
+      { file: 'model/d.ts', line: 15, text: 'H.11 -- two tags on one line', symbol: 'encode' },
     ]);
   });
 

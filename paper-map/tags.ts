@@ -7,13 +7,15 @@
  *
  * ```text
  * tag     = "@gp" ws ref { ws? "," ws? ref } [ ws label { ws? ","? ws? label } ] rest
- * ref     = number [ dash ( number | index ) ]        a range stays inside one section
+ * ref     = number [ dash ( number | index ) | ws ( "-" | "–" ) ws number ]
+ *                                                    a range, inside one section
  * number  = section "." index                        4.5  11.25  A.12  C.1
  * section = 1-2 digits (no leading 0) | one capital letter
  * index   = digits (no leading 0)
- * dash    = "-" | "–" | ".."                         no spaces: C.1-C.4, C.1-4, 11.25..11.28
+ * dash    = "-" | "–" | ".."                         C.1-C.4, C.1-4, 11.25..11.28, and C.1 - C.4
+ *                                                    (" -- " is not a dash: it starts the words)
  * label   = [ "(" | "[" ] "eq:" word [ ")" | "]" ]    the paper's \label, checked against the numbers
- * rest    = anything (conventionally " -- short words")
+ * rest    = anything up to the next "@gp" on the line (conventionally " -- short words")
  * ```
  *
  * Examples: `@gp 10.7 -- verdict validity`, `@gp 11.25, 11.26`, `@gp C.1-C.4`, `@gp 4.5 eq:foo`.
@@ -35,7 +37,7 @@ export interface ParsedTag {
 }
 
 const numberAt = /^([1-9]\d?|[A-Z])\.([1-9]\d*)/;
-const rangeEnd = /^(?:-|–|\.\.)(?:([1-9]\d?|[A-Z])\.)?([1-9]\d*)(?!\d|\.\d)/;
+const rangeEnd = /^(?:(?:-|–|\.\.)(?:([1-9]\d?|[A-Z])\.)?|\s+[-–]\s+([1-9]\d?|[A-Z])\.)([1-9]\d*)(?!\d|\.\d)/;
 const separator = /^\s*,\s*/;
 const labelAt = /^\s*,?\s*[([]?(eq:\w+)[)\]]?/;
 
@@ -66,10 +68,10 @@ export const parseTag = (text: string): ParsedTag => {
       } else if (r === null) refs.push({ from: `${section}.${index}` });
       else {
         rest = rest.slice(r[0].length);
-        const toSection = r[1] ?? section;
-        const to = `${toSection}.${r[2] ?? ''}`;
+        const toSection = r[1] ?? r[2] ?? section;
+        const to = `${toSection}.${r[3] ?? ''}`;
         if (toSection !== section) problems.push(`range ${section}.${index}-${to} crosses sections`);
-        else if (Number(r[2]) <= Number(index)) problems.push(`range ${section}.${index}-${to} is empty or reversed`);
+        else if (Number(r[3]) <= Number(index)) problems.push(`range ${section}.${index}-${to} is empty or reversed`);
         else refs.push({ from: `${section}.${index}`, to });
       }
     }
@@ -142,7 +144,17 @@ export interface TagSite {
   readonly text: string;
 }
 
-const tagPattern = /(?<![\w@'"`])@gp(?![\w-])(.*?)(?:\*\/|$)/g;
+const tagStart = /(?<![\w@'"`])@gp(?![\w-])/g;
+
+/** The text of each tag on a line: from after `@gp` to the next tag, the end of the comment or of the line. */
+const tagTexts = (line: string): ReadonlyArray<string> => {
+  const starts = [...line.matchAll(tagStart)].map((m) => m.index);
+  return starts.map((at, k) => {
+    const text = line.slice(at + 3, starts[k + 1] ?? line.length);
+    const close = text.indexOf('*/');
+    return (close < 0 ? text : text.slice(0, close)).trim();
+  });
+};
 
 const keywords = new Set([
   'if', 'for', 'while', 'switch', 'return', 'case', 'else', 'match', 'loop', 'let', 'const', 'new', 'await', 'yield',
@@ -236,9 +248,9 @@ export const findTags = (file: string, source: string): ReadonlyArray<TagSite> =
   for (let i = 0; i < lines.length; i++) {
     if (rust) i = afterTestModule(lines, i);
     const line = lines[i] ?? '';
-    for (const m of line.matchAll(tagPattern)) {
+    for (const text of tagTexts(line)) {
       const symbol = symbolFor(lines, i, rust);
-      sites.push({ file, line: i + 1, text: (m[1] ?? '').trim(), ...(symbol === undefined ? {} : { symbol }) });
+      sites.push({ file, line: i + 1, text, ...(symbol === undefined ? {} : { symbol }) });
     }
   }
   return sites;
