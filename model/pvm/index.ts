@@ -4,4 +4,6 @@
  */
 export type { ExitReason, MemoryLayout, PageAccess, PvmEngine, PvmInit, PvmInstance } from './engine.js';
 export { tsEngine } from './interpreter.js';
-export { deblob } from './program.js';
+export { deblob, encodeBlob } from './program.js';
+export { PsiH, PsiM, Y } from './invocation.js';
+export type { ArgumentResult, HostCall, HostCallExit, HostedResult, StandardProgram } from './invocation.js';

@@ -35,6 +35,39 @@ const decodeNatural = (p: Uint8Array, offset: number): { value: number; next: nu
   return { value, next: offset + 1 + l };
 };
 
+/** @gp C.6 -- E(x): the general natural serialization (x < 2^53 here). */
+const encodeNatural = (x: number): number[] => {
+  if (x === 0) return [0];
+  for (let l = 0; l < 8; l++)
+    if (x < 2 ** (7 * (l + 1))) {
+      const out = [256 - 2 ** (8 - l) + Math.floor(x / 2 ** (8 * l))];
+      for (let i = 0; i < l; i++) out.push(Math.floor(x / 2 ** (8 * i)) % 256);
+      return out;
+    }
+  const out = [255];
+  for (let i = 0; i < 8; i++) out.push(Math.floor(x / 2 ** (8 * i)) % 256);
+  return out;
+};
+
+/**
+ * @gp A.2 -- the blob deblob inverts: E(|j|) ++ E_1(z) ++ E(|c|) ++ E_z(j) ++ E(c) ++ E(k), with z
+ * the fewest octets holding every entry of j. k is given one 0/1 octet per instruction octet.
+ */
+export const encodeBlob = ({ c, k, j }: Blob): Uint8Array => {
+  const max = j.reduce((m, x) => Math.max(m, x), 0);
+  let z = 0;
+  while (max >= 2 ** (8 * z)) z++;
+  const out = [...encodeNatural(j.length), z, ...encodeNatural(c.length)];
+  for (const x of j) for (let i = 0; i < z; i++) out.push(Math.floor(x / 2 ** (8 * i)) % 256);
+  out.push(...c);
+  for (let i = 0; i < c.length; i += 8) {
+    let byte = 0;
+    for (let b = 0; b < 8 && i + b < c.length; b++) byte |= (k[i + b] === 1 ? 1 : 0) << b;
+    out.push(byte);
+  }
+  return Uint8Array.from(out);
+};
+
 /** @gp A.2 -- deblob: p = E(|j|) ++ E_1(z) ++ E(|c|) ++ E_z(j) ++ E(c) ++ E(k), |k| = |c|. */
 export const deblob = (p: Uint8Array): E.Either<string, Blob> => {
   const jl = decodeNatural(p, 0);

@@ -1,0 +1,211 @@
+/**
+ * TypeScript-only invariants of the PVM (Appendix A) over generated programs and machines.
+ * Differential properties (native vs ts) reuse the generators of `pvm.arbitraries.ts`.
+ */
+import fc from 'fast-check';
+import * as O from 'fp-ts/lib/Option.js';
+import { describe, expect, it } from 'vitest';
+import { type ExitReason, type PvmInit, type PvmInstance, PsiM, Y, deblob, encodeBlob, tsEngine } from '../model/pvm/index.js';
+import { op } from '../model/pvm/opcodes.js';
+import { toHex } from '../spec/bytes.js';
+import { arbBytes, arbPvmInit, arbProgram } from './pvm.arbitraries.js';
+
+const RUNS = 500;
+
+const instantiate = (init: PvmInit): PvmInstance => {
+  const m = tsEngine.instantiate(init);
+  if (typeof m === 'string') throw new Error(`unexpected deblob failure: ${m}`);
+  return m;
+};
+
+/** Runs through host exits (resuming at once) to a final exit. */
+const runToEnd = (m: PvmInstance): ExitReason => {
+  for (;;) {
+    const exit = m.run();
+    if (exit.kind !== 'host') return exit;
+  }
+};
+
+const snapshot = (m: PvmInstance, exit: ExitReason) => ({
+  exit,
+  pc: m.pc,
+  gas: m.gas,
+  regs: Array.from({ length: 13 }, (_, i) => m.getRegister(i)),
+  ro: toHex(m.readMemory(0x10000, 4096) ?? new Uint8Array(0)),
+  rw: toHex(m.readMemory(0x20000, 8192) ?? new Uint8Array(0)),
+});
+
+const blob = (c: ReadonlyArray<number>, starts: ReadonlyArray<number>, j: ReadonlyArray<number> = []): Uint8Array => {
+  const k = new Uint8Array(c.length);
+  for (const s of starts) k[s] = 1;
+  return encodeBlob({ c: Uint8Array.from(c), k, j });
+};
+
+const emptyMemory = { pages: [], contents: [] };
+const zeroRegs = Array.from({ length: 13 }, () => 0n);
+
+describe('pvm properties (ts engine)', () => {
+  it('decoding and instantiating random bytes never throws', () => {
+    fc.assert(
+      fc.property(arbBytes, (p) => {
+        deblob(p);
+        tsEngine.instantiate({ program: p, pc: 0, gas: 10n, registers: zeroRegs, memory: emptyMemory });
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('A.2: deblob inverts encodeBlob', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 80 }), fc.array(fc.nat(2 ** 32 - 1), { maxLength: 5 }), (c, j) => {
+        const k = c.map((x) => x & 1);
+        const d = deblob(encodeBlob({ c, k, j }));
+        expect(d._tag).toBe('Right');
+        if (d._tag === 'Right') expect({ c: [...d.right.c], k: [...d.right.k], j: d.right.j }).toEqual({ c: [...c], k: [...k], j });
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
+  it('A.1: gas never increases and a run always ends; out of gas only when the gas would fall below zero', () => {
+    fc.assert(
+      fc.property(arbPvmInit, (init) => {
+        const m = tsEngine.instantiate(init);
+        if (typeof m === 'string') return;
+        let before = m.gas;
+        for (;;) {
+          const exit = m.run();
+          expect(m.gas <= before).toBe(true);
+          if (exit.kind === 'out-of-gas') expect(m.gas).toBe(-1n);
+          else expect(m.gas >= 0n).toBe(true);
+          if (exit.kind !== 'host') break;
+          before = m.gas;
+        }
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
+  it('A.1: halt and panic return imath = 0; fault, host and out-of-gas keep the exiting instruction', () => {
+    fc.assert(
+      fc.property(arbPvmInit, (init) => {
+        const m = tsEngine.instantiate(init);
+        if (typeof m === 'string') return;
+        const exit = m.run();
+        if (exit.kind === 'halt' || exit.kind === 'panic') expect(m.pc).toBe(0);
+        if (exit.kind === 'fault') expect(exit.address % 4096).toBe(0);
+        if (exit.kind === 'fault') expect(exit.address >= 2 ** 16).toBe(true);
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
+  it('running out of gas and resuming with the rest ends exactly as one run with all the gas', () => {
+    fc.assert(
+      fc.property(arbPvmInit, fc.nat(), (init, cut) => {
+        const whole = tsEngine.instantiate(init);
+        if (typeof whole === 'string') return;
+        const wholeEnd = snapshot(whole, runToEnd(whole));
+        const used = init.gas - (wholeEnd.gas < 0n ? 0n : wholeEnd.gas);
+        if (used < 2n || wholeEnd.exit.kind === 'out-of-gas') return;
+        const first = BigInt(cut) % used; // 0 <= first < used: the split run must run out of gas
+        const split = instantiate({ ...init, gas: first });
+        let exit = split.run();
+        while (exit.kind === 'host') exit = split.run();
+        expect(exit.kind).toBe('out-of-gas');
+        expect(split.gas).toBe(-1n);
+        split.gas = init.gas - first;
+        expect(snapshot(split, runToEnd(split))).toEqual(wholeEnd);
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
+  it('a program of only trap panics at pc 0 and charges one gas', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 30 }), fc.bigInt({ min: 1n, max: 2n ** 64n - 1n }), (n, gas) => {
+        const traps = Array.from({ length: n }, () => op.trap);
+        const m = instantiate({ program: blob(traps, traps.map((_, i) => i)), pc: 0, gas, registers: zeroRegs, memory: emptyMemory });
+        expect(m.run()).toEqual({ kind: 'panic' });
+        expect(m.pc).toBe(0);
+        expect(m.gas).toBe(gas - 1n);
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
+  it('A.18: a dynamic jump to 2^32 - 2^16 halts; A.35: ecalli exits with its id and resumes after it', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 255 }), (id) => {
+        // ecalli id; jump_ind r0 + 0
+        const m = instantiate({
+          program: blob([op.ecalli, id, op.jump_ind, 0], [0, 2]),
+          pc: 0,
+          gas: 10n,
+          registers: [2n ** 32n - 2n ** 16n, ...zeroRegs.slice(1)],
+          memory: emptyMemory,
+        });
+        expect(m.run()).toEqual({ kind: 'host', id: id < 128 ? id : 2 ** 32 - 256 + id });
+        expect(m.pc).toBe(0);
+        expect(m.run()).toEqual({ kind: 'halt' });
+        expect(m.gas).toBe(8n);
+      }),
+      { numRuns: 256 },
+    );
+  });
+
+  it('A.37/A.44: Y lays out the arguments at omega_7 ..+ omega_8, so a program that halts at once returns them', () => {
+    const code = blob([op.jump_ind, 0], [0]);
+    const header = (o: number, w: number, z: number, s: number): number[] => [
+      o & 0xff, (o >> 8) & 0xff, o >> 16, w & 0xff, (w >> 8) & 0xff, w >> 16, z & 0xff, z >> 8, s & 0xff, (s >> 8) & 0xff, s >> 16,
+    ];
+    fc.assert(
+      fc.property(
+        fc.uint8Array({ maxLength: 300 }),
+        fc.uint8Array({ maxLength: 300 }),
+        fc.nat(4),
+        fc.nat(9000),
+        fc.uint8Array({ maxLength: 5000 }),
+        fc.bigInt({ min: 1n, max: 10_000n }),
+        (o, w, z, s, a, gas) => {
+          const p = Uint8Array.from([
+            ...header(o.length, w.length, z, s), ...o, ...w,
+            code.length & 0xff, (code.length >> 8) & 0xff, 0, 0, ...code,
+          ]);
+          const init = Y(p, a);
+          expect(O.isSome(init)).toBe(true);
+          const r = PsiM(tsEngine)(p, 0, gas, a, () => ({ exit: 'panic', x: 0 }), 0);
+          expect(r.gasUsed).toBe(1n);
+          expect(r.result instanceof Uint8Array ? [...r.result] : r.result).toEqual([...a]);
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
+  it('A.44: Psi_M with no gas is out of gas and uses none; a trailing octet makes Y none (panic)', () => {
+    const code = blob([op.jump_ind, 0], [0]);
+    const p = Uint8Array.from([...new Array<number>(11).fill(0), code.length, 0, 0, 0, ...code]);
+    expect(PsiM(tsEngine)(p, 0, 0n, new Uint8Array(0), () => ({ exit: 'panic', x: 0 }), 0)).toEqual({ gasUsed: 0n, result: 'out-of-gas', x: 0 });
+    const bad = Uint8Array.from([...p, 0]);
+    expect(PsiM(tsEngine)(bad, 0, 5n, new Uint8Array(0), () => ({ exit: 'panic', x: 0 }), 0).result).toBe('panic');
+  });
+
+  it('generated programs run deterministically', () => {
+    fc.assert(
+      fc.property(arbPvmInit, (init) => {
+        const a = tsEngine.instantiate(init);
+        const b = tsEngine.instantiate(init);
+        if (typeof a === 'string' || typeof b === 'string') expect(typeof a).toBe(typeof b);
+        else expect(snapshot(a, runToEnd(a))).toEqual(snapshot(b, runToEnd(b)));
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
+  it('arbProgram mostly yields blobs that deblob', () => {
+    const sample = fc.sample(arbProgram, 300);
+    const ok = sample.filter((p) => deblob(p)._tag === 'Right').length;
+    expect(ok).toBeGreaterThan(200);
+  });
+});
