@@ -32,6 +32,8 @@ export class Memory {
    * or a fault at its page (A.8).
    */
   firstInaccessible(a: number, n: number, need: Access): number {
+    // Fast path: the whole range lies in one page.
+    if ((a % PAGE_SIZE) + n <= PAGE_SIZE) return this.access[a >>> 12]! >= need ? ACCESSIBLE : a;
     for (let x = a; x < a + n; ) {
       const page = Math.floor((x % TWO_32) / PAGE_SIZE);
       if ((this.access[page] ?? Access.None) < need) return x;
@@ -48,17 +50,29 @@ export class Memory {
 
   setByte(a: number, v: number): void {
     const i = a % TWO_32;
-    const page = Math.floor(i / PAGE_SIZE);
+    this.pageData(Math.floor(i / PAGE_SIZE))[i % PAGE_SIZE] = v;
+  }
+
+  /** The octets of a page, allocated (zeroed) on first use. */
+  private pageData(page: number): Uint8Array {
     let d = this.data.get(page);
     if (d === undefined) {
       d = new Uint8Array(PAGE_SIZE);
       this.data.set(page, d);
     }
-    d[i % PAGE_SIZE] = v;
+    return d;
   }
 
   /** E_n^-1 of mu[a .. a + n) (little-endian, n <= 4), unchecked. */
   loadSmall(a: number, n: number): number {
+    const offset = a % PAGE_SIZE;
+    if (offset + n <= PAGE_SIZE) {
+      const d = this.data.get(a >>> 12);
+      if (d === undefined) return 0;
+      let v = 0;
+      for (let i = n - 1; i >= 0; i--) v = v * 256 + d[offset + i]!;
+      return v;
+    }
     let v = 0;
     for (let i = n - 1; i >= 0; i--) v = v * 256 + this.byte(a + i);
     return v;
@@ -71,6 +85,15 @@ export class Memory {
 
   /** mu[a .. a + n) = E_n(v mod 2^(8n)) for n <= 4, unchecked. */
   storeSmall(a: number, n: number, v: number): void {
+    const offset = a % PAGE_SIZE;
+    if (offset + n <= PAGE_SIZE) {
+      const d = this.pageData(a >>> 12);
+      for (let i = 0; i < n; i++) {
+        d[offset + i] = v & 0xff;
+        v >>>= 8;
+      }
+      return;
+    }
     for (let i = 0; i < n; i++) {
       this.setByte(a + i, v & 0xff);
       v >>>= 8;
