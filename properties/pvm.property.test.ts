@@ -5,10 +5,11 @@
 import fc from 'fast-check';
 import * as O from 'fp-ts/lib/Option.js';
 import { describe, expect, it } from 'vitest';
-import { type ExitReason, type PvmInit, type PvmInstance, PsiM, Y, deblob, encodeBlob, tsEngine } from '../model/pvm/index.js';
+import { type ExitReason, type PvmEngine, type PvmInit, type PvmInstance, PsiM, Y, deblob, encodeBlob, tsEngine } from '../model/pvm/index.js';
 import { op } from '../model/pvm/opcodes.js';
 import { toHex } from '../spec/bytes.js';
 import { arbBytes, arbPvmInit, arbProgram } from './pvm.arbitraries.js';
+import { crosscheck } from './pvm.crosscheck.js';
 
 const RUNS = 500;
 
@@ -207,5 +208,50 @@ describe('pvm properties (ts engine)', () => {
     const sample = fc.sample(arbProgram, 300);
     const ok = sample.filter((p) => deblob(p)._tag === 'Right').length;
     expect(ok).toBeGreaterThan(200);
+  });
+});
+
+describe('pvm crosscheck (the stepwise comparison the differential property uses)', () => {
+  it('finds no difference between the ts engine and itself', () => {
+    fc.assert(
+      fc.property(arbPvmInit, (init) => {
+        expect(crosscheck(tsEngine, tsEngine, init, 300)).toBeUndefined();
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('reports the first step where a register differs', () => {
+    // An engine that corrupts omega_5 from its third run on.
+    const mutant: PvmEngine = {
+      name: 'native',
+      instantiate: (init) => {
+        const m = tsEngine.instantiate(init);
+        if (typeof m === 'string') return m;
+        let runs = 0;
+        const corrupted: PvmInstance = {
+          run: () => m.run(),
+          get pc() {
+            return m.pc;
+          },
+          get gas() {
+            return m.gas;
+          },
+          set gas(g: bigint) {
+            runs++;
+            m.gas = g;
+          },
+          getRegister: (i) => m.getRegister(i) ^ (i === 5 && runs >= 3 ? 1n : 0n),
+          setRegister: (i, v) => m.setRegister(i, v),
+          readMemory: (address, length) => m.readMemory(address, length),
+          writeMemory: (address, data) => m.writeMemory(address, data),
+          dispose: () => m.dispose(),
+        };
+        return corrupted;
+      },
+    };
+    const program = blob([op.fallthrough, op.fallthrough, op.fallthrough, op.fallthrough, op.trap], [0, 1, 2, 3, 4]);
+    const diff = crosscheck(tsEngine, mutant, { program, pc: 0, gas: 100n, registers: zeroRegs, memory: emptyMemory });
+    expect(diff).toBe('step 2 (from pc 2):\n  regs[5]: ts 0, native 1');
   });
 });

@@ -63,9 +63,11 @@ export class TsInstance implements PvmInstance {
     /** h of sbrk (A.28): the heap start of a standard layout, else 0. */
     private readonly heapStart: number,
   ) {
+    if (!Number.isInteger(pc) || pc < 0 || pc >= TWO_32) throw new RangeError(`pc ${pc} is not a natural below 2^32`);
+    if (registers.length !== 13) throw new RangeError(`${registers.length} registers given, the PVM has 13`);
     this.imath = pc;
     this.gasValue = gas;
-    for (let i = 0; i < 13; i++) this.regs[i] = registers[i] ?? 0n;
+    registers.forEach((value, i) => this.setRegister(i, value));
   }
 
   get pc(): number {
