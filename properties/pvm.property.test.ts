@@ -6,10 +6,11 @@ import fc from 'fast-check';
 import * as O from 'fp-ts/lib/Option.js';
 import { describe, expect, it } from 'vitest';
 import { type ExitReason, type PvmEngine, type PvmInit, type PvmInstance, PsiM, Y, deblob, encodeBlob, tsEngine } from '../model/pvm/index.js';
-import { op } from '../model/pvm/opcodes.js';
+import { op, opcodes } from '../model/pvm/opcodes.js';
 import { toHex } from '../spec/bytes.js';
 import { arbBytes, arbPvmInit, arbProgram } from './pvm.arbitraries.js';
 import { crosscheck } from './pvm.crosscheck.js';
+import { oracle } from './pvm.oracle.js';
 
 const RUNS = 500;
 
@@ -253,5 +254,109 @@ describe('pvm crosscheck (the stepwise comparison the differential property uses
     const program = blob([op.fallthrough, op.fallthrough, op.fallthrough, op.fallthrough, op.trap], [0, 1, 2, 3, 4]);
     const diff = crosscheck(tsEngine, mutant, { program, pc: 0, gas: 100n, registers: zeroRegs, memory: emptyMemory });
     expect(diff).toBe('step 2 (from pc 2):\n  regs[5]: ts 0, native 1');
+  });
+});
+
+describe('pvm register rows against a literal transcription of the tables (A.28, A.29, A.32)', () => {
+  const edge = fc.oneof(
+    fc.bigInt({ min: 0n, max: 2n ** 64n - 1n }),
+    fc.bigInt({ min: 0n, max: 70n }),
+    fc.bigInt({ min: 2n ** 64n - 70n, max: 2n ** 64n - 1n }),
+    fc.constantFrom(2n ** 31n, 2n ** 31n - 1n, 2n ** 32n - 1n, 2n ** 32n, 2n ** 63n, 2n ** 63n - 1n, 0xffffffff80000000n),
+  );
+  const rows = opcodes.filter(([, name, category]) =>
+    ['twoReg', 'twoRegOneImm', 'threeReg'].includes(category) && oracle[name] !== undefined);
+
+  it('covers every register-only row but sbrk', () => {
+    const all = opcodes.filter(([, , category]) => ['twoReg', 'twoRegOneImm', 'threeReg'].includes(category));
+    const memoryRows = all.filter(([, name]) => /^(load|store)_/.test(name));
+    expect(rows.length + memoryRows.length + 1).toBe(all.length);
+  });
+
+  it('each row writes exactly its destination with the oracle value', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...rows),
+        fc.array(edge, { minLength: 13, maxLength: 13 }),
+        fc.integer({ min: 0, max: 15 }),
+        fc.integer({ min: 0, max: 15 }),
+        fc.integer({ min: 0, max: 20 }),
+        fc.integer({ min: 0, max: 4 }).chain((l) => fc.array(fc.integer({ min: 0, max: 255 }), { minLength: l, maxLength: l })),
+        ([opcode, name, category], regs, lo, hi, third, immBytes) => {
+          const clamp = (r: number) => Math.min(12, r);
+          let operands: number[];
+          let dest: number;
+          let x: bigint;
+          let y = 0n;
+          let prior: bigint;
+          if (category === 'twoReg') {
+            operands = [lo | (hi << 4)];
+            dest = clamp(lo);
+            x = regs[clamp(hi)]!;
+            prior = regs[dest]!;
+          } else if (category === 'twoRegOneImm') {
+            operands = [lo | (hi << 4), ...immBytes];
+            dest = clamp(lo);
+            x = regs[clamp(hi)]!;
+            const l = immBytes.length;
+            const raw = immBytes.reduceRight((v, b) => v * 256n + BigInt(b), 0n);
+            y = l > 0 && raw >= 2n ** BigInt(8 * l - 1) ? raw + 2n ** 64n - 2n ** BigInt(8 * l) : raw;
+            prior = regs[dest]!;
+          } else {
+            operands = [lo | (hi << 4), third];
+            dest = clamp(third);
+            x = regs[clamp(lo)]!;
+            y = regs[clamp(hi)]!;
+            prior = regs[dest]!;
+          }
+          const m = instantiate({
+            program: blob([opcode, ...operands, op.trap], [0, 1 + operands.length]),
+            pc: 0,
+            gas: 10n,
+            registers: regs,
+            memory: emptyMemory,
+          });
+          expect(m.run()).toEqual({ kind: 'panic' });
+          const expected = [...regs];
+          expected[dest] = oracle[name]!(x, y, prior);
+          expect({ name, regs: Array.from({ length: 13 }, (_, i) => m.getRegister(i)) }).toEqual({ name, regs: expected });
+        },
+      ),
+      { numRuns: 5000 },
+    );
+  });
+});
+
+describe('pvm rows no vector executes', () => {
+  it('A.28 sbrk (row 101), read literally: x = max(h, q - omega_A + 1) for q the first unreadable address from h', () => {
+    // Y with empty o and w and z = 0: the heap [h, h) is empty, so q = h = 2 Z_Z.
+    const code = blob([op.sbrk, 0x21, op.sbrk, 0x43, op.trap], [0, 2, 4]); // omega_1 = sbrk(omega_2); omega_3 = sbrk(omega_4)
+    const p = Uint8Array.from([...new Array<number>(11).fill(0), code.length, 0, 0, 0, ...code]);
+    const init = Y(p, new Uint8Array(0));
+    if (O.isNone(init)) throw new Error('Y failed');
+    const h = 2 * 2 ** 16;
+    const registers = [...init.value.registers];
+    registers[2] = 4096n;
+    registers[4] = 16n;
+    const m = instantiate({ program: init.value.code, pc: 0, gas: 10n, registers, memory: init.value.memory });
+    expect(m.run()).toEqual({ kind: 'panic' });
+    expect(m.getRegister(1)).toBe(BigInt(h));
+    expect(m.getRegister(3)).toBe(BigInt(h + 4096 - 16 + 1));
+    expect(m.writeMemory(h, new Uint8Array(4096 + 16))).toBe(true);
+    expect(m.writeMemory(h + 2 * 4096, new Uint8Array(1))).toBe(false);
+  });
+
+  it('A.29 cmov_nz_imm (row 148): omega_A = nu_X when omega_B is not zero', () => {
+    for (const [b, expected] of [[0n, 7n], [5n, 2n ** 64n - 2n]] as const) {
+      const m = instantiate({
+        program: blob([op.cmov_nz_imm, 0x21, 0xfe, op.trap], [0, 3]),
+        pc: 0,
+        gas: 10n,
+        registers: [0n, 7n, b, ...zeroRegs.slice(3)],
+        memory: emptyMemory,
+      });
+      expect(m.run()).toEqual({ kind: 'panic' });
+      expect(m.getRegister(1)).toBe(expected);
+    }
   });
 });
