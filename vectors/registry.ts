@@ -8,6 +8,7 @@ import { shuffleClass } from './classes/shuffle.js';
 import { ed25519Class } from './classes/ed25519.js';
 import { stateRootClass } from './classes/state-root.js';
 import { trieClass } from './classes/trie.js';
+import { pvm } from './classes/pvm.js';
 
 export const vectorClasses: ReadonlyArray<VectorClass> = [
   codecClass,
@@ -15,6 +16,7 @@ export const vectorClasses: ReadonlyArray<VectorClass> = [
   ed25519Class,
   stateRootClass,
   trieClass,
+  pvm,
 ];
 
 export const findClass = (name: string): VectorClass | undefined => vectorClasses.find((c) => c.name === name);
