@@ -1,0 +1,175 @@
+//! RAM: the 32-bit address space as sparse pages of Z_P = 4096 octets, each inaccessible,
+//! readable, or writable (writable pages are also readable). A two-level table keeps an empty
+//! machine small (8 KiB) and a lookup two indexings deep.
+
+pub const PAGE_SIZE: u32 = 4096;
+const L2_BITS: u32 = 10;
+const L2_LEN: usize = 1 << L2_BITS;
+
+pub struct Page {
+    pub writable: bool,
+    pub data: [u8; PAGE_SIZE as usize],
+}
+
+type Directory = Box<[Option<Box<Page>>]>;
+
+pub struct Memory {
+    top: Vec<Option<Directory>>,
+}
+
+/// The first address of an access that is not permitted.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Inaccessible(pub u32);
+
+impl Default for Memory {
+    fn default() -> Self {
+        Memory { top: (0..L2_LEN).map(|_| None).collect() }
+    }
+}
+
+impl Memory {
+    #[inline(always)]
+    pub fn page(&self, page: u32) -> Option<&Page> {
+        self.top[(page >> L2_BITS) as usize].as_ref()?[(page as usize) & (L2_LEN - 1)].as_deref()
+    }
+
+    #[inline(always)]
+    fn page_mut(&mut self, page: u32) -> Option<&mut Page> {
+        self.top[(page >> L2_BITS) as usize].as_mut()?[(page as usize) & (L2_LEN - 1)].as_deref_mut()
+    }
+
+    /// Makes a page accessible (zero-filled if new), or changes its access.
+    pub fn map_page(&mut self, page: u32, writable: bool) {
+        let dir = self.top[(page >> L2_BITS) as usize].get_or_insert_with(|| (0..L2_LEN).map(|_| None).collect());
+        let slot = &mut dir[(page as usize) & (L2_LEN - 1)];
+        match slot {
+            Some(p) => p.writable = writable,
+            None => *slot = Some(Box::new(Page { writable, data: [0; PAGE_SIZE as usize] })),
+        }
+    }
+
+    pub fn is_mapped(&self, page: u32) -> bool {
+        self.page(page).is_some()
+    }
+
+    /// Reads N octets at address (mod 2^32, wrapping), or the first unreadable address.
+    #[inline(always)]
+    pub fn read<const N: usize>(&self, address: u32) -> Result<[u8; N], Inaccessible> {
+        let offset = (address % PAGE_SIZE) as usize;
+        if offset + N <= PAGE_SIZE as usize {
+            if let Some(p) = self.page(address / PAGE_SIZE) {
+                let mut out = [0u8; N];
+                out.copy_from_slice(&p.data[offset..offset + N]);
+                return Ok(out);
+            }
+            return Err(Inaccessible(address));
+        }
+        let mut out = [0u8; N];
+        for (i, o) in out.iter_mut().enumerate() {
+            let a = address.wrapping_add(i as u32);
+            *o = self.page(a / PAGE_SIZE).ok_or(Inaccessible(a))?.data[(a % PAGE_SIZE) as usize];
+        }
+        Ok(out)
+    }
+
+    /// Writes N octets at address (mod 2^32, wrapping); nothing is written unless all are writable.
+    #[inline(always)]
+    pub fn write<const N: usize>(&mut self, address: u32, bytes: [u8; N]) -> Result<(), Inaccessible> {
+        let offset = (address % PAGE_SIZE) as usize;
+        if offset + N <= PAGE_SIZE as usize {
+            return match self.page_mut(address / PAGE_SIZE) {
+                Some(p) if p.writable => {
+                    p.data[offset..offset + N].copy_from_slice(&bytes);
+                    Ok(())
+                }
+                _ => Err(Inaccessible(address)),
+            };
+        }
+        self.check_writable(address, N as u64)?;
+        for (i, b) in bytes.iter().enumerate() {
+            let a = address.wrapping_add(i as u32);
+            if let Some(p) = self.page_mut(a / PAGE_SIZE) {
+                p.data[(a % PAGE_SIZE) as usize] = *b;
+            }
+        }
+        Ok(())
+    }
+
+    /// The first address of [address, address + len) (wrapping) that is not writable.
+    pub fn check_writable(&self, address: u32, len: u64) -> Result<(), Inaccessible> {
+        self.check(address, len, true)
+    }
+
+    /// The first address of [address, address + len) (wrapping) that is not readable.
+    pub fn check_readable(&self, address: u32, len: u64) -> Result<(), Inaccessible> {
+        self.check(address, len, false)
+    }
+
+    fn check(&self, address: u32, len: u64, write: bool) -> Result<(), Inaccessible> {
+        let mut done = 0u64;
+        while done < len {
+            let a = address.wrapping_add(done as u32);
+            match self.page(a / PAGE_SIZE) {
+                Some(p) if p.writable || !write => {}
+                _ => return Err(Inaccessible(a)),
+            }
+            done += u64::from(PAGE_SIZE - a % PAGE_SIZE);
+        }
+        Ok(())
+    }
+
+    /// Copies [address, address + out.len()) out; the caller checked readability.
+    pub fn copy_out(&self, address: u32, out: &mut [u8]) {
+        let mut done = 0usize;
+        while done < out.len() {
+            let a = address.wrapping_add(done as u32);
+            let offset = (a % PAGE_SIZE) as usize;
+            let n = (PAGE_SIZE as usize - offset).min(out.len() - done);
+            if let Some(p) = self.page(a / PAGE_SIZE) {
+                out[done..done + n].copy_from_slice(&p.data[offset..offset + n]);
+            }
+            done += n;
+        }
+    }
+
+    /// Copies data in at address, ignoring access (used to lay out initial contents and by the
+    /// host, which checked writability); unmapped pages are skipped.
+    pub fn copy_in(&mut self, address: u32, data: &[u8]) {
+        let mut done = 0usize;
+        while done < data.len() {
+            let a = address.wrapping_add(done as u32);
+            let offset = (a % PAGE_SIZE) as usize;
+            let n = (PAGE_SIZE as usize - offset).min(data.len() - done);
+            if let Some(p) = self.page_mut(a / PAGE_SIZE) {
+                p.data[offset..offset + n].copy_from_slice(&data[done..done + n]);
+            }
+            done += n;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_across_pages_and_wraps() {
+        let mut m = Memory::default();
+        m.map_page(0xfffff, true);
+        m.map_page(0, false);
+        assert_eq!(m.write::<4>(0xffff_fffe, [1, 2, 3, 4]), Err(Inaccessible(0)));
+        m.map_page(0, true);
+        assert_eq!(m.write::<4>(0xffff_fffe, [1, 2, 3, 4]), Ok(()));
+        assert_eq!(m.read::<4>(0xffff_fffe), Ok([1, 2, 3, 4]));
+        assert_eq!(m.read::<2>(0x1fff), Err(Inaccessible(0x1fff)));
+    }
+
+    #[test]
+    fn failed_writes_leave_memory_unchanged() {
+        let mut m = Memory::default();
+        m.map_page(1, true);
+        m.map_page(2, false);
+        assert_eq!(m.write::<8>(0x1ffc, [9; 8]), Err(Inaccessible(0x2000)));
+        assert_eq!(m.read::<4>(0x1ffc), Ok([0; 4]));
+    }
+}
