@@ -70,6 +70,7 @@ export const nativeEngine: PvmEngine = {
           [...init.registers],
           init.memory.pages.map((p) => ({ address: p.address, length: p.length, writable: p.access === 'write' })),
           init.memory.contents.map((c) => ({ address: c.address, data: c.data })),
+          init.memory.heapStart,
         ),
       );
     } catch (e) {

@@ -11,11 +11,12 @@ export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-was
 
 export declare class NativePvm {
   /**
-   * A machine for program blob p at pc with gas, 13 registers and a memory layout.
+   * A machine for program blob p at pc with gas, 13 registers and a memory layout (pages,
+   * contents, and h of sbrk, 0 when absent).
    * Throws PVM_BAD_BLOB when the blob does not deblob (the caller's panic), PVM_RANGE or
    * PVM_LAYOUT for bad arguments.
    */
-  constructor(program: Uint8Array, pc: number, gas: bigint, registers: Array<bigint>, pages: Array<PvmPage>, contents: Array<PvmChunk>)
+  constructor(program: Uint8Array, pc: number, gas: bigint, registers: Array<bigint>, pages: Array<PvmPage>, contents: Array<PvmChunk>, heapStart?: number | undefined | null)
   /** Runs until an exit (Psi). */
   run(): PvmExit
   get pc(): number
@@ -24,9 +25,9 @@ export declare class NativePvm {
   set gas(gas: bigint)
   getRegister(index: number): bigint
   setRegister(index: number, value: bigint): void
-  /** Octets at [address, address + length), or null if any is not readable. */
+  /** Octets at [address, address + length), or null if any is not readable or the range passes 2^32. */
   readMemory(address: number, length: number): Uint8Array | null
-  /** Writes octets; false (memory unchanged) if any is not writable. */
+  /** Writes octets; false (memory unchanged) if any is not writable or the range passes 2^32. */
   writeMemory(address: number, data: Uint8Array): boolean
   /** Frees the machine; later calls throw PVM_DISPOSED. */
   dispose(): void

@@ -95,7 +95,8 @@ impl NativePvm {
 
 #[napi]
 impl NativePvm {
-    /// A machine for program blob p at pc with gas, 13 registers and a memory layout.
+    /// A machine for program blob p at pc with gas, 13 registers and a memory layout (pages,
+    /// contents, and h of sbrk, 0 when absent).
     /// Throws PVM_BAD_BLOB when the blob does not deblob (the caller's panic), PVM_RANGE or
     /// PVM_LAYOUT for bad arguments.
     #[napi(constructor, catch_unwind)]
@@ -106,6 +107,7 @@ impl NativePvm {
         registers: Vec<BigInt>,
         pages: Vec<PvmPage>,
         contents: Vec<PvmChunk>,
+        heap_start: Option<f64>,
     ) -> Result<Self> {
         let pc = address("pc", pc)?;
         let gas = u64_of("gas", &gas)?;
@@ -141,6 +143,7 @@ impl NativePvm {
             Ok(m) => m,
             Err(e) => return fail("PVM_BAD_BLOB", e.to_string()),
         };
+        machine.heap = address("heapStart", heap_start.unwrap_or(0.0))?;
         for (start, end, writable) in regions {
             for page in start / u64::from(PAGE_SIZE)..end / u64::from(PAGE_SIZE) {
                 machine.memory.map_page(page as u32, writable);
@@ -202,21 +205,21 @@ impl NativePvm {
         Ok(())
     }
 
-    /// Octets at [address, address + length), or null if any is not readable.
+    /// Octets at [address, address + length), or null if any is not readable or the range passes 2^32.
     #[napi(catch_unwind)]
     pub fn read_memory(&mut self, address: f64, length: f64) -> Result<Option<Uint8Array>> {
         let at = self::address("address", address)?;
         let len = natural("length", length, 4_294_967_297.0)?;
         let m = self.machine()?;
-        if m.memory.check_readable(at, len).is_err() {
+        if u64::from(at) + len > 1 << 32 || m.memory.check_readable(at, len).is_err() {
             return Ok(None);
         }
         let mut out = vec![0u8; len as usize];
-        m.memory.copy_out(at, &mut out);
+        m.read_memory(at, &mut out);
         Ok(Some(Uint8Array::new(out)))
     }
 
-    /// Writes octets; false (memory unchanged) if any is not writable.
+    /// Writes octets; false (memory unchanged) if any is not writable or the range passes 2^32.
     #[napi(catch_unwind)]
     pub fn write_memory(&mut self, address: f64, data: Uint8Array) -> Result<bool> {
         let at = self::address("address", address)?;

@@ -53,24 +53,23 @@ impl Machine {
     ///
     /// The cases of A.1 and A.8 decide what an exit leaves behind:
     /// - halt and panic: imath = 0, gas charged (a panic from an access below 2^16 is not charged);
-    /// - out of gas: imath and registers of the instruction that could not pay, gas = -1;
+    /// - out of gas: imath and state of the instruction that could not pay, gas = g - 1 < 0;
     /// - fault: imath of the faulting instruction, gas not charged, state unchanged;
     /// - host: imath of the ecalli, gas charged; the next `run` continues after it.
     ///
-    /// Running again with negative gas returns out-of-gas at once, leaving the gas as it is.
+    /// Running again with negative gas stops at the first instruction: a memory exception as
+    /// usual (A.8 precedes the gas check of A.1), otherwise out of gas with the counter one lower.
     pub fn run(&mut self) -> Exit {
-        if self.gas < 0 {
-            return Exit::OutOfGas;
-        }
+        let owed = self.gas.min(0);
+        let mut g = self.gas.max(0) as u64;
         let start = match self.resume.take() {
             Some(p) => Some(p),
             None => self.program.position(self.pc),
         };
-        let mut g = self.gas as u64;
         let Some(start) = start else {
             // @gp A.19 -- not an instruction start (or past the code): opcode 0, trap.
             if g == 0 {
-                self.gas = -1;
+                self.gas = owed - 1;
                 return Exit::OutOfGas;
             }
             self.gas = i128::from(g - 1);
@@ -78,18 +77,24 @@ impl Machine {
             return Exit::Panic;
         };
         let (exit, pc, resume) = step_loop(&self.program, &mut self.registers, &mut self.memory, &mut g, start, self.heap);
-        self.gas = match exit {
-            Exit::OutOfGas => -1,
-            _ => i128::from(g),
-        };
+        self.gas = owed + i128::from(g) - i128::from(exit == Exit::OutOfGas);
         self.pc = pc;
         self.resume = resume;
         exit
     }
 
-    /// Writes octets, or false (memory unchanged) if any is not writable.
+    /// Reads [address, address + out.len()) (not wrapping past 2^32), or false if any is not readable.
+    pub fn read_memory(&self, address: u32, out: &mut [u8]) -> bool {
+        if u64::from(address) + out.len() as u64 > 1 << 32 || self.memory.check_readable(address, out.len() as u64).is_err() {
+            return false;
+        }
+        self.memory.copy_out(address, out);
+        true
+    }
+
+    /// Writes octets (not wrapping past 2^32), or false (memory unchanged) if any is not writable.
     pub fn write_memory(&mut self, address: u32, data: &[u8]) -> bool {
-        if self.memory.check_writable(address, data.len() as u64).is_err() {
+        if u64::from(address) + data.len() as u64 > 1 << 32 || self.memory.check_writable(address, data.len() as u64).is_err() {
             return false;
         }
         self.memory.copy_in(address, data);
@@ -474,32 +479,26 @@ pub fn rem_s_64(a: u64, b: u64) -> u64 {
     }
 }
 
-/// sbrk (101, A.28): the least x >= h such that [x, x + n) is not all readable; the pages of
-/// [x, x + n) become writable. With n = 0 no such x exists; the machine then answers h and maps
-/// nothing. Addresses are taken modulo 2^32 and the range is capped at the top of memory.
+/// sbrk (101, A.28): omega'_D = the least x >= h such that [x, x + n) is not wholly readable in
+/// mu and wholly writable in mu'. Read literally, with q the first unreadable address at or above
+/// h, x = max(h, q - n + 1), and the pages of [x, x + n) become writable. When no such x exists
+/// (n = 0, or the range would pass 2^32) the machine answers q and changes nothing, as the
+/// TypeScript reference does (an ambiguity of 0.7.2).
 fn sbrk(mem: &mut Memory, heap: u32, n: u64) -> u64 {
-    if n == 0 {
-        return u64::from(heap);
+    let page_size = u64::from(PAGE_SIZE);
+    let mut q = u64::from(heap);
+    while q < 1 << 32 && mem.is_mapped((q / page_size) as u32) {
+        q = (q / page_size + 1) * page_size;
     }
-    // u: the least unreadable address >= h (none: the range from h to 2^32 is all readable).
-    let mut page = heap / PAGE_SIZE;
-    let first_unreadable = loop {
-        if !mem.is_mapped(page) {
-            break Some(u64::from(page.max(heap / PAGE_SIZE)) * u64::from(PAGE_SIZE));
-        }
-        if page == u32::MAX / PAGE_SIZE {
-            break None;
-        }
-        page += 1;
-    };
-    let Some(u) = first_unreadable else { return u64::from(heap) };
-    let u = u.max(u64::from(heap));
-    let x = u.saturating_sub(n - 1).max(u64::from(heap));
-    let end = x.saturating_add(n).min(1 << 32);
-    let mut p = x / u64::from(PAGE_SIZE);
-    while p * u64::from(PAGE_SIZE) < end {
-        mem.map_page(p as u32, true);
-        p += 1;
+    if n == 0 || n > 1 << 32 {
+        return q;
+    }
+    let x = (q + 1).saturating_sub(n).max(u64::from(heap));
+    if x + n > 1 << 32 {
+        return q;
+    }
+    for page in x / page_size..(x + n).div_ceil(page_size) {
+        mem.map_page(page as u32, true);
     }
     x
 }
@@ -583,7 +582,31 @@ mod tests {
         assert_eq!((m.pc(), m.gas), (0, 10));
         m.memory.map_page(0x20, true);
         assert_eq!(m.run(), Exit::Panic);
-        assert_eq!(m.memory.read::<1>(0x20000), Ok([0x12]));
+        let mut b = [0u8; 1];
+        assert!(m.read_memory(0x20000, &mut b));
+        assert_eq!(b, [0x12]);
+        assert!(!m.read_memory(0xffff_ffff, &mut [0u8; 2]));
+    }
+
+    #[test]
+    fn negative_gas_stops_at_once() {
+        let mut m = Machine::new(&blob(&[1, 0], &[0, 1]), 0, 0, [0; 13]).unwrap();
+        assert_eq!(m.run(), Exit::OutOfGas);
+        assert_eq!((m.pc(), m.gas), (0, -1));
+        assert_eq!(m.run(), Exit::OutOfGas);
+        assert_eq!(m.gas, -2);
+    }
+
+    #[test]
+    fn sbrk_maps_from_the_heap_start() {
+        // sbrk r1 = r0 (opcode 101, r_D = 1, r_A = 0); trap
+        let mut m = Machine::new(&blob(&[101, 0x01, 0], &[0, 2]), 0, 10, [0; 13]).unwrap();
+        m.heap = 0x30000;
+        m.registers[0] = 5000;
+        assert_eq!(m.run(), Exit::Panic);
+        assert_eq!(m.registers[1], 0x30000);
+        assert!(m.write_memory(0x30000 + 4999, &[1]));
+        assert!(!m.write_memory(0x30000 + 8192, &[1]));
     }
 
     #[test]
