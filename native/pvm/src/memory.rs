@@ -6,12 +6,25 @@ pub const PAGE_SIZE: u32 = 4096;
 const L2_BITS: u32 = 10;
 const L2_LEN: usize = 1 << L2_BITS;
 
-pub struct Page {
-    pub writable: bool,
-    pub data: [u8; PAGE_SIZE as usize],
+type PageData = [u8; PAGE_SIZE as usize];
+
+/// One page: its access, and its octets once something was written (an accessible page never
+/// written reads as zeroes, so mapping a large region costs no memory).
+#[derive(Default)]
+struct Slot {
+    access: Access,
+    data: Option<Box<PageData>>,
 }
 
-type Directory = Box<[Option<Box<Page>>]>;
+#[derive(Clone, Copy, Default, PartialEq, Eq)]
+enum Access {
+    #[default]
+    None,
+    Read,
+    Write,
+}
+
+type Directory = Box<[Slot]>;
 
 pub struct Memory {
     top: Vec<Option<Directory>>,
@@ -27,29 +40,45 @@ impl Default for Memory {
     }
 }
 
+const ZERO_PAGE: PageData = [0; PAGE_SIZE as usize];
+
 impl Memory {
     #[inline(always)]
-    pub fn page(&self, page: u32) -> Option<&Page> {
-        self.top[(page >> L2_BITS) as usize].as_ref()?[(page as usize) & (L2_LEN - 1)].as_deref()
+    fn slot(&self, page: u32) -> Option<&Slot> {
+        self.top[(page >> L2_BITS) as usize].as_ref().map(|dir| &dir[(page as usize) & (L2_LEN - 1)])
     }
 
     #[inline(always)]
-    fn page_mut(&mut self, page: u32) -> Option<&mut Page> {
-        self.top[(page >> L2_BITS) as usize].as_mut()?[(page as usize) & (L2_LEN - 1)].as_deref_mut()
+    fn slot_mut(&mut self, page: u32) -> Option<&mut Slot> {
+        self.top[(page >> L2_BITS) as usize].as_mut().map(|dir| &mut dir[(page as usize) & (L2_LEN - 1)])
     }
 
-    /// Makes a page accessible (zero-filled if new), or changes its access.
-    pub fn map_page(&mut self, page: u32, writable: bool) {
-        let dir = self.top[(page >> L2_BITS) as usize].get_or_insert_with(|| (0..L2_LEN).map(|_| None).collect());
-        let slot = &mut dir[(page as usize) & (L2_LEN - 1)];
-        match slot {
-            Some(p) => p.writable = writable,
-            None => *slot = Some(Box::new(Page { writable, data: [0; PAGE_SIZE as usize] })),
+    /// The octets of a readable page.
+    #[inline(always)]
+    fn readable(&self, page: u32) -> Option<&PageData> {
+        match self.slot(page) {
+            Some(s) if s.access != Access::None => Some(s.data.as_deref().unwrap_or(&ZERO_PAGE)),
+            _ => None,
         }
     }
 
+    /// The octets of a writable page (allocated on first write).
+    #[inline(always)]
+    fn writable(&mut self, page: u32) -> Option<&mut PageData> {
+        match self.slot_mut(page) {
+            Some(s) if s.access == Access::Write => Some(s.data.get_or_insert_with(|| Box::new(ZERO_PAGE))),
+            _ => None,
+        }
+    }
+
+    /// Makes a page accessible (reading as zeroes if new), or changes its access.
+    pub fn map_page(&mut self, page: u32, writable: bool) {
+        let dir = self.top[(page >> L2_BITS) as usize].get_or_insert_with(|| (0..L2_LEN).map(|_| Slot::default()).collect());
+        dir[(page as usize) & (L2_LEN - 1)].access = if writable { Access::Write } else { Access::Read };
+    }
+
     pub fn is_mapped(&self, page: u32) -> bool {
-        self.page(page).is_some()
+        self.readable(page).is_some()
     }
 
     /// Reads N octets at address (mod 2^32, wrapping), or the first unreadable address.
@@ -57,9 +86,9 @@ impl Memory {
     pub fn read<const N: usize>(&self, address: u32) -> Result<[u8; N], Inaccessible> {
         let offset = (address % PAGE_SIZE) as usize;
         if offset + N <= PAGE_SIZE as usize {
-            if let Some(p) = self.page(address / PAGE_SIZE) {
+            if let Some(p) = self.readable(address / PAGE_SIZE) {
                 let mut out = [0u8; N];
-                out.copy_from_slice(&p.data[offset..offset + N]);
+                out.copy_from_slice(&p[offset..offset + N]);
                 return Ok(out);
             }
             return Err(Inaccessible(address));
@@ -67,7 +96,7 @@ impl Memory {
         let mut out = [0u8; N];
         for (i, o) in out.iter_mut().enumerate() {
             let a = address.wrapping_add(i as u32);
-            *o = self.page(a / PAGE_SIZE).ok_or(Inaccessible(a))?.data[(a % PAGE_SIZE) as usize];
+            *o = self.readable(a / PAGE_SIZE).ok_or(Inaccessible(a))?[(a % PAGE_SIZE) as usize];
         }
         Ok(out)
     }
@@ -77,19 +106,19 @@ impl Memory {
     pub fn write<const N: usize>(&mut self, address: u32, bytes: [u8; N]) -> Result<(), Inaccessible> {
         let offset = (address % PAGE_SIZE) as usize;
         if offset + N <= PAGE_SIZE as usize {
-            return match self.page_mut(address / PAGE_SIZE) {
-                Some(p) if p.writable => {
-                    p.data[offset..offset + N].copy_from_slice(&bytes);
+            return match self.writable(address / PAGE_SIZE) {
+                Some(p) => {
+                    p[offset..offset + N].copy_from_slice(&bytes);
                     Ok(())
                 }
-                _ => Err(Inaccessible(address)),
+                None => Err(Inaccessible(address)),
             };
         }
         self.check_writable(address, N as u64)?;
         for (i, b) in bytes.iter().enumerate() {
             let a = address.wrapping_add(i as u32);
-            if let Some(p) = self.page_mut(a / PAGE_SIZE) {
-                p.data[(a % PAGE_SIZE) as usize] = *b;
+            if let Some(p) = self.writable(a / PAGE_SIZE) {
+                p[(a % PAGE_SIZE) as usize] = *b;
             }
         }
         Ok(())
@@ -109,9 +138,9 @@ impl Memory {
         let mut done = 0u64;
         while done < len {
             let a = address.wrapping_add(done as u32);
-            match self.page(a / PAGE_SIZE) {
-                Some(p) if p.writable || !write => {}
-                _ => return Err(Inaccessible(a)),
+            let access = self.slot(a / PAGE_SIZE).map_or(Access::None, |s| s.access);
+            if access == Access::None || (write && access != Access::Write) {
+                return Err(Inaccessible(a));
             }
             done += u64::from(PAGE_SIZE - a % PAGE_SIZE);
         }
@@ -125,23 +154,23 @@ impl Memory {
             let a = address.wrapping_add(done as u32);
             let offset = (a % PAGE_SIZE) as usize;
             let n = (PAGE_SIZE as usize - offset).min(out.len() - done);
-            if let Some(p) = self.page(a / PAGE_SIZE) {
-                out[done..done + n].copy_from_slice(&p.data[offset..offset + n]);
+            if let Some(p) = self.readable(a / PAGE_SIZE) {
+                out[done..done + n].copy_from_slice(&p[offset..offset + n]);
             }
             done += n;
         }
     }
 
-    /// Copies data in at address, ignoring access (used to lay out initial contents and by the
-    /// host, which checked writability); unmapped pages are skipped.
+    /// Copies data in at address, ignoring read-only access (used to lay out initial contents and
+    /// by the host, which checked writability); unmapped pages are skipped.
     pub fn copy_in(&mut self, address: u32, data: &[u8]) {
         let mut done = 0usize;
         while done < data.len() {
             let a = address.wrapping_add(done as u32);
             let offset = (a % PAGE_SIZE) as usize;
             let n = (PAGE_SIZE as usize - offset).min(data.len() - done);
-            if let Some(p) = self.page_mut(a / PAGE_SIZE) {
-                p.data[offset..offset + n].copy_from_slice(&data[done..done + n]);
+            if let Some(s) = self.slot_mut(a / PAGE_SIZE).filter(|s| s.access != Access::None) {
+                s.data.get_or_insert_with(|| Box::new(ZERO_PAGE))[offset..offset + n].copy_from_slice(&data[done..done + n]);
             }
             done += n;
         }
