@@ -694,4 +694,5 @@ function __napiStampBindingTarget(exportsObject, target) {
 // linked import resolves to `undefined`.
 module.exports.__napiBindingTarget = __napiStampBindingTarget(nativeBinding, __napiLoadedBindingTarget)
 module.exports = nativeBinding
+module.exports.NativePvm = nativeBinding.NativePvm
 module.exports.grayPaperVersion = nativeBinding.grayPaperVersion

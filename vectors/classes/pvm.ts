@@ -9,12 +9,13 @@ import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { ExitReason, PvmEngine, PvmInstance } from '../../model/pvm/engine.js';
 import { tsEngine } from '../../model/pvm/index.js';
+import { nativeEngine } from '../../model/pvm/native.js';
 import { toHex } from '../../spec/bytes.js';
 import { listFiles, vectorsDir } from '../locate.js';
 import { type CaseResult, type VectorCase, type VectorClass, failed, passed, skipped } from '../report.js';
 
 /** The engines the class runs on; the native engine registers itself here. */
-export const pvmEngines: Record<string, PvmEngine> = { ts: tsEngine };
+export const pvmEngines: Record<string, PvmEngine> = { ts: tsEngine, native: nativeEngine };
 
 interface Chunk {
   readonly address: number;
