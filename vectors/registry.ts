@@ -3,7 +3,8 @@
  * Each lives in its own file under `vectors/classes/`; add one line here to register it.
  */
 import type { VectorClass } from './report.js';
+import { bandersnatchClass } from './classes/bandersnatch.js';
 
-export const vectorClasses: ReadonlyArray<VectorClass> = [];
+export const vectorClasses: ReadonlyArray<VectorClass> = [bandersnatchClass];
 
 export const findClass = (name: string): VectorClass | undefined => vectorClasses.find((c) => c.name === name);
