@@ -4,7 +4,8 @@
  */
 import type { VectorClass } from './report.js';
 import { bandersnatchClass } from './classes/bandersnatch.js';
+import { erasureClass } from './classes/erasure.js';
 
-export const vectorClasses: ReadonlyArray<VectorClass> = [bandersnatchClass];
+export const vectorClasses: ReadonlyArray<VectorClass> = [erasureClass, bandersnatchClass];
 
 export const findClass = (name: string): VectorClass | undefined => vectorClasses.find((c) => c.name === name);

@@ -699,4 +699,6 @@ module.exports.bandersnatchIetfSign = nativeBinding.bandersnatchIetfSign
 module.exports.bandersnatchIetfVerify = nativeBinding.bandersnatchIetfVerify
 module.exports.bandersnatchPublicKey = nativeBinding.bandersnatchPublicKey
 module.exports.bandersnatchVrfOutput = nativeBinding.bandersnatchVrfOutput
+module.exports.erasureEncode = nativeBinding.erasureEncode
+module.exports.erasureRecover = nativeBinding.erasureRecover
 module.exports.grayPaperVersion = nativeBinding.grayPaperVersion

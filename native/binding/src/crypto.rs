@@ -16,7 +16,7 @@ fn fixed<'a, const N: usize>(what: &str, bytes: &'a [u8]) -> Result<&'a [u8; N]>
 }
 
 fn keys(bytes: &[u8]) -> Result<Vec<[u8; KEY_LEN]>> {
-    if bytes.len() % KEY_LEN != 0 {
+    if !bytes.len().is_multiple_of(KEY_LEN) {
         return Err(Error::new(
             Status::InvalidArg,
             format!("keys: expected a multiple of {KEY_LEN} octets, got {}", bytes.len()),
