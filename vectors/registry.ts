@@ -8,6 +8,8 @@ import { shuffleClass } from './classes/shuffle.js';
 import { ed25519Class } from './classes/ed25519.js';
 import { stateRootClass } from './classes/state-root.js';
 import { trieClass } from './classes/trie.js';
+import { erasureClass } from './classes/erasure.js';
+import { bandersnatchClass } from './classes/bandersnatch.js';
 import { pvm } from './classes/pvm.js';
 
 export const vectorClasses: ReadonlyArray<VectorClass> = [
@@ -16,6 +18,8 @@ export const vectorClasses: ReadonlyArray<VectorClass> = [
   ed25519Class,
   stateRootClass,
   trieClass,
+  erasureClass,
+  bandersnatchClass,
   pvm,
 ];
 
