@@ -68,6 +68,7 @@ import type {
   RecentHistory,
   RefineContext,
   ReportedPackage,
+  SafroleState,
   SealKeys,
   SegmentRootLookupItem,
   ServiceActivity,
@@ -370,6 +371,12 @@ export const serviceInfo: Codec<ServiceInfo> = mapCodec(
   (info) => ({ version: 0, ...info }),
 );
 
+/** @gp D.2 -- theta: ↕[(E_4(s), h)], the last accumulation outputs. */
+export const accumulationOutputs = varSequence(accumulationOutput);
+
+/** @gp D.2 -- the value of a request a_l[(h, l)] in the state: ↕[E_4(x)], at most three timeslots (eq. 9.3). */
+export const requestTimeslots = varSequence(u32, 3);
+
 /** @gp 10.1 -- psi: good, bad, wonky, offenders. */
 export const disputesRecords: Codec<DisputesRecords> = record<DisputesRecords>('DisputesRecords', [
   ['good', 'good', varSequence(hash)],
@@ -416,6 +423,39 @@ export const serviceActivity: Codec<ServiceActivity> = record<ServiceActivity>('
 
 /** pi_S: service id -> activity, as a dictionary (C.10). */
 export const servicesStatistics = dictionary('ServicesStatistics', u32, serviceActivity, 'id', 'record');
+
+/**
+ * @gp D.2 -- a core's activity record as the state row C(13) writes it: E of a tuple of naturals,
+ * so every field is a general natural (C.5), gas included. The block-import traces agree; the
+ * fixed widths of `coreActivity` (jam-types.asn) do not decode their C(13) values.
+ */
+export const stateCoreActivity: Codec<CoreActivity> = record<CoreActivity>('CoreActivity', [
+  ['daLoad', 'da_load', naturalU32],
+  ['popularity', 'popularity', naturalU32],
+  ['importCount', 'imports', naturalU32],
+  ['xtCount', 'extrinsic_count', naturalU32],
+  ['xtSize', 'extrinsic_size', naturalU32],
+  ['exportCount', 'exports', naturalU32],
+  ['bundleLen', 'bundle_size', naturalU32],
+  ['gasUsed', 'gas_used', natural],
+]);
+
+/** @gp D.2 -- a service's activity record as the state row C(13) writes it: every field a general natural. */
+export const stateServiceActivity: Codec<ServiceActivity> = record<ServiceActivity>('ServiceActivity', [
+  ['provisionCount', 'provided_count', naturalU32],
+  ['provisionSize', 'provided_size', naturalU32],
+  ['refinementCount', 'refinement_count', naturalU32],
+  ['refinementGas', 'refinement_gas_used', natural],
+  ['importCount', 'imports', naturalU32],
+  ['xtCount', 'extrinsic_count', naturalU32],
+  ['xtSize', 'extrinsic_size', naturalU32],
+  ['exportCount', 'exports', naturalU32],
+  ['accumulationCount', 'accumulate_count', naturalU32],
+  ['accumulationGas', 'accumulate_gas_used', natural],
+]);
+
+/** @gp D.2 -- pi_S in the state row C(13): E_4 service id -> the record above (C.10). */
+export const stateServicesStatistics = dictionary('ServicesStatistics', u32, stateServiceActivity, 'id', 'record');
 
 /** chi_Z: the always-accumulate services, service id -> gas. */
 export const alwaysAccers = dictionary('AlwaysAccumulate', u32, u64, 'id', 'gas');
@@ -500,6 +540,13 @@ export const codecs = perSpec((spec: ChainSpec) => {
     keys: { tag: 1, json: 'keys', codec: sequence(bandersnatchKey, Ep) },
   });
   const ticketAccumulator = varSequence(ticket);
+  /** @gp D.2 -- gamma (row C(4)): (gamma_P, gamma_Z, the kind of gamma_S, gamma_S, ↕gamma_A). */
+  const safroleState = record<SafroleState>('SafroleState', [
+    ['pendingSet', 'gamma_k', validatorKeys],
+    ['epochRoot', 'gamma_z', ringRoot],
+    ['sealTickets', 'gamma_s', sealKeys],
+    ['ticketAccumulator', 'gamma_a', ticketAccumulator],
+  ]);
   /** @gp 6.21 -- eta: four hashes. */
   const entropy = sequence(hash, 4) as unknown as Codec<Entropy>;
   /** @gp 11.1 -- rho: per core, an optional (report, timeslot). */
@@ -526,6 +573,13 @@ export const codecs = perSpec((spec: ChainSpec) => {
     ['cores', 'cores', sequence(coreActivity, C)],
     ['services', 'services', servicesStatistics],
   ]);
+  /** @gp D.2 -- pi as the state row C(13) writes it: (E_4(pi_V, pi_L), pi_C, pi_S), see `stateCoreActivity`. */
+  const stateStatistics = record<Statistics>('Statistics', [
+    ['valsCurrent', 'vals_curr', sequence(validatorActivity, V)],
+    ['valsLast', 'vals_last', sequence(validatorActivity, V)],
+    ['cores', 'cores', sequence(stateCoreActivity, C)],
+    ['services', 'services', stateServicesStatistics],
+  ]);
   /** @gp 12.3 -- omega: E slots of ready records. */
   const readyRecord = record<ReadyRecord>('ReadyRecord', [
     ['workReport', 'report', workReport],
@@ -549,6 +603,7 @@ export const codecs = perSpec((spec: ChainSpec) => {
     validatorKeys,
     sealKeys,
     ticketAccumulator,
+    safroleState,
     entropy,
     pendingReport,
     rho,
@@ -556,6 +611,7 @@ export const codecs = perSpec((spec: ChainSpec) => {
     phi,
     privileges,
     statistics,
+    stateStatistics,
     readyRecord,
     omega,
     xi,

@@ -1,0 +1,235 @@
+/**
+ * Appendix D, eq. D.2: the state serialization T(sigma), a dictionary from 31-octet state keys to
+ * octet strings, and its inverse for block import from recorded key-values.
+ *
+ *   const kv = serializeState(tiny)(state);        // sorted [key, value] pairs: T(sigma)
+ *   const root = merklizeState(kv);                 // eq. D.3 over it
+ *   deserializeState(tiny)(kv)                      // Either<StateDecodeError, State>
+ *
+ * The service dictionaries a_s, a_p, a_l are held in their serialized form (see `ServiceAccount`
+ * in spec/types.ts), so every row of T inverts exactly: a state read from key-values serializes
+ * back to the same key-values and therefore to the same root.
+ */
+import * as E from 'fp-ts/lib/Either.js';
+import { bytesCompare, fromHex, toHex, type Hash } from '../../spec/bytes.js';
+import type { ChainSpec } from '../../spec/chain-spec.js';
+import { decode, encode, perSpec, u32, type Codec, type CodecError } from '../../spec/codec.js';
+import {
+  accumulationOutputs,
+  codecs,
+  disputesRecords,
+  recentHistory,
+  requestTimeslots,
+  serviceInfo,
+} from '../../spec/codecs.js';
+import type { AccountEntryKey, ServiceAccount, ServiceId, ServiceInfo, State, TimeSlot } from '../../spec/types.js';
+import {
+  componentNames,
+  preimageKey,
+  requestKey,
+  stateKeyComponent,
+  stateKeyOfComponent,
+  stateKeyOfService,
+  storageKey,
+  type StateKey,
+} from './state-key.js';
+
+/** The state components with a row C(i), i in 1..16, of eq. D.2: all but delta. */
+export type ComponentName = Exclude<keyof State, 'delta'>;
+
+/** One key-value pair of T(sigma). */
+export type StateEntry = readonly [StateKey, Uint8Array];
+
+/** The codec of each row C(i) of eq. D.2, by component name. */
+const componentCodecs = perSpec((spec: ChainSpec): { readonly [K in ComponentName]: Codec<State[K]> } => {
+  const c = codecs(spec);
+  return {
+    alpha: c.alpha,
+    phi: c.phi,
+    beta: recentHistory,
+    gamma: c.safroleState,
+    psi: disputesRecords,
+    eta: c.entropy,
+    iota: c.validatorKeys,
+    kappa: c.validatorKeys,
+    lambda: c.validatorKeys,
+    rho: c.rho,
+    tau: u32,
+    chi: c.privileges,
+    pi: c.stateStatistics,
+    omega: c.omega,
+    xi: c.xi,
+    theta: accumulationOutputs,
+  };
+});
+
+/** The index i of C(i) of each component, in the order of eq. D.2 (from `componentNames`). */
+const componentIndex = (name: ComponentName): number => componentNames.indexOf(name) + 1;
+const isComponentName = (name: string): name is ComponentName => name !== 'delta' && componentNames.includes(name);
+
+// ---------------------------------------------------------------------------------------------
+// The service dictionaries in their serialized form
+
+/** The entry key of a state key: its 0x-hex. */
+const entryKey = (k: StateKey): AccountEntryKey => toHex(k) as AccountEntryKey;
+
+/** @gp D.2 -- the entry of a_s[k] of service s: C(s, E_4(2^32 - 1) ++ k). */
+export const storageEntryKey = (s: ServiceId, k: Uint8Array): AccountEntryKey => entryKey(storageKey(s, k));
+/** @gp D.2 -- the entry of a_p[h] of service s: C(s, E_4(2^32 - 2) ++ h). */
+export const preimageEntryKey = (s: ServiceId, h: Hash): AccountEntryKey => entryKey(preimageKey(s, h));
+/** @gp D.2 -- the entry of a_l[(h, l)] of service s: C(s, E_4(l) ++ h). */
+export const requestEntryKey = (s: ServiceId, h: Hash, l: number): AccountEntryKey => entryKey(requestKey(s, h, l));
+
+/** a_s[k] of the account of service s, if present. */
+export const storageOf = (s: ServiceId, a: ServiceAccount, k: Uint8Array): Uint8Array | undefined =>
+  a.entries.get(storageEntryKey(s, k));
+
+/** a_p[h] of the account of service s, if present. */
+export const preimageOf = (s: ServiceId, a: ServiceAccount, h: Hash): Uint8Array | undefined =>
+  a.entries.get(preimageEntryKey(s, h));
+
+/**
+ * a_l[(h, l)] of the account of service s, if present: the entry's value decoded as ↕[E_4(x)]
+ * (eq. D.2). A value that does not decode is a broken state invariant (the entry was written as a
+ * request), hence a throw.
+ */
+export const requestOf = (s: ServiceId, a: ServiceAccount, h: Hash, l: number): ReadonlyArray<TimeSlot> | undefined => {
+  const v = a.entries.get(requestEntryKey(s, h, l));
+  if (v === undefined) return undefined;
+  return E.getOrElseW((e: CodecError): never => {
+    throw new Error(`request (${toHex(h)}, ${l}) of service ${s}: ${e.toString()}`);
+  })(decode(requestTimeslots, v));
+};
+
+/** The paper's three dictionaries of one account, keyed as eq. 9.3 keys them (raw key, hash, (hash, length)). */
+export interface AccountDictionaries {
+  readonly storage: Iterable<readonly [Uint8Array, Uint8Array]>;
+  readonly preimages: Iterable<readonly [Hash, Uint8Array]>;
+  readonly requests: Iterable<readonly [readonly [Hash, number], ReadonlyArray<TimeSlot>]>;
+}
+
+/** @gp D.2 -- the entries of service s's a_s, a_p and a_l as the last three rows of T write them. */
+export const accountEntries = (s: ServiceId, d: AccountDictionaries): ReadonlyMap<AccountEntryKey, Uint8Array> => {
+  const m = new Map<AccountEntryKey, Uint8Array>();
+  for (const [k, v] of d.storage) m.set(storageEntryKey(s, k), v);
+  for (const [h, p] of d.preimages) m.set(preimageEntryKey(s, h), p);
+  for (const [[h, l], t] of d.requests) m.set(requestEntryKey(s, h, l), encode(requestTimeslots, t));
+  return m;
+};
+
+// ---------------------------------------------------------------------------------------------
+// T and its inverse
+
+/** @gp D.2 -- T(sigma): every row, as [key, value] pairs sorted by key. */
+export const serializeState =
+  (spec: ChainSpec) =>
+  (state: State): ReadonlyArray<StateEntry> => {
+    const rows = componentCodecs(spec);
+    const out: StateEntry[] = [];
+    for (const name of componentNames) {
+      if (!isComponentName(name)) throw new Error(`componentNames names ${name}, which is not a state component`);
+      const c = rows[name] as Codec<State[ComponentName]>;
+      out.push([stateKeyOfComponent(componentIndex(name)), encode(c, state[name])]);
+    }
+    for (const [s, a] of state.delta) {
+      out.push([stateKeyOfService(255, s), encode(serviceInfo, a)]);
+      for (const [k, v] of a.entries) out.push([fromHex(k) as StateKey, v]);
+    }
+    return out.sort(([a], [b]) => bytesCompare(a, b));
+  };
+
+/** Why a set of key-values is not T(sigma) of any state, naming the key at fault (0x-hex) if one is. */
+export interface StateDecodeError {
+  readonly key: string | undefined;
+  readonly reason: string;
+}
+
+const fail = (key: Uint8Array | undefined, reason: string): E.Either<StateDecodeError, never> =>
+  E.left({ key: key === undefined ? undefined : toHex(key), reason });
+
+/** The fields of ServiceInfo copied out of a decoded record (so no other field rides along). */
+const info = (i: ServiceInfo): ServiceInfo => ({
+  codeHash: i.codeHash,
+  balance: i.balance,
+  minAccGas: i.minAccGas,
+  minMemoGas: i.minMemoGas,
+  octets: i.octets,
+  gratis: i.gratis,
+  items: i.items,
+  created: i.created,
+  lastAcc: i.lastAcc,
+  parent: i.parent,
+});
+
+/**
+ * @gp D.2 -- the state sigma with T(sigma) = the given key-values. Every component row C(1) ...
+ * C(16) must be present once and decode fully; each C(255, s) decodes as an account; every other
+ * key must be the entry C(s, ...) of an account s that is present, and is kept as is in its
+ * `entries` (which of a_s, a_p, a_l it belongs to is not recoverable from the key, and not needed).
+ */
+export const deserializeState =
+  (spec: ChainSpec) =>
+  (keyvals: Iterable<StateEntry>): E.Either<StateDecodeError, State> => {
+    const rows = componentCodecs(spec);
+    const components = new Map<ComponentName, unknown>();
+    const infos = new Map<ServiceId, ServiceInfo>();
+    const entries = new Map<ServiceId, Map<AccountEntryKey, Uint8Array>>();
+    /** The first entry key seen of each service (to name it if the service has no account). */
+    const firstEntry = new Map<ServiceId, StateKey>();
+    for (const [key, value] of keyvals) {
+      if (key.length !== 31) return fail(key, `a state key has 31 octets, this one ${key.length}`);
+      const c = stateKeyComponent(key);
+      if (c.kind === 'component') {
+        const name = c.name;
+        if (!isComponentName(name)) return fail(key, `C(${c.index}) names no state component`);
+        if (components.has(name)) return fail(key, `${name} (C(${c.index})) given twice`);
+        const decoded = decode(rows[name] as Codec<unknown>, value);
+        if (E.isLeft(decoded)) return fail(key, `${name} (C(${c.index})): ${decoded.left.toString()}`);
+        components.set(name, decoded.right);
+      } else if (c.kind === 'account') {
+        if (infos.has(c.service)) return fail(key, `account of service ${c.service} given twice`);
+        const decoded = decode(serviceInfo, value);
+        if (E.isLeft(decoded)) return fail(key, `account of service ${c.service}: ${decoded.left.toString()}`);
+        infos.set(c.service, info(decoded.right));
+      } else if (c.kind === 'unknown') {
+        return fail(key, 'not a state key');
+      } else {
+        const k = entryKey(key);
+        let m = entries.get(c.service);
+        if (m === undefined) {
+          entries.set(c.service, (m = new Map()));
+          firstEntry.set(c.service, key);
+        }
+        if (m.has(k)) return fail(key, 'given twice');
+        m.set(k, value);
+      }
+    }
+    for (const name of componentNames)
+      if (isComponentName(name) && !components.has(name))
+        return fail(stateKeyOfComponent(componentIndex(name)), `${name} (C(${componentIndex(name)})) is missing`);
+    for (const [s, key] of firstEntry)
+      if (!infos.has(s)) return fail(key, `an entry of service ${s}, which has no account C(255, ${s})`);
+    const delta = new Map<ServiceId, ServiceAccount>(
+      [...infos].sort(([a], [b]) => a - b).map(([s, i]) => [s, { ...i, entries: entries.get(s) ?? new Map() }]),
+    );
+    const get = <K extends ComponentName>(name: K): State[K] => components.get(name) as State[K];
+    return E.right({
+      alpha: get('alpha'),
+      phi: get('phi'),
+      beta: get('beta'),
+      gamma: get('gamma'),
+      psi: get('psi'),
+      eta: get('eta'),
+      iota: get('iota'),
+      kappa: get('kappa'),
+      lambda: get('lambda'),
+      rho: get('rho'),
+      tau: get('tau'),
+      chi: get('chi'),
+      pi: get('pi'),
+      omega: get('omega'),
+      xi: get('xi'),
+      theta: get('theta'),
+      delta,
+    });
+  };
