@@ -9,7 +9,7 @@ import { type ExitReason, type PvmEngine, type PvmInit, type PvmInstance, PsiM, 
 import { op, opcodes } from '../model/pvm/opcodes.js';
 import { toHex } from '../spec/bytes.js';
 import { arbBytes, arbPvmInit, arbProgram } from './pvm.arbitraries.js';
-import { crosscheck } from './pvm.crosscheck.js';
+import { crosscheck, toPvmVector } from './pvm.crosscheck.js';
 import { oracle } from './pvm.oracle.js';
 
 const RUNS = 500;
@@ -358,5 +358,26 @@ describe('pvm rows no vector executes', () => {
       expect(m.run()).toEqual({ kind: 'panic' });
       expect(m.getRegister(1)).toBe(expected);
     }
+  });
+});
+
+describe('pvm cases in the vectors format', () => {
+  it('toPvmVector records the ts outcome: rerunning its initial state gives its expected state', () => {
+    fc.assert(
+      fc.property(arbPvmInit, (init) => {
+        const v = toPvmVector('generated', init, tsEngine);
+        if (typeof v === 'string') return;
+        const m = instantiate(init);
+        const exit = runToEnd(m);
+        expect(v['expected-status']).toBe(exit.kind === 'fault' ? 'page-fault' : exit.kind);
+        expect(v['expected-regs']).toEqual(Array.from({ length: 13 }, (_, i) => m.getRegister(i)));
+        expect(v['expected-gas']).toBe(m.gas);
+        const memory = new Uint8Array(8192);
+        for (const c of v['expected-memory'] as Array<{ address: number; contents: number[] }>)
+          if (c.address >= 0x20000) memory.set(c.contents, c.address - 0x20000);
+        expect(toHex(memory)).toBe(toHex(m.readMemory(0x20000, 8192) ?? new Uint8Array(0)));
+      }),
+      { numRuns: 200 },
+    );
   });
 });

@@ -84,7 +84,12 @@ export const deblob = (p: Uint8Array): E.Either<string, Blob> => {
   const j: number[] = [];
   for (let n = 0; n < jl.value; n++) {
     let value = 0;
-    for (let i = z - 1; i >= 0; i--) value = value * 256 + (p[jStart + n * z + i] ?? 0);
+    for (let i = z - 1; i >= 0; i--) {
+      const octet = p[jStart + n * z + i] ?? 0;
+      // j is a sequence of N_R (< 2^64): with z > 8 the octets above the eighth must be zero.
+      if (i >= 8 && octet !== 0) return E.left(`deblob: jump-table entry ${n} is not below 2^64`);
+      value = value * 256 + octet;
+    }
     j.push(Math.min(value, TWO_32));
   }
   const c = p.slice(cStart, kStart);
