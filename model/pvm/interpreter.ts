@@ -11,7 +11,7 @@
  */
 import * as E from 'fp-ts/lib/Either.js';
 import type { ExitReason, MemoryLayout, PvmEngine, PvmInit, PvmInstance } from './engine.js';
-import { ACCESSIBLE, Access, Memory } from './memory.js';
+import { ACCESSIBLE, Access, Memory, PAGE_SIZE } from './memory.js';
 import { op } from './opcodes.js';
 import { bytesEqual } from '../../spec/bytes.js';
 import { type Program, decodeProgram, deblob } from './program.js';
@@ -19,6 +19,8 @@ import { type Program, decodeProgram, deblob } from './program.js';
 const TWO_32 = 2 ** 32;
 /** The halt address 2^32 - 2^16 of djump (A.18). */
 const HALT_ADDRESS = TWO_32 - 2 ** 16;
+/** Indices below 2^16 always panic when inaccessible (A.8). */
+const LOWEST_ACCESSIBLE = 2 ** 16;
 /** C_A = 2: the dynamic-jump alignment factor (A.18). */
 const JUMP_ALIGNMENT = 2;
 const MAX_U64 = 2n ** 64n - 1n;
@@ -154,7 +156,7 @@ export class TsInstance implements PvmInstance {
         if (x !== ACCESSIBLE) {
           // @gp A.8 -- below 2^16 panic; otherwise a fault at the page of the lowest inaccessible index
           const xm = x % TWO_32;
-          return xm < 2 ** 16 ? stop(panic, 0) : stop({ kind: 'fault', address: xm - (xm % 4096) }, i);
+          return xm < LOWEST_ACCESSIBLE ? stop(panic, 0) : stop({ kind: 'fault', address: xm - (xm % PAGE_SIZE) }, i);
         }
       }
 
