@@ -119,6 +119,8 @@ const runVector = (engine: PvmEngine, v: PvmVector): CaseResult => {
  * - A.8: a page fault leaves the gas untouched (the faulting instruction is not charged); the
  *   programs charge the whole basic block of the faulting instruction, as polkavm meters gas.
  */
+const MAX_DIFFS_SHOWN = 40;
+
 const judge = (v: PvmVector, exit: ExitReason, diffs: ReadonlyArray<Diff>, instance: PvmInstance): CaseResult => {
   const reasons: string[] = [];
   const unexplained = diffs.filter((d) => {
@@ -135,7 +137,11 @@ const judge = (v: PvmVector, exit: ExitReason, diffs: ReadonlyArray<Diff>, insta
   if (unexplained.length > 0)
     return failed(
       `${v.name}: ${unexplained.length} field(s) differ\n` +
-        unexplained.map((d) => `  ${d.field}: expected ${d.expected}, got ${d.actual}`).join('\n') +
+        unexplained
+          .slice(0, MAX_DIFFS_SHOWN)
+          .map((d) => `  ${d.field}: expected ${d.expected}, got ${d.actual}`)
+          .join('\n') +
+        (unexplained.length > MAX_DIFFS_SHOWN ? `\n  ... and ${unexplained.length - MAX_DIFFS_SHOWN} more` : '') +
         (reasons.length > 0 ? `\n  (also, explained by 0.7.2: ${reasons.join('; ')})` : ''),
     );
   return reasons.length > 0 ? skipped(`${reasons.join('; ')}; every other field matches`) : passed;
