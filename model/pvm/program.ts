@@ -5,7 +5,7 @@
  * instruction counter, so the interpreter never decodes an instruction twice.
  */
 import * as E from 'fp-ts/lib/Either.js';
-import { categoryOf, terminators } from './opcodes.js';
+import { categoryOf, isValidOpcode, terminators } from './opcodes.js';
 
 /** The result of deblob: instruction data c, opcode bitmask k (one octet per bit), jump table j. */
 export interface Blob {
@@ -110,13 +110,13 @@ export const skip = (k: Uint8Array, i: number): number => {
 /** @gp A.19 -- opcode(n): c_n if k_n = 1 and c_n is in U, else 0 (trap). */
 export const opcodeAt = (c: Uint8Array, k: Uint8Array, n: number): number => {
   const x = c[n];
-  return x !== undefined && k[n] === 1 && categoryOf[x] !== undefined ? x : 0;
+  return x !== undefined && k[n] === 1 && isValidOpcode(x) ? x : 0;
 };
 
 /** @gp A.5 -- varpi: basic-block starts, as a 0/1 octet per instruction index. */
 export const basicBlocks = (c: Uint8Array, k: Uint8Array): Uint8Array => {
   const varpi = new Uint8Array(c.length);
-  const isValidStart = (n: number): boolean => n < c.length && opcodeAt(c, k, n) === c[n] && k[n] === 1;
+  const isValidStart = (n: number): boolean => n < c.length && k[n] === 1 && isValidOpcode(c[n] ?? 0);
   if (isValidStart(0)) varpi[0] = 1;
   for (let n = 0; n < c.length; n++)
     if (k[n] === 1 && terminators.has(c[n] ?? 0)) {
