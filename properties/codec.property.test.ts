@@ -289,7 +289,9 @@ const perSpec = (spec: ChainSpec) => {
 
 /** Each codec beside its arbitrary, by name. */
 const pairs = <C extends Record<string, Codec<never>>>(codecs: C, arbs: { readonly [N in keyof C]: fc.Arbitrary<unknown> }) =>
-  Object.keys(arbs).map((name) => [name, codecs[name] as unknown as Codec<unknown>, arbs[name as keyof C]!] as const);
+  Object.keys(arbs).map(
+    (name) => [name, codecs[name] as unknown as Codec<unknown>, arbs[name as keyof C] as fc.Arbitrary<unknown>] as const,
+  );
 
 const specIndependent = pairs(
   {
