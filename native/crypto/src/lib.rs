@@ -18,9 +18,10 @@ use std::sync::{Arc, Mutex};
 use ark_vrf::reexports::ark_serialize::{CanonicalDeserialize, CanonicalSerialize};
 use ark_vrf::ring::{Prover as RingProver, Verifier as RingVerifier};
 use ark_vrf::ietf::{Prover as IetfProver, Verifier as IetfVerifier};
+use ark_vrf::ring::RingBuilderPcsParams;
 use ark_vrf::suites::bandersnatch::{
-    AffinePoint, IetfProof, Input, Output, PcsParams, Public, RingCommitment, RingProof,
-    RingProofParams, Secret,
+    AffinePoint, BandersnatchSha512Ell2, IetfProof, Input, Output, PcsParams, Public,
+    RingCommitment, RingProof, RingProofParams, RingVerifierKeyBuilder, Secret,
 };
 
 /// Octets of a public key.
@@ -144,34 +145,42 @@ impl SecretKey {
     }
 }
 
-/// The ring SRS (KZG powers of tau), parsed once, with the ring parameters of each ring size
-/// built on first use.
+/// What one ring size needs, built once: the ring parameters, the SRS in Lagrange form and the
+/// verifier-key builder of the empty ring, from which a ring root costs one small MSM.
+struct RingSetup {
+    params: RingProofParams,
+    lagrange: RingBuilderPcsParams<BandersnatchSha512Ell2>,
+    empty: RingVerifierKeyBuilder,
+}
+
+/// The ring SRS (KZG powers of tau), parsed once, with the setup of each ring size built on
+/// first use.
 pub struct RingSrs {
     pcs: PcsParams,
-    params: Mutex<HashMap<usize, Arc<RingProofParams>>>,
+    setups: Mutex<HashMap<usize, Arc<RingSetup>>>,
 }
 
 impl RingSrs {
     /// Parses the uncompressed SRS (`zcash-srs-2-11-uncompressed.bin`).
     pub fn new(srs: &[u8]) -> Result<Self> {
         let pcs = PcsParams::deserialize_uncompressed_unchecked(srs).map_err(|_| CryptoError::BadSrs)?;
-        Ok(RingSrs { pcs, params: Mutex::new(HashMap::new()) })
+        Ok(RingSrs { pcs, setups: Mutex::new(HashMap::new()) })
     }
 
-    fn params(&self, ring_size: usize) -> Result<Arc<RingProofParams>> {
+    fn setup(&self, ring_size: usize) -> Result<Arc<RingSetup>> {
         if ring_size == 0 {
             return Err(CryptoError::BadRing);
         }
-        let mut cache = self.params.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(p) = cache.get(&ring_size) {
-            return Ok(p.clone());
+        let mut cache = self.setups.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(s) = cache.get(&ring_size) {
+            return Ok(s.clone());
         }
-        let p = Arc::new(
-            RingProofParams::from_pcs_params(ring_size, self.pcs.clone())
-                .map_err(|_| CryptoError::BadSrs)?,
-        );
-        cache.insert(ring_size, p.clone());
-        Ok(p)
+        let params = RingProofParams::from_pcs_params(ring_size, self.pcs.clone())
+            .map_err(|_| CryptoError::BadSrs)?;
+        let (empty, lagrange) = params.verifier_key_builder();
+        let s = Arc::new(RingSetup { params, lagrange, empty });
+        cache.insert(ring_size, s.clone());
+        Ok(s)
     }
 
     /// The ring's points: every key that fails the checked decode becomes the padding point
@@ -184,9 +193,12 @@ impl RingSrs {
 
     /// @gp G.3 -- the ring root `O(keys)`: the commitment of the ring of `keys.len()` keys.
     pub fn ring_root(&self, keys: &[[u8; KEY_LEN]]) -> Result<[u8; RING_ROOT_LEN]> {
-        let params = self.params(keys.len())?;
-        let commitment = params.verifier_key(&Self::ring_points(keys)).commitment();
-        Ok(encode(&commitment))
+        let setup = self.setup(keys.len())?;
+        let mut builder = setup.empty.clone();
+        builder
+            .append(&Self::ring_points(keys), &setup.lagrange)
+            .map_err(|_| CryptoError::BadRing)?;
+        Ok(encode(&builder.finalize().commitment()))
     }
 
     /// @gp G.4 -- whether `proof` is in `F-bar^m_r<c>` for the ring root `r` of a ring of
@@ -199,7 +211,7 @@ impl RingSrs {
         message: &[u8],
         proof: &[u8; RING_PROOF_LEN],
     ) -> Result<[u8; OUTPUT_LEN]> {
-        let params = self.params(ring_size)?;
+        let params = &self.setup(ring_size)?.params;
         let commitment =
             RingCommitment::deserialize_compressed(&root[..]).map_err(|_| CryptoError::BadEncoding)?;
         let output = Output::from_affine(decode_point(&proof[..32])?);
@@ -221,7 +233,7 @@ impl RingSrs {
     ) -> Result<[u8; RING_PROOF_LEN]> {
         let public = secret.public();
         let index = keys.iter().position(|k| *k == public).ok_or(CryptoError::BadRing)?;
-        let params = self.params(keys.len())?;
+        let params = &self.setup(keys.len())?.params;
         let prover = params.prover(params.prover_key(&Self::ring_points(keys)), index);
         let input = vrf_input(context)?;
         let output = secret.0.output(input);
