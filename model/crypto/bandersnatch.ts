@@ -68,7 +68,7 @@ export const verifyBsSignature = (
 ): E.Either<BandersnatchError, Hash> => fromNative<Hash>(loadNative().bandersnatchIetfVerify(k, c, m, signature));
 
 /**
- * @gp G.2 -- Y(x): the VRF output of a signature (or, G.5, of a ring proof), the first 32 octets
+ * @gp G.2, G.5 -- Y(x): the VRF output of a signature or of a ring proof, the first 32 octets
  * of the hash of its leading output point. Left when that point does not decode.
  */
 export const banderout = (x: BandersnatchSignature | BandersnatchRingProof): E.Either<BandersnatchError, Hash> =>

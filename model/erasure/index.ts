@@ -46,7 +46,7 @@ export const split = (n: number, d: Uint8Array): ReadonlyArray<Uint8Array> =>
 /** @gp H.2 -- join: the concatenation of a sequence of blobs. */
 export const join = (c: ReadonlyArray<Uint8Array>): Uint8Array => concatBytes(...c);
 
-/** @gp H.3 -- transposition of a sequence of equal-length sequences. */
+/** @gp H.3 eq:transpose -- transposition of a sequence of equal-length sequences. */
 export const transpose = <T>(x: ReadonlyArray<ReadonlyArray<T>>): ReadonlyArray<ReadonlyArray<T>> =>
   x.length === 0 ? [] : x[0]!.map((_, j) => x.map((row) => row[j]!));
 
@@ -92,7 +92,7 @@ export const nativeEngine: ErasureEngine = {
 export const erasureEngines: Readonly<Record<ErasureEngine['name'], ErasureEngine>> = { ts: tsEngine, native: nativeEngine };
 
 /**
- * @gp H.4 -- eq:erasurecoding -- C_k: a blob of W_E * k octets to V chunks of 2k octets each;
+ * @gp H.4 eq:erasurecoding -- C_k: a blob of W_E * k octets to V chunks of 2k octets each;
  * chunk i < W_E / 2 is the blob's i-th run of 2k octets (the code is systematic).
  */
 export const erasureCode =
@@ -105,7 +105,7 @@ export const erasureCode =
   };
 
 /**
- * @gp H.5 -- eq:erasurecodinginv -- R_k: the blob from any W_E / 2 chunks with distinct indices
+ * @gp H.5 eq:erasurecodinginv -- R_k: the blob from any W_E / 2 chunks with distinct indices
  * below V (more are accepted; the W_E / 2 of lowest index are used). When those are the data
  * chunks 0 ... W_E / 2 - 1 the blob is their concatenation.
  */
@@ -125,7 +125,7 @@ export const erasureRecover =
     return E.right(engine.recover(shape, used, k));
   };
 
-/** @gp 14.18 -- eq:zeropadding -- P_n: x zero-padded to the next multiple of n octets. */
+/** @gp 14.18 eq:zeropadding -- P_n: x zero-padded to the next multiple of n octets. */
 export const zeroPad = (n: number, x: Uint8Array): Uint8Array => {
   const padded = new Uint8Array(Math.ceil(x.length / n) * n);
   padded.set(x);

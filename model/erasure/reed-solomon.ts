@@ -108,7 +108,7 @@ const encoderCoefficients = (shape: CodeShape): ReadonlyArray<Int32Array> => {
 };
 
 /**
- * @gp H.10 -- @gp H.11 -- encodes k message words at once: `message[s]` holds word s of each of
+ * @gp H.10, H.11 -- encodes k message words at once: `message[s]` holds word s of each of
  * the k code word sequences; returns the N columns, the first n being the message itself.
  */
 export const encodeWords = (shape: CodeShape, message: ReadonlyArray<Uint16Array>, k: number): ReadonlyArray<Uint16Array> => [
