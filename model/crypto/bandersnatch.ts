@@ -102,6 +102,14 @@ export const verifyBsRingProof =
   ): E.Either<BandersnatchError, Hash> =>
     fromNative<Hash>(srs.native.ringVerify(ringSize, r, c, m, proof));
 
+/**
+ * The Pedersen VRF that a ring proof (G.4) carries, checked alone: `signature` is the output
+ * point and the Pedersen proof (the first 192 octets of a ring proof). The paper uses it only
+ * inside ring proofs; this is for the Bandersnatch specification's own vectors.
+ */
+export const verifyPedersen = (c: Uint8Array, m: Uint8Array, signature: Uint8Array): E.Either<BandersnatchError, Hash> =>
+  fromNative<Hash>(loadNative().bandersnatchPedersenVerify(c, m, signature));
+
 /** The public key of the secret key derived from `seed` (ark-vrf `Secret::from_seed`). */
 export const publicKeyFromSeed = (seed: Uint8Array): BandersnatchKey =>
   loadNative().bandersnatchPublicKey(seed) as BandersnatchKey;

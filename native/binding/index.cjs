@@ -697,6 +697,7 @@ module.exports = nativeBinding
 module.exports.BandersnatchRingSrs = nativeBinding.BandersnatchRingSrs
 module.exports.bandersnatchIetfSign = nativeBinding.bandersnatchIetfSign
 module.exports.bandersnatchIetfVerify = nativeBinding.bandersnatchIetfVerify
+module.exports.bandersnatchPedersenVerify = nativeBinding.bandersnatchPedersenVerify
 module.exports.bandersnatchPublicKey = nativeBinding.bandersnatchPublicKey
 module.exports.bandersnatchVrfOutput = nativeBinding.bandersnatchVrfOutput
 module.exports.erasureEncode = nativeBinding.erasureEncode

@@ -18,9 +18,10 @@ use std::sync::{Arc, Mutex};
 use ark_vrf::reexports::ark_serialize::{CanonicalDeserialize, CanonicalSerialize};
 use ark_vrf::ring::{Prover as RingProver, Verifier as RingVerifier};
 use ark_vrf::ietf::{Prover as IetfProver, Verifier as IetfVerifier};
+use ark_vrf::pedersen::Verifier as PedersenVerifier;
 use ark_vrf::ring::RingBuilderPcsParams;
 use ark_vrf::suites::bandersnatch::{
-    AffinePoint, BandersnatchSha512Ell2, IetfProof, Input, Output, PcsParams, Public,
+    AffinePoint, BandersnatchSha512Ell2, IetfProof, Input, Output, PcsParams, PedersenProof, Public,
     RingCommitment, RingProof, RingProofParams, RingVerifierKeyBuilder, Secret,
 };
 
@@ -30,6 +31,9 @@ pub const KEY_LEN: usize = 32;
 pub const SIGNATURE_LEN: usize = 96;
 /// Octets of a ring VRF proof (output point + Pedersen proof + ring proof).
 pub const RING_PROOF_LEN: usize = 784;
+/// Octets of a Pedersen VRF signature: the output point then the Pedersen proof (key
+/// commitment, r, ok, s, sb), the first 192 octets of a ring proof.
+pub const PEDERSEN_SIGNATURE_LEN: usize = 192;
 /// Octets of a ring root (the ring's KZG commitment).
 pub const RING_ROOT_LEN: usize = 144;
 /// Octets of the paper's VRF output `Y(x)`: the first 32 of the suite's 64-octet output hash.
@@ -116,6 +120,22 @@ pub fn ietf_verify(
         IetfProof::deserialize_compressed(&signature[32..]).map_err(|_| CryptoError::BadEncoding)?;
     public
         .verify(vrf_input(context)?, output, message, &proof)
+        .map_err(|_| CryptoError::VerificationFailure)?;
+    Ok(output_hash(&output))
+}
+
+/// The Pedersen VRF part of a ring proof (G.4) alone, for the Bandersnatch specification's own
+/// vectors: whether `signature` (output point, Pedersen proof) verifies on context and message,
+/// for the key committed to inside it; on success its output `Y`.
+pub fn pedersen_verify(
+    context: &[u8],
+    message: &[u8],
+    signature: &[u8; PEDERSEN_SIGNATURE_LEN],
+) -> Result<[u8; OUTPUT_LEN]> {
+    let output = Output::from_affine(decode_point(&signature[..32])?);
+    let proof = PedersenProof::deserialize_compressed(&signature[32..])
+        .map_err(|_| CryptoError::BadEncoding)?;
+    <Public as PedersenVerifier<_>>::verify(vrf_input(context)?, output, message, &proof)
         .map_err(|_| CryptoError::VerificationFailure)?;
     Ok(output_hash(&output))
 }
