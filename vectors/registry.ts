@@ -2,12 +2,25 @@
  * Every vector class the model runs, in the order `jam-model vectors` reports them.
  * Each lives in its own file under `vectors/classes/`; add one line here to register it.
  */
+import { codecClass } from './classes/codec.js';
 import type { VectorClass } from './report.js';
 import { ed25519Class } from './classes/ed25519.js';
 import { shuffleClass } from './classes/shuffle.js';
 import { stateRootClass } from './classes/state-root.js';
 import { trieClass } from './classes/trie.js';
+import { historyClass } from './classes/history.js';
+import { authorizationsClass } from './classes/authorizations.js';
+import { assurancesClass } from './classes/assurances.js';
 
-export const vectorClasses: ReadonlyArray<VectorClass> = [ed25519Class, shuffleClass, stateRootClass, trieClass];
+export const vectorClasses: ReadonlyArray<VectorClass> = [
+  codecClass,
+  ed25519Class,
+  shuffleClass,
+  stateRootClass,
+  trieClass,
+  historyClass,
+  authorizationsClass,
+  assurancesClass,
+];
 
 export const findClass = (name: string): VectorClass | undefined => vectorClasses.find((c) => c.name === name);
