@@ -11,6 +11,8 @@ import { trieClass } from './classes/trie.js';
 import { historyClass } from './classes/history.js';
 import { authorizationsClass } from './classes/authorizations.js';
 import { assurancesClass } from './classes/assurances.js';
+import { preimagesClass } from './classes/preimages.js';
+import { statisticsClass } from './classes/statistics.js';
 
 export const vectorClasses: ReadonlyArray<VectorClass> = [
   codecClass,
@@ -21,6 +23,8 @@ export const vectorClasses: ReadonlyArray<VectorClass> = [
   historyClass,
   authorizationsClass,
   assurancesClass,
+  preimagesClass,
+  statisticsClass,
 ];
 
 export const findClass = (name: string): VectorClass | undefined => vectorClasses.find((c) => c.name === name);

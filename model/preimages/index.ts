@@ -27,7 +27,7 @@ export interface PreimagesInput {
 export type PreimagesError = 'preimage_unneeded' | 'preimages_not_sorted_unique';
 
 /** The key of a_l[(h, l)] in the state's maps (spec/types.ts: `${hex}:${length}`). */
-const requestKey = (h: Hash, l: number): string => `${toHex(h)}:${l}`;
+export const requestKey = (h: Hash, l: number): string => `${toHex(h)}:${l}`;
 
 /** @gp 12.22 -- Y(d, s, i): service s exists and has requested i, unprovided (an empty timeslot list) */
 export const isProvidable = <A extends PreimageAccount>(d: ReadonlyMap<ServiceId, A>, s: ServiceId, i: Uint8Array): boolean =>
