@@ -1,5 +1,5 @@
 /**
- * Preimage integration, section 12.7 (eqs. 12.35 to 12.38, with the functions I and Y of
+ * Preimage integration, section 12 (eqs. 12.35 to 12.38, with the functions I and Y of
  * eqs. 12.21 and 12.22): the preimages extrinsic provides data that services requested and that
  * no service holds yet; each is stored and its request marked as provided at tau'.
  */
