@@ -1,6 +1,6 @@
 /**
- * Availability assurances, section 11 (eqs. 11.10 to 11.17): validators assure that the reports pending on cores
- * (rho dagger) are available; a report assured by more than two thirds of the validators becomes
+ * Availability assurances, section 11 (eqs. 11.10 to 11.17): validators assure that the reports
+ * pending on cores (rho dagger) are available; a report assured by more than two thirds of the validators becomes
  * available (R), and available or timed-out reports leave their core (rho double-dagger).
  */
 import * as E from 'fp-ts/lib/Either.js';

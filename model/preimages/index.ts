@@ -1,7 +1,7 @@
 /**
  * Preimage integration, section 12 (eqs. 12.35 to 12.38, with the functions I and Y of
- * eqs. 12.21 and 12.22): the preimages extrinsic provides data that services requested and that
- * no service holds yet; each is stored and its request marked as provided at tau'.
+ * eqs. 12.21 and 12.22): the preimages extrinsic provides data that a service solicited and that
+ * was not yet provided; each is stored under its hash and its request marked as provided at tau'.
  */
 import * as E from 'fp-ts/lib/Either.js';
 import type { ChainSpec } from '../../spec/chain-spec.js';
