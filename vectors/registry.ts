@@ -2,12 +2,15 @@
  * Every vector class the model runs, in the order `jam-model vectors` reports them.
  * Each lives in its own file under `vectors/classes/`; add one line here to register it.
  */
-import { codecClass } from './classes/codec.js';
 import type { VectorClass } from './report.js';
-import { ed25519Class } from './classes/ed25519.js';
+import { codecClass } from './classes/codec.js';
 import { shuffleClass } from './classes/shuffle.js';
+import { ed25519Class } from './classes/ed25519.js';
 import { stateRootClass } from './classes/state-root.js';
 import { trieClass } from './classes/trie.js';
+import { erasureClass } from './classes/erasure.js';
+import { bandersnatchClass } from './classes/bandersnatch.js';
+import { pvm } from './classes/pvm.js';
 import { historyClass } from './classes/history.js';
 import { authorizationsClass } from './classes/authorizations.js';
 import { assurancesClass } from './classes/assurances.js';
@@ -16,10 +19,13 @@ import { statisticsClass } from './classes/statistics.js';
 
 export const vectorClasses: ReadonlyArray<VectorClass> = [
   codecClass,
-  ed25519Class,
   shuffleClass,
+  ed25519Class,
   stateRootClass,
   trieClass,
+  erasureClass,
+  bandersnatchClass,
+  pvm,
   historyClass,
   authorizationsClass,
   assurancesClass,

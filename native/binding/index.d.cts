@@ -9,5 +9,78 @@
  */
 export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-wasip1'
 
+/** The ring SRS, parsed once; ring parameters are cached per ring size.  */
+export declare class BandersnatchRingSrs {
+  /** Parses the uncompressed SRS bytes; throws `bad_srs` when they do not decode.  */
+  constructor(srs: Uint8Array)
+  /** G.3: the ring root (144 octets) of the concatenated 32-octet keys; invalid keys are padded.  */
+  ringRoot(keysConcat: Uint8Array): Uint8Array | string
+  /** G.4/G.5: verify a ring VRF proof (784 octets) against a ring root; its output Y or an error code.  */
+  ringVerify(ringSize: number, root: Uint8Array, context: Uint8Array, message: Uint8Array, proof: Uint8Array): Uint8Array | string
+  /** A ring VRF proof (784 octets) by the secret derived from `seed`, whose key is in the ring.  */
+  ringProve(seed: Uint8Array, keysConcat: Uint8Array, context: Uint8Array, message: Uint8Array): Uint8Array | string
+}
+
+export declare class NativePvm {
+  /**
+   * A machine for program blob p at pc with gas, 13 registers and a memory layout (pages,
+   * contents, and h of sbrk, 0 when absent).
+   * Throws PVM_BAD_BLOB when the blob does not deblob (the caller's panic), PVM_RANGE or
+   * PVM_LAYOUT for bad arguments.
+   */
+  constructor(program: Uint8Array, pc: number, gas: bigint, registers: Array<bigint>, pages: Array<PvmPage>, contents: Array<PvmChunk>, heapStart?: number | undefined | null)
+  /** Runs until an exit (Psi). */
+  run(): PvmExit
+  get pc(): number
+  /** The gas counter; negative only after an out-of-gas exit. */
+  get gas(): bigint
+  set gas(gas: bigint)
+  getRegister(index: number): bigint
+  setRegister(index: number, value: bigint): void
+  /** Octets at [address, address + length), or null if any is not readable or the range passes 2^32. */
+  readMemory(address: number, length: number): Uint8Array | null
+  /** Writes octets; false (memory unchanged) if any is not writable or the range passes 2^32. */
+  writeMemory(address: number, data: Uint8Array): boolean
+  /** Frees the machine; later calls throw PVM_DISPOSED. */
+  dispose(): void
+}
+
+/** An IETF VRF signature (96 octets) by the secret derived from `seed`.  */
+export declare function bandersnatchIetfSign(seed: Uint8Array, context: Uint8Array, message: Uint8Array): Uint8Array | string
+
+/** G.1/G.2: verify an IETF VRF signature (96 octets) of `key` on context and message; its output Y or an error code.  */
+export declare function bandersnatchIetfVerify(key: Uint8Array, context: Uint8Array, message: Uint8Array, signature: Uint8Array): Uint8Array | string
+
+/** The public key of the secret derived from `seed`.  */
+export declare function bandersnatchPublicKey(seed: Uint8Array): Uint8Array
+
+/** G.2/G.5: the VRF output Y of a signature or ring proof, from its leading 32-octet output point.  */
+export declare function bandersnatchVrfOutput(outputPoint: Uint8Array): Uint8Array | string
+
+/** H.4: `data` (`originals` shards of equal even size) to `total` chunks of that size, concatenated.  */
+export declare function erasureEncode(data: Uint8Array, originals: number, total: number): Uint8Array
+
+/** H.5: the data (`originals` shards, concatenated) from at least `originals` chunks of `shardBytes` octets, concatenated in the order of `indices`.  */
+export declare function erasureRecover(chunks: Uint8Array, indices: Uint32Array, originals: number, total: number, shardBytes: number): Uint8Array
+
 /** The version of the Gray Paper the native engines implement.  */
 export declare function grayPaperVersion(): string
+
+/** Initial contents at an address (inside accessible pages). */
+export interface PvmChunk {
+  address: number
+  data: Uint8Array
+}
+
+/** An exit: kind 0 halt, 1 panic, 2 out-of-gas, 3 fault (value: page address), 4 host (value: id). */
+export interface PvmExit {
+  kind: number
+  value: bigint
+}
+
+/** One accessible region of the initial memory. */
+export interface PvmPage {
+  address: number
+  length: number
+  writable: boolean
+}
