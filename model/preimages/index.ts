@@ -64,7 +64,7 @@ export const preimagesValidity = <A extends PreimageAccount>(
   delta: ReadonlyMap<ServiceId, A>,
   ep: ReadonlyArray<Preimage>,
 ): PreimagesError | undefined => {
-  /** @gp 12.36 -- E_P is ordered and free of duplicates */
+  /** @gp 12.36 eq:preimagesareordered -- E_P is ordered and free of duplicates */
   for (let i = 1; i < ep.length; i++) if (comparePreimages(ep[i - 1]!, ep[i]!) >= 0) return 'preimages_not_sorted_unique';
   /** @gp 12.37 -- every preimage was requested and not yet provided in the prior state */
   if (!ep.every(({ serviceIndex, data }) => isProvidable(delta, serviceIndex, data))) return 'preimage_unneeded';
