@@ -11,6 +11,11 @@ import { trieClass } from './classes/trie.js';
 import { erasureClass } from './classes/erasure.js';
 import { bandersnatchClass } from './classes/bandersnatch.js';
 import { pvm } from './classes/pvm.js';
+import { historyClass } from './classes/history.js';
+import { authorizationsClass } from './classes/authorizations.js';
+import { assurancesClass } from './classes/assurances.js';
+import { preimagesClass } from './classes/preimages.js';
+import { statisticsClass } from './classes/statistics.js';
 
 export const vectorClasses: ReadonlyArray<VectorClass> = [
   codecClass,
@@ -21,6 +26,11 @@ export const vectorClasses: ReadonlyArray<VectorClass> = [
   erasureClass,
   bandersnatchClass,
   pvm,
+  historyClass,
+  authorizationsClass,
+  assurancesClass,
+  preimagesClass,
+  statisticsClass,
 ];
 
 export const findClass = (name: string): VectorClass | undefined => vectorClasses.find((c) => c.name === name);
