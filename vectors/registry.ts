@@ -3,11 +3,12 @@
  * Each lives in its own file under `vectors/classes/`; add one line here to register it.
  */
 import type { VectorClass } from './report.js';
+import { disputesClass } from './classes/disputes.js';
 import { ed25519Class } from './classes/ed25519.js';
 import { shuffleClass } from './classes/shuffle.js';
 import { stateRootClass } from './classes/state-root.js';
 import { trieClass } from './classes/trie.js';
 
-export const vectorClasses: ReadonlyArray<VectorClass> = [ed25519Class, shuffleClass, stateRootClass, trieClass];
+export const vectorClasses: ReadonlyArray<VectorClass> = [ed25519Class, shuffleClass, stateRootClass, trieClass, disputesClass];
 
 export const findClass = (name: string): VectorClass | undefined => vectorClasses.find((c) => c.name === name);
