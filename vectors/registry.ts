@@ -2,6 +2,7 @@
  * Every vector class the model runs, in the order `jam-model vectors` reports them.
  * Each lives in its own file under `vectors/classes/`; add one line here to register it.
  */
+import { codecClass } from './classes/codec.js';
 import type { VectorClass } from './report.js';
 import { disputesClass } from './classes/disputes.js';
 import { ed25519Class } from './classes/ed25519.js';
@@ -9,6 +10,13 @@ import { shuffleClass } from './classes/shuffle.js';
 import { stateRootClass } from './classes/state-root.js';
 import { trieClass } from './classes/trie.js';
 
-export const vectorClasses: ReadonlyArray<VectorClass> = [ed25519Class, shuffleClass, stateRootClass, trieClass, disputesClass];
+export const vectorClasses: ReadonlyArray<VectorClass> = [
+  codecClass,
+  ed25519Class,
+  shuffleClass,
+  stateRootClass,
+  trieClass,
+  disputesClass,
+];
 
 export const findClass = (name: string): VectorClass | undefined => vectorClasses.find((c) => c.name === name);

@@ -1,0 +1,565 @@
+/**
+ * The encodings of Appendix C.2 (eq. C.13-C.35) for every structure of `types.ts`, built from the
+ * chain spec (V, C, E fix the sizes of several sequences) and memoized per spec:
+ *
+ *   const { header, block } = codecs(tiny);
+ *   decode(header, bytes)   // Either<CodecError, Header>
+ *
+ * Each record lists `[model name, vectors' JSON name, codec]`: that list is the mapping between the
+ * paper's names and jam-types.asn. The state components follow the vectors' layout (jam-types.asn),
+ * which the STF vectors' `.bin` files use.
+ */
+import type {
+  BandersnatchKey,
+  BandersnatchRingProof,
+  BandersnatchSignature,
+  BlsKey,
+  Ed25519Key,
+  Ed25519Signature,
+  Hash,
+  RingRoot,
+} from './bytes.js';
+import type { ChainSpec } from './chain-spec.js';
+import {
+  bitSequence,
+  blob,
+  bool,
+  bytes,
+  choice,
+  CodecFailure,
+  dictionary,
+  mapCodec,
+  natural,
+  naturalU32,
+  nothing,
+  optional,
+  perSpec,
+  record,
+  sequence,
+  u16,
+  u32,
+  u64,
+  u8,
+  varSequence,
+  type Codec,
+} from './codec.js';
+import type {
+  Assurance,
+  AvailabilitySpec,
+  Block,
+  Credential,
+  Culprit,
+  DisputesExtrinsic,
+  DisputesRecords,
+  Entropy,
+  EpochMark,
+  Extrinsic,
+  ExtrinsicSpec,
+  Fault,
+  Guarantee,
+  Header,
+  ImportSpec,
+  Judgment,
+  PendingReport,
+  Preimage,
+  Privileges,
+  ReadyRecord,
+  RecentBlock,
+  RecentHistory,
+  RefineContext,
+  ReportedPackage,
+  SealKeys,
+  SegmentRootLookupItem,
+  ServiceActivity,
+  ServiceInfo,
+  Statistics,
+  Ticket,
+  TicketEnvelope,
+  UnsignedHeader,
+  Verdict,
+  ValidatorActivity,
+  ValidatorKey,
+  CoreActivity,
+  WorkDigest,
+  WorkItem,
+  WorkPackage,
+  WorkReport,
+  WorkResult,
+  AccumulationOutput,
+} from './types.js';
+
+// ---------------------------------------------------------------------------------------------
+// Octet strings
+
+export const hash = bytes<Hash>(32, 'Hash');
+export const bandersnatchKey = bytes<BandersnatchKey>(32, 'BandersnatchKey');
+export const ed25519Key = bytes<Ed25519Key>(32, 'Ed25519Key');
+export const blsKey = bytes<BlsKey>(144, 'BlsKey');
+export const ringRoot = bytes<RingRoot>(144, 'RingRoot');
+export const ed25519Signature = bytes<Ed25519Signature>(64, 'Ed25519Signature');
+export const bandersnatchSignature = bytes<BandersnatchSignature>(96, 'BandersnatchSignature');
+export const ringProof = bytes<BandersnatchRingProof>(784, 'BandersnatchRingProof');
+
+// ---------------------------------------------------------------------------------------------
+// Spec-independent structures
+
+/** @gp 6.7 -- K: 336 octets, [bandersnatch, ed25519, bls, metadata]. */
+export const validatorKey: Codec<ValidatorKey> = record<ValidatorKey>('ValidatorKey', [
+  ['bs', 'bandersnatch', bandersnatchKey],
+  ['ed', 'ed25519', ed25519Key],
+  ['bls', 'bls', blsKey],
+  ['metadata', 'metadata', bytes(128, 'ValidatorMetadata')],
+]);
+
+/** @gp C.30 -- a ticket: (id, entry index as one octet). */
+export const ticket: Codec<Ticket> = record<Ticket>('Ticket', [
+  ['id', 'id', hash],
+  ['entryIndex', 'attempt', u8],
+]);
+
+/** @gp 6.29 -- (entry index, ring proof). */
+export const ticketEnvelope: Codec<TicketEnvelope> = record<TicketEnvelope>('TicketEnvelope', [
+  ['entryIndex', 'attempt', u8],
+  ['proof', 'signature', ringProof],
+]);
+
+/** @gp C.17 -- E_T: the tickets extrinsic. */
+export const ticketsExtrinsic = varSequence(ticketEnvelope);
+
+/** @gp C.18 -- an element of E_P: E_4(service), ↕data. */
+export const preimage: Codec<Preimage> = record<Preimage>('Preimage', [
+  ['serviceIndex', 'requester', u32],
+  ['data', 'blob', blob],
+]);
+export const preimagesExtrinsic = varSequence(preimage);
+
+/** @gp C.24 -- X: the refinement context. */
+export const refineContext: Codec<RefineContext> = record<RefineContext>('RefineContext', [
+  ['anchorHash', 'anchor', hash],
+  ['anchorPostState', 'state_root', hash],
+  ['anchorAccOutLog', 'beefy_root', hash],
+  ['lookupAnchorHash', 'lookup_anchor', hash],
+  ['lookupAnchorTime', 'lookup_anchor_slot', u32],
+  ['prerequisites', 'prerequisites', varSequence(hash)],
+]);
+
+/** @gp C.25 -- Y: the availability specification. */
+export const availabilitySpec: Codec<AvailabilitySpec> = record<AvailabilitySpec>('AvailabilitySpec', [
+  ['packageHash', 'hash', hash],
+  ['bundleLen', 'length', u32],
+  ['erasureRoot', 'erasure_root', hash],
+  ['segRoot', 'exports_root', hash],
+  ['segCount', 'exports_count', u16],
+]);
+
+/**
+ * @gp C.34 -- O: the work result. JSON keys follow jam-types.asn where it agrees with 0.7.2
+ * (ok, out_of_gas, panic, bad_exports); the ASN.1 has no digest-oversize error and numbers
+ * bad_code 4 and code_oversize 5, where 0.7.2 has oversize 4, BAD 5 and BIG 6: the paper's
+ * numbers are used (no vector exercises codes 3 to 6).
+ */
+export const workResult: Codec<WorkResult> = choice<WorkResult>('WorkResult', {
+  ok: { tag: 0, json: 'ok', codec: blob },
+  outOfGas: { tag: 1, json: 'out_of_gas', codec: nothing },
+  panic: { tag: 2, json: 'panic', codec: nothing },
+  badExports: { tag: 3, json: 'bad_exports', codec: nothing },
+  oversize: { tag: 4, json: 'oversize', codec: nothing },
+  badCode: { tag: 5, json: 'bad_code', codec: nothing },
+  bigCode: { tag: 6, json: 'code_oversize', codec: nothing },
+});
+
+interface RefineLoad {
+  readonly gasUsed: bigint;
+  readonly importCount: number;
+  readonly xtCount: number;
+  readonly xtSize: number;
+  readonly exportCount: number;
+}
+/** The five refine-load fields, each a general natural (C.26); JSON nests them as `refine_load`. */
+const refineLoad = record<RefineLoad>('RefineLoad', [
+  ['gasUsed', 'gas_used', natural],
+  ['importCount', 'imports', naturalU32],
+  ['xtCount', 'extrinsic_count', naturalU32],
+  ['xtSize', 'extrinsic_size', naturalU32],
+  ['exportCount', 'exports', naturalU32],
+]);
+
+/** @gp C.26 -- D: a work digest. */
+export const workDigest: Codec<WorkDigest> = mapCodec(
+  record<Omit<WorkDigest, keyof RefineLoad> & { readonly load: RefineLoad }>('WorkDigest', [
+    ['serviceIndex', 'service_id', u32],
+    ['codeHash', 'code_hash', hash],
+    ['payloadHash', 'payload_hash', hash],
+    ['gasLimit', 'accumulate_gas', u64],
+    ['result', 'result', workResult],
+    ['load', 'refine_load', refineLoad],
+  ]),
+  'WorkDigest',
+  ({ load, ...rest }) => ({ ...rest, ...load }),
+  (d) => ({
+    serviceIndex: d.serviceIndex,
+    codeHash: d.codeHash,
+    payloadHash: d.payloadHash,
+    gasLimit: d.gasLimit,
+    result: d.result,
+    load: {
+      gasUsed: d.gasUsed,
+      importCount: d.importCount,
+      xtCount: d.xtCount,
+      xtSize: d.xtSize,
+      exportCount: d.exportCount,
+    },
+  }),
+);
+
+const segmentRootLookupItem = record<SegmentRootLookupItem>('SegmentRootLookupItem', [
+  ['packageHash', 'work_package_hash', hash],
+  ['segRoot', 'segment_tree_root', hash],
+]);
+
+/** @gp C.27 -- R: a work report; core and auth gas are general naturals. */
+export const workReport: Codec<WorkReport> = record<WorkReport>('WorkReport', [
+  ['avspec', 'package_spec', availabilitySpec],
+  ['context', 'context', refineContext],
+  ['core', 'core_index', naturalU32],
+  ['authorizer', 'authorizer_hash', hash],
+  ['authGasUsed', 'auth_gas_used', natural],
+  ['authTrace', 'auth_output', blob],
+  ['srLookup', 'segment_root_lookup', varSequence(segmentRootLookupItem)],
+  ['digests', 'results', varSequence(workDigest)],
+]);
+
+/** @gp C.35 -- I: an import reference, (h, E_2(i)) with the top bit of i marking h as a package hash. */
+export const importSpec: Codec<ImportSpec> = record<ImportSpec>('ImportSpec', [
+  ['treeRoot', 'tree_root', hash],
+  ['index', 'index', u16],
+]);
+
+const extrinsicSpec = record<ExtrinsicSpec>('ExtrinsicSpec', [
+  ['hash', 'hash', hash],
+  ['len', 'len', u32],
+]);
+
+/** @gp C.29 -- W: a work item. */
+export const workItem: Codec<WorkItem> = record<WorkItem>('WorkItem', [
+  ['serviceIndex', 'service', u32],
+  ['codeHash', 'code_hash', hash],
+  ['refGasLimit', 'refine_gas_limit', u64],
+  ['accGasLimit', 'accumulate_gas_limit', u64],
+  ['exportCount', 'export_count', u16],
+  ['payload', 'payload', blob],
+  ['importSegments', 'import_segments', varSequence(importSpec)],
+  ['extrinsics', 'extrinsic', varSequence(extrinsicSpec)],
+]);
+
+/** @gp C.28 -- P: a work package. */
+export const workPackage: Codec<WorkPackage> = record<WorkPackage>('WorkPackage', [
+  ['authCodeHost', 'auth_code_host', u32],
+  ['authCodeHash', 'auth_code_hash', hash],
+  ['context', 'context', refineContext],
+  ['authToken', 'authorization', blob],
+  ['authConfig', 'authorizer_config', blob],
+  ['workItems', 'items', varSequence(workItem)],
+]);
+
+const credential = record<Credential>('Credential', [
+  ['validatorIndex', 'validator_index', u16],
+  ['signature', 'signature', ed25519Signature],
+]);
+
+/** @gp C.19 -- an element of E_G: (R, E_4(t), ↕[(E_2(v), s)]). */
+export const guarantee: Codec<Guarantee> = record<Guarantee>('Guarantee', [
+  ['workReport', 'report', workReport],
+  ['timeslot', 'slot', u32],
+  ['credential', 'signatures', varSequence(credential)],
+]);
+export const guaranteesExtrinsic = varSequence(guarantee);
+
+const culprit = record<Culprit>('Culprit', [
+  ['reportHash', 'target', hash],
+  ['key', 'key', ed25519Key],
+  ['signature', 'signature', ed25519Signature],
+]);
+
+const fault = record<Fault>('Fault', [
+  ['reportHash', 'target', hash],
+  ['validity', 'vote', bool],
+  ['key', 'key', ed25519Key],
+  ['signature', 'signature', ed25519Signature],
+]);
+
+const judgment = record<Judgment>('Judgment', [
+  ['validity', 'vote', bool],
+  ['judgeIndex', 'index', u16],
+  ['signature', 'signature', ed25519Signature],
+]);
+
+/** The fields of E_U(H) (C.23), shared by the signed and unsigned headers. */
+const headerFields = (epochMark: Codec<EpochMark>, winnersMark: Codec<ReadonlyArray<Ticket>>) =>
+  [
+    ['parent', 'parent', hash],
+    ['priorStateRoot', 'parent_state_root', hash],
+    ['extrinsicHash', 'extrinsic_hash', hash],
+    ['timeslot', 'slot', u32],
+    ['epochMark', 'epoch_mark', optional(epochMark)],
+    ['winnersMark', 'tickets_mark', optional(winnersMark)],
+    ['authorIndex', 'author_index', u16],
+    ['vrfSig', 'entropy_source', bandersnatchSignature],
+    ['offendersMark', 'offenders_mark', varSequence(ed25519Key)],
+  ] as const;
+
+// ---------------------------------------------------------------------------------------------
+// State components (vectors' layout)
+
+/** One entry of the accumulation-output sequence theta. */
+export const accumulationOutput: Codec<AccumulationOutput> = record<AccumulationOutput>('AccumulationOutput', [
+  ['serviceIndex', 'service', u32],
+  ['hash', 'hash', hash],
+]);
+
+const reportedPackage = record<ReportedPackage>('ReportedPackage', [
+  ['hash', 'hash', hash],
+  ['exportsRoot', 'exports_root', hash],
+]);
+
+/** @gp 7.2 -- an element of beta_H. */
+export const recentBlock: Codec<RecentBlock> = record<RecentBlock>('RecentBlock', [
+  ['headerHash', 'header_hash', hash],
+  ['accOutLogSuperPeak', 'beefy_root', hash],
+  ['stateRoot', 'state_root', hash],
+  ['reportedPackageHashes', 'reported', varSequence(reportedPackage)],
+]);
+
+/** @gp 7.3 -- an MMR: ↕ of optional peaks; JSON `{ peaks: [...] }`. */
+export const mmr = mapCodec(
+  record<{ readonly peaks: ReadonlyArray<Hash | undefined> }>('Mmr', [['peaks', 'peaks', varSequence(optional(hash))]]),
+  'Mmr',
+  (m) => m.peaks,
+  (peaks) => ({ peaks }),
+);
+
+/** @gp 7.1 -- beta: (beta_H, beta_B); JSON `{ history, mmr }`. */
+export const recentHistory: Codec<RecentHistory> = record<RecentHistory>('RecentHistory', [
+  ['history', 'history', varSequence(recentBlock)],
+  ['accOutBelt', 'mmr', mmr],
+]);
+
+/**
+ * @gp 9.3 -- the account's non-dictionary fields in the vectors' ServiceInfo layout, which
+ * opens with a version octet that must be 0 (as the paper's state serialization, D.2).
+ */
+export const serviceInfo: Codec<ServiceInfo> = mapCodec(
+  record<ServiceInfo & { readonly version: number }>('ServiceInfo', [
+    ['version', 'version', u8],
+    ['codeHash', 'code_hash', hash],
+    ['balance', 'balance', u64],
+    ['minAccGas', 'min_item_gas', u64],
+    ['minMemoGas', 'min_memo_gas', u64],
+    ['octets', 'bytes', u64],
+    ['gratis', 'deposit_offset', u64],
+    ['items', 'items', u32],
+    ['created', 'creation_slot', u32],
+    ['lastAcc', 'last_accumulation_slot', u32],
+    ['parent', 'parent_service', u32],
+  ]),
+  'ServiceInfo',
+  ({ version, ...info }) => {
+    if (version !== 0) throw new CodecFailure(-1, `ServiceInfo version must be 0, got ${version}`);
+    return info;
+  },
+  (info) => ({ version: 0, ...info }),
+);
+
+/** @gp 10.1 -- psi: good, bad, wonky, offenders. */
+export const disputesRecords: Codec<DisputesRecords> = record<DisputesRecords>('DisputesRecords', [
+  ['good', 'good', varSequence(hash)],
+  ['bad', 'bad', varSequence(hash)],
+  ['wonky', 'wonky', varSequence(hash)],
+  ['offenders', 'offenders', varSequence(ed25519Key)],
+]);
+
+/** A validator's activity record: six E_4 counters. */
+export const validatorActivity: Codec<ValidatorActivity> = record<ValidatorActivity>('ValidatorActivity', [
+  ['blocks', 'blocks', u32],
+  ['tickets', 'tickets', u32],
+  ['preimageCount', 'pre_images', u32],
+  ['preimageSize', 'pre_images_size', u32],
+  ['guarantees', 'guarantees', u32],
+  ['assurances', 'assurances', u32],
+]);
+
+/** A core's activity record in the vectors' layout (fixed widths of jam-types.asn). */
+export const coreActivity: Codec<CoreActivity> = record<CoreActivity>('CoreActivity', [
+  ['daLoad', 'da_load', u32],
+  ['popularity', 'popularity', u16],
+  ['importCount', 'imports', u16],
+  ['xtCount', 'extrinsic_count', u16],
+  ['xtSize', 'extrinsic_size', u32],
+  ['exportCount', 'exports', u16],
+  ['bundleLen', 'bundle_size', u32],
+  ['gasUsed', 'gas_used', u64],
+]);
+
+/** A service's activity record in the vectors' layout. */
+export const serviceActivity: Codec<ServiceActivity> = record<ServiceActivity>('ServiceActivity', [
+  ['provisionCount', 'provided_count', u16],
+  ['provisionSize', 'provided_size', u32],
+  ['refinementCount', 'refinement_count', u32],
+  ['refinementGas', 'refinement_gas_used', u64],
+  ['importCount', 'imports', u32],
+  ['xtCount', 'extrinsic_count', u32],
+  ['xtSize', 'extrinsic_size', u32],
+  ['exportCount', 'exports', u32],
+  ['accumulationCount', 'accumulate_count', u32],
+  ['accumulationGas', 'accumulate_gas_used', u64],
+]);
+
+/** pi_S: service id -> activity, as a dictionary (C.10). */
+export const servicesStatistics = dictionary('ServicesStatistics', u32, serviceActivity, 'id', 'record');
+
+/** chi_Z: the always-accumulate services, service id -> gas. */
+export const alwaysAccers = dictionary('AlwaysAccumulate', u32, u64, 'id', 'gas');
+
+// ---------------------------------------------------------------------------------------------
+// Structures whose sizes depend on the chain spec
+
+/** Every codec, built for one chain spec (memoized). */
+export const codecs = perSpec((spec: ChainSpec) => {
+  const V = spec.Cvalcount;
+  const C = spec.Ccorecount;
+  const Ep = spec.Cepochlen;
+  /** floor(2V/3) + 1: the judgments of one verdict. */
+  const superMajority = Math.floor((2 * V) / 3) + 1;
+
+  /** @gp 6.27 -- H_E */
+  const epochMark = record<EpochMark>('EpochMark', [
+    ['entropy', 'entropy', hash],
+    ['ticketsEntropy', 'tickets_entropy', hash],
+    [
+      'validators',
+      'validators',
+      sequence(
+        record<EpochMark['validators'][number]>('EpochMarkValidatorKeys', [
+          ['bs', 'bandersnatch', bandersnatchKey],
+          ['ed', 'ed25519', ed25519Key],
+        ]),
+        V,
+      ),
+    ],
+  ]);
+  /** @gp 6.28 -- H_W: E tickets. */
+  const winnersMark = sequence(ticket, Ep);
+
+  /** @gp C.23 -- E_U(H): the header without its seal. */
+  const unsignedHeader = record<UnsignedHeader>('UnsignedHeader', [...headerFields(epochMark, winnersMark)]);
+  /** @gp C.22 -- E(H) = E(E_U(H), H_S). */
+  const header = record<Header>('Header', [
+    ...headerFields(epochMark, winnersMark),
+    ['sealSig', 'seal', bandersnatchSignature],
+  ]);
+
+  /** @gp C.20 -- an element of E_A: (anchor, bits, E_2(assurer), signature). */
+  const assurance = record<Assurance>('Assurance', [
+    ['anchor', 'anchor', hash],
+    ['availabilities', 'bitfield', bitSequence(C)],
+    ['assurer', 'validator_index', u16],
+    ['signature', 'signature', ed25519Signature],
+  ]);
+  const assurancesExtrinsic = varSequence(assurance);
+
+  /** @gp C.21 -- E_D: verdicts (each with exactly floor(2V/3)+1 judgments, no prefix), culprits, faults. */
+  const verdict = record<Verdict>('Verdict', [
+    ['reportHash', 'target', hash],
+    ['epochIndex', 'age', u32],
+    ['judgments', 'votes', sequence(judgment, superMajority)],
+  ]);
+  const disputesExtrinsic = record<DisputesExtrinsic>('DisputesExtrinsic', [
+    ['verdicts', 'verdicts', varSequence(verdict)],
+    ['culprits', 'culprits', varSequence(culprit)],
+    ['faults', 'faults', varSequence(fault)],
+  ]);
+
+  /** @gp C.16 -- E(B) = E(H, E_T, E_P, E_G, E_A, E_D). */
+  const extrinsic = record<Extrinsic>('Extrinsic', [
+    ['tickets', 'tickets', ticketsExtrinsic],
+    ['preimages', 'preimages', preimagesExtrinsic],
+    ['guarantees', 'guarantees', guaranteesExtrinsic],
+    ['assurances', 'assurances', assurancesExtrinsic],
+    ['disputes', 'disputes', disputesExtrinsic],
+  ]);
+  const block = record<Block>('Block', [
+    ['header', 'header', header],
+    ['extrinsic', 'extrinsic', extrinsic],
+  ]);
+
+  // State components.
+  const validatorKeys = sequence(validatorKey, V);
+  /** @gp 6.5 -- gamma_S: tickets (0) or fallback keys (1), each E long. */
+  const sealKeys = choice<SealKeys>('SealKeys', {
+    tickets: { tag: 0, json: 'tickets', codec: sequence(ticket, Ep) },
+    keys: { tag: 1, json: 'keys', codec: sequence(bandersnatchKey, Ep) },
+  });
+  const ticketAccumulator = varSequence(ticket);
+  /** @gp 6.21 -- eta: four hashes. */
+  const entropy = sequence(hash, 4) as unknown as Codec<Entropy>;
+  /** @gp 11.1 -- rho: per core, an optional (report, timeslot). */
+  const pendingReport = record<PendingReport>('AvailabilityAssignment', [
+    ['workReport', 'report', workReport],
+    ['timeslot', 'timeout', u32],
+  ]);
+  const rho = sequence(optional(pendingReport), C);
+  /** @gp 8.1 -- alpha: per core, up to O authorizer hashes; phi: per core, Q hashes. */
+  const alpha = sequence(varSequence(hash), C);
+  const phi = sequence(sequence(hash, spec.Cauthqueuesize), C);
+  /** @gp 9.9 -- chi (vectors' Privileges). */
+  const privileges = record<Privileges>('Privileges', [
+    ['manager', 'bless', u32],
+    ['assigners', 'assign', sequence(u32, C)],
+    ['delegator', 'designate', u32],
+    ['registrar', 'register', u32],
+    ['alwaysAccers', 'always_acc', alwaysAccers],
+  ]);
+  /** @gp 13.1 -- pi. */
+  const statistics = record<Statistics>('Statistics', [
+    ['valsCurrent', 'vals_curr', sequence(validatorActivity, V)],
+    ['valsLast', 'vals_last', sequence(validatorActivity, V)],
+    ['cores', 'cores', sequence(coreActivity, C)],
+    ['services', 'services', servicesStatistics],
+  ]);
+  /** @gp 12.3 -- omega: E slots of ready records. */
+  const readyRecord = record<ReadyRecord>('ReadyRecord', [
+    ['workReport', 'report', workReport],
+    ['dependencies', 'dependencies', varSequence(hash)],
+  ]);
+  const omega = sequence(varSequence(readyRecord), Ep);
+  /** @gp 12.1 -- xi: E slots of accumulated package hashes. */
+  const xi = sequence(varSequence(hash), Ep);
+
+  return {
+    epochMark,
+    winnersMark,
+    unsignedHeader,
+    header,
+    assurance,
+    assurancesExtrinsic,
+    verdict,
+    disputesExtrinsic,
+    extrinsic,
+    block,
+    validatorKeys,
+    sealKeys,
+    ticketAccumulator,
+    entropy,
+    pendingReport,
+    rho,
+    alpha,
+    phi,
+    privileges,
+    statistics,
+    readyRecord,
+    omega,
+    xi,
+  };
+});
+
+export type Codecs = ReturnType<typeof codecs>;
