@@ -9,6 +9,9 @@ import { ed25519Class } from './classes/ed25519.js';
 import { shuffleClass } from './classes/shuffle.js';
 import { stateRootClass } from './classes/state-root.js';
 import { trieClass } from './classes/trie.js';
+import { historyClass } from './classes/history.js';
+import { authorizationsClass } from './classes/authorizations.js';
+import { assurancesClass } from './classes/assurances.js';
 
 export const vectorClasses: ReadonlyArray<VectorClass> = [
   codecClass,
@@ -16,6 +19,9 @@ export const vectorClasses: ReadonlyArray<VectorClass> = [
   shuffleClass,
   stateRootClass,
   trieClass,
+  historyClass,
+  authorizationsClass,
+  assurancesClass,
   disputesClass,
 ];
 

@@ -12,7 +12,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
 import { chainSpecs, type ChainSpec } from '../spec/chain-spec.js';
-import { bytesEqual, toHex } from '../spec/bytes.js';
+import { choice, codec, CodecFailure, decode, fromJson, record, type Codec, type CodecError } from '../spec/codec.js';
+import { diffValues } from './diff.js';
 import { listFiles, readJson, vectorsDir } from './locate.js';
 import { failed, passed, skipped, type CaseResult, type Config, type VectorCase, type VectorClass } from './report.js';
 
@@ -25,7 +26,46 @@ export interface StfCase<I, S, O> {
 }
 
 /** The vectors' `Output ::= CHOICE { ok ..., err ErrorCode }`. */
-export type OkOrErr<O, Err extends string> = { readonly ok: O } | { readonly err: Err };
+export type OkOrErr<O, Err extends string> =
+  | { readonly kind: 'ok'; readonly value: O }
+  | { readonly kind: 'err'; readonly value: Err };
+
+/** The vectors' `ErrorCode ::= ENUMERATED { ... }`: one octet, the name's index; JSON: the name. */
+export const errorCode = <Err extends string>(name: string, names: ReadonlyArray<Err>): Codec<Err> =>
+  codec({
+    name,
+    minSize: 1,
+    encodeTo: (w, v) => w.u8(names.indexOf(v)),
+    decodeFrom: (r) => {
+      const at = r.offset;
+      const i = r.u8();
+      const v = names[i];
+      if (v === undefined) throw new CodecFailure(at, `${name}: no error code ${i}`);
+      return v;
+    },
+    fromJson: (u) => {
+      const v = names.find((n) => n === u);
+      if (v === undefined) throw new CodecFailure(-1, `${name}: unknown error ${JSON.stringify(u)}`);
+      return v;
+    },
+    toJson: (v) => v,
+  });
+
+/** `Output ::= CHOICE { ok <payload>, err ErrorCode }`. */
+export const okOrErr = <O, Err extends string>(ok: Codec<O>, err: Codec<Err>): Codec<OkOrErr<O, Err>> =>
+  choice<OkOrErr<O, Err>>('Output', {
+    ok: { tag: 0, json: 'ok', codec: ok },
+    err: { tag: 1, json: 'err', codec: err },
+  });
+
+/** `TestCase ::= SEQUENCE { input, pre-state, output, post-state }`. */
+export const stfCaseCodec = <I, S, O>(input: Codec<I>, state: Codec<S>, output: Codec<O>): Codec<StfCase<I, S, O>> =>
+  record<StfCase<I, S, O>>('TestCase', [
+    ['input', 'input', input],
+    ['preState', 'pre_state', state],
+    ['output', 'output', output],
+    ['postState', 'post_state', state],
+  ]);
 
 /** What running the model on a case gives: the output and the posterior state, in the vectors' shape. */
 export interface StfResult<S, O> {
@@ -33,17 +73,12 @@ export interface StfResult<S, O> {
   readonly postState: S;
 }
 
-/** How a class reads its cases, per chain spec: from parsed JSON and from the binary encoding. */
-export interface StfCaseDecoder<I, S, O> {
-  readonly fromJson: (json: unknown) => E.Either<string, StfCase<I, S, O>>;
-  readonly fromBinary: (bytes: Uint8Array) => E.Either<string, StfCase<I, S, O>>;
-}
-
 export interface StfClassDefinition<I, S, O> {
   /** The class name on the command line, also the folder under `stf/`. */
   readonly name: string;
   readonly description: string;
-  readonly decoder: (spec: ChainSpec) => StfCaseDecoder<I, S, O>;
+  /** The test case's codec (JSON and binary), usually `stfCaseCodec(input, state, output)`. */
+  readonly testCase: (spec: ChainSpec) => Codec<StfCase<I, S, O>>;
   /** Runs the model on the vector's pre-state and input. */
   readonly run: (spec: ChainSpec) => (preState: S, input: I) => StfResult<S, O>;
   /** The 0.7.2 rule that decides this case differently from the vector, if any. */
@@ -58,33 +93,16 @@ export const fromEither = <S, O, Err extends string, MS, MO>(
   preState: S,
   result: E.Either<Err, readonly [MS, MO]>,
   toVectors: (state: MS, output: MO) => StfResult<S, O>,
-): StfResult<S, OkOrErr<O, Err>> =>
-  E.isLeft(result)
-    ? { output: { err: result.left }, postState: preState }
-    : (() => {
-        const r = toVectors(result.right[0], result.right[1]);
-        return { output: { ok: r.output }, postState: r.postState };
-      })();
+): StfResult<S, OkOrErr<O, Err>> => {
+  if (E.isLeft(result)) return { output: { kind: 'err', value: result.left }, postState: preState };
+  const r = toVectors(result.right[0], result.right[1]);
+  return { output: { kind: 'ok', value: r.output }, postState: r.postState };
+};
 
-/**
- * Field-level differences between an expected and an actual value, one line per differing path.
- * Interim: replaced by the codec branch's `diffValues` (vectors/diff.ts) once it is merged.
- */
-const diffValues = (expected: unknown, actual: unknown, path = '$'): ReadonlyArray<string> => {
-  const show = (v: unknown): string =>
-    v instanceof Uint8Array ? toHex(v) : typeof v === 'bigint' ? `${v}n` : JSON.stringify(v, (_, x: unknown) => (typeof x === 'bigint' ? `${x}n` : x instanceof Uint8Array ? toHex(x) : x));
-  if (expected instanceof Uint8Array || actual instanceof Uint8Array)
-    return expected instanceof Uint8Array && actual instanceof Uint8Array && bytesEqual(expected, actual) ? [] : [`${path}: ${show(expected)} vs ${show(actual)}`];
-  if (Array.isArray(expected) && Array.isArray(actual)) {
-    const lines: string[] = expected.length === actual.length ? [] : [`${path}.length: ${expected.length} vs ${actual.length}`];
-    for (let i = 0; i < Math.min(expected.length, actual.length); i++) lines.push(...diffValues(expected[i], actual[i], `${path}[${i}]`));
-    return lines;
-  }
-  if (typeof expected === 'object' && expected !== null && typeof actual === 'object' && actual !== null && !Array.isArray(expected) && !Array.isArray(actual)) {
-    const keys = new Set([...Object.keys(expected), ...Object.keys(actual)]);
-    return [...keys].flatMap((k) => diffValues((expected as Record<string, unknown>)[k], (actual as Record<string, unknown>)[k], `${path}.${k}`));
-  }
-  return expected === actual ? [] : [`${path}: ${show(expected)} vs ${show(actual)}`];
+/** The output and posterior state of a component that rejects nothing (`Either<never, ...>`). */
+export const infallible = <S, O>(result: E.Either<never, readonly [S, O]>): StfResult<S, O> => {
+  const [postState, output] = E.toUnion(result);
+  return { output, postState };
 };
 
 /** Runs one decoded case: compares output and posterior state, and reports both diffs. */
@@ -100,19 +118,21 @@ export const runStfCase = <I, S, O>(
   const stateDiff = diffValues(c.postState, actual.postState);
   if (outputDiff.length === 0 && stateDiff.length === 0) return passed;
   const section = (title: string, lines: ReadonlyArray<string>): string =>
-    lines.length === 0 ? '' : `${title} (expected vs model):\n${lines.map((l) => `  ${l}`).join('\n')}\n`;
+    lines.length === 0 ? '' : `${title} (expected != model):\n${lines.map((l) => `  ${l}`).join('\n')}\n`;
   return failed(section('output', outputDiff) + section('post_state', stateDiff));
 };
 
 /** Loads one case, from `<case>.json` when it exists, else from `<case>.bin`. */
 export const loadStfCase = <I, S, O>(
-  decoder: StfCaseDecoder<I, S, O>,
+  testCase: Codec<StfCase<I, S, O>>,
   dir: string,
   name: string,
 ): E.Either<string, StfCase<I, S, O>> => {
   const json = join(dir, `${name}.json`);
-  if (existsSync(json)) return decoder.fromJson(readJson(json));
-  return decoder.fromBinary(new Uint8Array(readFileSync(join(dir, `${name}.bin`))));
+  const c = existsSync(json)
+    ? fromJson(testCase, readJson(json))
+    : decode(testCase, new Uint8Array(readFileSync(join(dir, `${name}.bin`))));
+  return E.mapLeft((e: CodecError) => e.toString())(c);
 };
 
 /** The case names of a folder: every `.json` or `.bin` file, without its extension, once. */
@@ -130,11 +150,11 @@ export const stfClass = <I, S, O>(def: StfClassDefinition<I, S, O>): VectorClass
     if (config === 'none') return [];
     const spec = chainSpecs[config];
     const dir = vectorsDir('stf', def.name, config);
-    const decoder = def.decoder(spec);
+    const testCase = def.testCase(spec);
     return caseNames(dir).map((name) => ({
       name,
       run: () => {
-        const c = loadStfCase(decoder, dir, name);
+        const c = loadStfCase(testCase, dir, name);
         return E.isLeft(c) ? failed(`cannot decode ${name}: ${c.left}`) : runStfCase(def, spec, c.right);
       },
     }));
