@@ -6,6 +6,7 @@ import { codecClass } from './classes/codec.js';
 import type { VectorClass } from './report.js';
 import { disputesClass } from './classes/disputes.js';
 import { ed25519Class } from './classes/ed25519.js';
+import { reportsClass } from './classes/reports.js';
 import { shuffleClass } from './classes/shuffle.js';
 import { stateRootClass } from './classes/state-root.js';
 import { trieClass } from './classes/trie.js';
@@ -23,6 +24,7 @@ export const vectorClasses: ReadonlyArray<VectorClass> = [
   authorizationsClass,
   assurancesClass,
   disputesClass,
+  reportsClass,
 ];
 
 export const findClass = (name: string): VectorClass | undefined => vectorClasses.find((c) => c.name === name);

@@ -40,7 +40,7 @@ export interface ReportsInput {
 }
 
 export interface ReportsOutput {
-  /** The (package hash, segment root) of every incoming report, in extrinsic order. */
+  /** p (11.40): the (package hash, segment root) of every incoming report, in key order. */
   readonly reported: ReadonlyArray<ReportedPackage>;
   /** The reporters set: the Ed25519 keys of every guarantor signing a credential, ordered. */
   readonly reporters: ReadonlyArray<Ed25519Key>;
@@ -248,7 +248,10 @@ export const reports =
     const incoming = guarantees.map((g) => g.workReport);
     /** @gp 11.31 -- p: the incoming package hashes */
     const p = incoming.map((w) => w.avspec.packageHash);
-    const pDict: ReadonlyArray<ReportedPackage> = incoming.map((w) => ({ hash: w.avspec.packageHash, exportsRoot: w.avspec.segRoot }));
+    /** @gp 11.40 -- p as a dictionary: package hash to segment root, in key order */
+    const pDict: ReadonlyArray<ReportedPackage> = incoming
+      .map((w) => ({ hash: w.avspec.packageHash, exportsRoot: w.avspec.segRoot }))
+      .sort((x, y) => bytesCompare(x.hash, y.hash));
     const recent = recentlyReported(state);
     const checks = firstLeft([
       /** @gp 11.23 -- E_G ordered and unique by core, each core a core index */
@@ -275,8 +278,9 @@ export const reports =
       () => checkNotKnown(input.knownPackages, p),
       ...incoming.map((w) => () =>
         firstLeft([
-          () => checkDependencies(w, [...p, ...recent.map((r) => r.hash)]),
+          // A lookup naming an unknown package breaks both 11.39 and 11.41; the vectors name it by 11.41.
           () => checkSegmentRootLookup(w, [...pDict, ...recent]),
+          () => checkDependencies(w, [...p, ...recent.map((r) => r.hash)]),
           () => checkCodeHashes(state.delta, w),
         ]),
       ),

@@ -7,8 +7,7 @@ import { record, u32, varSequence } from '../../spec/codec.js';
 import { codecs, disputesRecords, ed25519Key } from '../../spec/codecs.js';
 import type { DisputesExtrinsic } from '../../spec/types.js';
 import { disputes, type DisputesError, type DisputesOutput, type DisputesState } from '../../model/disputes/index.js';
-import { fromEither, stfClass, type OkOrErr } from '../stf.js';
-import { errorCode, okOrErr, stfCaseDecoder } from '../stf-codecs.js';
+import { errorCode, fromEither, okOrErr, stfCaseCodec, stfClass, type OkOrErr } from '../stf.js';
 
 interface Input {
   readonly disputes: DisputesExtrinsic;
@@ -35,7 +34,7 @@ const errors: ReadonlyArray<DisputesError> = [
   'bad_auditor_key',
 ];
 
-const decoder = (spec: ChainSpec) => {
+const testCase = (spec: ChainSpec) => {
   const c = codecs(spec);
   const state = record<DisputesState>('DisputesState', [
     ['psi', 'psi', disputesRecords],
@@ -49,12 +48,12 @@ const decoder = (spec: ChainSpec) => {
     record<DisputesOutput>('DisputesOutput', [['offendersMark', 'offenders_mark', varSequence(ed25519Key)]]),
     errorCode('DisputesErrorCode', errors),
   );
-  return stfCaseDecoder(input, state, output);
+  return stfCaseCodec(input, state, output);
 };
 
 export const disputesClass = stfClass<Input, DisputesState, Output>({
   name: 'disputes',
   description: 'Section 10: verdicts, culprits and faults into psi, bad and wonky reports cleared from rho',
-  decoder,
+  testCase,
   run: (spec) => (pre, input) => fromEither(pre, disputes(spec)(pre, input.disputes), (state, output) => ({ output, postState: state })),
 });
