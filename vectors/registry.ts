@@ -13,6 +13,7 @@ import { trieClass } from './classes/trie.js';
 import { historyClass } from './classes/history.js';
 import { authorizationsClass } from './classes/authorizations.js';
 import { assurancesClass } from './classes/assurances.js';
+import { bandersnatchClass } from './classes/bandersnatch.js';
 
 export const vectorClasses: ReadonlyArray<VectorClass> = [
   codecClass,
@@ -25,6 +26,7 @@ export const vectorClasses: ReadonlyArray<VectorClass> = [
   assurancesClass,
   disputesClass,
   reportsClass,
+  bandersnatchClass,
 ];
 
 export const findClass = (name: string): VectorClass | undefined => vectorClasses.find((c) => c.name === name);

@@ -694,4 +694,9 @@ function __napiStampBindingTarget(exportsObject, target) {
 // linked import resolves to `undefined`.
 module.exports.__napiBindingTarget = __napiStampBindingTarget(nativeBinding, __napiLoadedBindingTarget)
 module.exports = nativeBinding
+module.exports.BandersnatchRingSrs = nativeBinding.BandersnatchRingSrs
+module.exports.bandersnatchIetfSign = nativeBinding.bandersnatchIetfSign
+module.exports.bandersnatchIetfVerify = nativeBinding.bandersnatchIetfVerify
+module.exports.bandersnatchPublicKey = nativeBinding.bandersnatchPublicKey
+module.exports.bandersnatchVrfOutput = nativeBinding.bandersnatchVrfOutput
 module.exports.grayPaperVersion = nativeBinding.grayPaperVersion

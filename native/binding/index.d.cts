@@ -9,5 +9,29 @@
  */
 export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-wasip1'
 
+/** The ring SRS, parsed once; ring parameters are cached per ring size.  */
+export declare class BandersnatchRingSrs {
+  /** Parses the uncompressed SRS bytes; throws `bad_srs` when they do not decode.  */
+  constructor(srs: Uint8Array)
+  /** G.3: the ring root (144 octets) of the concatenated 32-octet keys; invalid keys are padded.  */
+  ringRoot(keysConcat: Uint8Array): Uint8Array | string
+  /** G.4/G.5: verify a ring VRF proof (784 octets) against a ring root; its output Y or an error code.  */
+  ringVerify(ringSize: number, root: Uint8Array, context: Uint8Array, message: Uint8Array, proof: Uint8Array): Uint8Array | string
+  /** A ring VRF proof (784 octets) by the secret derived from `seed`, whose key is in the ring.  */
+  ringProve(seed: Uint8Array, keysConcat: Uint8Array, context: Uint8Array, message: Uint8Array): Uint8Array | string
+}
+
+/** An IETF VRF signature (96 octets) by the secret derived from `seed`.  */
+export declare function bandersnatchIetfSign(seed: Uint8Array, context: Uint8Array, message: Uint8Array): Uint8Array | string
+
+/** G.1/G.2: verify an IETF VRF signature (96 octets) of `key` on context and message; its output Y or an error code.  */
+export declare function bandersnatchIetfVerify(key: Uint8Array, context: Uint8Array, message: Uint8Array, signature: Uint8Array): Uint8Array | string
+
+/** The public key of the secret derived from `seed`.  */
+export declare function bandersnatchPublicKey(seed: Uint8Array): Uint8Array
+
+/** G.2/G.5: the VRF output Y of a signature or ring proof, from its leading 32-octet output point.  */
+export declare function bandersnatchVrfOutput(outputPoint: Uint8Array): Uint8Array | string
+
 /** The version of the Gray Paper the native engines implement.  */
 export declare function grayPaperVersion(): string

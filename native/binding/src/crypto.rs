@@ -1,1 +1,114 @@
-//! JavaScript bindings of jam-crypto.
+//! JavaScript bindings of jam-crypto (Bandersnatch VRFs, Gray Paper 0.7.2 Appendix G).
+//!
+//! Invalid protocol input (a bad key, proof or signature) is a value, not an exception: the
+//! verifying functions return either the output bytes or the error's stable code as a string.
+//! Only a wrong length (a caller bug) throws, with code `InvalidArg`.
+
+use jam_crypto::{CryptoError, RingSrs, SecretKey, KEY_LEN, RING_PROOF_LEN, RING_ROOT_LEN, SIGNATURE_LEN};
+use napi::bindgen_prelude::{Either, Uint8Array};
+use napi::{Error, Result, Status};
+use napi_derive::napi;
+
+fn fixed<'a, const N: usize>(what: &str, bytes: &'a [u8]) -> Result<&'a [u8; N]> {
+    bytes.try_into().map_err(|_| {
+        Error::new(Status::InvalidArg, format!("{what}: expected {N} octets, got {}", bytes.len()))
+    })
+}
+
+fn keys(bytes: &[u8]) -> Result<Vec<[u8; KEY_LEN]>> {
+    if bytes.len() % KEY_LEN != 0 {
+        return Err(Error::new(
+            Status::InvalidArg,
+            format!("keys: expected a multiple of {KEY_LEN} octets, got {}", bytes.len()),
+        ));
+    }
+    Ok(bytes.chunks_exact(KEY_LEN).map(|k| k.try_into().expect("chunk of KEY_LEN")).collect())
+}
+
+fn value<const N: usize>(r: std::result::Result<[u8; N], CryptoError>) -> Either<Uint8Array, String> {
+    match r {
+        Ok(bytes) => Either::A(Uint8Array::new(bytes.to_vec())),
+        Err(e) => Either::B(e.code().to_string()),
+    }
+}
+
+/** G.1/G.2: verify an IETF VRF signature (96 octets) of `key` on context and message; its output Y or an error code. */
+#[napi]
+pub fn bandersnatch_ietf_verify(
+    key: Uint8Array,
+    context: Uint8Array,
+    message: Uint8Array,
+    signature: Uint8Array,
+) -> Result<Either<Uint8Array, String>> {
+    let signature = fixed::<SIGNATURE_LEN>("signature", &signature)?;
+    Ok(value(jam_crypto::ietf_verify(&fixed::<KEY_LEN>("key", &key)?[..], &context, &message, signature)))
+}
+
+/** G.2/G.5: the VRF output Y of a signature or ring proof, from its leading 32-octet output point. */
+#[napi]
+pub fn bandersnatch_vrf_output(output_point: Uint8Array) -> Result<Either<Uint8Array, String>> {
+    Ok(value(jam_crypto::vrf_output(&fixed::<32>("output point", &output_point)?[..])))
+}
+
+/** The public key of the secret derived from `seed`. */
+#[napi]
+pub fn bandersnatch_public_key(seed: Uint8Array) -> Uint8Array {
+    Uint8Array::new(SecretKey::from_seed(&seed).public().to_vec())
+}
+
+/** An IETF VRF signature (96 octets) by the secret derived from `seed`. */
+#[napi]
+pub fn bandersnatch_ietf_sign(seed: Uint8Array, context: Uint8Array, message: Uint8Array) -> Either<Uint8Array, String> {
+    value(SecretKey::from_seed(&seed).ietf_sign(&context, &message))
+}
+
+/** The ring SRS, parsed once; ring parameters are cached per ring size. */
+#[napi]
+pub struct BandersnatchRingSrs {
+    inner: RingSrs,
+}
+
+#[napi]
+impl BandersnatchRingSrs {
+    /** Parses the uncompressed SRS bytes; throws `bad_srs` when they do not decode. */
+    #[napi(constructor)]
+    pub fn new(srs: Uint8Array) -> Result<Self> {
+        RingSrs::new(&srs)
+            .map(|inner| BandersnatchRingSrs { inner })
+            .map_err(|e| Error::new(Status::InvalidArg, e.code()))
+    }
+
+    /** G.3: the ring root (144 octets) of the concatenated 32-octet keys; invalid keys are padded. */
+    #[napi]
+    pub fn ring_root(&self, keys_concat: Uint8Array) -> Result<Either<Uint8Array, String>> {
+        Ok(value(self.inner.ring_root(&keys(&keys_concat)?)))
+    }
+
+    /** G.4/G.5: verify a ring VRF proof (784 octets) against a ring root; its output Y or an error code. */
+    #[napi]
+    pub fn ring_verify(
+        &self,
+        ring_size: u32,
+        root: Uint8Array,
+        context: Uint8Array,
+        message: Uint8Array,
+        proof: Uint8Array,
+    ) -> Result<Either<Uint8Array, String>> {
+        let root = fixed::<RING_ROOT_LEN>("ring root", &root)?;
+        let proof = fixed::<RING_PROOF_LEN>("ring proof", &proof)?;
+        Ok(value(self.inner.ring_verify(ring_size as usize, root, &context, &message, proof)))
+    }
+
+    /** A ring VRF proof (784 octets) by the secret derived from `seed`, whose key is in the ring. */
+    #[napi]
+    pub fn ring_prove(
+        &self,
+        seed: Uint8Array,
+        keys_concat: Uint8Array,
+        context: Uint8Array,
+        message: Uint8Array,
+    ) -> Result<Either<Uint8Array, String>> {
+        let secret = SecretKey::from_seed(&seed);
+        Ok(value(self.inner.ring_prove(&secret, &keys(&keys_concat)?, &context, &message)))
+    }
+}

@@ -1,1 +1,251 @@
-//! Bandersnatch VRFs (Gray Paper 0.7.2 Appendix G) through ark-vrf.
+//! Bandersnatch VRFs (Gray Paper 0.7.2 Appendix G) through ark-vrf 0.2.1, suite
+//! Bandersnatch SHA-512 ELL2.
+//!
+//! The paper's objects and their byte forms:
+//! - a key `H_B` is a compressed Twisted Edwards point (32 octets);
+//! - an IETF VRF signature `F^m_k<c>` (B_96) is the VRF output point (32) then the IETF proof
+//!   `c || s` (64);
+//! - a ring VRF proof `F-bar^m_r<c>` (B_784) is the output point (32), the Pedersen proof (160)
+//!   then the ring proof (592);
+//! - a ring root `O(keys)` (B_144) is the KZG commitment of the ring, compressed.
+//!
+//! The context `c` is the VRF input (hashed to the curve), the message `m` the additional data.
+//! The ring SRS is not shipped by this crate: the caller passes its bytes to [`RingSrs::new`].
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use ark_vrf::reexports::ark_serialize::{CanonicalDeserialize, CanonicalSerialize};
+use ark_vrf::ring::{Prover as RingProver, Verifier as RingVerifier};
+use ark_vrf::ietf::{Prover as IetfProver, Verifier as IetfVerifier};
+use ark_vrf::suites::bandersnatch::{
+    AffinePoint, IetfProof, Input, Output, PcsParams, Public, RingCommitment, RingProof,
+    RingProofParams, Secret,
+};
+
+/// Octets of a public key.
+pub const KEY_LEN: usize = 32;
+/// Octets of an IETF VRF signature (output point + proof).
+pub const SIGNATURE_LEN: usize = 96;
+/// Octets of a ring VRF proof (output point + Pedersen proof + ring proof).
+pub const RING_PROOF_LEN: usize = 784;
+/// Octets of a ring root (the ring's KZG commitment).
+pub const RING_ROOT_LEN: usize = 144;
+/// Octets of the paper's VRF output `Y(x)`: the first 32 of the suite's 64-octet output hash.
+pub const OUTPUT_LEN: usize = 32;
+
+/// Why an operation failed; the binding maps each to a stable error code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CryptoError {
+    /// The SRS bytes do not decode, or are too short for the ring size.
+    BadSrs,
+    /// A public key is not a valid point of the prime-order subgroup.
+    BadKey,
+    /// An output point, proof or ring root does not decode.
+    BadEncoding,
+    /// The context does not hash to a curve point (never for the ELL2 suite, kept for totality).
+    BadInput,
+    /// The proof does not verify.
+    VerificationFailure,
+    /// The ring size is zero, or the prover's key is not in the ring.
+    BadRing,
+}
+
+impl CryptoError {
+    /// A stable code for this error.
+    pub fn code(self) -> &'static str {
+        match self {
+            CryptoError::BadSrs => "bad_srs",
+            CryptoError::BadKey => "bad_key",
+            CryptoError::BadEncoding => "bad_encoding",
+            CryptoError::BadInput => "bad_input",
+            CryptoError::VerificationFailure => "verification_failure",
+            CryptoError::BadRing => "bad_ring",
+        }
+    }
+}
+
+type Result<T> = std::result::Result<T, CryptoError>;
+
+/// A key as a point: the checked decode (on the curve and in the prime-order subgroup).
+fn decode_key(key: &[u8]) -> Result<AffinePoint> {
+    AffinePoint::deserialize_compressed(key).map_err(|_| CryptoError::BadKey)
+}
+
+/// A point the proof carries (the output gamma): decoded and checked like a key.
+fn decode_point(bytes: &[u8]) -> Result<AffinePoint> {
+    AffinePoint::deserialize_compressed(bytes).map_err(|_| CryptoError::BadEncoding)
+}
+
+fn encode<T: CanonicalSerialize, const N: usize>(value: &T) -> [u8; N] {
+    let mut out = Vec::with_capacity(N);
+    value
+        .serialize_compressed(&mut out)
+        .expect("serializing into a Vec cannot fail");
+    out.try_into().expect("the suite fixes every encoded length")
+}
+
+/// The VRF input point of a context `c`.
+fn vrf_input(context: &[u8]) -> Result<Input> {
+    Input::new(context).ok_or(CryptoError::BadInput)
+}
+
+/// The paper's `Y`: the first 32 octets of the output point's hash.
+fn output_hash(output: &Output) -> [u8; OUTPUT_LEN] {
+    let mut y = [0u8; OUTPUT_LEN];
+    y.copy_from_slice(&output.hash()[..OUTPUT_LEN]);
+    y
+}
+
+/// @gp G.2 -- the VRF output `Y(x)` of a signature or ring proof, from its leading output point.
+pub fn vrf_output(output_point: &[u8]) -> Result<[u8; OUTPUT_LEN]> {
+    Ok(output_hash(&Output::from_affine(decode_point(output_point)?)))
+}
+
+/// @gp G.1 -- whether `signature` is in `F^m_k<c>`; on success its output `Y` (G.2).
+pub fn ietf_verify(
+    key: &[u8],
+    context: &[u8],
+    message: &[u8],
+    signature: &[u8; SIGNATURE_LEN],
+) -> Result<[u8; OUTPUT_LEN]> {
+    let public = Public::from_affine(decode_key(key)?);
+    let output = Output::from_affine(decode_point(&signature[..32])?);
+    let proof =
+        IetfProof::deserialize_compressed(&signature[32..]).map_err(|_| CryptoError::BadEncoding)?;
+    public
+        .verify(vrf_input(context)?, output, message, &proof)
+        .map_err(|_| CryptoError::VerificationFailure)?;
+    Ok(output_hash(&output))
+}
+
+/// A secret key derived from a seed (the suite's `Secret::from_seed`), for signing and proving.
+pub struct SecretKey(Secret);
+
+impl SecretKey {
+    pub fn from_seed(seed: &[u8]) -> Self {
+        SecretKey(Secret::from_seed(seed))
+    }
+
+    /// The public key `H_B` of this secret.
+    pub fn public(&self) -> [u8; KEY_LEN] {
+        encode(&self.0.public().0)
+    }
+
+    /// An IETF VRF signature in `F^m_k<c>` (G.1), `k` being this secret's public key.
+    pub fn ietf_sign(&self, context: &[u8], message: &[u8]) -> Result<[u8; SIGNATURE_LEN]> {
+        let input = vrf_input(context)?;
+        let output = self.0.output(input);
+        let proof = IetfProver::prove(&self.0, input, output, message);
+        let mut out = [0u8; SIGNATURE_LEN];
+        out[..32].copy_from_slice(&encode::<_, 32>(&output.0));
+        out[32..].copy_from_slice(&encode::<_, 64>(&proof));
+        Ok(out)
+    }
+}
+
+/// The ring SRS (KZG powers of tau), parsed once, with the ring parameters of each ring size
+/// built on first use.
+pub struct RingSrs {
+    pcs: PcsParams,
+    params: Mutex<HashMap<usize, Arc<RingProofParams>>>,
+}
+
+impl RingSrs {
+    /// Parses the uncompressed SRS (`zcash-srs-2-11-uncompressed.bin`).
+    pub fn new(srs: &[u8]) -> Result<Self> {
+        let pcs = PcsParams::deserialize_uncompressed_unchecked(srs).map_err(|_| CryptoError::BadSrs)?;
+        Ok(RingSrs { pcs, params: Mutex::new(HashMap::new()) })
+    }
+
+    fn params(&self, ring_size: usize) -> Result<Arc<RingProofParams>> {
+        if ring_size == 0 {
+            return Err(CryptoError::BadRing);
+        }
+        let mut cache = self.params.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(p) = cache.get(&ring_size) {
+            return Ok(p.clone());
+        }
+        let p = Arc::new(
+            RingProofParams::from_pcs_params(ring_size, self.pcs.clone())
+                .map_err(|_| CryptoError::BadSrs)?,
+        );
+        cache.insert(ring_size, p.clone());
+        Ok(p)
+    }
+
+    /// The ring's points: every key that fails the checked decode becomes the padding point
+    /// (Appendix G, last paragraph).
+    fn ring_points(keys: &[[u8; KEY_LEN]]) -> Vec<AffinePoint> {
+        keys.iter()
+            .map(|k| decode_key(k).unwrap_or(RingProofParams::padding_point()))
+            .collect()
+    }
+
+    /// @gp G.3 -- the ring root `O(keys)`: the commitment of the ring of `keys.len()` keys.
+    pub fn ring_root(&self, keys: &[[u8; KEY_LEN]]) -> Result<[u8; RING_ROOT_LEN]> {
+        let params = self.params(keys.len())?;
+        let commitment = params.verifier_key(&Self::ring_points(keys)).commitment();
+        Ok(encode(&commitment))
+    }
+
+    /// @gp G.4 -- whether `proof` is in `F-bar^m_r<c>` for the ring root `r` of a ring of
+    /// `ring_size` keys; on success its output `Y` (G.5).
+    pub fn ring_verify(
+        &self,
+        ring_size: usize,
+        root: &[u8; RING_ROOT_LEN],
+        context: &[u8],
+        message: &[u8],
+        proof: &[u8; RING_PROOF_LEN],
+    ) -> Result<[u8; OUTPUT_LEN]> {
+        let params = self.params(ring_size)?;
+        let commitment =
+            RingCommitment::deserialize_compressed(&root[..]).map_err(|_| CryptoError::BadEncoding)?;
+        let output = Output::from_affine(decode_point(&proof[..32])?);
+        let ring_proof =
+            RingProof::deserialize_compressed(&proof[32..]).map_err(|_| CryptoError::BadEncoding)?;
+        let verifier = params.verifier(params.verifier_key_from_commitment(commitment));
+        <Public as RingVerifier<_>>::verify(vrf_input(context)?, output, message, &ring_proof, &verifier)
+            .map_err(|_| CryptoError::VerificationFailure)?;
+        Ok(output_hash(&output))
+    }
+
+    /// A ring VRF proof in `F-bar^m_r<c>` (G.4) by `secret`, whose public key must be in `keys`.
+    pub fn ring_prove(
+        &self,
+        secret: &SecretKey,
+        keys: &[[u8; KEY_LEN]],
+        context: &[u8],
+        message: &[u8],
+    ) -> Result<[u8; RING_PROOF_LEN]> {
+        let public = secret.public();
+        let index = keys.iter().position(|k| *k == public).ok_or(CryptoError::BadRing)?;
+        let params = self.params(keys.len())?;
+        let prover = params.prover(params.prover_key(&Self::ring_points(keys)), index);
+        let input = vrf_input(context)?;
+        let output = secret.0.output(input);
+        let proof = RingProver::prove(&secret.0, input, output, message, &prover);
+        let mut out = [0u8; RING_PROOF_LEN];
+        out[..32].copy_from_slice(&encode::<_, 32>(&output.0));
+        out[32..].copy_from_slice(&encode::<_, { RING_PROOF_LEN - 32 }>(&proof));
+        Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ietf_sign_verify_roundtrip() {
+        let sk = SecretKey::from_seed(b"seed");
+        let sig = sk.ietf_sign(b"context", b"message").unwrap();
+        let y = ietf_verify(&sk.public(), b"context", b"message", &sig).unwrap();
+        assert_eq!(y, vrf_output(&sig[..32]).unwrap());
+        assert_eq!(
+            ietf_verify(&sk.public(), b"context", b"other", &sig),
+            Err(CryptoError::VerificationFailure)
+        );
+    }
+}
