@@ -7,6 +7,7 @@ import type { VectorClass } from './report.js';
 import { disputesClass } from './classes/disputes.js';
 import { ed25519Class } from './classes/ed25519.js';
 import { reportsClass } from './classes/reports.js';
+import { safroleClass } from './classes/safrole.js';
 import { shuffleClass } from './classes/shuffle.js';
 import { stateRootClass } from './classes/state-root.js';
 import { trieClass } from './classes/trie.js';
@@ -26,6 +27,7 @@ export const vectorClasses: ReadonlyArray<VectorClass> = [
   assurancesClass,
   disputesClass,
   reportsClass,
+  safroleClass,
   bandersnatchClass,
 ];
 
