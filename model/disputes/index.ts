@@ -18,6 +18,7 @@ import type {
   Verdict,
 } from '../../spec/types.js';
 import { ed25519Verify } from '../crypto/index.js';
+import { Xguarantee } from '../reports/index.js';
 import { workReportHash } from '../reports/work-report.js';
 
 export type DisputesState = Pick<State, 'psi' | 'rho' | 'kappa' | 'lambda' | 'tau'>;
@@ -49,8 +50,6 @@ export interface DisputesOutput {
 /** @gp 10.4 -- X_valid and X_invalid, the judgment signing contexts */
 export const Xvalid = ascii('jam_valid');
 export const Xinvalid = ascii('jam_invalid');
-/** X_G: the guarantee signing context (culprits sign guarantees). */
-export const Xguarantee = ascii('jam_guarantee');
 
 /** floor(2V/3) + 1: the super-majority, the size of every verdict and the "good" tally. */
 export const superMajority = (spec: ChainSpec): number => Math.floor((2 * spec.Cvalcount) / 3) + 1;

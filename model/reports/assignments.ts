@@ -9,7 +9,7 @@ import { blacklistFilter } from '../safrole/keys.js';
 import type { ValidatorKey } from '../../spec/types.js';
 import { shuffleByHash } from '../shuffle/index.js';
 
-/** M or M*: the core of each validator and the validators' keys (offenders nulled by Phi). */
+/** @gp 11.18 -- M (or M*): the core of each validator and the validators' keys (offenders nulled by Phi) */
 export interface GuarantorAssignments {
   readonly cores: ReadonlyArray<number>;
   readonly keys: ReadonlyArray<ValidatorKey>;

@@ -5,11 +5,10 @@
  */
 import * as E from 'fp-ts/lib/Either.js';
 import type { ChainSpec } from '../../spec/chain-spec.js';
-import { bytesCompare, bytesEqual, concatBytes } from '../../spec/bytes.js';
+import { ascii, bytesCompare, bytesEqual, concatBytes } from '../../spec/bytes.js';
 import type { Ed25519Key, Hash } from '../../spec/bytes.js';
 import type { Guarantee, PendingReport, ReportedPackage, ServiceId, ServiceInfo, State, WorkReport } from '../../spec/types.js';
 import { ed25519Verify } from '../crypto/index.js';
-import { Xguarantee } from '../disputes/index.js';
 import {
   guarantorAssignments,
   guarantorAssignmentsUnderLastRotation,
@@ -33,11 +32,32 @@ export interface ReportsInput {
   /** H_t = tau'. */
   readonly slot: number;
   /**
-   * The package hashes already in the pipeline (11.35-11.38): those reported in beta, those
-   * accumulated (xi), those ready (omega, q) and those pending availability (rho, a).
+   * The package hashes already in the pipeline (11.38): those reported in beta, those
+   * accumulated (xi), those ready (q) and those pending availability (a); see `knownPackages`.
    */
   readonly knownPackages: ReadonlyArray<Hash>;
+  /**
+   * A: the (timeslot, header hash) of the last L headers, when the caller retains them (11.35
+   * cannot be checked from the state alone; the vectors do not carry the header chain).
+   */
+  readonly ancestors?: ReadonlyArray<{ readonly timeslot: number; readonly headerHash: Hash }>;
 }
+
+/** @gp 11.36 -- q: the packages of the reports waiting in the ready queue omega */
+export const readyPackages = (omega: State['omega']): ReadonlyArray<Hash> =>
+  omega.flatMap((slot) => slot.map((r) => r.workReport.avspec.packageHash));
+
+/** @gp 11.37 -- a: the packages of the reports pending availability in rho */
+export const pendingPackages = (rho: State['rho']): ReadonlyArray<Hash> =>
+  rho.flatMap((r) => (r === undefined ? [] : [r.workReport.avspec.packageHash]));
+
+/** The pipeline 11.38 keeps new packages out of: beta's reported packages, xi, q and a. */
+export const knownPackages = (state: Pick<State, 'beta' | 'xi' | 'omega' | 'rho'>): ReadonlyArray<Hash> => [
+  ...state.beta.history.flatMap((b) => b.reportedPackageHashes.map((r) => r.hash)),
+  ...state.xi.flat(),
+  ...readyPackages(state.omega),
+  ...pendingPackages(state.rho),
+];
 
 export interface ReportsOutput {
   /** p (11.40): the (package hash, segment root) of every incoming report, in key order. */
@@ -74,6 +94,9 @@ export type ReportsError =
   | 'banned_validator'
   | 'lookup_anchor_not_recent'
   | 'missing_work_results';
+
+/** @gp 11.27 -- X_G, the guarantee signing context */
+export const Xguarantee = ascii('jam_guarantee');
 
 type Check = E.Either<ReportsError, void>;
 const ok: Check = E.right(undefined);
@@ -114,7 +137,7 @@ const checkGas = (spec: ChainSpec, delta: ReportsState['delta'], w: WorkReport):
   return check(total <= spec.Creportaccgas, 'work_report_gas_too_high');
 };
 
-/** @gp 11.24 -- credentials of two or three signatures, ordered and unique by validator index */
+/** @gp 11.25 -- credentials of two or three signatures (11.23), ordered and unique by validator index */
 const checkCredentialShape = (spec: ChainSpec, g: Guarantee): Check => {
   const c = g.credential;
   if (c.length < 2 || c.length > 3) return E.left('insufficient_guarantees');
@@ -172,6 +195,14 @@ const checkAnchor = (state: ReportsState, w: WorkReport): Check => {
 /** @gp 11.34 -- the lookup anchor at most L slots old */
 const checkLookupAnchorAge = (spec: ChainSpec, tauPrime: number, w: WorkReport): Check =>
   check(w.context.lookupAnchorTime >= tauPrime - spec.Cmaxlookupanchorage, 'lookup_anchor_not_recent');
+
+/** @gp 11.35 -- the lookup anchor is a retained ancestor, of the stated timeslot */
+const checkLookupAnchorKnown = (ancestors: ReportsInput['ancestors'], w: WorkReport): Check =>
+  check(
+    ancestors === undefined ||
+      ancestors.some((h) => h.timeslot === w.context.lookupAnchorTime && bytesEqual(h.headerHash, w.context.lookupAnchorHash)),
+    'lookup_anchor_not_recent',
+  );
 
 /** @gp 11.38 -- no incoming package already in the pipeline */
 const checkNotKnown = (known: ReadonlyArray<Hash>, p: ReadonlyArray<Hash>): Check =>
@@ -254,7 +285,7 @@ export const reports =
       .sort((x, y) => bytesCompare(x.hash, y.hash));
     const recent = recentlyReported(state);
     const checks = firstLeft([
-      /** @gp 11.23 -- E_G ordered and unique by core, each core a core index */
+      /** @gp 11.24 -- E_G ordered and unique by core, each core a core index */
       () => check(guarantees.every((g) => g.workReport.core < spec.Ccorecount), 'bad_core_index'),
       () => check(guarantees.every((g, i) => i === 0 || guarantees[i - 1]!.workReport.core < g.workReport.core), 'out_of_order_guarantee'),
       ...guarantees.map((g) => () =>
@@ -273,6 +304,7 @@ export const reports =
         firstLeft([
           () => checkAnchor(state, w),
           () => checkLookupAnchorAge(spec, tauPrime, w),
+          () => checkLookupAnchorKnown(input.ancestors, w),
         ]),
       ),
       () => checkNotKnown(input.knownPackages, p),

@@ -40,7 +40,7 @@ export type SafroleError =
   | 'reserved'
   | 'duplicate_ticket';
 
-/** X_T: the ticket-seal context. */
+/** @gp 6.20 -- X_T, the ticket-seal context */
 export const Xticket = ascii('jam_ticket_seal');
 
 /** @gp 6.2 -- e and m: the epoch index and the slot phase within it */
