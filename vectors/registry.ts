@@ -3,14 +3,7 @@
  * Each lives in its own file under `vectors/classes/`; add one line here to register it.
  */
 import type { VectorClass } from './report.js';
-<<<<<<< HEAD
 import { codecClass } from './classes/codec.js';
-=======
-import { disputesClass } from './classes/disputes.js';
-import { ed25519Class } from './classes/ed25519.js';
-import { reportsClass } from './classes/reports.js';
-import { safroleClass } from './classes/safrole.js';
->>>>>>> stfb
 import { shuffleClass } from './classes/shuffle.js';
 import { ed25519Class } from './classes/ed25519.js';
 import { stateRootClass } from './classes/state-root.js';
@@ -18,15 +11,14 @@ import { trieClass } from './classes/trie.js';
 import { erasureClass } from './classes/erasure.js';
 import { bandersnatchClass } from './classes/bandersnatch.js';
 import { pvm } from './classes/pvm.js';
+import { safroleClass } from './classes/safrole.js';
+import { disputesClass } from './classes/disputes.js';
+import { assurancesClass } from './classes/assurances.js';
+import { reportsClass } from './classes/reports.js';
 import { historyClass } from './classes/history.js';
 import { authorizationsClass } from './classes/authorizations.js';
-import { assurancesClass } from './classes/assurances.js';
-<<<<<<< HEAD
-import { preimagesClass } from './classes/preimages.js';
 import { statisticsClass } from './classes/statistics.js';
-=======
-import { bandersnatchClass } from './classes/bandersnatch.js';
->>>>>>> stfb
+import { preimagesClass } from './classes/preimages.js';
 
 export const vectorClasses: ReadonlyArray<VectorClass> = [
   codecClass,
@@ -37,18 +29,14 @@ export const vectorClasses: ReadonlyArray<VectorClass> = [
   erasureClass,
   bandersnatchClass,
   pvm,
+  safroleClass,
+  disputesClass,
+  assurancesClass,
+  reportsClass,
   historyClass,
   authorizationsClass,
-  assurancesClass,
-<<<<<<< HEAD
-  preimagesClass,
   statisticsClass,
-=======
-  disputesClass,
-  reportsClass,
-  safroleClass,
-  bandersnatchClass,
->>>>>>> stfb
+  preimagesClass,
 ];
 
 export const findClass = (name: string): VectorClass | undefined => vectorClasses.find((c) => c.name === name);
