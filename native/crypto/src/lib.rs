@@ -171,6 +171,27 @@ struct RingSetup {
     params: RingProofParams,
     lagrange: RingBuilderPcsParams<BandersnatchSha512Ell2>,
     empty: RingVerifierKeyBuilder,
+    /// The verifier of the ring root used last: a block's tickets all verify against one root.
+    last_verifier: Mutex<Option<([u8; RING_ROOT_LEN], Arc<RingVerifierOf>)>>,
+}
+
+type RingVerifierOf = ark_vrf::suites::bandersnatch::RingVerifier;
+
+impl RingSetup {
+    /// The verifier for a ring root, reused while the root stays the same.
+    fn verifier(&self, root: &[u8; RING_ROOT_LEN]) -> Result<Arc<RingVerifierOf>> {
+        let mut last = self.last_verifier.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((r, v)) = last.as_ref() {
+            if r == root {
+                return Ok(v.clone());
+            }
+        }
+        let commitment =
+            RingCommitment::deserialize_compressed(&root[..]).map_err(|_| CryptoError::BadEncoding)?;
+        let verifier = Arc::new(self.params.verifier(self.params.verifier_key_from_commitment(commitment)));
+        *last = Some((*root, verifier.clone()));
+        Ok(verifier)
+    }
 }
 
 /// The ring SRS (KZG powers of tau), parsed once, with the setup of each ring size built on
@@ -198,7 +219,7 @@ impl RingSrs {
         let params = RingProofParams::from_pcs_params(ring_size, self.pcs.clone())
             .map_err(|_| CryptoError::BadSrs)?;
         let (empty, lagrange) = params.verifier_key_builder();
-        let s = Arc::new(RingSetup { params, lagrange, empty });
+        let s = Arc::new(RingSetup { params, lagrange, empty, last_verifier: Mutex::new(None) });
         cache.insert(ring_size, s.clone());
         Ok(s)
     }
@@ -231,13 +252,10 @@ impl RingSrs {
         message: &[u8],
         proof: &[u8; RING_PROOF_LEN],
     ) -> Result<[u8; OUTPUT_LEN]> {
-        let params = &self.setup(ring_size)?.params;
-        let commitment =
-            RingCommitment::deserialize_compressed(&root[..]).map_err(|_| CryptoError::BadEncoding)?;
+        let verifier = self.setup(ring_size)?.verifier(root)?;
         let output = Output::from_affine(decode_point(&proof[..32])?);
         let ring_proof =
             RingProof::deserialize_compressed(&proof[32..]).map_err(|_| CryptoError::BadEncoding)?;
-        let verifier = params.verifier(params.verifier_key_from_commitment(commitment));
         <Public as RingVerifier<_>>::verify(vrf_input(context)?, output, message, &ring_proof, &verifier)
             .map_err(|_| CryptoError::VerificationFailure)?;
         Ok(output_hash(&output))
