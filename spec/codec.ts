@@ -434,7 +434,13 @@ export const blob: Codec<Uint8Array> = codec({
 
 const readArray = <T>(r: Reader, item: Codec<T>, n: number): T[] => {
   const out: T[] = new Array<T>(n);
-  for (let i = 0; i < n; i++) out[i] = within(`[${i}]`, () => item.decodeFrom(r));
+  let i = 0;
+  try {
+    for (; i < n; i++) out[i] = item.decodeFrom(r);
+  } catch (e) {
+    if (e instanceof CodecFailure) e.path.unshift(`[${i}]`);
+    throw e;
+  }
   return out;
 };
 
@@ -556,7 +562,16 @@ export const record = <T>(name: string, fields: { readonly [K in keyof T]-?: Fie
     },
     decodeFrom: (r) => {
       const out: Partial<T> = {};
-      for (const [k, , c] of fields) out[k] = within(String(k), () => c.decodeFrom(r));
+      let field = '';
+      try {
+        for (const [k, , c] of fields) {
+          field = String(k);
+          out[k] = c.decodeFrom(r);
+        }
+      } catch (e) {
+        if (e instanceof CodecFailure) e.path.unshift(field);
+        throw e;
+      }
       return out as T;
     },
     fromJson: (u) => {

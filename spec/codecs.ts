@@ -390,8 +390,9 @@ export const validatorActivity: Codec<ValidatorActivity> = record<ValidatorActiv
 ]);
 
 /**
- * A core's activity record. The state encodes pi_C with the general natural encoding E (eq. D.2,
- * C(13)), as the vectors' binary files do, whatever widths jam-types.asn names.
+ * A core's activity record. Every field is a general natural (E): the state serialization
+ * (D.2, C(13)) encodes pi_C and pi_S with E, and the STF vectors' binaries agree, although
+ * jam-types.asn declares fixed-width U16/U32/U64 fields.
  */
 export const coreActivity: Codec<CoreActivity> = record<CoreActivity>('CoreActivity', [
   ['daLoad', 'da_load', naturalU32],
@@ -404,7 +405,7 @@ export const coreActivity: Codec<CoreActivity> = record<CoreActivity>('CoreActiv
   ['gasUsed', 'gas_used', natural],
 ]);
 
-/** A service's activity record: general naturals E, as pi_C (eq. D.2, C(13)). */
+/** A service's activity record: every field a general natural, as for cores. */
 export const serviceActivity: Codec<ServiceActivity> = record<ServiceActivity>('ServiceActivity', [
   ['provisionCount', 'provided_count', naturalU32],
   ['provisionSize', 'provided_size', naturalU32],
@@ -418,7 +419,7 @@ export const serviceActivity: Codec<ServiceActivity> = record<ServiceActivity>('
   ['accumulationGas', 'accumulate_gas_used', natural],
 ]);
 
-/** pi_S: service id -> activity, as a dictionary (C.10). */
+/** pi_S: service id (E_4, as in the vectors) -> activity, as a dictionary (C.10). */
 export const servicesStatistics = dictionary('ServicesStatistics', u32, serviceActivity, 'id', 'record');
 
 /** chi_Z: the always-accumulate services, service id -> gas. */

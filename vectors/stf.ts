@@ -1,8 +1,9 @@
 /**
  * The shared runner of the state-transition (STF) vector classes: it loads one test case
  * (`input`, `pre_state`, `output`, `post_state`) from its `.json` and `.bin` files (checking
- * that both decode alike when both exist), runs a model component on it and compares the output and the
- * whole posterior state with the vector's, printing a field-level diff on mismatch.
+ * that both decode alike when both exist), runs a model component on it and compares the
+ * output and the whole posterior state with the vector's, printing a field-level diff on
+ * mismatch.
  *
  * A class supplies only what is particular to it: how to decode its test case (the vectors'
  * own field names and subsets of the state) and how to run the model on it (mapping the
