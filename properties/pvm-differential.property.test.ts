@@ -8,16 +8,16 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { ExitReason, MemoryLayout, PvmEngine, PvmInit, PvmInstance } from '../model/pvm/engine.js';
+import type { ExitReason, MemoryLayout, PvmInit, PvmInstance } from '../model/pvm/engine.js';
 import { tsEngine } from '../model/pvm/index.js';
 import { nativeEngine } from '../model/pvm/native.js';
 import { loadNative } from '../model/native.js';
-import { type Category, opcodes } from '../model/pvm/opcodes.js';
+import { type Category, opcodes, terminators } from '../model/pvm/opcodes.js';
 
 const PAGE = 4096;
 /** Generated memory lives in [REGION, REGION_END); sbrk may also map below it (h = 0). */
 const REGION = 0x10000;
-const REGION_END = 0x40000;
+const REGION_END = REGION + 8 * PAGE;
 const TOP_PAGE = 2 ** 32 - PAGE;
 const HALT_ADDRESS = 0xffff0000n;
 
@@ -25,10 +25,10 @@ const HALT_ADDRESS = 0xffff0000n;
 
 /** A value and the number of octets its immediate keeps (0..4); the decoder sign-extends them. */
 const arbImmValue = fc.oneof(
-  fc.integer({ min: -16, max: 16 }),
-  fc.integer({ min: REGION - 64, max: REGION_END + 64 }),
-  fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 }),
-  fc.constantFrom(0, -1, 0x7fffffff, -0x80000000, 0xffff, 0x10000),
+  { weight: 3, arbitrary: fc.integer({ min: -16, max: 16 }) },
+  { weight: 2, arbitrary: fc.integer({ min: REGION - 64, max: REGION_END + 64 }) },
+  { weight: 1, arbitrary: fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 }) },
+  { weight: 1, arbitrary: fc.constantFrom(0, -1, 0x7fffffff, -0x80000000, 0xffff, 0x10000) },
 );
 const le = (value: number | bigint, length: number): number[] => {
   const v = BigInt.asUintN(64, BigInt(value));
@@ -37,7 +37,7 @@ const le = (value: number | bigint, length: number): number[] => {
 const arbImm = fc.tuple(arbImmValue, fc.integer({ min: 0, max: 4 })).map(([v, l]) => le(v, l));
 /** A register nibble: mostly 0..12, sometimes 13..15 (the decoder clamps to 12). */
 const arbReg = fc.oneof({ weight: 6, arbitrary: fc.integer({ min: 0, max: 12 }) }, { weight: 1, arbitrary: fc.integer({ min: 13, max: 15 }) });
-/** A branch target: an instruction index (resolved after layout) plus a small skew, 0 mostly. */
+/** A branch target: a basic block (resolved after layout) plus a small skew, 0 mostly. */
 const arbTarget = fc.tuple(fc.nat({ max: 63 }), fc.oneof({ weight: 8, arbitrary: fc.constant(0) }, { weight: 1, arbitrary: fc.integer({ min: -3, max: 3 }) }));
 
 /** One instruction before layout: its octets, with an optional 4-octet offset to resolve at `offsetAt`. */
@@ -79,8 +79,10 @@ const arbOperands = (opcode: number, category: Category): fc.Arbitrary<Draft> =>
   }
 };
 
-/** Any instruction of the table; loads, stores, branches and arithmetic all equally likely. */
-const arbInstruction: fc.Arbitrary<Draft> = fc.oneof(...opcodes.map(([n, , category]) => arbOperands(n, category)));
+/** Any instruction of the table; the block terminators less often, so that programs run longer. */
+const arbInstruction: fc.Arbitrary<Draft> = fc.oneof(
+  ...opcodes.map(([n, , category]) => ({ weight: terminators.has(n) ? 1 : 4, arbitrary: arbOperands(n, category) })),
+);
 
 /** The natural serialization E of A.2's lengths (C.6), for lengths below 2^14. */
 const natural = (x: number): number[] => (x < 0x80 ? [x] : [0x80 | (x >> 8), x & 0xff]);
@@ -93,12 +95,14 @@ const layout = (drafts: ReadonlyArray<Draft>, tableTargets: ReadonlyArray<number
     starts.push(at);
     at += d.octets.length + (d.target === undefined ? 0 : 4);
   }
+  // Branch targets are mostly basic-block starts (A.5: 0 and the instruction after a terminator).
+  const blocks = [0, ...drafts.flatMap((d, i) => (terminators.has(d.octets[0] ?? 0) && i + 1 < drafts.length ? [i + 1] : []))];
   const code: number[] = [];
   drafts.forEach((d, i) => {
     code.push(...d.octets);
     if (d.target !== undefined) {
       const [index, skew] = d.target;
-      const to = (starts[index % starts.length] ?? 0) + skew;
+      const to = (starts[blocks[index % blocks.length] ?? 0] ?? 0) + skew;
       code.push(...le(to - (starts[i] ?? 0), 4));
     }
   });
@@ -116,7 +120,7 @@ const layout = (drafts: ReadonlyArray<Draft>, tableTargets: ReadonlyArray<number
 const arbRegister = (tableSize: number): fc.Arbitrary<bigint> =>
   fc.oneof(
     fc.constantFrom(0n, 1n, 2n ** 63n, 2n ** 64n - 1n, 2n ** 32n - 1n, 2n ** 31n, HALT_ADDRESS, 2n ** 32n),
-    fc.integer({ min: REGION - 16, max: REGION_END + 16 }).map(BigInt),
+    { weight: 4, arbitrary: fc.integer({ min: REGION - 16, max: REGION_END + 16 }).map(BigInt) },
     fc.integer({ min: 0, max: tableSize + 1 }).map((i) => BigInt(2 * i)),
     fc.integer({ min: -100, max: 100 }).map((i) => BigInt.asUintN(64, BigInt(i))),
     fc.bigInt({ min: 0n, max: 2n ** 64n - 1n }),
@@ -154,6 +158,7 @@ interface Case {
 const arbProgramCase: fc.Arbitrary<Case> = fc
   .record({
     drafts: fc.array(arbInstruction, { minLength: 1, maxLength: 24 }),
+    loop: fc.oneof({ weight: 3, arbitrary: fc.constant(true) }, { weight: 1, arbitrary: fc.constant(false) }),
     table: fc.array(fc.nat({ max: 63 }), { maxLength: 6 }),
     z: fc.integer({ min: 1, max: 4 }),
     flips: fc.oneof({ weight: 5, arbitrary: fc.constant([]) }, { weight: 1, arbitrary: fc.array(fc.nat(), { maxLength: 3 }) }),
@@ -163,8 +168,10 @@ const arbProgramCase: fc.Arbitrary<Case> = fc
     hostChanges: fc.array(fc.tuple(fc.nat({ max: 12 }), fc.bigInt({ min: 0n, max: 2n ** 64n - 1n })), { minLength: 8, maxLength: 8 }),
     registers: fc.array(arbRegister(6), { minLength: 13, maxLength: 13 }),
   })
-  .map(({ drafts, table, z, flips, pcPick, gas, memory, hostChanges, registers }) => {
-    const { blob, starts } = layout(drafts, table, z, flips);
+  .map(({ drafts, loop, table, z, flips, pcPick, gas, memory, hostChanges, registers }) => {
+    // Most programs end by jumping back to the start, so that they run until gas or an exception stops them.
+    const body = loop ? [...drafts, { octets: [40], target: [0, 0] as const }] : drafts;
+    const { blob, starts } = layout(body, table, z, flips);
     const pc = pcPick === 0 ? 0 : (starts[pcPick % starts.length] ?? 0) + (pcPick % 7 === 0 ? 1 : 0);
     return { init: { program: blob, pc, gas, registers, memory }, hostChanges, hasSbrk: drafts.some((d) => d.octets[0] === 101) };
   });

@@ -46,3 +46,49 @@ export const crosscheck = (a: PvmEngine, b: PvmEngine, init: PvmInit, maxSteps =
     if (typeof mb !== 'string') mb.dispose();
   }
 };
+
+/** Non-zero runs of octets as the vectors' MemoryChunk. */
+const chunks = (address: number, bytes: Uint8Array): Array<{ address: number; contents: number[] }> => {
+  const out: Array<{ address: number; contents: number[] }> = [];
+  for (let i = 0; i < bytes.length; i++) {
+    if (bytes[i] === 0) continue;
+    const last = out[out.length - 1];
+    if (last !== undefined && last.address + last.contents.length === address + i) last.contents.push(bytes[i]!);
+    else out.push({ address: address + i, contents: [bytes[i]!] });
+  }
+  return out;
+};
+
+/**
+ * A machine and the outcome one engine gives it, in the format of the public PVM vectors
+ * (`pvm/schema.asn`), so a case a property finds can be kept and run by other clients. Host
+ * exits are resumed at once; `expected-pc` follows 0.7.2 (0 after halt and panic).
+ */
+export const toPvmVector = (name: string, init: PvmInit, engine: PvmEngine): Record<string, unknown> | string => {
+  const m = engine.instantiate(init);
+  if (typeof m === 'string') return m;
+  try {
+    let exit = m.run();
+    while (exit.kind === 'host') exit = m.run();
+    const memory = (read: (a: number, n: number) => Uint8Array | undefined) =>
+      init.memory.pages.flatMap((p) => chunks(p.address, read(p.address, p.length) ?? new Uint8Array(0)));
+    const initial = new Map(init.memory.contents.map((c) => [c.address, c.data]));
+    return {
+      name,
+      'initial-regs': [...init.registers],
+      'initial-pc': init.pc,
+      'initial-page-map': init.memory.pages.map((p) => ({ address: p.address, length: p.length, 'is-writable': p.access === 'write' })),
+      'initial-memory': [...initial].flatMap(([address, data]) => chunks(address, data)),
+      'initial-gas': init.gas,
+      program: [...init.program],
+      'expected-status': exit.kind === 'fault' ? 'page-fault' : exit.kind,
+      'expected-regs': Array.from({ length: 13 }, (_, i) => m.getRegister(i)),
+      'expected-pc': m.pc,
+      'expected-memory': memory((a, n) => m.readMemory(a, n)),
+      'expected-gas': m.gas,
+      ...(exit.kind === 'fault' ? { 'expected-page-fault-address': exit.address } : {}),
+    };
+  } finally {
+    m.dispose();
+  }
+};

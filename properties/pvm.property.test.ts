@@ -9,7 +9,7 @@ import { type ExitReason, type PvmEngine, type PvmInit, type PvmInstance, PsiM, 
 import { op, opcodes } from '../model/pvm/opcodes.js';
 import { toHex } from '../spec/bytes.js';
 import { arbBytes, arbPvmInit, arbProgram } from './pvm.arbitraries.js';
-import { crosscheck } from './pvm.crosscheck.js';
+import { crosscheck, toPvmVector } from './pvm.crosscheck.js';
 import { oracle } from './pvm.oracle.js';
 
 const RUNS = 500;
@@ -358,5 +358,78 @@ describe('pvm rows no vector executes', () => {
       expect(m.run()).toEqual({ kind: 'panic' });
       expect(m.getRegister(1)).toBe(expected);
     }
+  });
+});
+
+describe('pvm cases in the vectors format', () => {
+  it('toPvmVector records the ts outcome: rerunning its initial state gives its expected state', () => {
+    fc.assert(
+      fc.property(arbPvmInit, (init) => {
+        const v = toPvmVector('generated', init, tsEngine);
+        if (typeof v === 'string') return;
+        const m = instantiate(init);
+        const exit = runToEnd(m);
+        expect(v['expected-status']).toBe(exit.kind === 'fault' ? 'page-fault' : exit.kind);
+        expect(v['expected-regs']).toEqual(Array.from({ length: 13 }, (_, i) => m.getRegister(i)));
+        expect(v['expected-gas']).toBe(m.gas);
+        const memory = new Uint8Array(8192);
+        for (const c of v['expected-memory'] as Array<{ address: number; contents: number[] }>)
+          if (c.address >= 0x20000) memory.set(c.contents, c.address - 0x20000);
+        expect(toHex(memory)).toBe(toHex(m.readMemory(0x20000, 8192) ?? new Uint8Array(0)));
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
+
+describe('pvm decoding and invocation edges (from the text of A.2, A.37-A.44)', () => {
+  const standard = (code: Uint8Array, o: ReadonlyArray<number> = [], w: ReadonlyArray<number> = []): Uint8Array =>
+    Uint8Array.from([
+      o.length, 0, 0, w.length, 0, 0, 0, 0, 0, 0x10, 0, ...o, ...w,
+      code.length & 0xff, code.length >> 8, 0, 0, ...code,
+    ]);
+
+  it('A.2: deblob refuses non-canonical naturals, set padding bits, trailing octets and entries of 2^64 or more', () => {
+    const ok = blob([op.trap], [0]);
+    expect(deblob(ok)._tag).toBe('Right');
+    expect(deblob(Uint8Array.from([0x80, 0x00, 0, 1, 0, 1]))._tag).toBe('Left'); // |j| = 0 written in two octets
+    expect(deblob(Uint8Array.from([0, 0, 1, 0, 0b11]))._tag).toBe('Left'); // bit 1 of k set with |c| = 1
+    expect(deblob(Uint8Array.from([...ok, 0]))._tag).toBe('Left');
+    expect(deblob(Uint8Array.from([1, 9, 1, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 1]))._tag).toBe('Left'); // 9-octet entry >= 2^64
+    expect(deblob(Uint8Array.from([1, 9, 1, 5, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1]))._tag).toBe('Right');
+  });
+
+  it('A.37: Y is none for arguments over Z_I or a short or overlong blob; the largest sections fit (A.41)', () => {
+    const code = blob([op.trap], [0]);
+    expect(O.isSome(Y(standard(code), new Uint8Array(0)))).toBe(true);
+    expect(O.isNone(Y(standard(code), new Uint8Array(2 ** 24 + 1)))).toBe(true);
+    expect(O.isNone(Y(standard(code).subarray(0, 12), new Uint8Array(0)))).toBe(true);
+    expect(O.isNone(Y(Uint8Array.from([...standard(code), 0]), new Uint8Array(0)))).toBe(true);
+    // A.41 cannot fail: with |o|, |w|, s < 2^24 and z < 2^16 the sum stays below 2^29 + 2^27.
+    const largest = standard(code);
+    largest.set([0xff, 0xff], 6);
+    largest.set([0xff, 0xff, 0xff], 8);
+    expect(O.isSome(Y(largest, new Uint8Array(0)))).toBe(true);
+  });
+
+  it('A.35/A.44: host calls go to f, which sees and changes the machine; its exit ends Psi_H', () => {
+    // ecalli 7; jump_ind r0 + 0 (halt, r0 = 2^32 - 2^16 from Y)
+    const p = standard(blob([op.ecalli, 7, op.jump_ind, 0], [0, 2]), [], [1, 2, 3, 4]);
+    const heap = 2 * 2 ** 16; // 2 Z_Z + Z(|o|), |o| = 0
+    const calls: number[] = [];
+    const answer = PsiM(tsEngine)(p, 0, 100n, Uint8Array.from([9]), (id, m, n: number) => {
+      calls.push(id, Number(m.gas));
+      expect([...(m.readMemory(Number(m.getRegister(7)), Number(m.getRegister(8))) ?? [])]).toEqual([9]);
+      m.setRegister(7, BigInt(heap));
+      m.setRegister(8, 4n);
+      m.gas -= 10n;
+      return { exit: 'continue', x: n + 1 };
+    }, 0);
+    expect(calls).toEqual([7, 99]);
+    expect(answer.x).toBe(1);
+    expect(answer.gasUsed).toBe(12n);
+    expect(answer.result instanceof Uint8Array ? [...answer.result] : answer.result).toEqual([1, 2, 3, 4]);
+    const panicked = PsiM(tsEngine)(p, 0, 100n, new Uint8Array(0), (_id, _m, n: number) => ({ exit: 'panic', x: n + 1 }), 0);
+    expect(panicked).toEqual({ gasUsed: 1n, result: 'panic', x: 1 });
   });
 });

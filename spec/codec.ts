@@ -19,12 +19,17 @@ import { bytesCompare, fromHex, toHex } from './bytes.js';
 export class CodecError {
   constructor(
     readonly path: ReadonlyArray<string>,
+    /** The octet offset of the failure; -1 for the JSON form. */
     readonly offset: number,
     readonly reason: string,
+    /** Words printed after the offset (e.g. `7 remain`). */
+    readonly detail = '',
   ) {}
+  /** E.g. `Header.parent: need 32 octets at offset 12, 7 remain`. */
   toString(): string {
     const where = this.path.length === 0 ? '' : `${joinPath(this.path)}: `;
-    return `${where}${this.reason}${this.offset >= 0 ? ` at offset ${this.offset}` : ''}`;
+    const offset = this.offset >= 0 ? ` at offset ${this.offset}` : '';
+    return `${where}${this.reason}${offset}${this.detail === '' ? '' : `, ${this.detail}`}`;
   }
 }
 
@@ -40,11 +45,12 @@ export class CodecFailure extends Error {
   constructor(
     readonly offset: number,
     readonly reason: string,
+    readonly detail = '',
   ) {
     super(reason);
   }
   toCodecError(): CodecError {
-    return new CodecError(this.path, this.offset, this.reason);
+    return new CodecError(this.path, this.offset, this.reason, this.detail);
   }
 }
 
@@ -75,7 +81,7 @@ export class Reader {
   }
   need(n: number): void {
     if (n > this.remaining)
-      throw new CodecFailure(this.offset, `need ${n} octets, ${this.remaining} remain`);
+      throw new CodecFailure(this.offset, `need ${n} octets`, `${this.remaining} remain`);
   }
   /** n octets, copied (decoded values never alias the input). */
   take(n: number): Uint8Array {
@@ -121,12 +127,29 @@ export class Reader {
     if (x < 1n << BigInt(7 * l)) throw new CodecFailure(at, 'non-canonical natural');
     return x;
   }
-  /** A general natural that must be below `bound` (e.g. a length or a 32-bit count). */
+  /** A general natural that must be below `bound` <= 2^48 (a length, a 32-bit count): number arithmetic. */
   naturalBelow(bound: number): number {
     const at = this.offset;
-    const x = this.natural();
-    if (x >= BigInt(bound)) throw new CodecFailure(at, `natural ${x} is not below ${bound}`);
-    return Number(x);
+    this.need(1);
+    const head = this.bytes[this.offset]!;
+    let x: number;
+    if (head < 0x80) {
+      this.offset++;
+      x = head;
+    } else if (head < 0xfe) {
+      // l in 1..6 prefix bits: the value stays below 2^55, exact in a double only up to 2^53,
+      // so l = 6 is read as a bigint below.
+      let l = 1;
+      while (head & (0x80 >> l)) l++;
+      if (l > 5) x = Number(this.natural());
+      else {
+        this.offset++;
+        x = (head & (0xff >> (l + 1))) * 2 ** (8 * l) + this.uint(l);
+        if (x < 2 ** (7 * l)) throw new CodecFailure(at, 'non-canonical natural');
+      }
+    } else x = Number(this.natural());
+    if (x >= bound) throw new CodecFailure(at, `natural ${x} is not below ${bound}`);
+    return x;
   }
 }
 
@@ -168,6 +191,15 @@ export class Writer {
   }
   /** @gp C.5 -- the general natural encoding E, up to 2^64. */
   natural(x: bigint | number): void {
+    if (typeof x === 'number' && x >= 0 && x < 2 ** 35) {
+      // The common case (lengths, counts): l <= 4, in number arithmetic.
+      for (let l = 0; l <= 4; l++)
+        if (x < 2 ** (7 * (l + 1))) {
+          const p = 2 ** (8 * l);
+          this.u8(256 - 2 ** (8 - l) + Math.floor(x / p));
+          return this.uint(l, x % p);
+        }
+    }
     const v = BigInt(x);
     if (v < 0n || v >= 1n << 64n) throw new RangeError(`natural out of range: ${v}`);
     if (v < 0x80n) return this.u8(Number(v));
@@ -240,7 +272,7 @@ export const decode = <T>(c: Codec<T>, bytes: Uint8Array): E.Either<CodecError, 
   try {
     const v = within(c.name, () => c.decodeFrom(r));
     if (r.remaining !== 0)
-      return E.left(new CodecError([c.name], r.offset, `${r.remaining} octets left over`));
+      return E.left(new CodecError([c.name], r.offset, 'trailing octets', `${r.remaining} left over`));
     return E.right(v);
   } catch (e) {
     if (e instanceof CodecFailure) return E.left(e.toCodecError());
@@ -402,7 +434,13 @@ export const blob: Codec<Uint8Array> = codec({
 
 const readArray = <T>(r: Reader, item: Codec<T>, n: number): T[] => {
   const out: T[] = new Array<T>(n);
-  for (let i = 0; i < n; i++) out[i] = within(`[${i}]`, () => item.decodeFrom(r));
+  let i = 0;
+  try {
+    for (; i < n; i++) out[i] = item.decodeFrom(r);
+  } catch (e) {
+    if (e instanceof CodecFailure) e.path.unshift(`[${i}]`);
+    throw e;
+  }
   return out;
 };
 
@@ -442,7 +480,7 @@ export const varSequence = <T>(item: Codec<T>, max?: number): Codec<ReadonlyArra
       // Each element takes at least one octet (zero-size elements would need none): a claimed
       // length the remaining octets cannot hold is rejected before anything is allocated.
       if (n * Math.max(item.minSize, 1) > r.remaining)
-        throw new CodecFailure(at, `length ${n} of ${item.name} cannot fit in ${r.remaining} octets`);
+        throw new CodecFailure(at, `length ${n} of ${item.name}`, `only ${r.remaining} octets remain`);
       return readArray(r, item, n);
     },
     fromJson: (u) => {
@@ -524,7 +562,16 @@ export const record = <T>(name: string, fields: { readonly [K in keyof T]-?: Fie
     },
     decodeFrom: (r) => {
       const out: Partial<T> = {};
-      for (const [k, , c] of fields) out[k] = within(String(k), () => c.decodeFrom(r));
+      let field = '';
+      try {
+        for (const [k, , c] of fields) {
+          field = String(k);
+          out[k] = c.decodeFrom(r);
+        }
+      } catch (e) {
+        if (e instanceof CodecFailure) e.path.unshift(field);
+        throw e;
+      }
       return out as T;
     },
     fromJson: (u) => {

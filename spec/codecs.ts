@@ -318,7 +318,8 @@ export const accumulationOutput: Codec<AccumulationOutput> = record<Accumulation
   ['hash', 'hash', hash],
 ]);
 
-const reportedPackage = record<ReportedPackage>('ReportedPackage', [
+/** One reported work-package of a recent block, package hash -> exports root (the vectors' ReportedWorkPackage). */
+export const reportedPackage = record<ReportedPackage>('ReportedPackage', [
   ['hash', 'hash', hash],
   ['exportsRoot', 'exports_root', hash],
 ]);
@@ -395,33 +396,37 @@ export const validatorActivity: Codec<ValidatorActivity> = record<ValidatorActiv
   ['assurances', 'assurances', u32],
 ]);
 
-/** A core's activity record in the vectors' layout (fixed widths of jam-types.asn). */
+/**
+ * A core's activity record. Every field is a general natural (E): the state serialization
+ * (D.2, C(13)) encodes pi_C and pi_S with E, and the STF vectors' binaries agree, although
+ * jam-types.asn declares fixed-width U16/U32/U64 fields.
+ */
 export const coreActivity: Codec<CoreActivity> = record<CoreActivity>('CoreActivity', [
-  ['daLoad', 'da_load', u32],
-  ['popularity', 'popularity', u16],
-  ['importCount', 'imports', u16],
-  ['xtCount', 'extrinsic_count', u16],
-  ['xtSize', 'extrinsic_size', u32],
-  ['exportCount', 'exports', u16],
-  ['bundleLen', 'bundle_size', u32],
-  ['gasUsed', 'gas_used', u64],
+  ['daLoad', 'da_load', naturalU32],
+  ['popularity', 'popularity', naturalU32],
+  ['importCount', 'imports', naturalU32],
+  ['xtCount', 'extrinsic_count', naturalU32],
+  ['xtSize', 'extrinsic_size', naturalU32],
+  ['exportCount', 'exports', naturalU32],
+  ['bundleLen', 'bundle_size', naturalU32],
+  ['gasUsed', 'gas_used', natural],
 ]);
 
-/** A service's activity record in the vectors' layout. */
+/** A service's activity record: every field a general natural, as for cores. */
 export const serviceActivity: Codec<ServiceActivity> = record<ServiceActivity>('ServiceActivity', [
-  ['provisionCount', 'provided_count', u16],
-  ['provisionSize', 'provided_size', u32],
-  ['refinementCount', 'refinement_count', u32],
-  ['refinementGas', 'refinement_gas_used', u64],
-  ['importCount', 'imports', u32],
-  ['xtCount', 'extrinsic_count', u32],
-  ['xtSize', 'extrinsic_size', u32],
-  ['exportCount', 'exports', u32],
-  ['accumulationCount', 'accumulate_count', u32],
-  ['accumulationGas', 'accumulate_gas_used', u64],
+  ['provisionCount', 'provided_count', naturalU32],
+  ['provisionSize', 'provided_size', naturalU32],
+  ['refinementCount', 'refinement_count', naturalU32],
+  ['refinementGas', 'refinement_gas_used', natural],
+  ['importCount', 'imports', naturalU32],
+  ['xtCount', 'extrinsic_count', naturalU32],
+  ['xtSize', 'extrinsic_size', naturalU32],
+  ['exportCount', 'exports', naturalU32],
+  ['accumulationCount', 'accumulate_count', naturalU32],
+  ['accumulationGas', 'accumulate_gas_used', natural],
 ]);
 
-/** pi_S: service id -> activity, as a dictionary (C.10). */
+/** pi_S: service id (E_4, as in the vectors) -> activity, as a dictionary (C.10). */
 export const servicesStatistics = dictionary('ServicesStatistics', u32, serviceActivity, 'id', 'record');
 
 /**

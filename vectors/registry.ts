@@ -11,6 +11,14 @@ import { trieClass } from './classes/trie.js';
 import { erasureClass } from './classes/erasure.js';
 import { bandersnatchClass } from './classes/bandersnatch.js';
 import { pvm } from './classes/pvm.js';
+import { safroleClass } from './classes/safrole.js';
+import { disputesClass } from './classes/disputes.js';
+import { assurancesClass } from './classes/assurances.js';
+import { reportsClass } from './classes/reports.js';
+import { historyClass } from './classes/history.js';
+import { authorizationsClass } from './classes/authorizations.js';
+import { statisticsClass } from './classes/statistics.js';
+import { preimagesClass } from './classes/preimages.js';
 
 export const vectorClasses: ReadonlyArray<VectorClass> = [
   codecClass,
@@ -21,6 +29,14 @@ export const vectorClasses: ReadonlyArray<VectorClass> = [
   erasureClass,
   bandersnatchClass,
   pvm,
+  safroleClass,
+  disputesClass,
+  assurancesClass,
+  reportsClass,
+  historyClass,
+  authorizationsClass,
+  statisticsClass,
+  preimagesClass,
 ];
 
 export const findClass = (name: string): VectorClass | undefined => vectorClasses.find((c) => c.name === name);

@@ -36,6 +36,7 @@ const cantorBasis = CANTOR_BASIS_POWERS.map((powers) => powers.reduce((acc, p) =
 const GROUP_ORDER = 0xffff;
 
 /**
+ * @gp H.7, H.8 -- the field F_2(alpha) with each word m read as sum_j m_j v_j:
  * exp[i] = alpha^i and log[alpha^i] = i, both in the Cantor representation. exp is doubled in
  * length so that exp[log a + log b] needs no reduction.
  */

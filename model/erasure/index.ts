@@ -10,7 +10,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import { concatBytes } from '../../spec/bytes.js';
 import type { ChainSpec } from '../../spec/chain-spec.js';
 import { loadNative } from '../native.js';
-import { encodeWords, recoverWords, type CodeShape } from './reed-solomon.js';
+import { encodePiece, pieceRecoverer, type CodeShape } from './reed-solomon.js';
 
 /** Why a set of chunks does not give a blob back. */
 export type ErasureError =
@@ -46,19 +46,19 @@ export const split = (n: number, d: Uint8Array): ReadonlyArray<Uint8Array> =>
 /** @gp H.2 -- join: the concatenation of a sequence of blobs. */
 export const join = (c: ReadonlyArray<Uint8Array>): Uint8Array => concatBytes(...c);
 
-/** @gp H.3 -- transposition of a sequence of equal-length sequences. */
-export const transpose = <T>(x: ReadonlyArray<ReadonlyArray<T>>): ReadonlyArray<ReadonlyArray<T>> =>
-  x.length === 0 ? [] : x[0]!.map((_, j) => x.map((row) => row[j]!));
+/** @gp H.3 eq:transpose -- transposition of a sequence of equal-length sequences. */
+export const transpose = <T>(x: ReadonlyArray<ArrayLike<T>>): ReadonlyArray<ReadonlyArray<T>> =>
+  Array.from({ length: x[0]?.length ?? 0 }, (_, j) => x.map((row) => row[j]!));
 
-/** The k little-endian words of a 2k-octet shard (split_2 read as words). */
+/** split_2 of a 2k-octet blob, each octet pair read as its little-endian word (the paper's E_2). */
 const words = (shard: Uint8Array): Uint16Array => {
   const w = new Uint16Array(shard.length / 2);
   for (let p = 0; p < w.length; p++) w[p] = shard[2 * p]! | (shard[2 * p + 1]! << 8);
   return w;
 };
 
-/** The 2k octets of k words (join of the words' little-endian pairs). */
-const octets = (w: Uint16Array): Uint8Array => {
+/** join of k words, each as its two little-endian octets. */
+const octets = (w: ArrayLike<number>): Uint8Array => {
   const b = new Uint8Array(2 * w.length);
   for (let p = 0; p < w.length; p++) {
     b[2 * p] = w[p]! & 0xff;
@@ -67,16 +67,22 @@ const octets = (w: Uint16Array): Uint8Array => {
   return b;
 };
 
-/**
- * The TypeScript reference. H.4 erasure-codes each of the k pieces (word p of every data shard)
- * separately and transposes back; here shard s is kept as one column of its k words, and the
- * code is applied to all k word positions at once, which is the same transpose read by columns.
- */
+/** The TypeScript reference, H.4 and H.5 as written. */
 export const tsEngine: ErasureEngine = {
   name: 'ts',
-  encode: (shape, data, k) => encodeWords(shape, split(2 * k, data).map(words), k).map(octets),
-  recover: (shape, chunks, k) =>
-    join(recoverWords(shape, chunks.map(([c, i]) => [words(c), i] as const), k).map(octets)),
+  encode: (shape, d, k) => {
+    // the k pieces: word p of each of the n data shards split_2k(d)
+    const pieces = transpose(split(2 * k, d).map(words));
+    // each coded to N words, then regrouped by validator and joined: N chunks of 2k octets
+    return transpose(pieces.map((p) => encodePiece(shape, p))).map(octets);
+  },
+  recover: (shape, chunks, _k) => {
+    const recoverPiece = pieceRecoverer(shape, chunks.map(([, i]) => i));
+    // piece p: word p of each given chunk, recovered to its n message words
+    const pieces = transpose(chunks.map(([c]) => words(c))).map(recoverPiece);
+    // regrouped by data shard and joined
+    return join(transpose(pieces).map(octets));
+  },
 };
 
 /** reed-solomon-simd through the napi binding (`npm run build:native`). */
@@ -92,7 +98,7 @@ export const nativeEngine: ErasureEngine = {
 export const erasureEngines: Readonly<Record<ErasureEngine['name'], ErasureEngine>> = { ts: tsEngine, native: nativeEngine };
 
 /**
- * @gp H.4 -- eq:erasurecoding -- C_k: a blob of W_E * k octets to V chunks of 2k octets each;
+ * @gp H.4 eq:erasurecoding -- C_k: a blob of W_E * k octets to V chunks of 2k octets each;
  * chunk i < W_E / 2 is the blob's i-th run of 2k octets (the code is systematic).
  */
 export const erasureCode =
@@ -105,7 +111,7 @@ export const erasureCode =
   };
 
 /**
- * @gp H.5 -- eq:erasurecodinginv -- R_k: the blob from any W_E / 2 chunks with distinct indices
+ * @gp H.5 eq:erasurecodinginv -- R_k: the blob from any W_E / 2 chunks with distinct indices
  * below V (more are accepted; the W_E / 2 of lowest index are used). When those are the data
  * chunks 0 ... W_E / 2 - 1 the blob is their concatenation.
  */
@@ -125,7 +131,7 @@ export const erasureRecover =
     return E.right(engine.recover(shape, used, k));
   };
 
-/** @gp 14.18 -- eq:zeropadding -- P_n: x zero-padded to the next multiple of n octets. */
+/** @gp 14.18 eq:zeropadding -- P_n: x zero-padded to the next multiple of n octets. */
 export const zeroPad = (n: number, x: Uint8Array): Uint8Array => {
   const padded = new Uint8Array(Math.ceil(x.length / n) * n);
   padded.set(x);

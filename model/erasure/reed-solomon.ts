@@ -2,13 +2,15 @@
  * The systematic Reed-Solomon code of Appendix H on single words: n message words extended to
  * N code words (n = W_E / 2 = 342 and N = V = 1023 in the full config; 2 and 6 in tiny).
  *
- * The paper (H.10, H.11) interpolates p with p(i-tilde) = m_i for i < n and sends p(i-tilde) to
- * validator i >= n. The public vectors (made with the Lin-Chung-Han transform the paper cites,
- * as reed-solomon-simd implements it) place the points differently whenever n is not a power of
- * two: with c = 2^ceil(log2 n), p is the polynomial of degree < c with p(i-tilde) = m_i for
- * i < n and p(i-tilde) = 0 for n <= i < c, and validator i >= n receives p((c + i - n)-tilde).
- * For tiny (n = 2 = c) both readings coincide; for full they differ, and the vectors decide.
- * `evaluationPoint` is the one place that encodes this choice.
+ * The paper says two things here. Its text: the code is "the same transform as done by the
+ * algorithm of" Lin, Chung and Han. Its equations H.10 and H.11: p has degree < n with
+ * p(i-tilde) = m_i for i < n, and validator i >= n receives p(i-tilde). The two agree only when
+ * n is a power of two. The Lin-Chung-Han transform (as reed-solomon-simd implements it, and as
+ * the public vectors were made) takes c = 2^ceil(log2 n), the polynomial of degree < c with
+ * p(i-tilde) = m_i for i < n and p(i-tilde) = 0 for n <= i < c, and gives validator i >= n the
+ * value p((c + i - n)-tilde). This follows the transform (the text and all 12 vectors); the
+ * literal reading of H.10-H.11 differs in 681 of the 1023 chunks of every full-config vector.
+ * For tiny (n = 2 = c) the two coincide. `evaluationPoint` is the one place that encodes this.
  *
  * Both encoding and recovery are Lagrange interpolation through c known points (the n words
  * given plus the c - n implicit zeros), evaluated at the points wanted.
@@ -60,32 +62,23 @@ const lagrangeLogCoefficients = (
 };
 
 /**
- * Applies coefficient rows to columns of words: out[j][p] = sum_s coefficients[j][s] * in[s][p],
- * for every word position p of the k-word columns.
+ * sum_s coefficients[s] * words[s] for one row of log coefficients and the logs of the words
+ * (-1 standing for zero).
  */
-const combine = (
-  coefficients: ReadonlyArray<Int32Array>,
-  columns: ReadonlyArray<Uint16Array>,
-  k: number,
-): ReadonlyArray<Uint16Array> => {
-  const columnLogs = columns.map((col) => {
-    const logs = new Int32Array(k);
-    for (let p = 0; p < k; p++) logs[p] = col[p] === 0 ? -1 : gfLog(col[p]!);
-    return logs;
-  });
-  return coefficients.map((row) => {
-    const out = new Uint16Array(k);
-    for (let s = 0; s < row.length; s++) {
-      const lc = row[s]!;
-      if (lc < 0) continue;
-      const logs = columnLogs[s]!;
-      for (let p = 0; p < k; p++) {
-        const lw = logs[p]!;
-        if (lw >= 0) out[p] = out[p]! ^ gfExpSum(lc, lw);
-      }
-    }
-    return out;
-  });
+const dot = (row: Int32Array, wordLogs: Int32Array): number => {
+  let acc = 0;
+  for (let s = 0; s < row.length; s++) {
+    const lc = row[s]!;
+    const lw = wordLogs[s]!;
+    if (lc >= 0 && lw >= 0) acc ^= gfExpSum(lc, lw);
+  }
+  return acc;
+};
+
+const logsOf = (words: ArrayLike<number>): Int32Array => {
+  const logs = new Int32Array(words.length);
+  for (let s = 0; s < words.length; s++) logs[s] = words[s] === 0 ? -1 : gfLog(words[s]!);
+  return logs;
 };
 
 const range = (from: number, to: number): ReadonlyArray<number> => Array.from({ length: to - from }, (_, i) => from + i);
@@ -108,32 +101,34 @@ const encoderCoefficients = (shape: CodeShape): ReadonlyArray<Int32Array> => {
 };
 
 /**
- * @gp H.10 -- @gp H.11 -- encodes k message words at once: `message[s]` holds word s of each of
- * the k code word sequences; returns the N columns, the first n being the message itself.
+ * @gp H.10, H.11 -- the code of one piece: its n message words m_0 ... m_{n-1} followed by the
+ * words of validators n ... N-1, the interpolating polynomial's values at their points.
  */
-export const encodeWords = (shape: CodeShape, message: ReadonlyArray<Uint16Array>, k: number): ReadonlyArray<Uint16Array> => [
-  ...message,
-  ...combine(encoderCoefficients(shape), message, k),
-];
+export const encodePiece = (shape: CodeShape, m: ArrayLike<number>): Uint16Array => {
+  const rows = encoderCoefficients(shape);
+  const logs = logsOf(m);
+  const out = new Uint16Array(shape.total);
+  for (let s = 0; s < shape.originals; s++) out[s] = m[s]!;
+  for (let j = 0; j < rows.length; j++) out[shape.originals + j] = dot(rows[j]!, logs);
+  return out;
+};
 
 /**
- * Recovers the n message columns from exactly n columns with distinct validator indices
- * (each < N): the given message columns are kept, the missing ones interpolated.
+ * The recovery of one piece from the words of exactly n validators with distinct indices
+ * (each < N), as a function of those words in the order of `indices`; the interpolation
+ * coefficients depend only on the indices, so they are computed once for every piece.
  */
-export const recoverWords = (
-  shape: CodeShape,
-  pieces: ReadonlyArray<readonly [Uint16Array, number]>,
-  k: number,
-): ReadonlyArray<Uint16Array> => {
-  const byIndex = new Map(pieces.map(([col, i]) => [i, col] as const));
-  const missing = range(0, shape.originals).filter((i) => !byIndex.has(i));
-  if (missing.length === 0) return range(0, shape.originals).map((i) => byIndex.get(i)!);
-  const known = [...pieces.map(([, i]) => evaluationPoint(shape, i)), ...range(shape.originals, domainSize(shape))];
-  const recovered = combine(
-    lagrangeLogCoefficients(known, pieces.length, missing),
-    pieces.map(([col]) => col),
-    k,
-  );
-  const restored = new Map(missing.map((i, j) => [i, recovered[j]!] as const));
-  return range(0, shape.originals).map((i) => byIndex.get(i) ?? restored.get(i)!);
+export const pieceRecoverer = (shape: CodeShape, indices: ReadonlyArray<number>): ((given: ArrayLike<number>) => Uint16Array) => {
+  const position = new Map(indices.map((i, j) => [i, j] as const));
+  const missing = range(0, shape.originals).filter((i) => !position.has(i));
+  const known = [...indices.map((i) => evaluationPoint(shape, i)), ...range(shape.originals, domainSize(shape))];
+  const rows = lagrangeLogCoefficients(known, indices.length, missing);
+  return (given) => {
+    const out = new Uint16Array(shape.originals);
+    for (const [i, j] of position) if (i < shape.originals) out[i] = given[j]!;
+    if (rows.length === 0) return out;
+    const logs = logsOf(given);
+    missing.forEach((i, r) => (out[i] = dot(rows[r]!, logs)));
+    return out;
+  };
 };

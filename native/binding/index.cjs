@@ -698,6 +698,7 @@ module.exports.BandersnatchRingSrs = nativeBinding.BandersnatchRingSrs
 module.exports.NativePvm = nativeBinding.NativePvm
 module.exports.bandersnatchIetfSign = nativeBinding.bandersnatchIetfSign
 module.exports.bandersnatchIetfVerify = nativeBinding.bandersnatchIetfVerify
+module.exports.bandersnatchPedersenVerify = nativeBinding.bandersnatchPedersenVerify
 module.exports.bandersnatchPublicKey = nativeBinding.bandersnatchPublicKey
 module.exports.bandersnatchVrfOutput = nativeBinding.bandersnatchVrfOutput
 module.exports.erasureEncode = nativeBinding.erasureEncode

@@ -51,6 +51,9 @@ export declare function bandersnatchIetfSign(seed: Uint8Array, context: Uint8Arr
 /** G.1/G.2: verify an IETF VRF signature (96 octets) of `key` on context and message; its output Y or an error code.  */
 export declare function bandersnatchIetfVerify(key: Uint8Array, context: Uint8Array, message: Uint8Array, signature: Uint8Array): Uint8Array | string
 
+/** The Pedersen VRF inside a ring proof (output point + Pedersen proof, 192 octets); its output Y or an error code.  */
+export declare function bandersnatchPedersenVerify(context: Uint8Array, message: Uint8Array, signature: Uint8Array): Uint8Array | string
+
 /** The public key of the secret derived from `seed`.  */
 export declare function bandersnatchPublicKey(seed: Uint8Array): Uint8Array
 
