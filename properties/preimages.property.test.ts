@@ -8,10 +8,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { tiny } from '../spec/chain-spec.js';
-import { bytesCompare, toHex } from '../spec/bytes.js';
+import { bytesCompare } from '../spec/bytes.js';
 import type { Preimage, ServiceId } from '../spec/types.js';
 import { blake2b256 } from '../model/crypto/index.js';
-import { preimages, requestKey, type PreimageAccount } from '../model/preimages/index.js';
+import { preimages, type PreimageAccount } from '../model/preimages/index.js';
+import { preimageOf, requestOf, withRequest } from '../model/merklization/serialize.js';
 
 const spec = tiny;
 const data = fc.uint8Array({ minLength: 1, maxLength: 8 });
@@ -46,12 +47,11 @@ const scenario = fc
   )
   .map(({ ep, present, status, slot }) => {
     const delta = new Map<ServiceId, PreimageAccount>();
-    for (let s = 0; s < 4; s++) if (present[s]) delta.set(s, { preimages: new Map(), requests: new Map() });
+    for (let s = 0; s < 4; s++) if (present[s]) delta.set(s, { entries: new Map() });
     ep.forEach((p, i) => {
       const a = delta.get(p.serviceIndex);
       if (a === undefined || status[i] === 'absent') return;
-      const key = requestKey(blake2b256(p.data), p.data.length);
-      (a.requests as Map<string, ReadonlyArray<number>>).set(key, status[i] === 'provided' ? [1] : []);
+      delta.set(p.serviceIndex, withRequest(a, blake2b256(p.data), p.data.length, status[i] === 'provided' ? [1] : []));
     });
     return { delta: delta as ReadonlyMap<ServiceId, PreimageAccount>, ep, slot };
   });
@@ -63,7 +63,10 @@ describe('preimages', () => {
         const before = structuredClone(delta);
         const r = preimages(spec)({ delta }, { preimages: ep, slot });
         expect(delta).toEqual(before);
-        const solicited = ep.every((p) => delta.get(p.serviceIndex)?.requests.get(requestKey(blake2b256(p.data), p.data.length))?.length === 0);
+        const solicited = ep.every((p) => {
+          const a = delta.get(p.serviceIndex);
+          return a !== undefined && requestOf(a, blake2b256(p.data), p.data.length)?.length === 0;
+        });
         expect(r._tag).toBe(solicited ? 'Right' : 'Left');
         if (r._tag === 'Left') {
           expect(r.left).toBe('preimage_unneeded');
@@ -73,12 +76,12 @@ describe('preimages', () => {
         for (const [s, a] of delta) {
           const provided = ep.filter((p) => p.serviceIndex === s);
           const b = after.get(s)!;
-          expect(b.preimages.size).toBe(a.preimages.size + provided.length);
-          expect(b.requests.size).toBe(a.requests.size);
+          // One new entry (the preimage) per provided item; its request entry existed already.
+          expect(b.entries.size).toBe(a.entries.size + provided.length);
           for (const p of provided) {
             const h = blake2b256(p.data);
-            expect(b.preimages.get(toHex(h))).toEqual(p.data);
-            expect(b.requests.get(requestKey(h, p.data.length))).toEqual([slot]);
+            expect(preimageOf(b, h)).toEqual(p.data);
+            expect(requestOf(b, h, p.data.length)).toEqual([slot]);
           }
         }
         if (ep.length > 0) expect(preimages(spec)({ delta: after }, { preimages: ep, slot })).toEqual({ _tag: 'Left', left: 'preimage_unneeded' });

@@ -429,39 +429,6 @@ export const serviceActivity: Codec<ServiceActivity> = record<ServiceActivity>('
 /** pi_S: service id (E_4, as in the vectors) -> activity, as a dictionary (C.10). */
 export const servicesStatistics = dictionary('ServicesStatistics', u32, serviceActivity, 'id', 'record');
 
-/**
- * @gp D.2 -- a core's activity record as the state row C(13) writes it: E of a tuple of naturals,
- * so every field is a general natural (C.5), gas included. The block-import traces agree; the
- * fixed widths of `coreActivity` (jam-types.asn) do not decode their C(13) values.
- */
-export const stateCoreActivity: Codec<CoreActivity> = record<CoreActivity>('CoreActivity', [
-  ['daLoad', 'da_load', naturalU32],
-  ['popularity', 'popularity', naturalU32],
-  ['importCount', 'imports', naturalU32],
-  ['xtCount', 'extrinsic_count', naturalU32],
-  ['xtSize', 'extrinsic_size', naturalU32],
-  ['exportCount', 'exports', naturalU32],
-  ['bundleLen', 'bundle_size', naturalU32],
-  ['gasUsed', 'gas_used', natural],
-]);
-
-/** @gp D.2 -- a service's activity record as the state row C(13) writes it: every field a general natural. */
-export const stateServiceActivity: Codec<ServiceActivity> = record<ServiceActivity>('ServiceActivity', [
-  ['provisionCount', 'provided_count', naturalU32],
-  ['provisionSize', 'provided_size', naturalU32],
-  ['refinementCount', 'refinement_count', naturalU32],
-  ['refinementGas', 'refinement_gas_used', natural],
-  ['importCount', 'imports', naturalU32],
-  ['xtCount', 'extrinsic_count', naturalU32],
-  ['xtSize', 'extrinsic_size', naturalU32],
-  ['exportCount', 'exports', naturalU32],
-  ['accumulationCount', 'accumulate_count', naturalU32],
-  ['accumulationGas', 'accumulate_gas_used', natural],
-]);
-
-/** @gp D.2 -- pi_S in the state row C(13): E_4 service id -> the record above (C.10). */
-export const stateServicesStatistics = dictionary('ServicesStatistics', u32, stateServiceActivity, 'id', 'record');
-
 /** chi_Z: the always-accumulate services, service id -> gas. */
 export const alwaysAccers = dictionary('AlwaysAccumulate', u32, u64, 'id', 'gas');
 
@@ -578,13 +545,6 @@ export const codecs = perSpec((spec: ChainSpec) => {
     ['cores', 'cores', sequence(coreActivity, C)],
     ['services', 'services', servicesStatistics],
   ]);
-  /** @gp D.2 -- pi as the state row C(13) writes it: (E_4(pi_V, pi_L), pi_C, pi_S), see `stateCoreActivity`. */
-  const stateStatistics = record<Statistics>('Statistics', [
-    ['valsCurrent', 'vals_curr', sequence(validatorActivity, V)],
-    ['valsLast', 'vals_last', sequence(validatorActivity, V)],
-    ['cores', 'cores', sequence(stateCoreActivity, C)],
-    ['services', 'services', stateServicesStatistics],
-  ]);
   /** @gp 12.3 -- omega: E slots of ready records. */
   const readyRecord = record<ReadyRecord>('ReadyRecord', [
     ['workReport', 'report', workReport],
@@ -616,7 +576,6 @@ export const codecs = perSpec((spec: ChainSpec) => {
     phi,
     privileges,
     statistics,
-    stateStatistics,
     readyRecord,
     omega,
     xi,

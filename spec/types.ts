@@ -327,10 +327,11 @@ export interface ServiceInfo {
 }
 
 /**
- * The state key of one entry of a service's dictionaries, as 0x-hex of its 31 octets: C(s, E_4(2^32-1) ++ k)
- * for storage k, C(s, E_4(2^32-2) ++ h) for the preimage of h, C(s, E_4(l) ++ h) for the request
- * (h, l) (eq. D.2). Built by `storageEntryKey`, `preimageEntryKey`, `requestEntryKey` of
- * `model/merklization/serialize.ts` (the hash lives in `model/`).
+ * The key of one entry of a service's dictionaries, as 0x-hex of 27 octets: the part a_0 ... a_26 of
+ * a = H(E_4(2^32-1) ++ k) for storage k, H(E_4(2^32-2) ++ h) for the preimage of h, H(E_4(l) ++ h)
+ * for the request (h, l), which the entry's state key C(s, ...) holds (eq. D.1-D.2); it does not
+ * depend on the service index s. Built by `storageEntryKey`, `preimageEntryKey`, `requestEntryKey`
+ * of `model/merklization/serialize.ts` (the hash lives in `model/`).
  */
 export type AccountEntryKey = string & { readonly __brand: 'AccountEntryKey' };
 
@@ -338,14 +339,14 @@ export type AccountEntryKey = string & { readonly __brand: 'AccountEntryKey' };
  * @gp 9.3 -- A: a service account, its info and its dictionaries a_s, a_p and a_l.
  *
  * The three dictionaries are held as their rows of the serialized state T (eq. D.2): one map from
- * each entry's state key to its serialized value (the storage value, the preimage, or
+ * each entry's key (the hashed part of its state key, see `AccountEntryKey`) to its serialized value (the storage value, the preimage, or
  * E(↕[E_4(x) | x <- t]) for a request). Why not three maps keyed by the raw key k, hash h and (h, l)?
  * T keeps only a hash of those keys, and a storage key and a request key cannot be told apart
  * once hashed (their discriminator E_4(2^32-1) or E_4(l) is inside the hash), so a state loaded
  * from key-values (a trace, a fuzzer's Initialize, a peer's state) could not fill them faithfully.
  * The paper allows this (Appendix D: "implementations are free to ... avoid storing the keys"), and
  * every read in the paper is by a known key (a_s[k], a_p[h], a_l[(h, l)]), which becomes a lookup by
- * its state key: `storageOf`, `preimageOf`, `requestOf`. The derived a_i and a_o (eq. 9.8) need the
+ * its hashed key: `storageOf`, `preimageOf`, `requestOf`; writes: `withStorage`, `withPreimage`, `withRequest`. The derived a_i and a_o (eq. 9.8) need the
  * raw key lengths, so they are kept as the stored fields `items` and `octets`.
  */
 export interface ServiceAccount extends ServiceInfo {

@@ -11,9 +11,9 @@
  * back to the same key-values and therefore to the same root.
  */
 import * as E from 'fp-ts/lib/Either.js';
-import { bytesCompare, fromHex, toHex, type Hash } from '../../spec/bytes.js';
+import { bytesCompare, concatBytes, fromHex, toHex, type Hash } from '../../spec/bytes.js';
 import type { ChainSpec } from '../../spec/chain-spec.js';
-import { decode, encode, perSpec, u32, type Codec, type CodecError } from '../../spec/codec.js';
+import { decode, encode, perSpec, u32, type Codec } from '../../spec/codec.js';
 import {
   accumulationOutputs,
   codecs,
@@ -23,14 +23,14 @@ import {
   serviceInfo,
 } from '../../spec/codecs.js';
 import type { AccountEntryKey, ServiceAccount, ServiceId, ServiceInfo, State, TimeSlot } from '../../spec/types.js';
+import { blake2b256 } from '../crypto/hash.js';
 import {
   componentNames,
-  preimageKey,
-  requestKey,
+  serviceDataHashOfStateKey,
   stateKeyComponent,
   stateKeyOfComponent,
   stateKeyOfService,
-  storageKey,
+  stateKeyOfServiceDataHash,
   type StateKey,
 } from './state-key.js';
 
@@ -56,7 +56,7 @@ const componentCodecs = perSpec((spec: ChainSpec): { readonly [K in ComponentNam
     rho: c.rho,
     tau: u32,
     chi: c.privileges,
-    pi: c.stateStatistics,
+    pi: c.statistics,
     omega: c.omega,
     xi: c.xi,
     theta: accumulationOutputs,
@@ -70,52 +70,56 @@ const isComponentName = (name: string): name is ComponentName => name !== 'delta
 // ---------------------------------------------------------------------------------------------
 // The service dictionaries in their serialized form
 
-/** The entry key of a state key: its 0x-hex. */
-const entryKey = (k: StateKey): AccountEntryKey => toHex(k) as AccountEntryKey;
+/** The entry key of x: the first 27 octets of H(x), which C(s, x) holds (eq. D.1). */
+const entryKeyOf = (x: Uint8Array): AccountEntryKey => toHex(blake2b256(x).subarray(0, 27)) as AccountEntryKey;
 
-/** @gp D.2 -- the entry of a_s[k] of service s: C(s, E_4(2^32 - 1) ++ k). */
-export const storageEntryKey = (s: ServiceId, k: Uint8Array): AccountEntryKey => entryKey(storageKey(s, k));
-/** @gp D.2 -- the entry of a_p[h] of service s: C(s, E_4(2^32 - 2) ++ h). */
-export const preimageEntryKey = (s: ServiceId, h: Hash): AccountEntryKey => entryKey(preimageKey(s, h));
-/** @gp D.2 -- the entry of a_l[(h, l)] of service s: C(s, E_4(l) ++ h). */
-export const requestEntryKey = (s: ServiceId, h: Hash, l: number): AccountEntryKey => entryKey(requestKey(s, h, l));
+/** @gp D.2 -- the key of a_s[k]: from H(E_4(2^32 - 1) ++ k). */
+export const storageEntryKey = (k: Uint8Array): AccountEntryKey => entryKeyOf(concatBytes(encode(u32, 2 ** 32 - 1), k));
+/** @gp D.2 -- the key of a_p[h]: from H(E_4(2^32 - 2) ++ h). */
+export const preimageEntryKey = (h: Hash): AccountEntryKey => entryKeyOf(concatBytes(encode(u32, 2 ** 32 - 2), h));
+/** @gp D.2 -- the key of a_l[(h, l)]: from H(E_4(l) ++ h). */
+export const requestEntryKey = (h: Hash, l: number): AccountEntryKey => entryKeyOf(concatBytes(encode(u32, l), h));
 
-/** a_s[k] of the account of service s, if present. */
-export const storageOf = (s: ServiceId, a: ServiceAccount, k: Uint8Array): Uint8Array | undefined =>
-  a.entries.get(storageEntryKey(s, k));
+/** The service dictionaries of an account, all that the helpers below read or write. */
+export type AccountDictionaries = Pick<ServiceAccount, 'entries'>;
 
-/** a_p[h] of the account of service s, if present. */
-export const preimageOf = (s: ServiceId, a: ServiceAccount, h: Hash): Uint8Array | undefined =>
-  a.entries.get(preimageEntryKey(s, h));
+/** a_s[k], if present. */
+export const storageOf = (a: AccountDictionaries, k: Uint8Array): Uint8Array | undefined => a.entries.get(storageEntryKey(k));
+
+/** a_p[h], if present. */
+export const preimageOf = (a: AccountDictionaries, h: Hash): Uint8Array | undefined => a.entries.get(preimageEntryKey(h));
 
 /**
- * a_l[(h, l)] of the account of service s, if present: the entry's value decoded as ↕[E_4(x)]
- * (eq. D.2). A value that does not decode is a broken state invariant (the entry was written as a
- * request), hence a throw.
+ * a_l[(h, l)], if present: the entry's value decoded as ↕[E_4(x)] (eq. D.2). A value that does not
+ * decode is a broken invariant (the entry was written as a request), hence a throw.
  */
-export const requestOf = (s: ServiceId, a: ServiceAccount, h: Hash, l: number): ReadonlyArray<TimeSlot> | undefined => {
-  const v = a.entries.get(requestEntryKey(s, h, l));
+export const requestOf = (a: AccountDictionaries, h: Hash, l: number): ReadonlyArray<TimeSlot> | undefined => {
+  const v = a.entries.get(requestEntryKey(h, l));
   if (v === undefined) return undefined;
-  return E.getOrElseW((e: CodecError): never => {
-    throw new Error(`request (${toHex(h)}, ${l}) of service ${s}: ${e.toString()}`);
-  })(decode(requestTimeslots, v));
+  const t = decode(requestTimeslots, v);
+  if (E.isLeft(t)) throw new Error(`request (${toHex(h)}, ${l}): ${t.left.toString()}`);
+  return t.right;
 };
 
-/** The paper's three dictionaries of one account, keyed as eq. 9.3 keys them (raw key, hash, (hash, length)). */
-export interface AccountDictionaries {
-  readonly storage: Iterable<readonly [Uint8Array, Uint8Array]>;
-  readonly preimages: Iterable<readonly [Hash, Uint8Array]>;
-  readonly requests: Iterable<readonly [readonly [Hash, number], ReadonlyArray<TimeSlot>]>;
-}
-
-/** @gp D.2 -- the entries of service s's a_s, a_p and a_l as the last three rows of T write them. */
-export const accountEntries = (s: ServiceId, d: AccountDictionaries): ReadonlyMap<AccountEntryKey, Uint8Array> => {
-  const m = new Map<AccountEntryKey, Uint8Array>();
-  for (const [k, v] of d.storage) m.set(storageEntryKey(s, k), v);
-  for (const [h, p] of d.preimages) m.set(preimageEntryKey(s, h), p);
-  for (const [[h, l], t] of d.requests) m.set(requestEntryKey(s, h, l), encode(requestTimeslots, t));
-  return m;
+/** The account with one entry set, or removed when `value` is undefined. */
+const withEntry = <A extends AccountDictionaries>(a: A, key: AccountEntryKey, value: Uint8Array | undefined): A => {
+  const entries = new Map(a.entries);
+  if (value === undefined) entries.delete(key);
+  else entries.set(key, value);
+  return { ...a, entries };
 };
+
+/** The account with a_s[k] = v (removed when v is undefined). */
+export const withStorage = <A extends AccountDictionaries>(a: A, k: Uint8Array, v: Uint8Array | undefined): A =>
+  withEntry(a, storageEntryKey(k), v);
+
+/** The account with a_p[h] = p (removed when p is undefined). */
+export const withPreimage = <A extends AccountDictionaries>(a: A, h: Hash, p: Uint8Array | undefined): A =>
+  withEntry(a, preimageEntryKey(h), p);
+
+/** The account with a_l[(h, l)] = t (removed when t is undefined). */
+export const withRequest = <A extends AccountDictionaries>(a: A, h: Hash, l: number, t: ReadonlyArray<TimeSlot> | undefined): A =>
+  withEntry(a, requestEntryKey(h, l), t === undefined ? undefined : encode(requestTimeslots, t));
 
 // ---------------------------------------------------------------------------------------------
 // T and its inverse
@@ -133,7 +137,7 @@ export const serializeState =
     }
     for (const [s, a] of state.delta) {
       out.push([stateKeyOfService(255, s), encode(serviceInfo, a)]);
-      for (const [k, v] of a.entries) out.push([fromHex(k) as StateKey, v]);
+      for (const [k, v] of a.entries) out.push([stateKeyOfServiceDataHash(s, fromHex(k)!), v]);
     }
     return out.sort(([a], [b]) => bytesCompare(a, b));
   };
@@ -164,8 +168,9 @@ const info = (i: ServiceInfo): ServiceInfo => ({
 /**
  * @gp D.2 -- the state sigma with T(sigma) = the given key-values. Every component row C(1) ...
  * C(16) must be present once and decode fully; each C(255, s) decodes as an account; every other
- * key must be the entry C(s, ...) of an account s that is present, and is kept as is in its
- * `entries` (which of a_s, a_p, a_l it belongs to is not recoverable from the key, and not needed).
+ * key must be an entry C(s, ...) of an account s that is present, and is kept in its `entries`
+ * under its hashed part (which of a_s, a_p, a_l it belongs to is not recoverable from the key, and
+ * not needed: every read names the dictionary and the raw key).
  */
 export const deserializeState =
   (spec: ChainSpec) =>
@@ -194,7 +199,7 @@ export const deserializeState =
       } else if (c.kind === 'unknown') {
         return fail(key, 'not a state key');
       } else {
-        const k = entryKey(key);
+        const k = toHex(serviceDataHashOfStateKey(key)) as AccountEntryKey;
         let m = entries.get(c.service);
         if (m === undefined) {
           entries.set(c.service, (m = new Map()));

@@ -32,8 +32,10 @@ export const stateKeyOfService = (i: number, s: number): StateKey => {
 };
 
 /** @gp D.1 -- C(s, h): [n_0, a_0, n_1, a_1, n_2, a_2, n_3, a_3, a_4, ..., a_26] where n = E_4(s), a = H(h). */
-export const stateKeyOfServiceData = (s: number, h: Uint8Array): StateKey => {
-  const a = blake2b256(h);
+export const stateKeyOfServiceData = (s: number, h: Uint8Array): StateKey => stateKeyOfServiceDataHash(s, blake2b256(h));
+
+/** @gp D.1 -- C(s, h) from a = H(h) (at least its first 27 octets): [n_0, a_0, n_1, a_1, n_2, a_2, n_3, a_3, a_4, ..., a_26]. */
+export const stateKeyOfServiceDataHash = (s: number, a: Uint8Array): StateKey => {
   const n = le4(s);
   const k = new Uint8Array(31);
   for (let j = 0; j < 4; j++) {
@@ -42,6 +44,14 @@ export const stateKeyOfServiceData = (s: number, h: Uint8Array): StateKey => {
   }
   k.set(a.subarray(4, 27), 8);
   return k;
+};
+
+/** The octets a_0 ... a_26 of a = H(h) that the key C(s, h) holds (the inverse of `stateKeyOfServiceDataHash`). */
+export const serviceDataHashOfStateKey = (key: StateKey): Uint8Array => {
+  const a = new Uint8Array(27);
+  for (let j = 0; j < 4; j++) a[j] = key[2 * j + 1]!;
+  a.set(key.subarray(8, 31), 4);
+  return a;
 };
 
 /** @gp D.2 -- the storage entry k of service s: C(s, E_4(2^32 - 1) ++ k). */

@@ -5,12 +5,13 @@
  */
 import * as E from 'fp-ts/lib/Either.js';
 import type { ChainSpec } from '../../spec/chain-spec.js';
-import { bytesCompare, toHex, type Hash } from '../../spec/bytes.js';
+import { bytesCompare } from '../../spec/bytes.js';
 import type { Preimage, ServiceAccount, ServiceId, TimeSlot } from '../../spec/types.js';
 import { blake2b256 } from '../crypto/index.js';
+import { requestOf, withPreimage, withRequest, type AccountDictionaries } from '../merklization/serialize.js';
 
-/** The accounts' preimage lookups a_p and requests a_l: all this component reads or writes. */
-export type PreimageAccount = Pick<ServiceAccount, 'preimages' | 'requests'>;
+/** The accounts' dictionaries, of which this component reads and writes a_p and a_l. */
+export type PreimageAccount = AccountDictionaries;
 
 /** delta (`Pick<State, 'delta'>` by default), over accounts of which only a_p and a_l matter here (so it runs on the vectors' subsets). */
 export interface PreimagesState<A extends PreimageAccount = ServiceAccount> {
@@ -26,12 +27,11 @@ export interface PreimagesInput {
 
 export type PreimagesError = 'preimage_unneeded' | 'preimages_not_sorted_unique';
 
-/** The key of a_l[(h, l)] in the state's maps (spec/types.ts: `${hex}:${length}`). */
-export const requestKey = (h: Hash, l: number): string => `${toHex(h)}:${l}`;
-
 /** @gp 12.22 -- Y(d, s, i): service s exists and has requested i, unprovided (an empty timeslot list) */
-export const isProvidable = <A extends PreimageAccount>(d: ReadonlyMap<ServiceId, A>, s: ServiceId, i: Uint8Array): boolean =>
-  d.get(s)?.requests.get(requestKey(blake2b256(i), i.length))?.length === 0;
+export const isProvidable = <A extends PreimageAccount>(d: ReadonlyMap<ServiceId, A>, s: ServiceId, i: Uint8Array): boolean => {
+  const a = d.get(s);
+  return a !== undefined && requestOf(a, blake2b256(i), i.length)?.length === 0;
+};
 
 /** @gp 12.21 -- I(d, p): d with each still-providable preimage stored and its request set to [tau'] */
 export const provide = <A extends PreimageAccount>(
@@ -44,11 +44,7 @@ export const provide = <A extends PreimageAccount>(
     if (account === undefined || !isProvidable(d, s, i)) return dPrime;
     const h = blake2b256(i);
     const next = new Map(dPrime);
-    next.set(s, {
-      ...account,
-      requests: new Map(account.requests).set(requestKey(h, i.length), [tauPrime]),
-      preimages: new Map(account.preimages).set(toHex(h), i),
-    });
+    next.set(s, withPreimage(withRequest(account, h, i.length, [tauPrime]), h, i));
     return next;
   }, d);
 

@@ -4,64 +4,89 @@
  * step defines the provision counters (eq. 13.12 with no incoming reports and no accumulation).
  */
 import { blob, dictionary, mapCodec, nothing, record, u32, varSequence } from '../../spec/codec.js';
-import { hash, preimagesExtrinsic, servicesStatistics } from '../../spec/codecs.js';
-import { fromHex, toHex, type Hash } from '../../spec/bytes.js';
+import { hash, preimagesExtrinsic, requestTimeslots, servicesStatistics } from '../../spec/codecs.js';
+import type { Hash } from '../../spec/bytes.js';
 import type { ServiceActivity, ServiceId, TimeSlot } from '../../spec/types.js';
 import {
   preimages,
-  requestKey,
   type PreimageAccount,
   type PreimagesError,
   type PreimagesInput,
 } from '../../model/preimages/index.js';
 import { serviceStatistics } from '../../model/statistics/index.js';
+import { blake2b256 } from '../../model/crypto/index.js';
+import { preimageOf, requestOf, withPreimage, withRequest } from '../../model/merklization/serialize.js';
 import { errorCode, fromEither, okOrErr, stfCaseCodec, stfClass } from '../stf.js';
 
-const hashOfHex = (hex: string): Hash => {
-  const h = fromHex(hex);
-  if (h === undefined || h.length !== 32) throw new Error(`not a hash: ${hex}`);
-  return h as Hash;
+/** One entry of the vectors' `preimage_requests`: (hash, length) -> timeslots. */
+interface RequestEntry {
+  readonly key: { readonly hash: Hash; readonly length: number };
+  readonly value: ReadonlyArray<TimeSlot>;
+}
+
+/** The vectors' account: a_p (`preimage_blobs`) and a_l (`preimage_requests`) under their raw keys. */
+interface VectorAccount {
+  readonly preimages: ReadonlyMap<Hash, Uint8Array>;
+  readonly requests: ReadonlyArray<RequestEntry>;
+}
+
+/**
+ * The model's account here: its dictionaries as state entries (spec/types.ts `ServiceAccount`), and
+ * the (hash, length) keys of a_l the vector names, so that the account can be written back in the
+ * vectors' layout (a request key cannot be read back from its hashed entry key).
+ */
+type Account = PreimageAccount & { readonly requestKeys: ReadonlyArray<readonly [Hash, number]> };
+
+const toAccount = (v: VectorAccount): Account => {
+  let a: Account = { entries: new Map(), requestKeys: v.requests.map(({ key }) => [key.hash, key.length] as const) };
+  for (const [h, p] of v.preimages) a = withPreimage(a, h, p);
+  for (const { key, value } of v.requests) a = withRequest(a, key.hash, key.length, value);
+  return a;
 };
 
-/** a_p: the vectors' `preimage_blobs`, hash -> blob, held by the model keyed by 0x-hex. */
-const preimageBlobs = mapCodec(
-  dictionary('PreimagesBlobs', hash, blob, 'hash', 'blob'),
-  'PreimagesBlobs',
-  (m): PreimageAccount['preimages'] => new Map([...m].map(([h, b]) => [toHex(h), b])),
-  (m) => new Map([...m].map(([h, b]) => [hashOfHex(h), b])),
-);
+/** The account in the vectors' layout: a_p read back by hashing each value, a_l at the keys the vector named. */
+const fromAccount = (a: Account): VectorAccount => {
+  const preimages = new Map<Hash, Uint8Array>();
+  for (const p of a.entries.values()) {
+    const h = blake2b256(p);
+    if (preimageOf(a, h) === p) preimages.set(h, p);
+  }
+  const requests = a.requestKeys.flatMap(([h, l]): ReadonlyArray<RequestEntry> => {
+    const value = requestOf(a, h, l);
+    return value === undefined ? [] : [{ key: { hash: h, length: l }, value }];
+  });
+  return { preimages, requests };
+};
 
-/** a_l: the vectors' `preimage_requests`, (hash, length) -> timeslots, keyed `${hex}:${length}`. */
-const preimageRequests = mapCodec(
-  varSequence(
-    record<{ readonly key: { readonly hash: Hash; readonly length: number }; readonly value: ReadonlyArray<TimeSlot> }>(
-      'PreimagesRequestsMapEntry',
-      [
-        ['key', 'key', record<{ readonly hash: Hash; readonly length: number }>('PreimagesRequestsMapKey', [
-          ['hash', 'hash', hash],
-          ['length', 'length', u32],
-        ])],
-        ['value', 'value', varSequence(u32, 3)],
-      ],
-    ),
-  ),
-  'PreimagesRequests',
-  (es): PreimageAccount['requests'] => new Map(es.map(({ key, value }) => [requestKey(key.hash, key.length), value])),
-  (m) =>
-    [...m].map(([k, value]) => {
-      const [hex, length] = k.split(':');
-      return { key: { hash: hashOfHex(hex ?? ''), length: Number(length) }, value };
-    }),
+const account = mapCodec(
+  record<VectorAccount>('ServiceAccount', [
+    ['preimages', 'preimage_blobs', dictionary('PreimagesBlobs', hash, blob, 'hash', 'blob')],
+    [
+      'requests',
+      'preimage_requests',
+      varSequence(
+        record<RequestEntry>('PreimagesRequestsMapEntry', [
+          [
+            'key',
+            'key',
+            record<RequestEntry['key']>('PreimagesRequestsMapKey', [
+              ['hash', 'hash', hash],
+              ['length', 'length', u32],
+            ]),
+          ],
+          ['value', 'value', requestTimeslots],
+        ]),
+      ),
+    ],
+  ]),
+  'ServiceAccount',
+  toAccount,
+  fromAccount,
 );
-
-const account = record<PreimageAccount>('ServiceAccount', [
-  ['preimages', 'preimage_blobs', preimageBlobs],
-  ['requests', 'preimage_requests', preimageRequests],
-]);
 
 /** The vectors' state: delta (its a_p and a_l only) and pi_S. */
 interface PreimagesVectorState {
-  readonly delta: ReadonlyMap<ServiceId, PreimageAccount>;
+  readonly delta: ReadonlyMap<ServiceId, Account>;
   readonly services: ReadonlyMap<ServiceId, ServiceActivity>;
 }
 

@@ -8,12 +8,12 @@ import { basename, join } from 'node:path';
 import { existsSync, readdirSync } from 'node:fs';
 import * as E from 'fp-ts/lib/Either.js';
 import { describe, expect, it } from 'vitest';
-import { bytesCompare, bytesEqual, fromHex, toHex } from '../../spec/bytes.js';
-import { tiny } from '../../spec/chain-spec.js';
-import { listFiles, readJson, vectorsDir } from '../../vectors/locate.js';
-import { deserializeState, serializeState, type StateEntry } from './serialize.js';
-import { describeStateKey, type StateKey } from './state-key.js';
-import { merklizeState } from './trie.js';
+import { bytesCompare, bytesEqual, fromHex, toHex } from '../spec/bytes.js';
+import { tiny } from '../spec/chain-spec.js';
+import { listFiles, readJson, vectorsDir } from '../vectors/locate.js';
+import { deserializeState, serializeState, type StateEntry } from '../model/merklization/serialize.js';
+import { describeStateKey, type StateKey } from '../model/merklization/state-key.js';
+import { merklizeState } from '../model/merklization/trie.js';
 
 const keyvalsOf = (x: unknown, where: string): ReadonlyArray<StateEntry> => {
   if (!Array.isArray(x)) throw new Error(`${where}: not an array of key-values`);
