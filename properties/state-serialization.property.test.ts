@@ -1,18 +1,57 @@
 /**
- * T(sigma) (eq. D.2) both ways on every recorded state: each genesis and each step's pre_state and
- * post_state of the block-import traces, and each fuzzer session's Initialize state. Each is
- * deserialized into a State, serialized again, and must give exactly the recorded key-value set
- * and the recorded state root (eq. D.3). A failure lists the differing keys by component.
+ * State serialization T(sigma) (eq. D.2) both ways.
+ *
+ * Recorded states: each genesis and each step's pre_state and post_state of the block-import
+ * traces, and each fuzzer session's Initialize state, are deserialized into a State and serialized
+ * again: exactly the recorded key-value set and the recorded state root (eq. D.3). A failure lists
+ * the differing keys by component.
+ *
+ * Arbitrary states (tiny, arbitraries of codec.arbitraries.ts): serialize -> deserialize gives the
+ * same state and serializes again to the same key-values; the dictionary rows sit exactly at the
+ * keys C(s, E_4(2^32-1) ++ k), C(s, E_4(2^32-2) ++ h), C(s, E_4(l) ++ h) of state-key.ts, with the
+ * values the paper gives; and key-value sets that are no T(sigma) (a component missing, an entry
+ * without its account, a trailing octet, a key of other length) are rejected, naming the key.
  */
 import { basename, join } from 'node:path';
 import { existsSync, readdirSync } from 'node:fs';
 import * as E from 'fp-ts/lib/Either.js';
 import { describe, expect, it } from 'vitest';
-import { bytesCompare, bytesEqual, fromHex, toHex } from '../spec/bytes.js';
+import { blake2b256 } from '../model/crypto/index.js';
+import { bytesCompare, bytesEqual, concatBytes, fromHex, toHex, type Hash } from '../spec/bytes.js';
 import { tiny } from '../spec/chain-spec.js';
+import { encode } from '../spec/codec.js';
+import { requestTimeslots } from '../spec/codecs.js';
+import type { AccountEntryKey, ServiceAccount, ServiceId, State } from '../spec/types.js';
+import fc from 'fast-check';
+import { diffValues } from '../vectors/diff.js';
+import {
+  blob,
+  disputesRecords,
+  hash,
+  recentHistory,
+  seq,
+  serviceInfo,
+  specArbitraries,
+  u32,
+} from './codec.arbitraries.js';
 import { listFiles, readJson, vectorsDir } from '../vectors/locate.js';
-import { deserializeState, serializeState, type StateEntry } from '../model/merklization/serialize.js';
-import { describeStateKey, type StateKey } from '../model/merklization/state-key.js';
+import {
+  deserializeState,
+  serializeState,
+  withPreimage,
+  withRequest,
+  withStorage,
+  type StateEntry,
+} from '../model/merklization/serialize.js';
+import {
+  describeStateKey,
+  preimageKey,
+  requestKey,
+  stateKeyOfComponent,
+  stateKeyOfService,
+  storageKey,
+  type StateKey,
+} from '../model/merklization/state-key.js';
 import { merklizeState } from '../model/merklization/trie.js';
 
 const keyvalsOf = (x: unknown, where: string): ReadonlyArray<StateEntry> => {
@@ -99,4 +138,138 @@ describe('T(sigma) round trip on the fuzzer sessions Initialize states (tiny)', 
       });
     }
   }
+});
+
+// ---------------------------------------------------------------------------------------------
+// Arbitrary states
+
+const spec = tiny;
+const A = specArbitraries(spec);
+
+/** An account's dictionaries under their raw keys, as eq. 9.3 keys them. */
+interface RawDictionaries {
+  readonly storage: ReadonlyArray<readonly [Uint8Array, Uint8Array]>;
+  readonly preimages: ReadonlyArray<Uint8Array>;
+  readonly requests: ReadonlyArray<readonly [Hash, number, ReadonlyArray<number>]>;
+}
+const rawDictionaries: fc.Arbitrary<RawDictionaries> = fc.record({
+  storage: fc.uniqueArray(fc.tuple(blob, blob), { maxLength: 4, selector: ([k]) => toHex(k) }),
+  preimages: fc.uniqueArray(fc.uint8Array({ maxLength: 40 }), { maxLength: 3, selector: toHex }),
+  requests: fc.uniqueArray(fc.tuple(hash.map((h) => h as Hash), u32, seq(u32)), {
+    maxLength: 3,
+    selector: ([h, l]) => `${toHex(h)}:${l}`,
+  }),
+});
+
+/** The account of service s built from raw dictionaries with the writers of serialize.ts. */
+const buildAccount = (d: RawDictionaries, info: Omit<ServiceAccount, 'entries'>): ServiceAccount => {
+  let a: ServiceAccount = { ...info, entries: new Map<AccountEntryKey, Uint8Array>() };
+  for (const [k, v] of d.storage) a = withStorage(a, k, v);
+  for (const p of d.preimages) a = withPreimage(a, blake2b256(p), p);
+  for (const [h, l, t] of d.requests) a = withRequest(a, h, l, t);
+  return a;
+};
+
+const accounts = fc.uniqueArray(fc.tuple(u32, serviceInfo, rawDictionaries), { maxLength: 3, selector: ([s]) => s });
+
+const state: fc.Arbitrary<{ readonly state: State; readonly raw: ReadonlyArray<readonly [ServiceId, RawDictionaries]> }> = fc
+  .record({
+    alpha: A.alpha,
+    phi: A.phi,
+    beta: recentHistory,
+    gamma: A.safroleState,
+    psi: disputesRecords,
+    eta: A.entropy,
+    iota: A.validatorKeys,
+    kappa: A.validatorKeys,
+    lambda: A.validatorKeys,
+    rho: A.rho,
+    tau: u32,
+    chi: A.privileges,
+    pi: A.statistics,
+    omega: A.omega,
+    xi: A.xi,
+    theta: seq(fc.record({ serviceIndex: u32, hash })),
+    accounts,
+  })
+  .map(({ accounts: as, ...components }) => ({
+    state: {
+      ...(components as unknown as Omit<State, 'delta'>),
+      delta: new Map(as.map(([s, info, d]) => [s, buildAccount(d, info)])),
+    },
+    raw: as.map(([s, , d]) => [s, d] as const),
+  }));
+
+/** 0x-hex key -> value of a key-value set. */
+const asMap = (kv: ReadonlyArray<StateEntry>): ReadonlyMap<string, Uint8Array> => new Map(kv.map(([k, v]) => [toHex(k), v]));
+
+describe('T(sigma) on arbitrary states (tiny)', () => {
+  it('serialize, deserialize: the same state, the same key-values, in key order (200 cases)', () => {
+    fc.assert(
+      fc.property(state, ({ state: sigma }) => {
+        const kv = serializeState(spec)(sigma);
+        for (let i = 1; i < kv.length; i++) expect(bytesCompare(kv[i - 1]![0], kv[i]![0])).toBeLessThan(0);
+        const back = deserializeState(spec)(kv);
+        if (E.isLeft(back)) throw new Error(`deserialize: ${back.left.reason} (key ${back.left.key ?? '-'})`);
+        expect(diffValues(sigma, back.right)).toEqual([]);
+        expect(differences(kv, serializeState(spec)(back.right))).toEqual([]);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('the rows of a_s, a_p, a_l sit at the keys of eq. D.2 with the values of eq. D.2, and nothing else is there (200 cases)', () => {
+    fc.assert(
+      fc.property(state, ({ state: sigma, raw }) => {
+        const kv = asMap(serializeState(spec)(sigma));
+        const expected = new Map<string, Uint8Array>();
+        for (const [s, d] of raw) {
+          expected.set(toHex(stateKeyOfService(255, s)), kv.get(toHex(stateKeyOfService(255, s)))!);
+          for (const [k, v] of d.storage) expected.set(toHex(storageKey(s, k)), v);
+          for (const p of d.preimages) expected.set(toHex(preimageKey(s, blake2b256(p))), p);
+          for (const [h, l, t] of d.requests) expected.set(toHex(requestKey(s, h, l)), encode(requestTimeslots, t));
+        }
+        for (let i = 1; i <= 16; i++) expected.set(toHex(stateKeyOfComponent(i)), kv.get(toHex(stateKeyOfComponent(i)))!);
+        expect(diffValues(expected, kv)).toEqual([]);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('rejects key-values that are no T(sigma), naming the key (100 cases each)', () => {
+    fc.assert(
+      fc.property(state, fc.nat(), ({ state: sigma }, pick) => {
+        const kv = serializeState(spec)(sigma);
+        const reject = (bad: ReadonlyArray<StateEntry>, key: string | undefined, reason: RegExp): void => {
+          const r = deserializeState(spec)(bad);
+          expect(E.isLeft(r)).toBe(true);
+          if (E.isLeft(r)) {
+            expect(r.left.key).toBe(key);
+            expect(r.left.reason).toMatch(reason);
+          }
+        };
+        // A component row missing.
+        const i = 1 + (pick % 16);
+        const ci = stateKeyOfComponent(i);
+        reject(kv.filter(([k]) => !bytesEqual(k, ci)), toHex(ci), /is missing/);
+        // A trailing octet after a component's encoding.
+        reject(
+          kv.map(([k, v]): StateEntry => [k, bytesEqual(k, ci) ? concatBytes(v, new Uint8Array(1)) : v]),
+          toHex(ci),
+          new RegExp(`C\\(${i}\\)`),
+        );
+        // A key of 30 octets.
+        reject([...kv, [ci.subarray(0, 30) as StateKey, new Uint8Array(0)]], toHex(ci.subarray(0, 30)), /31 octets/);
+        // Entries whose account is missing.
+        const withEntries = [...sigma.delta].filter(([, a]) => a.entries.size > 0);
+        if (withEntries.length > 0) {
+          const [s] = withEntries[pick % withEntries.length]!;
+          const account = stateKeyOfService(255, s);
+          const r = deserializeState(spec)(kv.filter(([k]) => !bytesEqual(k, account)));
+          expect(E.isLeft(r) && r.left.reason.includes(`no account C(255, ${s})`)).toBe(true);
+        }
+      }),
+      { numRuns: 100 },
+    );
+  });
 });
