@@ -134,6 +134,7 @@ describe('T(sigma) round trip on the fuzzer sessions Initialize states (tiny)', 
         // The target's answer, the next message, records the root of this state.
         const next = files[i + 1];
         const answer = next?.endsWith('_target_state_root.json') === true ? rootOf(readJson(next)) : undefined;
+        expect(answer, 'the state root answered to Initialize').toBeDefined();
         roundTrip(keyvalsOf(init?.state, 'initialize.state'), answer);
       });
     }

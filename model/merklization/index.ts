@@ -5,7 +5,10 @@
  * with `trieSet` / `trieDelete` (each copies only the path to its key), read the posterior root
  * with `trieRoot` (only nodes on changed paths are hashed again), and compare two states key by
  * key with `trieDiff`, naming each key with `stateKeyClassifier` and `describeComponent`.
+ * `serializeState` gives T(sigma) of a State (eq. D.2); `deserializeState` reads a State back from
+ * recorded key-values (traces, a fuzzer's Initialize), exactly, so that it serializes to them again.
  */
 export * from './state-key.js';
 export * from './trie.js';
 export * from './merkle.js';
+export * from './serialize.js';
