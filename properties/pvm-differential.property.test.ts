@@ -305,6 +305,18 @@ describe('pvm: garbage never crashes the native binding', () => {
     writable: fc.boolean(),
   });
 
+  it('declares a zero-width jump table of 2^63 entries without materialising it', () => {
+    // |j| = 2^63, z = 0 (every entry E_0^-1 = 0), code: fallthrough; jump_ind r0 + 0.
+    // (Found while developing; the TypeScript reference builds the table entry by entry, so this
+    // case runs on the native engine only: see the report.)
+    const program = Uint8Array.from([0xff, 0, 0, 0, 0, 0, 0, 0, 0x80, 0, 3, 1, 50, 0, 0b011]);
+    const m = nativeEngine.instantiate({ program, pc: 0, gas: 5n, registers: [6n, ...new Array<bigint>(12).fill(0n)], memory: { pages: [], contents: [] } });
+    if (typeof m === 'string') throw new Error(m);
+    expect(m.run()).toEqual({ kind: 'out-of-gas' });
+    expect(m.pc).toBe(1);
+    m.dispose();
+  });
+
   /** A stable code from the binding, or a result: anything else (or a crash) fails. */
   const tolerate = (f: () => void): void => {
     try {
