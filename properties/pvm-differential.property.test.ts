@@ -193,8 +193,18 @@ const arbRandomCode: fc.Arbitrary<Case> = fc
     return { init: { program, pc: 0, gas, registers, memory }, hostChanges, hasSbrk: code.includes(101) };
   });
 
+/**
+ * Whether a blob declares z = 0 and |j| >= 2^21 (a natural of 4 or more octets): the TypeScript
+ * reference builds such a table entry by entry and runs out of heap (reported to the lead), so
+ * those blobs go to the native engine only (the regression case below).
+ */
+const hugeZeroWidthTable = (p: Uint8Array): boolean => {
+  const l = Math.clz32(~((p[0] ?? 0) << 24));
+  return l >= 3 && p[1 + l] === 0;
+};
+
 /** Random octets as a blob: almost always rejected by deblob, by both engines alike. */
-const arbRandomBlob: fc.Arbitrary<Case> = fc.uint8Array({ maxLength: 40 }).map((program) => ({
+const arbRandomBlob: fc.Arbitrary<Case> = fc.uint8Array({ maxLength: 40 }).filter((p) => !hugeZeroWidthTable(p)).map((program) => ({
   init: { program, pc: 0, gas: 100n, registers: new Array<bigint>(13).fill(0n), memory: { pages: [], contents: [] } },
   hostChanges: [],
   hasSbrk: false,
