@@ -416,7 +416,7 @@ fn step_loop(
 /// div_u_32 (193): 2^64 - 1 on a zero divisor.
 pub fn div_u_32(a: u64, b: u64) -> u64 {
     let (a, b) = (a as u32, b as u32);
-    if b == 0 { u64::MAX } else { sext32(u64::from(a / b)) }
+    a.checked_div(b).map_or(u64::MAX, |q| sext32(u64::from(q)))
 }
 
 /// div_s_32 (194), with @gp A.34 -- rtz (Rust's `/` rounds towards zero).
@@ -451,7 +451,7 @@ pub fn rem_s_32(a: u64, b: u64) -> u64 {
 
 /// div_u_64 (203).
 pub fn div_u_64(a: u64, b: u64) -> u64 {
-    if b == 0 { u64::MAX } else { a / b }
+    a.checked_div(b).unwrap_or(u64::MAX)
 }
 
 /// div_s_64 (204).

@@ -103,7 +103,7 @@ pub fn deblob(p: &[u8]) -> Result<Deblobbed, BlobError> {
         bitmask.push(k_octets[i / 8] >> (i % 8) & 1 == 1);
     }
     // @gp C.9 -- the bitmask is a bit sequence packed least significant first; padding bits are zero.
-    if c_len % 8 != 0 && k_octets[c_len / 8] >> (c_len % 8) != 0 {
+    if !c_len.is_multiple_of(8) && k_octets[c_len / 8] >> (c_len % 8) != 0 {
         return Err(BlobError { offset: r.at - 1, what: "non-zero bitmask padding" });
     }
     if r.at != p.len() {
@@ -350,7 +350,7 @@ mod tests {
         assert_eq!(nat(&[0]), Ok(0));
         assert_eq!(nat(&[127]), Ok(127));
         assert_eq!(nat(&[0x80, 0x80]), Ok(128));
-        assert_eq!(nat(&[0x80, 0x7f]).is_err(), true);
+        assert!(nat(&[0x80, 0x7f]).is_err());
         assert_eq!(nat(&[0xc0, 0x00, 0x40]), Ok(1 << 14));
         assert_eq!(nat(&[0xff, 0, 0, 0, 0, 0, 0, 0, 1]), Ok(1 << 56));
         assert!(nat(&[0xff, 0, 0, 0, 0, 0, 0, 0xff, 0]).is_err());
