@@ -1,7 +1,26 @@
 /**
  * The PVM (Appendix A): the TypeScript reference engine, deblob, the standard program
  * initialization Y and the marshalling invocation Psi_M (generic over the engine).
+ *
+ * Readings of 0.7.2 that both engines share (the Rust twin must match them; the stepwise
+ * crosscheck in `properties/pvm.crosscheck.ts` finds the first step where they do not):
+ * - A.1: after `halt` or `panic` the instruction counter is 0; after a fault, a host call or out
+ *   of gas it is the exiting instruction's.
+ * - A.1/A.9: out of gas when g - 1 < 0: the state is unchanged and the gas is reported as g - 1
+ *   (so -1 from 0), as Psi returns the signed g'.
+ * - A.7/A.8: the memory-access check comes before the gas check: a panic (index below 2^16) or a
+ *   fault (at the page of the lowest inaccessible index, indices taken mod 2^32) leaves the gas
+ *   untouched, even at gas 0.
+ * - A.17: a branch not taken continues at imath + 1 + skip(imath) (the default of A.9; A.17 writes
+ *   imath); a taken branch to a non-basic-block start panics. load_imm_jump and load_imm_jump_ind
+ *   write omega'_A even when the jump then panics or halts (Psi returns omega' for both).
+ * - A.32: r_D = min(12, zeta_{imath+2}) (the whole octet, not its low nibble).
+ * - A.21: ecalli's identifier nu_X is sign-extended; the `host` exit reports it mod 2^32.
+ * - A.28: sbrk read literally (see `TsInstance.sbrk`), with h from `MemoryLayout.heapStart`.
+ * - deblob (A.2) requires canonical naturals (C.6), |k| = |c| with zero padding bits, no trailing octets.
  */
 export type { ExitReason, MemoryLayout, PageAccess, PvmEngine, PvmInit, PvmInstance } from './engine.js';
 export { tsEngine } from './interpreter.js';
-export { deblob } from './program.js';
+export { deblob, encodeBlob } from './program.js';
+export { PsiH, PsiM, Y } from './invocation.js';
+export type { ArgumentResult, HostCall, HostCallExit, HostedResult, StandardProgram } from './invocation.js';

@@ -11,13 +11,16 @@
  */
 import * as E from 'fp-ts/lib/Either.js';
 import type { ExitReason, MemoryLayout, PvmEngine, PvmInit, PvmInstance } from './engine.js';
-import { ACCESSIBLE, Access, Memory } from './memory.js';
+import { ACCESSIBLE, Access, Memory, PAGE_SIZE } from './memory.js';
 import { op } from './opcodes.js';
+import { bytesEqual } from '../../spec/bytes.js';
 import { type Program, decodeProgram, deblob } from './program.js';
 
 const TWO_32 = 2 ** 32;
 /** The halt address 2^32 - 2^16 of djump (A.18). */
 const HALT_ADDRESS = TWO_32 - 2 ** 16;
+/** Indices below 2^16 always panic when inaccessible (A.8). */
+const LOWEST_ACCESSIBLE = 2 ** 16;
 /** C_A = 2: the dynamic-jump alignment factor (A.18). */
 const JUMP_ALIGNMENT = 2;
 const MAX_U64 = 2n ** 64n - 1n;
@@ -63,9 +66,11 @@ export class TsInstance implements PvmInstance {
     /** h of sbrk (A.28): the heap start of a standard layout, else 0. */
     private readonly heapStart: number,
   ) {
+    if (!Number.isInteger(pc) || pc < 0 || pc >= TWO_32) throw new RangeError(`pc ${pc} is not a natural below 2^32`);
+    if (registers.length !== 13) throw new RangeError(`${registers.length} registers given, the PVM has 13`);
     this.imath = pc;
     this.gasValue = gas;
-    for (let i = 0; i < 13; i++) this.regs[i] = registers[i] ?? 0n;
+    registers.forEach((value, i) => this.setRegister(i, value));
   }
 
   get pc(): number {
@@ -151,7 +156,7 @@ export class TsInstance implements PvmInstance {
         if (x !== ACCESSIBLE) {
           // @gp A.8 -- below 2^16 panic; otherwise a fault at the page of the lowest inaccessible index
           const xm = x % TWO_32;
-          return xm < 2 ** 16 ? stop(panic, 0) : stop({ kind: 'fault', address: xm - (xm % 4096) }, i);
+          return xm < LOWEST_ACCESSIBLE ? stop(panic, 0) : stop({ kind: 'fault', address: xm - (xm % PAGE_SIZE) }, i);
         }
       }
 
@@ -736,14 +741,45 @@ export const buildMemory = (layout: MemoryLayout): Memory => {
   return memory;
 };
 
+/**
+ * Decoded programs by content: a memo (invisible to the semantics, a Program is never mutated)
+ * so that invoking the same code again, as Psi_M does for every work item and accumulation,
+ * skips decoding. The few most recent programs are kept; a hit is confirmed octet by octet.
+ */
+const decoded = new Map<string, { readonly blob: Uint8Array; readonly program: Program }>();
+const DECODED_KEPT = 8;
+
+const fnv1a = (p: Uint8Array): number => {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < p.length; i++) h = Math.imul(h ^ p[i]!, 0x01000193);
+  return h >>> 0;
+};
+
+/** deblob (A.2) and decode, or the reason the blob does not deblob. */
+const programOf = (p: Uint8Array): Program | string => {
+  const key = `${p.length}:${fnv1a(p)}`;
+  const hit = decoded.get(key);
+  if (hit !== undefined && bytesEqual(hit.blob, p)) {
+    decoded.delete(key);
+    decoded.set(key, hit);
+    return hit.program;
+  }
+  const blob = deblob(p);
+  if (E.isLeft(blob)) return blob.left;
+  const program = decodeProgram(blob.right);
+  decoded.set(key, { blob: p.slice(), program });
+  if (decoded.size > DECODED_KEPT) decoded.delete(decoded.keys().next().value as string);
+  return program;
+};
+
 /** The TypeScript reference engine. */
 export const tsEngine: PvmEngine = {
   name: 'ts',
   instantiate: (init: PvmInit): PvmInstance | string => {
-    const blob = deblob(init.program);
-    if (E.isLeft(blob)) return blob.left;
+    const program = programOf(init.program);
+    if (typeof program === 'string') return program;
     return new TsInstance(
-      decodeProgram(blob.right),
+      program,
       buildMemory(init.memory),
       init.pc,
       init.gas,

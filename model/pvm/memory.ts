@@ -17,13 +17,19 @@ export type Access = (typeof Access)[keyof typeof Access];
 export const ACCESSIBLE = -1;
 
 export class Memory {
-  /** The access of each of the 2^20 pages. */
-  readonly access = new Uint8Array(PAGE_COUNT);
+  /** The access of each of the 2^20 pages, in chunks of 1024 pages allocated when first set. */
+  private readonly access: Array<Uint8Array | undefined> = new Array<Uint8Array | undefined>(PAGE_COUNT / 1024);
+
+  /** The access of a page (< 2^20). */
+  accessOf(page: number): number {
+    return this.access[page >>> 10]?.[page & 1023] ?? Access.None;
+  }
   private readonly data = new Map<number, Uint8Array>();
 
   setAccess(address: number, length: number, access: Access): void {
     const end = Math.ceil((address + length) / PAGE_SIZE);
-    for (let page = Math.floor(address / PAGE_SIZE); page < end && page < PAGE_COUNT; page++) this.access[page] = access;
+    for (let page = Math.floor(address / PAGE_SIZE); page < end && page < PAGE_COUNT; page++)
+      (this.access[page >>> 10] ??= new Uint8Array(1024))[page & 1023] = access;
   }
 
   /**
@@ -32,9 +38,11 @@ export class Memory {
    * or a fault at its page (A.8).
    */
   firstInaccessible(a: number, n: number, need: Access): number {
+    // Fast path: the whole range lies in one page.
+    if ((a % PAGE_SIZE) + n <= PAGE_SIZE) return this.accessOf(a >>> 12) >= need ? ACCESSIBLE : a;
     for (let x = a; x < a + n; ) {
       const page = Math.floor((x % TWO_32) / PAGE_SIZE);
-      if ((this.access[page] ?? Access.None) < need) return x;
+      if (this.accessOf(page) < need) return x;
       x = (page + 1) * PAGE_SIZE + (x >= TWO_32 ? TWO_32 : 0);
     }
     return ACCESSIBLE;
@@ -48,17 +56,29 @@ export class Memory {
 
   setByte(a: number, v: number): void {
     const i = a % TWO_32;
-    const page = Math.floor(i / PAGE_SIZE);
+    this.pageData(Math.floor(i / PAGE_SIZE))[i % PAGE_SIZE] = v;
+  }
+
+  /** The octets of a page, allocated (zeroed) on first use. */
+  private pageData(page: number): Uint8Array {
     let d = this.data.get(page);
     if (d === undefined) {
       d = new Uint8Array(PAGE_SIZE);
       this.data.set(page, d);
     }
-    d[i % PAGE_SIZE] = v;
+    return d;
   }
 
   /** E_n^-1 of mu[a .. a + n) (little-endian, n <= 4), unchecked. */
   loadSmall(a: number, n: number): number {
+    const offset = a % PAGE_SIZE;
+    if (offset + n <= PAGE_SIZE) {
+      const d = this.data.get(a >>> 12);
+      if (d === undefined) return 0;
+      let v = 0;
+      for (let i = n - 1; i >= 0; i--) v = v * 256 + d[offset + i]!;
+      return v;
+    }
     let v = 0;
     for (let i = n - 1; i >= 0; i--) v = v * 256 + this.byte(a + i);
     return v;
@@ -71,6 +91,15 @@ export class Memory {
 
   /** mu[a .. a + n) = E_n(v mod 2^(8n)) for n <= 4, unchecked. */
   storeSmall(a: number, n: number, v: number): void {
+    const offset = a % PAGE_SIZE;
+    if (offset + n <= PAGE_SIZE) {
+      const d = this.pageData(a >>> 12);
+      for (let i = 0; i < n; i++) {
+        d[offset + i] = v & 0xff;
+        v >>>= 8;
+      }
+      return;
+    }
     for (let i = 0; i < n; i++) {
       this.setByte(a + i, v & 0xff);
       v >>>= 8;
@@ -96,7 +125,7 @@ export class Memory {
   /** The lowest address at or above h whose page is not readable (2^32 if none). */
   firstUnreadableFrom(h: number): number {
     for (let x = h; x < TWO_32; x = (Math.floor(x / PAGE_SIZE) + 1) * PAGE_SIZE)
-      if (this.access[Math.floor(x / PAGE_SIZE)] === Access.None) return x;
+      if (this.accessOf(Math.floor(x / PAGE_SIZE)) === Access.None) return x;
     return TWO_32;
   }
 }

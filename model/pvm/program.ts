@@ -5,7 +5,7 @@
  * instruction counter, so the interpreter never decodes an instruction twice.
  */
 import * as E from 'fp-ts/lib/Either.js';
-import { categoryOf, terminators } from './opcodes.js';
+import { categoryOf, isValidOpcode, terminators } from './opcodes.js';
 
 /** The result of deblob: instruction data c, opcode bitmask k (one octet per bit), jump table j. */
 export interface Blob {
@@ -35,6 +35,38 @@ const decodeNatural = (p: Uint8Array, offset: number): { value: number; next: nu
   return { value, next: offset + 1 + l };
 };
 
+/** @gp C.6 -- E(x): the general natural serialization (x < 2^53 here). */
+const encodeNatural = (x: number): number[] => {
+  if (x === 0) return [0];
+  for (let l = 0; l < 8; l++)
+    if (x < 2 ** (7 * (l + 1))) {
+      const out = [256 - 2 ** (8 - l) + Math.floor(x / 2 ** (8 * l))];
+      for (let i = 0; i < l; i++) out.push(Math.floor(x / 2 ** (8 * i)) % 256);
+      return out;
+    }
+  const out = [255];
+  for (let i = 0; i < 8; i++) out.push(Math.floor(x / 2 ** (8 * i)) % 256);
+  return out;
+};
+
+/**
+ * @gp A.2 -- the blob deblob inverts: E(|j|) ++ E_1(z) ++ E(|c|) ++ E_z(j) ++ E(c) ++ E(k), with z
+ * the fewest octets holding every entry of j. k is given one 0/1 octet per instruction octet.
+ */
+export const encodeBlob = ({ c, k, j }: Blob): Uint8Array => {
+  const max = j.reduce((m, x) => Math.max(m, x), 0);
+  let z = 0;
+  while (max >= 2 ** (8 * z)) z++;
+  const head = [...encodeNatural(j.length), z, ...encodeNatural(c.length)];
+  for (const x of j) for (let i = 0; i < z; i++) head.push(Math.floor(x / 2 ** (8 * i)) % 256);
+  const out = new Uint8Array(head.length + c.length + Math.ceil(c.length / 8));
+  out.set(head);
+  out.set(c, head.length);
+  const kStart = head.length + c.length;
+  for (let i = 0; i < c.length; i++) if (k[i] === 1) out[kStart + (i >> 3)] = (out[kStart + (i >> 3)] ?? 0) | (1 << (i & 7));
+  return out;
+};
+
 /** @gp A.2 -- deblob: p = E(|j|) ++ E_1(z) ++ E(|c|) ++ E_z(j) ++ E(c) ++ E(k), |k| = |c|. */
 export const deblob = (p: Uint8Array): E.Either<string, Blob> => {
   const jl = decodeNatural(p, 0);
@@ -52,7 +84,12 @@ export const deblob = (p: Uint8Array): E.Either<string, Blob> => {
   const j: number[] = [];
   for (let n = 0; n < jl.value; n++) {
     let value = 0;
-    for (let i = z - 1; i >= 0; i--) value = value * 256 + (p[jStart + n * z + i] ?? 0);
+    for (let i = z - 1; i >= 0; i--) {
+      const octet = p[jStart + n * z + i] ?? 0;
+      // j is a sequence of N_R (< 2^64): with z > 8 the octets above the eighth must be zero.
+      if (i >= 8 && octet !== 0) return E.left(`deblob: jump-table entry ${n} is not below 2^64`);
+      value = value * 256 + octet;
+    }
     j.push(Math.min(value, TWO_32));
   }
   const c = p.slice(cStart, kStart);
@@ -73,13 +110,13 @@ export const skip = (k: Uint8Array, i: number): number => {
 /** @gp A.19 -- opcode(n): c_n if k_n = 1 and c_n is in U, else 0 (trap). */
 export const opcodeAt = (c: Uint8Array, k: Uint8Array, n: number): number => {
   const x = c[n];
-  return x !== undefined && k[n] === 1 && categoryOf[x] !== undefined ? x : 0;
+  return x !== undefined && k[n] === 1 && isValidOpcode(x) ? x : 0;
 };
 
 /** @gp A.5 -- varpi: basic-block starts, as a 0/1 octet per instruction index. */
 export const basicBlocks = (c: Uint8Array, k: Uint8Array): Uint8Array => {
   const varpi = new Uint8Array(c.length);
-  const isValidStart = (n: number): boolean => n < c.length && opcodeAt(c, k, n) === c[n] && k[n] === 1;
+  const isValidStart = (n: number): boolean => n < c.length && k[n] === 1 && isValidOpcode(c[n] ?? 0);
   if (isValidStart(0)) varpi[0] = 1;
   for (let n = 0; n < c.length; n++)
     if (k[n] === 1 && terminators.has(c[n] ?? 0)) {
@@ -115,18 +152,18 @@ export interface Program {
 /** zeta (A.4): c followed by zeroes. */
 const zeta = (c: Uint8Array, i: number): number => c[i] ?? 0;
 
-/** E_l^-1 of zeta[at .. at + l] (little-endian, l <= 8), as a bigint. */
-const readLE = (c: Uint8Array, at: number, l: number): bigint => {
-  let v = 0n;
-  for (let i = l - 1; i >= 0; i--) v = (v << 8n) | BigInt(zeta(c, at + i));
+/** E_l^-1 of zeta[at .. at + l] (little-endian, l <= 4), as a number. */
+const readLE = (c: Uint8Array, at: number, l: number): number => {
+  let v = 0;
+  for (let i = l - 1; i >= 0; i--) v = v * 256 + zeta(c, at + i);
   return v;
 };
 
-/** @gp A.16 -- X_n: sign extension of an n-octet value to 64 bits. */
-const sext = (x: bigint, n: number): bigint => (n === 0 ? 0n : BigInt.asUintN(64, BigInt.asIntN(8 * n, x)));
-
 /** @gp A.10 -- Z_n: the signed value of an n-octet value. */
-const signed = (x: bigint, n: number): number => (n === 0 ? 0 : Number(BigInt.asIntN(8 * n, x)));
+const signed = (x: number, n: number): number => (n === 0 || x < 2 ** (8 * n - 1) ? x : x - 2 ** (8 * n));
+
+/** @gp A.16 -- X_n: sign extension of an n-octet value to 64 bits. */
+const sext = (x: number, n: number): bigint => BigInt.asUintN(64, BigInt(signed(x, n)));
 
 /** Decodes every instruction index of a deblobbed program (A.21-A.32 per category). */
 export const decodeProgram = (blob: Blob): Program => {
@@ -146,6 +183,8 @@ export const decodeProgram = (blob: Blob): Program => {
     target: new Float64Array(n),
   };
   for (let i = 0; i < n; i++) {
+    // Only an index with k_i = 1 can hold anything but trap (A.19); the arrays start zeroed (trap).
+    if (k[i] !== 1) continue;
     const opcode = opcodeAt(c, k, i);
     const l = skip(k, i); // @gp A.20 -- l = skip(imath)
     program.opcode[i] = opcode;
@@ -166,7 +205,7 @@ export const decodeProgram = (blob: Blob): Program => {
       }
       case 'oneRegExtImm':
         program.rA[i] = lowReg;
-        x = readLE(c, i + 2, 8);
+        x = (BigInt(readLE(c, i + 6, 4)) << 32n) | BigInt(readLE(c, i + 2, 4));
         break;
       case 'twoImm': {
         const lX = Math.min(4, b1 % 8);

@@ -120,15 +120,17 @@ const runVector = (engine: PvmEngine, v: PvmVector): CaseResult => {
  * - A.8: a page fault leaves the gas untouched (the faulting instruction is not charged); the
  *   programs charge the whole basic block of the faulting instruction, as polkavm meters gas.
  */
+const MAX_DIFFS_SHOWN = 40;
+
 const judge = (v: PvmVector, exit: ExitReason, diffs: ReadonlyArray<Diff>, instance: PvmInstance): CaseResult => {
   const reasons: string[] = [];
   const unexplained = diffs.filter((d) => {
     if (d.field === 'pc' && (exit.kind === 'halt' || exit.kind === 'panic') && instance.pc === 0) {
-      reasons.push(`A.1: on ${exit.kind} 0.7.2 returns imath = 0, the vector records the exiting instruction's pc ${d.expected}`);
+      reasons.push(`A.1: on ${exit.kind} 0.7.2 returns imath = 0, the vector records the exiting instruction's pc`);
       return false;
     }
     if (d.field === 'gas' && exit.kind === 'fault' && instance.gas === BigInt(v['initial-gas'])) {
-      reasons.push(`A.8: a page fault leaves the gas untouched (${d.actual}); the vector charges the faulting block (${d.expected})`);
+      reasons.push('A.8: a page fault leaves the gas untouched, the vector charges the faulting basic block');
       return false;
     }
     return true;
@@ -136,7 +138,11 @@ const judge = (v: PvmVector, exit: ExitReason, diffs: ReadonlyArray<Diff>, insta
   if (unexplained.length > 0)
     return failed(
       `${v.name}: ${unexplained.length} field(s) differ\n` +
-        unexplained.map((d) => `  ${d.field}: expected ${d.expected}, got ${d.actual}`).join('\n') +
+        unexplained
+          .slice(0, MAX_DIFFS_SHOWN)
+          .map((d) => `  ${d.field}: expected ${d.expected}, got ${d.actual}`)
+          .join('\n') +
+        (unexplained.length > MAX_DIFFS_SHOWN ? `\n  ... and ${unexplained.length - MAX_DIFFS_SHOWN} more` : '') +
         (reasons.length > 0 ? `\n  (also, explained by 0.7.2: ${reasons.join('; ')})` : ''),
     );
   return reasons.length > 0 ? skipped(`${reasons.join('; ')}; every other field matches`) : passed;
