@@ -13,6 +13,8 @@ import { tsEngine } from '../model/pvm/index.js';
 import { nativeEngine } from '../model/pvm/native.js';
 import { loadNative } from '../model/native.js';
 import { type Category, opcodes, terminators } from '../model/pvm/opcodes.js';
+import { arbPvmInit } from './pvm.arbitraries.js';
+import { crosscheck } from './pvm.crosscheck.js';
 
 const PAGE = 4096;
 /** Generated memory lives in [REGION, REGION_END); sbrk may also map below it (h = 0). */
@@ -288,6 +290,19 @@ describe('pvm: native engine = TypeScript reference', () => {
         agree,
       ),
       { numRuns: RUNS },
+    );
+  });
+
+  it('agrees step by step (at most 300 steps) on 500 machines of the reference generator (pvm.arbitraries)', () => {
+    fc.assert(
+      fc.property(
+        arbPvmInit.filter((init) => !hugeZeroWidthTable(init.program)),
+        (init) => {
+          const diff = crosscheck(tsEngine, nativeEngine, init, 300);
+          if (diff !== undefined) throw new Error(`engines differ on ${describeCase({ init, hostChanges: [], hasSbrk: false })}\n${diff}`);
+        },
+      ),
+      { numRuns: 500 },
     );
   });
 
