@@ -227,18 +227,15 @@ impl Program {
         }
         // Fall-through destinations that are not instruction starts (past the end, or after 24
         // octets without an opcode bit) are traps at that pc (A.4, A.19).
-        let mut extra: Vec<(usize, u32)> = Vec::new();
+        let mut extra: std::collections::HashMap<usize, u32> = std::collections::HashMap::new();
         let mut position_of = |pc: usize, instrs: &mut Vec<Instr>| -> u32 {
             if pc < n && at[pc] != u32::MAX {
                 return at[pc];
             }
-            if let Some(&(_, p)) = extra.iter().find(|(q, _)| *q == pc) {
-                return p;
-            }
-            let p = instrs.len() as u32;
-            instrs.push(trap_at(pc as u32));
-            extra.push((pc, p));
-            p
+            *extra.entry(pc).or_insert_with(|| {
+                instrs.push(trap_at(pc as u32));
+                instrs.len() as u32 - 1
+            })
         };
         let target_of = |b: i64| -> u32 {
             // @gp A.17 -- branch(b, C): a target outside varpi panics.
