@@ -9,7 +9,7 @@ import { isLeft } from 'fp-ts/lib/Either.js';
 import { describe, expect, it } from 'vitest';
 import type { ChainSpec } from '../spec/chain-spec.js';
 import { full, tiny } from '../spec/chain-spec.js';
-import { bytesEqual } from '../spec/bytes.js';
+import { bytesEqual, toHex } from '../spec/bytes.js';
 import { CodecError, decode, decodePrefix, encode, fromJson, natural, type Codec } from '../spec/codec.js';
 import * as K from '../spec/codecs.js';
 import type * as T from '../spec/types.js';
@@ -156,6 +156,20 @@ const serviceInfo: fc.Arbitrary<T.ServiceInfo> = fc.record({
   lastAcc: u32,
   parent: u32,
 });
+const hexOf = (b: Uint8Array) => toHex(b);
+const serviceAccount: fc.Arbitrary<T.ServiceAccount> = fc
+  .record({
+    info: serviceInfo,
+    storage: fc.array(fc.tuple(blob.map(hexOf), blob), { maxLength: 3 }),
+    preimages: fc.array(fc.tuple(hash.map(hexOf), blob), { maxLength: 3 }),
+    requests: fc.array(fc.tuple(hash.map(hexOf), u32, seq(u32, 3)), { maxLength: 3 }),
+  })
+  .map(({ info, storage, preimages, requests }) => ({
+    ...info,
+    storage: new Map(storage),
+    preimages: new Map(preimages),
+    requests: new Map(requests.map(([h, l, ts]) => [`${h}:${l}`, ts])),
+  }));
 const disputesRecords: fc.Arbitrary<T.DisputesRecords> = fc.record({
   good: seq(hash),
   bad: seq(hash),
@@ -318,6 +332,8 @@ const specIndependent = pairs(
     mmr: K.mmr,
     recentHistory: K.recentHistory,
     serviceInfo: K.serviceInfo,
+    serviceAccount: K.serviceAccount,
+    accounts: K.accounts,
     disputesRecords: K.disputesRecords,
     validatorActivity: K.validatorActivity,
     coreActivity: K.coreActivity,
@@ -349,6 +365,8 @@ const specIndependent = pairs(
     mmr: seq(fc.option(hash, { nil: undefined }), 5),
     recentHistory,
     serviceInfo,
+    serviceAccount,
+    accounts: numberMap(serviceAccount),
     disputesRecords,
     validatorActivity,
     coreActivity,

@@ -10,7 +10,7 @@
  */
 import * as E from 'fp-ts/lib/Either.js';
 import * as t from 'io-ts';
-import { bytesCompare, fromHex, toHex } from './bytes.js';
+import { fromHex, toHex } from './bytes.js';
 
 // ---------------------------------------------------------------------------------------------
 // Errors
@@ -658,31 +658,35 @@ export const mapCodec = <A, B>(c: Codec<A>, name: string, to: (a: A) => B, from:
     toJson: (v) => c.toJson(from(v)),
   });
 
-/** Key order of a dictionary: numbers ascending, octet strings lexicographically. */
-export const compareKeys = <K>(a: K, b: K): number =>
-  a instanceof Uint8Array && b instanceof Uint8Array ? bytesCompare(a, b) : (a as number) < (b as number) ? -1 : (a as number) > (b as number) ? 1 : 0;
+/**
+ * Key order of a dictionary: numbers ascending; strings in code-unit order, which for lower-case
+ * 0x-hex of octet strings (the map keys of `storageKey`, ...) is the octets' lexicographic order.
+ */
+export const compareKeys = <K extends number | string>(a: K, b: K): number => (a < b ? -1 : a > b ? 1 : 0);
 
 /**
  * @gp C.10 -- a dictionary encodes as the length-prefixed sequence of (key, value) pairs ordered
- * by key. Decoding requires strictly ascending keys (one encoding per value). JSON: an array of
+ * by key. Keys are numbers or strings (octet-string keys as 0x-hex, so that a JS Map can look
+ * them up). Decoding requires strictly ascending keys (one encoding per value). JSON: an array of
  * `{ <keyName>: k, <valueName>: v }`.
  */
-export const dictionary = <K extends number | Uint8Array, V>(
+export const dictionary = <K extends number | string, V>(
   name: string,
   key: Codec<K>,
   value: Codec<V>,
   keyName: string,
   valueName: string,
+  compare: (a: K, b: K) => number = compareKeys,
 ): Codec<ReadonlyMap<K, V>> => {
   const entry = record<{ k: K; v: V }>(`${name}Entry`, [
     ['k', keyName, key],
     ['v', valueName, value],
   ]);
   const pairs = varSequence(entry);
-  const sorted = (m: ReadonlyMap<K, V>) => [...m].sort(([a], [b]) => compareKeys(a, b)).map(([k, v]) => ({ k, v }));
+  const sorted = (m: ReadonlyMap<K, V>) => [...m].sort(([a], [b]) => compare(a, b)).map(([k, v]) => ({ k, v }));
   const toMap = (es: ReadonlyArray<{ k: K; v: V }>, at: number): ReadonlyMap<K, V> => {
     for (let i = 1; i < es.length; i++)
-      if (compareKeys(es[i - 1]!.k, es[i]!.k) >= 0)
+      if (compare(es[i - 1]!.k, es[i]!.k) >= 0)
         throw new CodecFailure(at, `${name}: keys must be strictly ascending (entry ${i})`);
     return new Map(es.map(({ k, v }) => [k, v]));
   };

@@ -19,6 +19,7 @@ import type {
   Hash,
   RingRoot,
 } from './bytes.js';
+import { fromHex, toHex } from './bytes.js';
 import type { ChainSpec } from './chain-spec.js';
 import {
   bitSequence,
@@ -70,6 +71,7 @@ import type {
   ReportedPackage,
   SealKeys,
   SegmentRootLookupItem,
+  ServiceAccount,
   ServiceActivity,
   ServiceInfo,
   Statistics,
@@ -423,6 +425,66 @@ export const servicesStatistics = dictionary('ServicesStatistics', u32, serviceA
 
 /** chi_Z: the always-accumulate services, service id -> gas. */
 export const alwaysAccers = dictionary('AlwaysAccumulate', u32, u64, 'id', 'gas');
+
+/** An octet-string dictionary key, held as lower-case 0x-hex (a JS Map compares strings by value). */
+export const hexKey = (inner: Codec<Uint8Array>, name: string): Codec<string> =>
+  mapCodec(inner, name, toHex, octetsOf);
+
+/** The octets of a hex map key; a malformed key is a bug in whoever built the map. */
+const octetsOf = (h: string): Uint8Array => {
+  const b = fromHex(h);
+  if (b === undefined) throw new RangeError(`not a hex key: ${h}`);
+  return b;
+};
+
+/** The key of a preimage request (hash, length), held as `${0x-hash}:${length}`. */
+export const requestKey: Codec<string> = mapCodec(
+  record<{ readonly hash: Hash; readonly length: number }>('PreimageRequestKey', [
+    ['hash', 'hash', hash],
+    ['length', 'length', u32],
+  ]),
+  'PreimageRequestKey',
+  (k) => `${toHex(k.hash)}:${k.length}`,
+  (s) => {
+    const [h = '', l = '0'] = s.split(':');
+    return { hash: octetsOf(h) as Hash, length: Number(l) };
+  },
+);
+/** Requests ordered by hash, then by length. */
+const compareRequestKeys = (a: string, b: string): number => {
+  const [ha = '', la = '0'] = a.split(':');
+  const [hb = '', lb = '0'] = b.split(':');
+  return ha < hb ? -1 : ha > hb ? 1 : Number(la) - Number(lb);
+};
+
+/**
+ * @gp 9.3 -- A: a service account in the STF vectors' layout (accumulate.asn ServiceAccount):
+ * its info, then storage (blob key -> blob), preimages (hash -> blob) and requests
+ * ((hash, length) -> up to three timeslots), each a dictionary in key order.
+ */
+export const serviceAccount: Codec<ServiceAccount> = mapCodec(
+  record<{
+    readonly info: ServiceInfo;
+    readonly storage: ServiceAccount['storage'];
+    readonly preimages: ServiceAccount['preimages'];
+    readonly requests: ServiceAccount['requests'];
+  }>('ServiceAccount', [
+    ['info', 'service', serviceInfo],
+    ['storage', 'storage', dictionary('Storage', hexKey(blob, 'StorageKey'), blob, 'key', 'value')],
+    ['preimages', 'preimage_blobs', dictionary('Preimages', hexKey(hash, 'PreimageHash'), blob, 'hash', 'blob')],
+    [
+      'requests',
+      'preimage_requests',
+      dictionary('Requests', requestKey, varSequence(u32, 3), 'key', 'value', compareRequestKeys),
+    ],
+  ]),
+  'ServiceAccount',
+  ({ info, storage, preimages, requests }) => ({ ...info, storage, preimages, requests }),
+  ({ storage, preimages, requests, ...info }) => ({ info, storage, preimages, requests }),
+);
+
+/** delta: service id -> account (JSON `[{ id, data }]`). */
+export const accounts = dictionary('Accounts', u32, serviceAccount, 'id', 'data');
 
 // ---------------------------------------------------------------------------------------------
 // Structures whose sizes depend on the chain spec
