@@ -469,3 +469,20 @@ describe('natural (C.5)', () => {
     );
   });
 });
+
+describe('CodecError', () => {
+  it('names the field path and the offset of a truncated or malformed input', () => {
+    const { header, block } = K.codecs(tiny);
+    const h = decode(header, new Uint8Array(40));
+    expect(isLeft(h) && h.left.toString()).toBe('Header.priorStateRoot: need 32 octets at offset 32, 8 remain');
+    // parent, prior state root, extrinsic hash, slot, then an epoch-mark discriminator of 2.
+    const bad = new Uint8Array(200);
+    bad[100] = 2;
+    const b = decode(block, bad);
+    expect(isLeft(b) && b.left.toString()).toBe(
+      'Block.header.epochMark: optional discriminator must be 0 or 1, got 2 at offset 100',
+    );
+    const trailing = decode(K.hash, new Uint8Array(33));
+    expect(isLeft(trailing) && trailing.left.toString()).toBe('Hash: trailing octets at offset 32, 1 left over');
+  });
+});
