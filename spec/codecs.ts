@@ -69,7 +69,9 @@ import type {
   RecentHistory,
   RefineContext,
   ReportedPackage,
+  SafroleState,
   SealKeys,
+  State,
   SegmentRootLookupItem,
   ServiceAccount,
   ServiceActivity,
@@ -592,6 +594,13 @@ export const codecs = perSpec((spec: ChainSpec) => {
     ['cores', 'cores', sequence(coreActivity, C)],
     ['services', 'services', servicesStatistics],
   ]);
+  /** @gp 6.3 -- gamma = (gamma_P, gamma_Z, gamma_S, gamma_A), serialized as in D.2, C(4). */
+  const gamma = record<SafroleState>('SafroleState', [
+    ['pendingSet', 'gamma_k', validatorKeys],
+    ['epochRoot', 'gamma_z', ringRoot],
+    ['sealTickets', 'gamma_s', sealKeys],
+    ['ticketAccumulator', 'gamma_a', ticketAccumulator],
+  ]);
   /** @gp 12.3 -- omega: E slots of ready records. */
   const readyRecord = record<ReadyRecord>('ReadyRecord', [
     ['workReport', 'report', workReport],
@@ -601,7 +610,32 @@ export const codecs = perSpec((spec: ChainSpec) => {
   /** @gp 12.1 -- xi: E slots of accumulated package hashes. */
   const xi = sequence(varSequence(hash), Ep);
 
+  /**
+   * The value codec of each state component, in the order of eq. 4.4, as D.2 serializes it
+   * (the state keys C(i) are Merklization's). tau is E_4; theta is ↕[(E_4(s), h)].
+   */
+  const stateComponents = {
+    alpha,
+    beta: recentHistory,
+    theta: varSequence(accumulationOutput),
+    gamma,
+    eta: entropy,
+    iota: validatorKeys,
+    kappa: validatorKeys,
+    lambda: validatorKeys,
+    rho,
+    tau: u32,
+    phi,
+    chi: privileges,
+    psi: disputesRecords,
+    pi: statistics,
+    omega,
+    xi,
+  } satisfies { readonly [N in Exclude<keyof State, 'delta'>]: Codec<State[N]> };
+
   return {
+    stateComponents,
+    gamma,
     epochMark,
     winnersMark,
     unsignedHeader,
