@@ -233,7 +233,10 @@ export interface Codec<T> {
   readonly json: t.Type<T, unknown, unknown>;
 }
 
-/** Builds a descriptor; the io-ts `json` type is derived from `fromJson`/`toJson`. */
+/**
+ * Builds a descriptor; the io-ts `json` type is derived from `fromJson`/`toJson` (its `is` is
+ * structural: the value is one the binary encoder accepts).
+ */
 export const codec = <T>(d: Omit<Codec<T>, 'json'>): Codec<T> => {
   const json = new t.Type<T, unknown, unknown>(
     d.name,
