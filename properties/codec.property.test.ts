@@ -88,6 +88,15 @@ const workDigest: fc.Arbitrary<T.WorkDigest> = fc.record({
   xtSize: nat32,
   exportCount: nat32,
 });
+const operandTuple: fc.Arbitrary<T.OperandTuple> = fc.record({
+  packageHash: hash,
+  segRoot: hash,
+  authorizer: hash,
+  payloadHash: hash,
+  gasLimit: nat64,
+  authTrace: blob,
+  result: workResult,
+});
 const workReport: fc.Arbitrary<T.WorkReport> = fc.record({
   avspec: availabilitySpec,
   context: refineContext,
@@ -275,6 +284,13 @@ const perSpec = (spec: ChainSpec) => {
     extrinsic,
     block: fc.record({ header, extrinsic }),
     validatorKeys: fixed(validatorKey, V),
+    deferredTransfer: fc.record({ source: u32, dest: u32, amount: u64, memo: bytes(spec.Cmemosize), gas: u64 }),
+    accumulationInput: fc.oneof(
+      operandTuple.map((value) => ({ kind: 'operand' as const, value })),
+      fc
+        .record({ source: u32, dest: u32, amount: u64, memo: bytes(spec.Cmemosize), gas: u64 })
+        .map((value) => ({ kind: 'transfer' as const, value })),
+    ),
     gamma: fc.record({
       pendingSet: fixed(validatorKey, V),
       epochRoot: bytes(144),
@@ -326,6 +342,7 @@ const specIndependent = pairs(
     refineContext: K.refineContext,
     availabilitySpec: K.availabilitySpec,
     workResult: K.workResult,
+    operandTuple: K.operandTuple,
     workDigest: K.workDigest,
     workReport: K.workReport,
     importSpec: K.importSpec,
@@ -359,6 +376,7 @@ const specIndependent = pairs(
     refineContext,
     availabilitySpec,
     workResult,
+    operandTuple,
     workDigest,
     workReport,
     importSpec: fc.record({ treeRoot: hash, index: u16 }),
@@ -490,6 +508,8 @@ describe('CodecError', () => {
     expect(isLeft(b) && b.left.toString()).toBe(
       'Block.header.epochMark: optional discriminator must be 0 or 1, got 2 at offset 100',
     );
+    const version = decode(K.serviceInfo, new Uint8Array(89).fill(1));
+    expect(isLeft(version) && version.left.toString()).toBe('ServiceInfo: ServiceInfo version must be 0, got 1 at offset 0');
     const trailing = decode(K.hash, new Uint8Array(33));
     expect(isLeft(trailing) && trailing.left.toString()).toBe('Hash: trailing octets at offset 32, 1 left over');
   });

@@ -43,7 +43,8 @@ const joinPath = (path: ReadonlyArray<string>): string =>
 export class CodecFailure extends Error {
   readonly path: string[] = [];
   constructor(
-    readonly offset: number,
+    /** -1 until known: a check made after decoding (e.g. in `mapCodec`) sets it to the value's start. */
+    public offset: number,
     readonly reason: string,
     readonly detail = '',
   ) {
@@ -656,7 +657,16 @@ export const mapCodec = <A, B>(c: Codec<A>, name: string, to: (a: A) => B, from:
     name,
     minSize: c.minSize,
     encodeTo: (w, v) => c.encodeTo(w, from(v)),
-    decodeFrom: (r) => to(c.decodeFrom(r)),
+    decodeFrom: (r) => {
+      const at = r.offset;
+      const a = c.decodeFrom(r);
+      try {
+        return to(a);
+      } catch (e) {
+        if (e instanceof CodecFailure && e.offset < 0) e.offset = at;
+        throw e;
+      }
+    },
     fromJson: (u) => to(c.fromJson(u)),
     toJson: (v) => c.toJson(from(v)),
   });
