@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import type { ChainSpec } from '../spec/chain-spec.js';
 import { full, tiny } from '../spec/chain-spec.js';
 import { bytesEqual, toHex } from '../spec/bytes.js';
-import { CodecError, decode, decodePrefix, encode, natural, type Codec } from '../spec/codec.js';
+import { CodecError, decode, decodePrefix, encode, fromJson, natural, parseJson, u64 as u64Codec, type Codec } from '../spec/codec.js';
 import * as K from '../spec/codecs.js';
 import type * as T from '../spec/types.js';
 import { diffValues } from '../vectors/diff.js';
@@ -493,6 +493,15 @@ describe('natural (C.5)', () => {
       }),
       { numRuns: 2000 },
     );
+  });
+});
+
+describe('parseJson', () => {
+  it('keeps integers beyond 2^53 exact and leaves strings alone', () => {
+    const text = '{"gas": 18446744073709551615, "small": 42, "s": "12345678901234567890", "a": [9007199254740993]}';
+    expect(parseJson(text)).toEqual({ gas: '18446744073709551615', small: 42, s: '12345678901234567890', a: ['9007199254740993'] });
+    const v = fromJson(u64Codec, (parseJson(text) as { gas: unknown }).gas);
+    expect(isLeft(v) ? v.left.toString() : v.right).toBe((1n << 64n) - 1n);
   });
 });
 

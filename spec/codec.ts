@@ -306,6 +306,17 @@ export const fromJson = <T>(c: Codec<T>, u: unknown): E.Either<CodecError, T> =>
   }
 };
 
+/**
+ * JSON.parse, except that integers too long to be exact as a double (16 digits or more, e.g.
+ * a 2^64 - 1 gas limit) are kept as decimal strings, which the 64-bit codecs accept.
+ */
+export const parseJson = (text: string): unknown =>
+  JSON.parse(
+    text.replace(/("(?:[^"\\]|\\.)*")|(-?\d{16,})(?=\s*[,\]}]|\s*$)/g, (_match, str: string | undefined, big: string | undefined) =>
+      str !== undefined ? str : `"${big}"`,
+    ),
+  );
+
 const jsonFail = (reason: string): never => {
   throw new CodecFailure(-1, reason);
 };
