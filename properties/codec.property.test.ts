@@ -523,3 +523,12 @@ describe('CodecError', () => {
     expect(isLeft(trailing) && trailing.left.toString()).toBe('Hash: trailing octets at offset 32, 1 left over');
   });
 });
+
+describe('encoding out-of-range values', () => {
+  it('throws a RangeError instead of truncating', () => {
+    expect(() => encode(K.ticket, { id: new Uint8Array(32), entryIndex: 256 })).toThrow(RangeError);
+    expect(() => encode(u64Codec, 1n << 64n)).toThrow(RangeError);
+    expect(() => encode(natural, -1n)).toThrow(RangeError);
+    expect(() => encode(K.hash, new Uint8Array(31))).toThrow(RangeError);
+  });
+});

@@ -337,7 +337,10 @@ export const fixedU = (l: 1 | 2 | 3 | 4): Codec<number> =>
   codec({
     name: `U${8 * l}`,
     minSize: l,
-    encodeTo: (w, v) => w.uint(l, v),
+    encodeTo: (w, v) => {
+      if (!(Number.isInteger(v) && v >= 0 && v < 2 ** (8 * l))) throw new RangeError(`U${8 * l} out of range: ${v}`);
+      w.uint(l, v);
+    },
     decodeFrom: (r) => r.uint(l),
     fromJson: jsonNumber(8 * l),
     toJson: (v) => v,
@@ -366,7 +369,10 @@ const bigToJson = (v: bigint): number | string => (v <= BigInt(Number.MAX_SAFE_I
 export const u64: Codec<bigint> = codec({
   name: 'U64',
   minSize: 8,
-  encodeTo: (w, v) => w.ubig(8, v),
+  encodeTo: (w, v) => {
+    if (v < 0n || v >= 1n << 64n) throw new RangeError(`U64 out of range: ${v}`);
+    w.ubig(8, v);
+  },
   decodeFrom: (r) => r.ubig(8),
   fromJson: bigFromJson(64),
   toJson: bigToJson,
@@ -386,7 +392,10 @@ export const natural: Codec<bigint> = codec({
 export const naturalU32: Codec<number> = codec({
   name: 'Natural32',
   minSize: 1,
-  encodeTo: (w, v) => w.natural(v),
+  encodeTo: (w, v) => {
+    if (!(Number.isInteger(v) && v >= 0 && v < 2 ** 32)) throw new RangeError(`Natural32 out of range: ${v}`);
+    w.natural(v);
+  },
   decodeFrom: (r) => r.naturalBelow(2 ** 32),
   fromJson: jsonNumber(32),
   toJson: (v) => v,
