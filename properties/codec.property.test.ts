@@ -10,7 +10,18 @@ import { describe, expect, it } from 'vitest';
 import type { ChainSpec } from '../spec/chain-spec.js';
 import { full, tiny } from '../spec/chain-spec.js';
 import { bytesEqual, toHex } from '../spec/bytes.js';
-import { CodecError, decode, decodePrefix, encode, fromJson, natural, parseJson, u64 as u64Codec, type Codec } from '../spec/codec.js';
+import {
+  CodecError,
+  decode,
+  decodePrefix,
+  encode,
+  enumeration,
+  fromJson,
+  natural,
+  parseJson,
+  u64 as u64Codec,
+  type Codec,
+} from '../spec/codec.js';
 import * as K from '../spec/codecs.js';
 import type * as T from '../spec/types.js';
 import { diffValues } from '../vectors/diff.js';
@@ -521,6 +532,25 @@ describe('CodecError', () => {
     expect(isLeft(version) && version.left.toString()).toBe('ServiceInfo: ServiceInfo version must be 0, got 1 at offset 0');
     const trailing = decode(K.hash, new Uint8Array(33));
     expect(isLeft(trailing) && trailing.left.toString()).toBe('Hash: trailing octets at offset 32, 1 left over');
+  });
+});
+
+describe('enumeration', () => {
+  const errors = enumeration('ErrorCode', ['bad_core_index', 'future_report_slot', 'anchor_not_recent'] as const);
+  it('is one octet, the index; JSON the name; an unknown index is a CodecError', () => {
+    fc.assert(
+      fc.property(fc.constantFrom(...(['bad_core_index', 'future_report_slot', 'anchor_not_recent'] as const)), (v) => {
+        const enc = encode(errors, v);
+        expect(enc.length).toBe(1);
+        const back = decode(errors, enc);
+        expect(isLeft(back) ? back.left.toString() : back.right).toBe(v);
+        const j = fromJson(errors, errors.toJson(v));
+        expect(isLeft(j) ? j.left.toString() : j.right).toBe(v);
+      }),
+      { numRuns: 100 },
+    );
+    const bad = decode(errors, new Uint8Array([3]));
+    expect(isLeft(bad) && bad.left.toString()).toBe('ErrorCode: no value 3 at offset 0');
   });
 });
 

@@ -671,6 +671,32 @@ export const choice = <U extends { readonly kind: string; readonly value: unknow
   });
 };
 
+/**
+ * An ASN.1 ENUMERATED of the vectors (e.g. an STF's error codes): one octet, the name's index;
+ * JSON: the name with `-` written `_`, as the vectors spell it (`"bad_core_index"`).
+ */
+export const enumeration = <N extends string>(name: string, names: ReadonlyArray<N>): Codec<N> => {
+  const index = new Map(names.map((n, i) => [n, i]));
+  return codec({
+    name,
+    minSize: 1,
+    encodeTo: (w, v) => {
+      const i = index.get(v);
+      if (i === undefined) throw new RangeError(`${name}: unknown value ${v}`);
+      w.u8(i);
+    },
+    decodeFrom: (r) => {
+      const at = r.offset;
+      const v = names[r.u8()];
+      if (v === undefined) throw new CodecFailure(at, `no value ${r.bytes[at]}`);
+      return v;
+    },
+    fromJson: (u) =>
+      typeof u === 'string' && index.has(u as N) ? (u as N) : jsonFail(`${name}: unknown value ${JSON.stringify(u)}`),
+    toJson: (v) => v,
+  });
+};
+
 /** Maps a codec of A to a codec of B through a bijection (e.g. a wrapper record). */
 export const mapCodec = <A, B>(c: Codec<A>, name: string, to: (a: A) => B, from: (b: B) => A): Codec<B> =>
   codec({
