@@ -282,7 +282,7 @@ const perSpec = (spec: ChainSpec) => {
     fixed(ticket, Ep).map((value) => ({ kind: 'tickets' as const, value })),
     fixed(bytes(32), Ep).map((value) => ({ kind: 'keys' as const, value })),
   );
-  const pendingReport: fc.Arbitrary<T.PendingReport> = fc.record({ workReport, timeslot: u32 });
+  const pendingReport: fc.Arbitrary<T.PendingReport> = fc.record({ workReport, timestamp: u32 });
   return {
     epochMark,
     winnersMark: fixed(ticket, Ep),

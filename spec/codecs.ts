@@ -587,7 +587,7 @@ export const codecs = perSpec((spec: ChainSpec) => {
   /** @gp 11.1 -- rho: per core, an optional (report, timeslot). */
   const pendingReport = record<PendingReport>('AvailabilityAssignment', [
     ['workReport', 'report', workReport],
-    ['timeslot', 'timeout', u32],
+    ['timestamp', 'timeout', u32],
   ]);
   const rho = sequence(optional(pendingReport), C);
   /** @gp 8.1 -- alpha: per core, up to O authorizer hashes; phi: per core, Q hashes. */

@@ -404,7 +404,8 @@ export interface DisputesRecords {
 /** @gp 11.1 -- an element of rho: a pending report and the time it was reported. */
 export interface PendingReport {
   readonly workReport: WorkReport;
-  readonly timeslot: TimeSlot;
+  /** The slot it was reported in (the paper's timestamp; the vectors' `timeout`). */
+  readonly timestamp: TimeSlot;
 }
 
 /** A validator's activity record (an element of pi_V and pi_L). */
