@@ -6,6 +6,7 @@ import fc from 'fast-check';
 import type { ChainSpec } from '../spec/chain-spec.js';
 import type * as T from '../spec/types.js';
 import type * as K from '../spec/codecs.js';
+import { toHex } from '../spec/bytes.js';
 
 // ---------------------------------------------------------------------------------------------
 // Arbitraries, one per type of spec/types.ts
@@ -80,6 +81,15 @@ export const workDigest: fc.Arbitrary<T.WorkDigest> = fc.record({
   xtSize: nat32,
   exportCount: nat32,
 });
+export const operandTuple: fc.Arbitrary<T.OperandTuple> = fc.record({
+  packageHash: hash,
+  segRoot: hash,
+  authorizer: hash,
+  payloadHash: hash,
+  gasLimit: nat64,
+  authTrace: blob,
+  result: workResult,
+});
 export const workReport: fc.Arbitrary<T.WorkReport> = fc.record({
   avspec: availabilitySpec,
   context: refineContext,
@@ -148,6 +158,20 @@ export const serviceInfo: fc.Arbitrary<T.ServiceInfo> = fc.record({
   lastAcc: u32,
   parent: u32,
 });
+export const hexOf = (b: Uint8Array) => toHex(b);
+export const serviceAccount: fc.Arbitrary<T.RawServiceAccount> = fc
+  .record({
+    info: serviceInfo,
+    storage: fc.array(fc.tuple(blob.map(hexOf), blob), { maxLength: 3 }),
+    preimages: fc.array(fc.tuple(hash.map(hexOf), blob), { maxLength: 3 }),
+    requests: fc.array(fc.tuple(hash.map(hexOf), u32, seq(u32, 3)), { maxLength: 3 }),
+  })
+  .map(({ info, storage, preimages, requests }) => ({
+    ...info,
+    storage: new Map(storage),
+    preimages: new Map(preimages),
+    requests: new Map(requests.map(([h, l, ts]) => [`${h}:${l}`, ts])),
+  }));
 export const disputesRecords: fc.Arbitrary<T.DisputesRecords> = fc.record({
   good: seq(hash),
   bad: seq(hash),
@@ -240,7 +264,7 @@ export const specArbitraries = (spec: ChainSpec) => {
     fixed(ticket, Ep).map((value) => ({ kind: 'tickets' as const, value })),
     fixed(bytes(32), Ep).map((value) => ({ kind: 'keys' as const, value })),
   );
-  const pendingReport: fc.Arbitrary<T.PendingReport> = fc.record({ workReport, timeslot: u32 });
+  const pendingReport: fc.Arbitrary<T.PendingReport> = fc.record({ workReport, timestamp: u32 });
   return {
     epochMark,
     winnersMark: fixed(ticket, Ep),
@@ -253,14 +277,21 @@ export const specArbitraries = (spec: ChainSpec) => {
     extrinsic,
     block: fc.record({ header, extrinsic }),
     validatorKeys: fixed(validatorKey, V),
-    sealKeys,
-    ticketAccumulator: seq(ticket, Ep),
-    safroleState: fc.record({
+    deferredTransfer: fc.record({ source: u32, dest: u32, amount: u64, memo: bytes(spec.Cmemosize), gas: u64 }),
+    accumulationInput: fc.oneof(
+      operandTuple.map((value) => ({ kind: 'operand' as const, value })),
+      fc
+        .record({ source: u32, dest: u32, amount: u64, memo: bytes(spec.Cmemosize), gas: u64 })
+        .map((value) => ({ kind: 'transfer' as const, value })),
+    ),
+    gamma: fc.record({
       pendingSet: fixed(validatorKey, V),
       epochRoot: bytes(144),
       sealTickets: sealKeys,
       ticketAccumulator: seq(ticket, Ep),
     }),
+    sealKeys,
+    ticketAccumulator: seq(ticket, Ep),
     entropy: fixed(hash, 4),
     pendingReport,
     rho: fixed(fc.option(pendingReport, { nil: undefined }), C),
@@ -282,5 +313,5 @@ export const specArbitraries = (spec: ChainSpec) => {
     readyRecord: fc.record({ workReport, dependencies: seq(hash) }),
     omega: fixed(seq(fc.record({ workReport, dependencies: seq(hash) }), 1), Ep),
     xi: fixed(seq(hash), Ep),
-  } satisfies { readonly [N in keyof K.Codecs]: fc.Arbitrary<unknown> };
+  } satisfies { readonly [N in Exclude<keyof K.Codecs, 'stateComponents'>]: fc.Arbitrary<unknown> };
 };

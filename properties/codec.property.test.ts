@@ -10,7 +10,18 @@ import { describe, expect, it } from 'vitest';
 import type { ChainSpec } from '../spec/chain-spec.js';
 import { full, tiny } from '../spec/chain-spec.js';
 import { bytesEqual } from '../spec/bytes.js';
-import { CodecError, decode, decodePrefix, encode, fromJson, natural, type Codec } from '../spec/codec.js';
+import {
+  CodecError,
+  decode,
+  decodePrefix,
+  encode,
+  enumeration,
+  fromJson,
+  natural,
+  parseJson,
+  u64 as u64Codec,
+  type Codec,
+} from '../spec/codec.js';
 import * as K from '../spec/codecs.js';
 import { diffValues } from '../vectors/diff.js';
 
@@ -22,11 +33,13 @@ import {
   hash,
   nat64,
   numberMap,
+  operandTuple,
   preimage,
   recentBlock,
   recentHistory,
   refineContext,
   seq,
+  serviceAccount,
   serviceActivity,
   serviceInfo,
   specArbitraries,
@@ -64,6 +77,7 @@ const specIndependent = pairs(
     refineContext: K.refineContext,
     availabilitySpec: K.availabilitySpec,
     workResult: K.workResult,
+    operandTuple: K.operandTuple,
     workDigest: K.workDigest,
     workReport: K.workReport,
     importSpec: K.importSpec,
@@ -76,6 +90,8 @@ const specIndependent = pairs(
     mmr: K.mmr,
     recentHistory: K.recentHistory,
     serviceInfo: K.serviceInfo,
+    serviceAccount: K.serviceAccount,
+    accounts: K.accounts,
     disputesRecords: K.disputesRecords,
     validatorActivity: K.validatorActivity,
     coreActivity: K.coreActivity,
@@ -95,6 +111,7 @@ const specIndependent = pairs(
     refineContext,
     availabilitySpec,
     workResult,
+    operandTuple,
     workDigest,
     workReport,
     importSpec: fc.record({ treeRoot: hash, index: u16 }),
@@ -107,6 +124,8 @@ const specIndependent = pairs(
     mmr: seq(fc.option(hash, { nil: undefined }), 5),
     recentHistory,
     serviceInfo,
+    serviceAccount,
+    accounts: numberMap(serviceAccount),
     disputesRecords,
     validatorActivity,
     coreActivity,
@@ -161,9 +180,11 @@ const suite = (label: string, spec: ChainSpec | undefined, entries: ReadonlyArra
             const back = decode(codec, enc);
             if (isLeft(back)) throw new Error(back.left.toString());
             expect(diffValues(back.right, v)).toEqual([]);
-            const viaJson = fromJson(codec, JSON.parse(JSON.stringify(codec.toJson(v))));
-            if (isLeft(viaJson)) throw new Error(viaJson.left.toString());
+            // The JSON leg goes through the io-ts type, as a JSON consumer would use it.
+            const viaJson = codec.json.decode(JSON.parse(JSON.stringify(codec.json.encode(v))));
+            if (isLeft(viaJson)) throw new Error(String(viaJson.left[0]?.message));
             expect(diffValues(viaJson.right, v)).toEqual([]);
+            expect(codec.json.is(v)).toBe(true);
           }),
           { numRuns },
         );
@@ -207,5 +228,61 @@ describe('natural (C.5)', () => {
       }),
       { numRuns: 2000 },
     );
+  });
+});
+
+describe('parseJson', () => {
+  it('keeps integers beyond 2^53 exact and leaves strings alone', () => {
+    const text = '{"gas": 18446744073709551615, "small": 42, "s": "12345678901234567890", "a": [9007199254740993]}';
+    expect(parseJson(text)).toEqual({ gas: '18446744073709551615', small: 42, s: '12345678901234567890', a: ['9007199254740993'] });
+    const v = fromJson(u64Codec, (parseJson(text) as { gas: unknown }).gas);
+    expect(isLeft(v) ? v.left.toString() : v.right).toBe((1n << 64n) - 1n);
+  });
+});
+
+describe('CodecError', () => {
+  it('names the field path and the offset of a truncated or malformed input', () => {
+    const { header, block } = K.codecs(tiny);
+    const h = decode(header, new Uint8Array(40));
+    expect(isLeft(h) && h.left.toString()).toBe('Header.priorStateRoot: need 32 octets at offset 32, 8 remain');
+    // parent, prior state root, extrinsic hash, slot, then an epoch-mark discriminator of 2.
+    const bad = new Uint8Array(200);
+    bad[100] = 2;
+    const b = decode(block, bad);
+    expect(isLeft(b) && b.left.toString()).toBe(
+      'Block.header.epochMark: optional discriminator must be 0 or 1, got 2 at offset 100',
+    );
+    const version = decode(K.serviceInfo, new Uint8Array(89).fill(1));
+    expect(isLeft(version) && version.left.toString()).toBe('ServiceInfo: ServiceInfo version must be 0, got 1 at offset 0');
+    const trailing = decode(K.hash, new Uint8Array(33));
+    expect(isLeft(trailing) && trailing.left.toString()).toBe('Hash: trailing octets at offset 32, 1 left over');
+  });
+});
+
+describe('enumeration', () => {
+  const errors = enumeration('ErrorCode', ['bad_core_index', 'future_report_slot', 'anchor_not_recent'] as const);
+  it('is one octet, the index; JSON the name; an unknown index is a CodecError', () => {
+    fc.assert(
+      fc.property(fc.constantFrom(...(['bad_core_index', 'future_report_slot', 'anchor_not_recent'] as const)), (v) => {
+        const enc = encode(errors, v);
+        expect(enc.length).toBe(1);
+        const back = decode(errors, enc);
+        expect(isLeft(back) ? back.left.toString() : back.right).toBe(v);
+        const j = fromJson(errors, errors.toJson(v));
+        expect(isLeft(j) ? j.left.toString() : j.right).toBe(v);
+      }),
+      { numRuns: 100 },
+    );
+    const bad = decode(errors, new Uint8Array([3]));
+    expect(isLeft(bad) && bad.left.toString()).toBe('ErrorCode: no value 3 at offset 0');
+  });
+});
+
+describe('encoding out-of-range values', () => {
+  it('throws a RangeError instead of truncating', () => {
+    expect(() => encode(K.ticket, { id: new Uint8Array(32), entryIndex: 256 })).toThrow(RangeError);
+    expect(() => encode(u64Codec, 1n << 64n)).toThrow(RangeError);
+    expect(() => encode(natural, -1n)).toThrow(RangeError);
+    expect(() => encode(K.hash, new Uint8Array(31))).toThrow(RangeError);
   });
 });

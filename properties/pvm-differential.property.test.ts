@@ -13,6 +13,8 @@ import { tsEngine } from '../model/pvm/index.js';
 import { nativeEngine } from '../model/pvm/native.js';
 import { loadNative } from '../model/native.js';
 import { type Category, opcodes, terminators } from '../model/pvm/opcodes.js';
+import { arbPvmInit } from './pvm.arbitraries.js';
+import { crosscheck } from './pvm.crosscheck.js';
 
 const PAGE = 4096;
 /** Generated memory lives in [REGION, REGION_END); sbrk may also map below it (h = 0). */
@@ -193,8 +195,18 @@ const arbRandomCode: fc.Arbitrary<Case> = fc
     return { init: { program, pc: 0, gas, registers, memory }, hostChanges, hasSbrk: code.includes(101) };
   });
 
+/**
+ * Whether a blob declares z = 0 and |j| >= 2^21 (a natural of 4 or more octets): the TypeScript
+ * reference builds such a table entry by entry and runs out of heap (reported to the lead), so
+ * those blobs go to the native engine only (the regression case below).
+ */
+const hugeZeroWidthTable = (p: Uint8Array): boolean => {
+  const l = Math.clz32(~((p[0] ?? 0) << 24));
+  return l >= 3 && p[1 + l] === 0;
+};
+
 /** Random octets as a blob: almost always rejected by deblob, by both engines alike. */
-const arbRandomBlob: fc.Arbitrary<Case> = fc.uint8Array({ maxLength: 40 }).map((program) => ({
+const arbRandomBlob: fc.Arbitrary<Case> = fc.uint8Array({ maxLength: 40 }).filter((p) => !hugeZeroWidthTable(p)).map((program) => ({
   init: { program, pc: 0, gas: 100n, registers: new Array<bigint>(13).fill(0n), memory: { pages: [], contents: [] } },
   hostChanges: [],
   hasSbrk: false,
@@ -281,6 +293,19 @@ describe('pvm: native engine = TypeScript reference', () => {
     );
   });
 
+  it('agrees step by step (at most 300 steps) on 500 machines of the reference generator (pvm.arbitraries)', () => {
+    fc.assert(
+      fc.property(
+        arbPvmInit.filter((init) => !hugeZeroWidthTable(init.program)),
+        (init) => {
+          const diff = crosscheck(tsEngine, nativeEngine, init, 300);
+          if (diff !== undefined) throw new Error(`engines differ on ${describeCase({ init, hostChanges: [], hasSbrk: false })}\n${diff}`);
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+
   it('agrees on a long-running loop with a host call in it', () => {
     // 0: ecalli 1; 2: fallthrough; 3: add_imm_64 r0 = r0 + 1; 6: branch_ne_imm r0 != 50000 -> 3; 15: trap.
     const code = [10, 1, 1, 149, 0x00, 1, 82, 0x30, 0x50, 0xc3, 0x00, 0xfd, 0xff, 0xff, 0xff, 0];
@@ -303,6 +328,18 @@ describe('pvm: garbage never crashes the native binding', () => {
     address: fc.nat({ max: 2 ** 20 - 1 }).map((p) => p * PAGE),
     length: fc.nat({ max: 64 }).map((n) => n * PAGE),
     writable: fc.boolean(),
+  });
+
+  it('declares a zero-width jump table of 2^63 entries without materialising it', () => {
+    // |j| = 2^63, z = 0 (every entry E_0^-1 = 0), code: fallthrough; jump_ind r0 + 0.
+    // (Found while developing; the TypeScript reference builds the table entry by entry, so this
+    // case runs on the native engine only: see the report.)
+    const program = Uint8Array.from([0xff, 0, 0, 0, 0, 0, 0, 0, 0x80, 0, 3, 1, 50, 0, 0b011]);
+    const m = nativeEngine.instantiate({ program, pc: 0, gas: 5n, registers: [6n, ...new Array<bigint>(12).fill(0n)], memory: { pages: [], contents: [] } });
+    if (typeof m === 'string') throw new Error(m);
+    expect(m.run()).toEqual({ kind: 'out-of-gas' });
+    expect(m.pc).toBe(1);
+    m.dispose();
   });
 
   /** A stable code from the binding, or a result: anything else (or a crash) fails. */

@@ -178,7 +178,7 @@ const state: fc.Arbitrary<{ readonly state: State; readonly raw: ReadonlyArray<r
     alpha: A.alpha,
     phi: A.phi,
     beta: recentHistory,
-    gamma: A.safroleState,
+    gamma: A.gamma,
     psi: disputesRecords,
     eta: A.entropy,
     iota: A.validatorKeys,

@@ -10,7 +10,7 @@
  */
 import * as E from 'fp-ts/lib/Either.js';
 import * as t from 'io-ts';
-import { bytesCompare, fromHex, toHex } from './bytes.js';
+import { fromHex, toHex } from './bytes.js';
 
 // ---------------------------------------------------------------------------------------------
 // Errors
@@ -43,7 +43,8 @@ const joinPath = (path: ReadonlyArray<string>): string =>
 export class CodecFailure extends Error {
   readonly path: string[] = [];
   constructor(
-    readonly offset: number,
+    /** -1 until known: a check made after decoding (e.g. in `mapCodec`) sets it to the value's start. */
+    public offset: number,
     readonly reason: string,
     readonly detail = '',
   ) {
@@ -233,7 +234,10 @@ export interface Codec<T> {
   readonly json: t.Type<T, unknown, unknown>;
 }
 
-/** Builds a descriptor; the io-ts `json` type is derived from `fromJson`/`toJson`. */
+/**
+ * Builds a descriptor; the io-ts `json` type is derived from `fromJson`/`toJson` (its `is` is
+ * structural: the value is one the binary encoder accepts).
+ */
 export const codec = <T>(d: Omit<Codec<T>, 'json'>): Codec<T> => {
   const json = new t.Type<T, unknown, unknown>(
     d.name,
@@ -302,6 +306,17 @@ export const fromJson = <T>(c: Codec<T>, u: unknown): E.Either<CodecError, T> =>
   }
 };
 
+/**
+ * JSON.parse, except that integers too long to be exact as a double (16 digits or more, e.g.
+ * a 2^64 - 1 gas limit) are kept as decimal strings, which the 64-bit codecs accept.
+ */
+export const parseJson = (text: string): unknown =>
+  JSON.parse(
+    text.replace(/("(?:[^"\\]|\\.)*")|(-?\d{16,})(?=\s*[,\]}]|\s*$)/g, (_match, str: string | undefined, big: string | undefined) =>
+      str !== undefined ? str : `"${big}"`,
+    ),
+  );
+
 const jsonFail = (reason: string): never => {
   throw new CodecFailure(-1, reason);
 };
@@ -322,7 +337,10 @@ export const fixedU = (l: 1 | 2 | 3 | 4): Codec<number> =>
   codec({
     name: `U${8 * l}`,
     minSize: l,
-    encodeTo: (w, v) => w.uint(l, v),
+    encodeTo: (w, v) => {
+      if (!(Number.isInteger(v) && v >= 0 && v < 2 ** (8 * l))) throw new RangeError(`U${8 * l} out of range: ${v}`);
+      w.uint(l, v);
+    },
     decodeFrom: (r) => r.uint(l),
     fromJson: jsonNumber(8 * l),
     toJson: (v) => v,
@@ -351,7 +369,10 @@ const bigToJson = (v: bigint): number | string => (v <= BigInt(Number.MAX_SAFE_I
 export const u64: Codec<bigint> = codec({
   name: 'U64',
   minSize: 8,
-  encodeTo: (w, v) => w.ubig(8, v),
+  encodeTo: (w, v) => {
+    if (v < 0n || v >= 1n << 64n) throw new RangeError(`U64 out of range: ${v}`);
+    w.ubig(8, v);
+  },
   decodeFrom: (r) => r.ubig(8),
   fromJson: bigFromJson(64),
   toJson: bigToJson,
@@ -371,7 +392,10 @@ export const natural: Codec<bigint> = codec({
 export const naturalU32: Codec<number> = codec({
   name: 'Natural32',
   minSize: 1,
-  encodeTo: (w, v) => w.natural(v),
+  encodeTo: (w, v) => {
+    if (!(Number.isInteger(v) && v >= 0 && v < 2 ** 32)) throw new RangeError(`Natural32 out of range: ${v}`);
+    w.natural(v);
+  },
   decodeFrom: (r) => r.naturalBelow(2 ** 32),
   fromJson: jsonNumber(32),
   toJson: (v) => v,
@@ -647,42 +671,81 @@ export const choice = <U extends { readonly kind: string; readonly value: unknow
   });
 };
 
+/**
+ * An ASN.1 ENUMERATED of the vectors (e.g. an STF's error codes): one octet, the name's index;
+ * JSON: the name with `-` written `_`, as the vectors spell it (`"bad_core_index"`).
+ */
+export const enumeration = <N extends string>(name: string, names: ReadonlyArray<N>): Codec<N> => {
+  const index = new Map(names.map((n, i) => [n, i]));
+  return codec({
+    name,
+    minSize: 1,
+    encodeTo: (w, v) => {
+      const i = index.get(v);
+      if (i === undefined) throw new RangeError(`${name}: unknown value ${v}`);
+      w.u8(i);
+    },
+    decodeFrom: (r) => {
+      const at = r.offset;
+      const v = names[r.u8()];
+      if (v === undefined) throw new CodecFailure(at, `no value ${r.bytes[at]}`);
+      return v;
+    },
+    fromJson: (u) =>
+      typeof u === 'string' && index.has(u as N) ? (u as N) : jsonFail(`${name}: unknown value ${JSON.stringify(u)}`),
+    toJson: (v) => v,
+  });
+};
+
 /** Maps a codec of A to a codec of B through a bijection (e.g. a wrapper record). */
 export const mapCodec = <A, B>(c: Codec<A>, name: string, to: (a: A) => B, from: (b: B) => A): Codec<B> =>
   codec({
     name,
     minSize: c.minSize,
     encodeTo: (w, v) => c.encodeTo(w, from(v)),
-    decodeFrom: (r) => to(c.decodeFrom(r)),
+    decodeFrom: (r) => {
+      const at = r.offset;
+      const a = c.decodeFrom(r);
+      try {
+        return to(a);
+      } catch (e) {
+        if (e instanceof CodecFailure && e.offset < 0) e.offset = at;
+        throw e;
+      }
+    },
     fromJson: (u) => to(c.fromJson(u)),
     toJson: (v) => c.toJson(from(v)),
   });
 
-/** Key order of a dictionary: numbers ascending, octet strings lexicographically. */
-export const compareKeys = <K>(a: K, b: K): number =>
-  a instanceof Uint8Array && b instanceof Uint8Array ? bytesCompare(a, b) : (a as number) < (b as number) ? -1 : (a as number) > (b as number) ? 1 : 0;
+/**
+ * Key order of a dictionary: numbers ascending; strings in code-unit order, which for lower-case
+ * 0x-hex of octet strings (the map keys of `storageKey`, ...) is the octets' lexicographic order.
+ */
+export const compareKeys = <K extends number | string>(a: K, b: K): number => (a < b ? -1 : a > b ? 1 : 0);
 
 /**
  * @gp C.10 -- a dictionary encodes as the length-prefixed sequence of (key, value) pairs ordered
- * by key. Decoding requires strictly ascending keys (one encoding per value). JSON: an array of
+ * by key. Keys are numbers or strings (octet-string keys as 0x-hex, so that a JS Map can look
+ * them up). Decoding requires strictly ascending keys (one encoding per value). JSON: an array of
  * `{ <keyName>: k, <valueName>: v }`.
  */
-export const dictionary = <K extends number | Uint8Array, V>(
+export const dictionary = <K extends number | string, V>(
   name: string,
   key: Codec<K>,
   value: Codec<V>,
   keyName: string,
   valueName: string,
+  compare: (a: K, b: K) => number = compareKeys,
 ): Codec<ReadonlyMap<K, V>> => {
   const entry = record<{ k: K; v: V }>(`${name}Entry`, [
     ['k', keyName, key],
     ['v', valueName, value],
   ]);
   const pairs = varSequence(entry);
-  const sorted = (m: ReadonlyMap<K, V>) => [...m].sort(([a], [b]) => compareKeys(a, b)).map(([k, v]) => ({ k, v }));
+  const sorted = (m: ReadonlyMap<K, V>) => [...m].sort(([a], [b]) => compare(a, b)).map(([k, v]) => ({ k, v }));
   const toMap = (es: ReadonlyArray<{ k: K; v: V }>, at: number): ReadonlyMap<K, V> => {
     for (let i = 1; i < es.length; i++)
-      if (compareKeys(es[i - 1]!.k, es[i]!.k) >= 0)
+      if (compare(es[i - 1]!.k, es[i]!.k) >= 0)
         throw new CodecFailure(at, `${name}: keys must be strictly ascending (entry ${i})`);
     return new Map(es.map(({ k, v }) => [k, v]));
   };

@@ -19,6 +19,7 @@ import type {
   Hash,
   RingRoot,
 } from './bytes.js';
+import { fromHex, toHex } from './bytes.js';
 import type { ChainSpec } from './chain-spec.js';
 import {
   bitSequence,
@@ -44,11 +45,13 @@ import {
   type Codec,
 } from './codec.js';
 import type {
+  AccumulationInput,
   Assurance,
   AvailabilitySpec,
   Block,
   Credential,
   Culprit,
+  DeferredTransfer,
   DisputesExtrinsic,
   DisputesRecords,
   Entropy,
@@ -60,6 +63,7 @@ import type {
   Header,
   ImportSpec,
   Judgment,
+  OperandTuple,
   PendingReport,
   Preimage,
   Privileges,
@@ -70,7 +74,9 @@ import type {
   ReportedPackage,
   SafroleState,
   SealKeys,
+  State,
   SegmentRootLookupItem,
+  RawServiceAccount,
   ServiceActivity,
   ServiceInfo,
   Statistics,
@@ -230,6 +236,17 @@ export const workReport: Codec<WorkReport> = record<WorkReport>('WorkReport', [
   ['digests', 'results', varSequence(workDigest)],
 ]);
 
+/** @gp C.32 -- E_U: an operand tuple; the gas limit is a general natural, the result O(...). */
+export const operandTuple: Codec<OperandTuple> = record<OperandTuple>('OperandTuple', [
+  ['packageHash', 'package_hash', hash],
+  ['segRoot', 'exports_root', hash],
+  ['authorizer', 'authorizer_hash', hash],
+  ['payloadHash', 'payload_hash', hash],
+  ['gasLimit', 'gas_limit', natural],
+  ['result', 'result', workResult],
+  ['authTrace', 'auth_output', blob],
+]);
+
 /** @gp C.35 -- I: an import reference, (h, E_2(i)) with the top bit of i marking h as a package hash. */
 export const importSpec: Codec<ImportSpec> = record<ImportSpec>('ImportSpec', [
   ['treeRoot', 'tree_root', hash],
@@ -372,9 +389,6 @@ export const serviceInfo: Codec<ServiceInfo> = mapCodec(
   (info) => ({ version: 0, ...info }),
 );
 
-/** @gp D.2 -- theta: ↕[(E_4(s), h)], the last accumulation outputs. */
-export const accumulationOutputs = varSequence(accumulationOutput);
-
 /** @gp D.2 -- the value of a request a_l[(h, l)] in the state: ↕[E_4(x)], at most three timeslots (eq. 9.3). */
 export const requestTimeslots = varSequence(u32, 3);
 
@@ -431,6 +445,66 @@ export const servicesStatistics = dictionary('ServicesStatistics', u32, serviceA
 
 /** chi_Z: the always-accumulate services, service id -> gas. */
 export const alwaysAccers = dictionary('AlwaysAccumulate', u32, u64, 'id', 'gas');
+
+/** An octet-string dictionary key, held as lower-case 0x-hex (a JS Map compares strings by value). */
+export const hexKey = (inner: Codec<Uint8Array>, name: string): Codec<string> =>
+  mapCodec(inner, name, toHex, octetsOf);
+
+/** The octets of a hex map key; a malformed key is a bug in whoever built the map. */
+const octetsOf = (h: string): Uint8Array => {
+  const b = fromHex(h);
+  if (b === undefined) throw new RangeError(`not a hex key: ${h}`);
+  return b;
+};
+
+/** The key of a preimage request (hash, length), held as `${0x-hash}:${length}`. */
+export const requestKey: Codec<string> = mapCodec(
+  record<{ readonly hash: Hash; readonly length: number }>('PreimageRequestKey', [
+    ['hash', 'hash', hash],
+    ['length', 'length', u32],
+  ]),
+  'PreimageRequestKey',
+  (k) => `${toHex(k.hash)}:${k.length}`,
+  (s) => {
+    const [h = '', l = '0'] = s.split(':');
+    return { hash: octetsOf(h) as Hash, length: Number(l) };
+  },
+);
+/** Requests ordered by hash, then by length. */
+const compareRequestKeys = (a: string, b: string): number => {
+  const [ha = '', la = '0'] = a.split(':');
+  const [hb = '', lb = '0'] = b.split(':');
+  return ha < hb ? -1 : ha > hb ? 1 : Number(la) - Number(lb);
+};
+
+/**
+ * @gp 9.3 -- A: a service account in the STF vectors' layout (accumulate.asn ServiceAccount):
+ * its info, then storage (blob key -> blob), preimages (hash -> blob) and requests
+ * ((hash, length) -> up to three timeslots), each a dictionary in key order.
+ */
+export const serviceAccount: Codec<RawServiceAccount> = mapCodec(
+  record<{
+    readonly info: ServiceInfo;
+    readonly storage: RawServiceAccount['storage'];
+    readonly preimages: RawServiceAccount['preimages'];
+    readonly requests: RawServiceAccount['requests'];
+  }>('ServiceAccount', [
+    ['info', 'service', serviceInfo],
+    ['storage', 'storage', dictionary('Storage', hexKey(blob, 'StorageKey'), blob, 'key', 'value')],
+    ['preimages', 'preimage_blobs', dictionary('Preimages', hexKey(hash, 'PreimageHash'), blob, 'hash', 'blob')],
+    [
+      'requests',
+      'preimage_requests',
+      dictionary('Requests', requestKey, varSequence(u32, 3), 'key', 'value', compareRequestKeys),
+    ],
+  ]),
+  'ServiceAccount',
+  ({ info, storage, preimages, requests }) => ({ ...info, storage, preimages, requests }),
+  ({ storage, preimages, requests, ...info }) => ({ info, storage, preimages, requests }),
+);
+
+/** delta: service id -> account (JSON `[{ id, data }]`). */
+export const accounts = dictionary('Accounts', u32, serviceAccount, 'id', 'data');
 
 // ---------------------------------------------------------------------------------------------
 // Structures whose sizes depend on the chain spec
@@ -512,19 +586,12 @@ export const codecs = perSpec((spec: ChainSpec) => {
     keys: { tag: 1, json: 'keys', codec: sequence(bandersnatchKey, Ep) },
   });
   const ticketAccumulator = varSequence(ticket);
-  /** @gp D.2 -- gamma (row C(4)): (gamma_P, gamma_Z, the kind of gamma_S, gamma_S, ↕gamma_A). */
-  const safroleState = record<SafroleState>('SafroleState', [
-    ['pendingSet', 'gamma_k', validatorKeys],
-    ['epochRoot', 'gamma_z', ringRoot],
-    ['sealTickets', 'gamma_s', sealKeys],
-    ['ticketAccumulator', 'gamma_a', ticketAccumulator],
-  ]);
   /** @gp 6.21 -- eta: four hashes. */
   const entropy = sequence(hash, 4) as unknown as Codec<Entropy>;
   /** @gp 11.1 -- rho: per core, an optional (report, timeslot). */
   const pendingReport = record<PendingReport>('AvailabilityAssignment', [
     ['workReport', 'report', workReport],
-    ['timeslot', 'timeout', u32],
+    ['timestamp', 'timeout', u32],
   ]);
   const rho = sequence(optional(pendingReport), C);
   /** @gp 8.1 -- alpha: per core, up to O authorizer hashes; phi: per core, Q hashes. */
@@ -545,6 +612,26 @@ export const codecs = perSpec((spec: ChainSpec) => {
     ['cores', 'cores', sequence(coreActivity, C)],
     ['services', 'services', servicesStatistics],
   ]);
+  /** @gp 6.3 -- gamma = (gamma_P, gamma_Z, gamma_S, gamma_A), serialized as in D.2, C(4). */
+  const gamma = record<SafroleState>('SafroleState', [
+    ['pendingSet', 'gamma_k', validatorKeys],
+    ['epochRoot', 'gamma_z', ringRoot],
+    ['sealTickets', 'gamma_s', sealKeys],
+    ['ticketAccumulator', 'gamma_a', ticketAccumulator],
+  ]);
+  /** @gp C.31 -- E_X: a deferred transfer, (E_4(source), E_4(dest), E_8(amount), memo, E_8(gas)). */
+  const deferredTransfer = record<DeferredTransfer>('DeferredTransfer', [
+    ['source', 'source', u32],
+    ['dest', 'destination', u32],
+    ['amount', 'amount', u64],
+    ['memo', 'memo', bytes(spec.Cmemosize, 'Memo')],
+    ['gas', 'gas', u64],
+  ]);
+  /** @gp C.33 -- an accumulation input: 0 then E_U(o), or 1 then E_X(o). */
+  const accumulationInput = choice<AccumulationInput>('AccumulationInput', {
+    operand: { tag: 0, json: 'operand', codec: operandTuple },
+    transfer: { tag: 1, json: 'transfer', codec: deferredTransfer },
+  });
   /** @gp 12.3 -- omega: E slots of ready records. */
   const readyRecord = record<ReadyRecord>('ReadyRecord', [
     ['workReport', 'report', workReport],
@@ -554,7 +641,34 @@ export const codecs = perSpec((spec: ChainSpec) => {
   /** @gp 12.1 -- xi: E slots of accumulated package hashes. */
   const xi = sequence(varSequence(hash), Ep);
 
+  /**
+   * The value codec of each state component, in the order of eq. 4.4, as D.2 serializes it
+   * (the state keys C(i) are Merklization's). tau is E_4; theta is ↕[(E_4(s), h)].
+   */
+  const stateComponents = {
+    alpha,
+    beta: recentHistory,
+    theta: varSequence(accumulationOutput),
+    gamma,
+    eta: entropy,
+    iota: validatorKeys,
+    kappa: validatorKeys,
+    lambda: validatorKeys,
+    rho,
+    tau: u32,
+    phi,
+    chi: privileges,
+    psi: disputesRecords,
+    pi: statistics,
+    omega,
+    xi,
+  } satisfies { readonly [N in Exclude<keyof State, 'delta'>]: Codec<State[N]> };
+
   return {
+    stateComponents,
+    deferredTransfer,
+    accumulationInput,
+    gamma,
     epochMark,
     winnersMark,
     unsignedHeader,
@@ -568,7 +682,6 @@ export const codecs = perSpec((spec: ChainSpec) => {
     validatorKeys,
     sealKeys,
     ticketAccumulator,
-    safroleState,
     entropy,
     pendingReport,
     rho,

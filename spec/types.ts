@@ -3,6 +3,28 @@
  * camel-cased macro names (`\wr¬avspec` -> `avspec`, `\H¬priorstateroot` -> `priorStateRoot`);
  * where the vectors' JSON (jam-types.asn) names a field differently, the codec in `codecs.ts`
  * records the mapping next to the field, e.g. `['priorStateRoot', 'parent_state_root', hash]`.
+ *
+ * The renamings a reader of the vectors meets most (paper <- vectors):
+ *   Header: priorStateRoot <- parent_state_root, timeslot <- slot, winnersMark <- tickets_mark,
+ *     vrfSig <- entropy_source, sealSig <- seal;
+ *   WorkReport: avspec <- package_spec, core <- core_index, authorizer <- authorizer_hash,
+ *     authTrace <- auth_output, srLookup <- segment_root_lookup, digests <- results;
+ *   WorkDigest (the vectors' WorkResult): serviceIndex <- service_id, gasLimit <- accumulate_gas,
+ *     gasUsed/importCount/xtCount/xtSize/exportCount <- refine_load.{gas_used, imports,
+ *     extrinsic_count, extrinsic_size, exports};
+ *   RefineContext: anchorHash <- anchor, anchorPostState <- state_root, anchorAccOutLog <- beefy_root,
+ *     lookupAnchorHash <- lookup_anchor, lookupAnchorTime <- lookup_anchor_slot;
+ *   AvailabilitySpec: packageHash <- hash, bundleLen <- length, segRoot <- exports_root,
+ *     segCount <- exports_count;
+ *   Ticket/TicketEnvelope: entryIndex <- attempt, proof <- signature;
+ *   Guarantee: workReport <- report, timeslot <- slot, credential <- signatures;
+ *   Assurance: availabilities <- bitfield (a bit sequence of C bits), assurer <- validator_index;
+ *   Verdict: reportHash <- target, epochIndex <- age, judgments <- votes (validity <- vote,
+ *     judgeIndex <- index); Preimage: serviceIndex <- requester, data <- blob;
+ *   ValidatorKey: bs/ed <- bandersnatch/ed25519; Privileges: manager <- bless, assigners <- assign,
+ *     delegator <- designate, registrar <- register, alwaysAccers <- always_acc;
+ *   SafroleState: pendingSet <- gamma_k (the paper's gamma_P), epochRoot <- gamma_z,
+ *     sealTickets <- gamma_s, ticketAccumulator <- gamma_a; RecentHistory: accOutBelt <- mmr.
  */
 import type {
   BandersnatchKey,
@@ -284,6 +306,34 @@ export interface Block {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Accumulation inputs (section 12)
+
+/** @gp 12.13 -- U: an operand tuple, what accumulate learns of one work digest and its report. */
+export interface OperandTuple {
+  readonly packageHash: Hash;
+  readonly segRoot: Hash;
+  readonly authorizer: Hash;
+  readonly payloadHash: Hash;
+  readonly gasLimit: Gas;
+  readonly authTrace: Uint8Array;
+  readonly result: WorkResult;
+}
+
+/** @gp 12.14 -- X: a deferred transfer (the memo is W_T octets). */
+export interface DeferredTransfer {
+  readonly source: ServiceId;
+  readonly dest: ServiceId;
+  readonly amount: Balance;
+  readonly memo: Uint8Array;
+  readonly gas: Gas;
+}
+
+/** @gp 12.15 -- I = U ∪ X: an accumulation input. */
+export type AccumulationInput =
+  | { readonly kind: 'operand'; readonly value: OperandTuple }
+  | { readonly kind: 'transfer'; readonly value: DeferredTransfer };
+
+// ---------------------------------------------------------------------------------------------
 // State components (eq. 4.4)
 
 /** @gp 7.3 -- an MMR (the accumulation-output belt): peaks, each possibly empty. */
@@ -339,18 +389,32 @@ export type AccountEntryKey = string & { readonly __brand: 'AccountEntryKey' };
  * @gp 9.3 -- A: a service account, its info and its dictionaries a_s, a_p and a_l.
  *
  * The three dictionaries are held as their rows of the serialized state T (eq. D.2): one map from
- * each entry's key (the hashed part of its state key, see `AccountEntryKey`) to its serialized value (the storage value, the preimage, or
- * E(↕[E_4(x) | x <- t]) for a request). Why not three maps keyed by the raw key k, hash h and (h, l)?
+ * each entry's key (the hashed part of its state key, see `AccountEntryKey`) to its serialized
+ * value (the storage value, the preimage, or E(↕[E_4(x) | x <- t]) for a request). Why not three maps keyed by the raw key k, hash h and (h, l)?
  * T keeps only a hash of those keys, and a storage key and a request key cannot be told apart
  * once hashed (their discriminator E_4(2^32-1) or E_4(l) is inside the hash), so a state loaded
  * from key-values (a trace, a fuzzer's Initialize, a peer's state) could not fill them faithfully.
  * The paper allows this (Appendix D: "implementations are free to ... avoid storing the keys"), and
  * every read in the paper is by a known key (a_s[k], a_p[h], a_l[(h, l)]), which becomes a lookup by
- * its hashed key: `storageOf`, `preimageOf`, `requestOf`; writes: `withStorage`, `withPreimage`, `withRequest`. The derived a_i and a_o (eq. 9.8) need the
- * raw key lengths, so they are kept as the stored fields `items` and `octets`.
+ * its hashed key: `storageOf`, `preimageOf`, `requestOf`; writes: `withStorage`, `withPreimage`,
+ * `withRequest`. The derived a_i and a_o (eq. 9.8) need the raw key lengths, so they are kept as
+ * the stored fields `items` and `octets`. The STF vectors' accounts, under raw keys, are
+ * `RawServiceAccount`s.
  */
 export interface ServiceAccount extends ServiceInfo {
   readonly entries: ReadonlyMap<AccountEntryKey, Uint8Array>;
+}
+
+/**
+ * @gp 9.3 -- a service account with a_s, a_p and a_l under their raw keys, as the STF vectors
+ * give them (accumulate.asn): storage keyed by the key's 0x-hex, preimages by the hash's 0x-hex,
+ * requests by `${0x-hash}:${length}`. `accountOfRaw` (model/merklization/serialize.ts) makes the
+ * state's `ServiceAccount` of it; the way back is not there (the state keeps only hashed keys).
+ */
+export interface RawServiceAccount extends ServiceInfo {
+  readonly storage: ReadonlyMap<string, Uint8Array>;
+  readonly preimages: ReadonlyMap<string, Uint8Array>;
+  readonly requests: ReadonlyMap<string, ReadonlyArray<TimeSlot>>;
 }
 
 /** @gp 9.9 -- chi: the privileged services. */
@@ -373,7 +437,8 @@ export interface DisputesRecords {
 /** @gp 11.1 -- an element of rho: a pending report and the time it was reported. */
 export interface PendingReport {
   readonly workReport: WorkReport;
-  readonly timeslot: TimeSlot;
+  /** The slot it was reported in (the paper's timestamp; the vectors' `timeout`). */
+  readonly timestamp: TimeSlot;
 }
 
 /** A validator's activity record (an element of pi_V and pi_L). */

@@ -13,16 +13,9 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { bytesCompare, concatBytes, fromHex, toHex, type Hash } from '../../spec/bytes.js';
 import type { ChainSpec } from '../../spec/chain-spec.js';
-import { decode, encode, perSpec, u32, type Codec } from '../../spec/codec.js';
-import {
-  accumulationOutputs,
-  codecs,
-  disputesRecords,
-  recentHistory,
-  requestTimeslots,
-  serviceInfo,
-} from '../../spec/codecs.js';
-import type { AccountEntryKey, ServiceAccount, ServiceId, ServiceInfo, State, TimeSlot } from '../../spec/types.js';
+import { decode, encode, u32, type Codec } from '../../spec/codec.js';
+import { codecs, requestTimeslots, serviceInfo } from '../../spec/codecs.js';
+import type { AccountEntryKey, RawServiceAccount, ServiceAccount, ServiceId, ServiceInfo, State, TimeSlot } from '../../spec/types.js';
 import { blake2b256 } from '../crypto/hash.js';
 import {
   componentNames,
@@ -40,28 +33,8 @@ export type ComponentName = Exclude<keyof State, 'delta'>;
 /** One key-value pair of T(sigma). */
 export type StateEntry = readonly [StateKey, Uint8Array];
 
-/** The codec of each row C(i) of eq. D.2, by component name. */
-const componentCodecs = perSpec((spec: ChainSpec): { readonly [K in ComponentName]: Codec<State[K]> } => {
-  const c = codecs(spec);
-  return {
-    alpha: c.alpha,
-    phi: c.phi,
-    beta: recentHistory,
-    gamma: c.safroleState,
-    psi: disputesRecords,
-    eta: c.entropy,
-    iota: c.validatorKeys,
-    kappa: c.validatorKeys,
-    lambda: c.validatorKeys,
-    rho: c.rho,
-    tau: u32,
-    chi: c.privileges,
-    pi: c.statistics,
-    omega: c.omega,
-    xi: c.xi,
-    theta: accumulationOutputs,
-  };
-});
+/** The codec of each row C(i) of eq. D.2, by component name (spec/codecs.ts `stateComponents`). */
+const componentCodecs = (spec: ChainSpec): { readonly [K in ComponentName]: Codec<State[K]> } => codecs(spec).stateComponents;
 
 /** The index i of C(i) of each component, in the order of eq. D.2 (from `componentNames`). */
 const componentIndex = (name: ComponentName): number => componentNames.indexOf(name) + 1;
@@ -120,6 +93,29 @@ export const withPreimage = <A extends AccountDictionaries>(a: A, h: Hash, p: Ui
 /** The account with a_l[(h, l)] = t (removed when t is undefined). */
 export const withRequest = <A extends AccountDictionaries>(a: A, h: Hash, l: number, t: ReadonlyArray<TimeSlot> | undefined): A =>
   withEntry(a, requestEntryKey(h, l), t === undefined ? undefined : encode(requestTimeslots, t));
+
+/**
+ * The state's account of an account under raw keys (the STF vectors' layout): each entry of a_s,
+ * a_p and a_l written under its hashed key, as T writes it (eq. D.2). A malformed hex key or
+ * request key is a bug of whoever built the raw account, hence a throw.
+ */
+export const accountOfRaw = (raw: RawServiceAccount): ServiceAccount => {
+  const { storage, preimages, requests, ...info } = raw;
+  const octets = (hex: string): Uint8Array => {
+    const b = fromHex(hex);
+    if (b === undefined) throw new RangeError(`not a hex key: ${hex}`);
+    return b;
+  };
+  let a: ServiceAccount = { ...info, entries: new Map<AccountEntryKey, Uint8Array>() };
+  for (const [k, v] of storage) a = withStorage(a, octets(k), v);
+  for (const [h, p] of preimages) a = withPreimage(a, octets(h) as Hash, p);
+  for (const [key, t] of requests) {
+    const [h = '', l = ''] = key.split(':');
+    if (!/^[0-9]+$/.test(l)) throw new RangeError(`not a request key: ${key}`);
+    a = withRequest(a, octets(h) as Hash, Number(l), t);
+  }
+  return a;
+};
 
 // ---------------------------------------------------------------------------------------------
 // T and its inverse

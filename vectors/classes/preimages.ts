@@ -4,8 +4,8 @@
  * step defines the provision counters (eq. 13.12 with no incoming reports and no accumulation).
  */
 import { blob, dictionary, mapCodec, nothing, record, u32, varSequence } from '../../spec/codec.js';
-import { hash, preimagesExtrinsic, requestTimeslots, servicesStatistics } from '../../spec/codecs.js';
-import type { Hash } from '../../spec/bytes.js';
+import { hash, hexKey, preimagesExtrinsic, requestTimeslots, servicesStatistics } from '../../spec/codecs.js';
+import { fromHex, toHex, type Hash } from '../../spec/bytes.js';
 import type { ServiceActivity, ServiceId, TimeSlot } from '../../spec/types.js';
 import {
   preimages,
@@ -26,7 +26,8 @@ interface RequestEntry {
 
 /** The vectors' account: a_p (`preimage_blobs`) and a_l (`preimage_requests`) under their raw keys. */
 interface VectorAccount {
-  readonly preimages: ReadonlyMap<Hash, Uint8Array>;
+  /** hash (0x-hex) -> preimage */
+  readonly preimages: ReadonlyMap<string, Uint8Array>;
   readonly requests: ReadonlyArray<RequestEntry>;
 }
 
@@ -39,17 +40,17 @@ type Account = PreimageAccount & { readonly requestKeys: ReadonlyArray<readonly 
 
 const toAccount = (v: VectorAccount): Account => {
   let a: Account = { entries: new Map(), requestKeys: v.requests.map(({ key }) => [key.hash, key.length] as const) };
-  for (const [h, p] of v.preimages) a = withPreimage(a, h, p);
+  for (const [h, p] of v.preimages) a = withPreimage(a, fromHex(h) as Hash, p);
   for (const { key, value } of v.requests) a = withRequest(a, key.hash, key.length, value);
   return a;
 };
 
 /** The account in the vectors' layout: a_p read back by hashing each value, a_l at the keys the vector named. */
 const fromAccount = (a: Account): VectorAccount => {
-  const preimages = new Map<Hash, Uint8Array>();
+  const preimages = new Map<string, Uint8Array>();
   for (const p of a.entries.values()) {
     const h = blake2b256(p);
-    if (preimageOf(a, h) === p) preimages.set(h, p);
+    if (preimageOf(a, h) === p) preimages.set(toHex(h), p);
   }
   const requests = a.requestKeys.flatMap(([h, l]): ReadonlyArray<RequestEntry> => {
     const value = requestOf(a, h, l);
@@ -60,7 +61,7 @@ const fromAccount = (a: Account): VectorAccount => {
 
 const account = mapCodec(
   record<VectorAccount>('ServiceAccount', [
-    ['preimages', 'preimage_blobs', dictionary('PreimagesBlobs', hash, blob, 'hash', 'blob')],
+    ['preimages', 'preimage_blobs', dictionary('PreimagesBlobs', hexKey(hash, 'PreimageHash'), blob, 'hash', 'blob')],
     [
       'requests',
       'preimage_requests',

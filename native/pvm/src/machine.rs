@@ -118,6 +118,7 @@ fn step_loop(
 ) -> (Exit, u32, Option<u32>) {
     let instrs = &program.instrs[..];
     let jump_table = &program.jump_table[..];
+    let (jump_len, zero_entry) = (program.jump_len, program.zero_entry);
     let mut ip = start as usize;
     let mut g = *gas;
 
@@ -203,10 +204,13 @@ fn step_loop(
                 if target == HALT_ADDRESS {
                     exit!(Exit::Halt, 0, g)
                 }
-                if target == 0 || target % DYN_ALIGN != 0 || (target / DYN_ALIGN) as usize > jump_table.len() {
+                if target == 0 || target % DYN_ALIGN != 0 || u64::from(target / DYN_ALIGN) > jump_len {
                     exit!(Exit::Panic, 0, g)
                 }
-                let p = jump_table[(target / DYN_ALIGN) as usize - 1];
+                let p = match jump_table.get((target / DYN_ALIGN) as usize - 1) {
+                    Some(&p) => p,
+                    None => zero_entry,
+                };
                 if p == PANIC_TARGET {
                     exit!(Exit::Panic, 0, g)
                 }
@@ -412,7 +416,7 @@ fn step_loop(
 /// div_u_32 (193): 2^64 - 1 on a zero divisor.
 pub fn div_u_32(a: u64, b: u64) -> u64 {
     let (a, b) = (a as u32, b as u32);
-    if b == 0 { u64::MAX } else { sext32(u64::from(a / b)) }
+    a.checked_div(b).map_or(u64::MAX, |q| sext32(u64::from(q)))
 }
 
 /// div_s_32 (194), with @gp A.34 -- rtz (Rust's `/` rounds towards zero).
@@ -447,7 +451,7 @@ pub fn rem_s_32(a: u64, b: u64) -> u64 {
 
 /// div_u_64 (203).
 pub fn div_u_64(a: u64, b: u64) -> u64 {
-    if b == 0 { u64::MAX } else { a / b }
+    a.checked_div(b).unwrap_or(u64::MAX)
 }
 
 /// div_s_64 (204).
@@ -607,6 +611,20 @@ mod tests {
         assert_eq!(m.registers[1], 0x30000);
         assert!(m.write_memory(0x30000 + 4999, &[1]));
         assert!(!m.write_memory(0x30000 + 8192, &[1]));
+    }
+
+    #[test]
+    fn zero_width_jump_table_jumps_to_zero() {
+        // |j| = 3, z = 0; code: fallthrough; jump_ind r0 + 0; r0 = 6: entry 2, which is 0.
+        let p = [3, 0, 3, 1, 50, 0, 0b011];
+        let mut m = Machine::new(&p, 0, 5, [0; 13]).unwrap();
+        m.registers[0] = 6;
+        assert_eq!(m.run(), Exit::OutOfGas);
+        assert_eq!(m.pc(), 1);
+        m.registers[0] = 8;
+        m.gas = 5;
+        m.pc = 0;
+        assert_eq!(m.run(), Exit::Panic);
     }
 
     #[test]

@@ -67,8 +67,12 @@ pub struct Deblobbed {
     pub code: Vec<u8>,
     /// k, one bool per octet of c.
     pub bitmask: Vec<bool>,
-    /// j; entries that do not fit 64 bits are kept as u64::MAX (never a basic block).
+    /// j; entries that do not fit 64 bits are kept as u64::MAX (never a basic block). Empty when
+    /// z = 0: then every one of the |j| entries is E_0^{-1} = 0, and the table is not materialised
+    /// (a blob of a few octets may declare |j| = 2^63).
     pub jump_table: Vec<u64>,
+    /// |j|.
+    pub jump_len: u64,
 }
 
 /// @gp A.2 -- deblob: p = E(|j|) ++ E_1(z) ++ E(|c|) ++ E_z(j) ++ E(c) ++ E(k), |k| = |c|.
@@ -81,8 +85,9 @@ pub fn deblob(p: &[u8]) -> Result<Deblobbed, BlobError> {
     if j_len.checked_mul(z as u64).is_none_or(|n| n > remaining) {
         return r.fail("jump table longer than the blob");
     }
-    let mut jump_table = Vec::with_capacity(j_len as usize);
-    for _ in 0..j_len {
+    let entries = if z == 0 { 0 } else { j_len };
+    let mut jump_table = Vec::with_capacity(entries as usize);
+    for _ in 0..entries {
         let e = r.take(z, "truncated jump table")?;
         let (low, high) = e.split_at(z.min(8));
         jump_table.push(if high.iter().all(|&b| b == 0) { le(low) } else { u64::MAX });
@@ -98,13 +103,13 @@ pub fn deblob(p: &[u8]) -> Result<Deblobbed, BlobError> {
         bitmask.push(k_octets[i / 8] >> (i % 8) & 1 == 1);
     }
     // @gp C.9 -- the bitmask is a bit sequence packed least significant first; padding bits are zero.
-    if c_len % 8 != 0 && k_octets[c_len / 8] >> (c_len % 8) != 0 {
+    if !c_len.is_multiple_of(8) && k_octets[c_len / 8] >> (c_len % 8) != 0 {
         return Err(BlobError { offset: r.at - 1, what: "non-zero bitmask padding" });
     }
     if r.at != p.len() {
         return r.fail("trailing octets after the bitmask");
     }
-    Ok(Deblobbed { code, bitmask, jump_table })
+    Ok(Deblobbed { code, bitmask, jump_table, jump_len: j_len })
 }
 
 /// @gp A.3 -- skip(i): octets minus one to the next opcode, at most 24, with k extended by ones.
@@ -141,8 +146,13 @@ pub struct Program {
     pub instrs: Vec<Instr>,
     /// Stream position of each octet of c that starts an instruction (k = 1), else u32::MAX.
     pub at: Vec<u32>,
-    /// Stream position of each jump-table entry's target, or PANIC_TARGET if not in varpi.
+    /// Stream position of each jump-table entry's target, or PANIC_TARGET if not in varpi
+    /// (empty when z = 0, see `zero_entry`).
     pub jump_table: Vec<u32>,
+    /// |j|.
+    pub jump_len: u64,
+    /// The target of every entry when z = 0 (all entries are 0).
+    pub zero_entry: u32,
 }
 
 fn trap_at(pc: u32) -> Instr {
@@ -181,7 +191,7 @@ fn reg(nibble: u8) -> u8 {
 impl Program {
     /// Decodes every instruction of a deblobbed program once (A.3 to A.32).
     pub fn new(d: Deblobbed) -> Program {
-        let Deblobbed { code: c, bitmask: k, jump_table: j } = d;
+        let Deblobbed { code: c, bitmask: k, jump_table: j, jump_len } = d;
         let n = c.len();
         // @gp A.19 -- opcode(n): c_n when k_n = 1 and c_n in U, else 0.
         let opcode = |i: usize| if k[i] && GROUP_OF[c[i] as usize].is_some() { c[i] } else { 0 };
@@ -217,18 +227,15 @@ impl Program {
         }
         // Fall-through destinations that are not instruction starts (past the end, or after 24
         // octets without an opcode bit) are traps at that pc (A.4, A.19).
-        let mut extra: Vec<(usize, u32)> = Vec::new();
+        let mut extra: std::collections::HashMap<usize, u32> = std::collections::HashMap::new();
         let mut position_of = |pc: usize, instrs: &mut Vec<Instr>| -> u32 {
             if pc < n && at[pc] != u32::MAX {
                 return at[pc];
             }
-            if let Some(&(_, p)) = extra.iter().find(|(q, _)| *q == pc) {
-                return p;
-            }
-            let p = instrs.len() as u32;
-            instrs.push(trap_at(pc as u32));
-            extra.push((pc, p));
-            p
+            *extra.entry(pc).or_insert_with(|| {
+                instrs.push(trap_at(pc as u32));
+                instrs.len() as u32 - 1
+            })
         };
         let target_of = |b: i64| -> u32 {
             // @gp A.17 -- branch(b, C): a target outside varpi panics.
@@ -318,11 +325,10 @@ impl Program {
             }
             instrs[at[i] as usize] = ins;
         }
-        let jump_table = j
-            .iter()
-            .map(|&e| if e < n as u64 && varpi[e as usize] { at[e as usize] } else { PANIC_TARGET })
-            .collect();
-        Program { instrs, at, jump_table }
+        let resolve = |e: u64| if e < n as u64 && varpi[e as usize] { at[e as usize] } else { PANIC_TARGET };
+        let jump_table = j.iter().map(|&e| resolve(e)).collect();
+        let zero_entry = resolve(0);
+        Program { instrs, at, jump_table, jump_len, zero_entry }
     }
 
     /// Stream position of the instruction at pc, if pc starts one.
@@ -341,7 +347,7 @@ mod tests {
         assert_eq!(nat(&[0]), Ok(0));
         assert_eq!(nat(&[127]), Ok(127));
         assert_eq!(nat(&[0x80, 0x80]), Ok(128));
-        assert_eq!(nat(&[0x80, 0x7f]).is_err(), true);
+        assert!(nat(&[0x80, 0x7f]).is_err());
         assert_eq!(nat(&[0xc0, 0x00, 0x40]), Ok(1 << 14));
         assert_eq!(nat(&[0xff, 0, 0, 0, 0, 0, 0, 0, 1]), Ok(1 << 56));
         assert!(nat(&[0xff, 0, 0, 0, 0, 0, 0, 0xff, 0]).is_err());
@@ -354,6 +360,9 @@ mod tests {
         assert!(deblob(&[0, 0, 1, 0, 3]).is_err());
         assert!(deblob(&[0, 0, 2, 0]).is_err());
         assert!(deblob(&[]).is_err());
+        // z = 0: |j| = 2^63 entries of zero octets each, not materialised.
+        let huge = deblob(&[0xff, 0, 0, 0, 0, 0, 0, 0, 0x80, 0, 1, 0, 1]).unwrap();
+        assert_eq!((huge.jump_len, huge.jump_table.len()), (1 << 63, 0));
     }
 
     #[test]
