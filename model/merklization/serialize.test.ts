@@ -1,13 +1,15 @@
 /**
  * Unit tests of the account-entry helpers of serialize.ts that the round trips of
  * properties/state-serialization.property.test.ts do not reach: removing an entry, reading a
- * request whose value is not ↕[E_4(x)], and the inverse of the hashed part of C(s, h) (eq. D.1).
+ * request whose value is not ↕[E_4(x)], the inverse of the hashed part of C(s, h) (eq. D.1), and
+ * the conversion of an account under raw keys (the STF vectors' layout).
  */
 import { describe, expect, it } from 'vitest';
 import { ascii, toHex, type Hash } from '../../spec/bytes.js';
 import type { AccountEntryKey } from '../../spec/types.js';
 import { blake2b256 } from '../crypto/hash.js';
 import {
+  accountOfRaw,
   preimageEntryKey,
   preimageOf,
   requestEntryKey,
@@ -57,5 +59,35 @@ describe('account entries', () => {
       expect(stateKeyOfServiceDataHash(s, serviceDataHashOfStateKey(key))).toEqual(key);
       expect(stateKeyOfServiceData(s, ascii('x'))).toEqual(stateKeyOfServiceDataHash(s, blake2b256(ascii('x'))));
     }
+  });
+
+  it('accountOfRaw writes every raw entry under its hashed key and keeps the info', () => {
+    const info = {
+      codeHash: h,
+      balance: 1n,
+      minAccGas: 2n,
+      minMemoGas: 3n,
+      octets: 4n,
+      gratis: 5n,
+      items: 6,
+      created: 7,
+      lastAcc: 8,
+      parent: 9,
+    };
+    const a = accountOfRaw({
+      ...info,
+      storage: new Map([[toHex(ascii('k')), ascii('v')]]),
+      preimages: new Map([[toHex(h), ascii('preimage')]]),
+      requests: new Map([[`${toHex(h)}:8`, [3]]]),
+    });
+    const { entries, ...rest } = a;
+    expect(rest).toEqual(info);
+    expect(entries.size).toBe(3);
+    expect(storageOf(a, ascii('k'))).toEqual(ascii('v'));
+    expect(preimageOf(a, h)).toEqual(ascii('preimage'));
+    expect(requestOf(a, h, 8)).toEqual([3]);
+    expect(() => accountOfRaw({ ...info, storage: new Map(), preimages: new Map(), requests: new Map([['0x00:x', []]]) })).toThrow(
+      /request key/,
+    );
   });
 });
