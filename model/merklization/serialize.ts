@@ -147,20 +147,6 @@ export interface StateDecodeError {
 const fail = (key: Uint8Array | undefined, reason: string): E.Either<StateDecodeError, never> =>
   E.left({ key: key === undefined ? undefined : toHex(key), reason });
 
-/** The fields of ServiceInfo copied out of a decoded record (so no other field rides along). */
-const info = (i: ServiceInfo): ServiceInfo => ({
-  codeHash: i.codeHash,
-  balance: i.balance,
-  minAccGas: i.minAccGas,
-  minMemoGas: i.minMemoGas,
-  octets: i.octets,
-  gratis: i.gratis,
-  items: i.items,
-  created: i.created,
-  lastAcc: i.lastAcc,
-  parent: i.parent,
-});
-
 /**
  * @gp D.2 -- the state sigma with T(sigma) = the given key-values. Every component row C(1) ...
  * C(16) must be present once and decode fully; each C(255, s) decodes as an account; every other
@@ -191,7 +177,7 @@ export const deserializeState =
         if (infos.has(c.service)) return fail(key, `account of service ${c.service} given twice`);
         const decoded = decode(serviceInfo, value);
         if (E.isLeft(decoded)) return fail(key, `account of service ${c.service}: ${decoded.left.toString()}`);
-        infos.set(c.service, info(decoded.right));
+        infos.set(c.service, decoded.right);
       } else if (c.kind === 'unknown') {
         return fail(key, 'not a state key');
       } else {
