@@ -11,7 +11,8 @@ import { tiny } from '../spec/chain-spec.js';
 import { bytesCompare, toHex } from '../spec/bytes.js';
 import type { Preimage, ServiceId } from '../spec/types.js';
 import { blake2b256 } from '../model/crypto/index.js';
-import { preimages, requestKey, type PreimageAccount } from '../model/preimages/index.js';
+import { preimages, type PreimageAccount } from '../model/preimages/index.js';
+import { requestMapKey } from '../spec/codecs.js';
 
 const spec = tiny;
 const data = fc.uint8Array({ minLength: 1, maxLength: 8 });
@@ -50,7 +51,7 @@ const scenario = fc
     ep.forEach((p, i) => {
       const a = delta.get(p.serviceIndex);
       if (a === undefined || status[i] === 'absent') return;
-      const key = requestKey(blake2b256(p.data), p.data.length);
+      const key = requestMapKey(blake2b256(p.data), p.data.length);
       (a.requests as Map<string, ReadonlyArray<number>>).set(key, status[i] === 'provided' ? [1] : []);
     });
     return { delta: delta as ReadonlyMap<ServiceId, PreimageAccount>, ep, slot };
@@ -63,7 +64,7 @@ describe('preimages', () => {
         const before = structuredClone(delta);
         const r = preimages(spec)({ delta }, { preimages: ep, slot });
         expect(delta).toEqual(before);
-        const solicited = ep.every((p) => delta.get(p.serviceIndex)?.requests.get(requestKey(blake2b256(p.data), p.data.length))?.length === 0);
+        const solicited = ep.every((p) => delta.get(p.serviceIndex)?.requests.get(requestMapKey(blake2b256(p.data), p.data.length))?.length === 0);
         expect(r._tag).toBe(solicited ? 'Right' : 'Left');
         if (r._tag === 'Left') {
           expect(r.left).toBe('preimage_unneeded');
@@ -78,7 +79,7 @@ describe('preimages', () => {
           for (const p of provided) {
             const h = blake2b256(p.data);
             expect(b.preimages.get(toHex(h))).toEqual(p.data);
-            expect(b.requests.get(requestKey(h, p.data.length))).toEqual([slot]);
+            expect(b.requests.get(requestMapKey(h, p.data.length))).toEqual([slot]);
           }
         }
         if (ep.length > 0) expect(preimages(spec)({ delta: after }, { preimages: ep, slot })).toEqual({ _tag: 'Left', left: 'preimage_unneeded' });

@@ -5,8 +5,9 @@
  */
 import * as E from 'fp-ts/lib/Either.js';
 import type { ChainSpec } from '../../spec/chain-spec.js';
-import { bytesCompare, toHex, type Hash } from '../../spec/bytes.js';
+import { bytesCompare, toHex } from '../../spec/bytes.js';
 import type { Preimage, ServiceAccount, ServiceId, TimeSlot } from '../../spec/types.js';
+import { requestMapKey } from '../../spec/codecs.js';
 import { blake2b256 } from '../crypto/index.js';
 
 /** The accounts' preimage lookups a_p and requests a_l: all this component reads or writes. */
@@ -26,12 +27,9 @@ export interface PreimagesInput {
 
 export type PreimagesError = 'preimage_unneeded' | 'preimages_not_sorted_unique';
 
-/** The key of a_l[(h, l)] in the state's maps (spec/types.ts: `${hex}:${length}`). */
-export const requestKey = (h: Hash, l: number): string => `${toHex(h)}:${l}`;
-
 /** @gp 12.22 -- Y(d, s, i): service s exists and has requested i, unprovided (an empty timeslot list) */
 export const isProvidable = <A extends PreimageAccount>(d: ReadonlyMap<ServiceId, A>, s: ServiceId, i: Uint8Array): boolean =>
-  d.get(s)?.requests.get(requestKey(blake2b256(i), i.length))?.length === 0;
+  d.get(s)?.requests.get(requestMapKey(blake2b256(i), i.length))?.length === 0;
 
 /** @gp 12.21 -- I(d, p): d with each still-providable preimage stored and its request set to [tau'] */
 export const provide = <A extends PreimageAccount>(
@@ -46,7 +44,7 @@ export const provide = <A extends PreimageAccount>(
     const next = new Map(dPrime);
     next.set(s, {
       ...account,
-      requests: new Map(account.requests).set(requestKey(h, i.length), [tauPrime]),
+      requests: new Map(account.requests).set(requestMapKey(h, i.length), [tauPrime]),
       preimages: new Map(account.preimages).set(toHex(h), i),
     });
     return next;
