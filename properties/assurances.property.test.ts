@@ -67,7 +67,7 @@ const scenario = fc
   })
   .map(({ pending, slot, assurers, bits }) => {
     const rho: ReadonlyArray<PendingReport | undefined> = pending.map((t, c) =>
-      t === undefined ? undefined : { workReport: report(c), timeslot: t },
+      t === undefined ? undefined : { workReport: report(c), timestamp: t },
     );
     // A bit only for a core with a pending report (eq. 11.15).
     const ea = assurers.map((v) => sign(v, bits[v]!.map((b, c) => b && rho[c] !== undefined)));
@@ -88,7 +88,7 @@ describe('assurances', () => {
         expect(available).toEqual(expected);
         for (let c = 0; c < C; c++) {
           const p = state.rho[c];
-          const gone = p === undefined || 3 * assured(c) > 2 * V || slot >= p.timeslot + spec.Cassurancetimeoutperiod;
+          const gone = p === undefined || 3 * assured(c) > 2 * V || slot >= p.timestamp + spec.Cassurancetimeoutperiod;
           expect(rho[c]).toBe(gone ? undefined : p);
         }
       }),

@@ -63,7 +63,7 @@ describe('pvm properties (ts engine)', () => {
         const k = c.map((x) => x & 1);
         const d = deblob(encodeBlob({ c, k, j }));
         expect(d._tag).toBe('Right');
-        if (d._tag === 'Right') expect({ c: [...d.right.c], k: [...d.right.k], j: d.right.j }).toEqual({ c: [...c], k: [...k], j });
+        if (d._tag === 'Right') expect({ c: [...d.right.c], k: [...d.right.k], j: Array.from({ length: d.right.j.length }, (_, i) => d.right.j.at(i)) }).toEqual({ c: [...c], k: [...k], j });
       }),
       { numRuns: RUNS },
     );

@@ -457,21 +457,24 @@ const octetsOf = (h: string): Uint8Array => {
   return b;
 };
 
-/** The key of a preimage request (hash, length), held as `${0x-hash}:${length}`. */
+/** The map key of a preimage request (hash, length): `${0x-hash}:${length}`. */
+export const requestMapKey = (hash: Hash, length: number): string => `${toHex(hash)}:${length}`;
+
+/** The key of a preimage request (hash, length), held as `requestMapKey(hash, length)`. */
 export const requestKey: Codec<string> = mapCodec(
   record<{ readonly hash: Hash; readonly length: number }>('PreimageRequestKey', [
     ['hash', 'hash', hash],
     ['length', 'length', u32],
   ]),
   'PreimageRequestKey',
-  (k) => `${toHex(k.hash)}:${k.length}`,
+  (k) => requestMapKey(k.hash, k.length),
   (s) => {
     const [h = '', l = '0'] = s.split(':');
     return { hash: octetsOf(h) as Hash, length: Number(l) };
   },
 );
 /** Requests ordered by hash, then by length. */
-const compareRequestKeys = (a: string, b: string): number => {
+export const compareRequestKeys = (a: string, b: string): number => {
   const [ha = '', la = '0'] = a.split(':');
   const [hb = '', lb = '0'] = b.split(':');
   return ha < hb ? -1 : ha > hb ? 1 : Number(la) - Number(lb);

@@ -4,6 +4,7 @@
  */
 import type { VectorClass } from './report.js';
 import { codecClass } from './classes/codec.js';
+import { codecStateClass } from './classes/codec-state.js';
 import { shuffleClass } from './classes/shuffle.js';
 import { ed25519Class } from './classes/ed25519.js';
 import { stateRootClass } from './classes/state-root.js';
@@ -22,6 +23,7 @@ import { preimagesClass } from './classes/preimages.js';
 
 export const vectorClasses: ReadonlyArray<VectorClass> = [
   codecClass,
+  codecStateClass,
   shuffleClass,
   ed25519Class,
   stateRootClass,

@@ -77,7 +77,7 @@ export const assurances =
     const available = rhoDagger.flatMap((pending, c) => (pending !== undefined && isAvailable(c) ? [pending.workReport] : []));
     /** @gp 11.17 eq:reportspostguaranteesdef -- rho double-dagger: rho dagger without the reports now available or timed out */
     const rhoDoubleDagger = rhoDagger.map((pending, c) =>
-      pending === undefined || isAvailable(c) || input.slot >= pending.timeslot + spec.Cassurancetimeoutperiod ? undefined : pending,
+      pending === undefined || isAvailable(c) || input.slot >= pending.timestamp + spec.Cassurancetimeoutperiod ? undefined : pending,
     );
     return E.right([{ rho: rhoDoubleDagger, kappa: state.kappa }, { available }]);
   };

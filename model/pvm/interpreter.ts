@@ -134,7 +134,7 @@ export class TsInstance implements PvmInstance {
     const djump = (a: number): number => {
       if (a === HALT_ADDRESS) return -2;
       if (a === 0 || a > j.length * JUMP_ALIGNMENT || a % JUMP_ALIGNMENT !== 0) return -1;
-      const t = j[a / JUMP_ALIGNMENT - 1]!;
+      const t = j.at(a / JUMP_ALIGNMENT - 1);
       return t < n && varpi[t] === 1 ? t : -1;
     };
 

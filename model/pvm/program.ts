@@ -5,84 +5,73 @@
  * instruction counter, so the interpreter never decodes an instruction twice.
  */
 import * as E from 'fp-ts/lib/Either.js';
+import { CodecFailure, Reader, Writer } from '../../spec/codec.js';
 import { categoryOf, isValidOpcode, terminators } from './opcodes.js';
 
-/** The result of deblob: instruction data c, opcode bitmask k (one octet per bit), jump table j. */
-export interface Blob {
+/**
+ * The dynamic jump table j. With entry size z = 0 every entry is 0 and |j| may be anything up to
+ * 2^64 at no cost in octets, so j is read through `at` rather than held as an array.
+ */
+export interface JumpTable {
+  readonly length: number;
+  /** j_i for i < |j|; entries at or above 2^32 read as 2^32 (they can never be a basic-block start). */
+  readonly at: (i: number) => number;
+}
+
+/** The parts deblob separates: instruction data c, opcode bitmask k (one octet per bit), jump table j. */
+export interface BlobParts<J> {
   readonly c: Uint8Array;
   /** k as one 0/1 octet per instruction octet (|k| = |c|). */
   readonly k: Uint8Array;
-  /** j; entries at or above 2^32 are kept as 2^32 (they can never be a basic-block start). */
-  readonly j: ReadonlyArray<number>;
+  readonly j: J;
 }
 
+/** The result of deblob. */
+export type Blob = BlobParts<JumpTable>;
+
 const TWO_32 = 2 ** 32;
-
-/** @gp C.6 -- the inverse of the general natural serialization; undefined unless canonical and in bounds. */
-const decodeNatural = (p: Uint8Array, offset: number): { value: number; next: number } | undefined => {
-  const first = p[offset];
-  if (first === undefined) return undefined;
-  let l = 0;
-  while (l < 8 && (first & (0x80 >> l)) !== 0) l++;
-  if (offset + 1 + l > p.length) return undefined;
-  let low = 0;
-  for (let i = l - 1; i >= 0; i--) low = low * 256 + (p[offset + 1 + i] ?? 0);
-  // l = 8: [255] ++ E_8(x); otherwise the prefix carries the high part x / 2^(8l).
-  const value = l === 8 ? low : (first - (256 - 2 ** (8 - l))) * 2 ** (8 * l) + low;
-  // Canonical: E picks the unique l with 2^(7l) <= x < 2^(7(l+1)) (x >= 2^56 for l = 8).
-  const min = l === 0 ? 0 : 2 ** (7 * l);
-  if (value < min) return undefined;
-  return { value, next: offset + 1 + l };
-};
-
-/** @gp C.6 -- E(x): the general natural serialization (x < 2^53 here). */
-const encodeNatural = (x: number): number[] => {
-  if (x === 0) return [0];
-  for (let l = 0; l < 8; l++)
-    if (x < 2 ** (7 * (l + 1))) {
-      const out = [256 - 2 ** (8 - l) + Math.floor(x / 2 ** (8 * l))];
-      for (let i = 0; i < l; i++) out.push(Math.floor(x / 2 ** (8 * i)) % 256);
-      return out;
-    }
-  const out = [255];
-  for (let i = 0; i < 8; i++) out.push(Math.floor(x / 2 ** (8 * i)) % 256);
-  return out;
-};
 
 /**
  * @gp A.2 -- the blob deblob inverts: E(|j|) ++ E_1(z) ++ E(|c|) ++ E_z(j) ++ E(c) ++ E(k), with z
  * the fewest octets holding every entry of j. k is given one 0/1 octet per instruction octet.
  */
-export const encodeBlob = ({ c, k, j }: Blob): Uint8Array => {
+export const encodeBlob = ({ c, k, j }: BlobParts<ReadonlyArray<number>>): Uint8Array => {
   const max = j.reduce((m, x) => Math.max(m, x), 0);
   let z = 0;
   while (max >= 2 ** (8 * z)) z++;
-  const head = [...encodeNatural(j.length), z, ...encodeNatural(c.length)];
-  for (const x of j) for (let i = 0; i < z; i++) head.push(Math.floor(x / 2 ** (8 * i)) % 256);
-  const out = new Uint8Array(head.length + c.length + Math.ceil(c.length / 8));
-  out.set(head);
-  out.set(c, head.length);
-  const kStart = head.length + c.length;
-  for (let i = 0; i < c.length; i++) if (k[i] === 1) out[kStart + (i >> 3)] = (out[kStart + (i >> 3)] ?? 0) | (1 << (i & 7));
-  return out;
+  const w = new Writer();
+  w.natural(j.length);
+  w.uint(1, z);
+  w.natural(c.length);
+  for (const x of j) w.ubig(z, BigInt(x));
+  w.bytes(c);
+  const bits = new Uint8Array(Math.ceil(c.length / 8));
+  for (let i = 0; i < c.length; i++) if (k[i] === 1) bits[i >> 3]! |= 1 << (i & 7);
+  w.bytes(bits);
+  return w.result();
 };
 
 /** @gp A.2 -- deblob: p = E(|j|) ++ E_1(z) ++ E(|c|) ++ E_z(j) ++ E(c) ++ E(k), |k| = |c|. */
 export const deblob = (p: Uint8Array): E.Either<string, Blob> => {
-  const jl = decodeNatural(p, 0);
-  if (jl === undefined) return E.left('deblob: bad jump-table length at offset 0');
-  const z = p[jl.next];
-  if (z === undefined) return E.left(`deblob: missing jump-table entry size at offset ${jl.next}`);
-  const cl = decodeNatural(p, jl.next + 1);
-  if (cl === undefined) return E.left(`deblob: bad code length at offset ${jl.next + 1}`);
-  const jStart = cl.next;
-  const cStart = jStart + jl.value * z;
-  const kStart = cStart + cl.value;
-  const kLength = Math.ceil(cl.value / 8);
+  // The header E(|j|) ++ E_1(z) ++ E(|c|), read with the codec's canonical general naturals (C.5).
+  const r = new Reader(p);
+  let jLength: number, z: number, cLength: number;
+  try {
+    jLength = Number(r.natural());
+    z = r.u8();
+    cLength = r.naturalBelow(2 ** 32);
+  } catch (e) {
+    if (e instanceof CodecFailure) return E.left(`deblob: bad header: ${e.reason} at offset ${e.offset}`);
+    throw e;
+  }
+  const jStart = r.offset;
+  const cStart = jStart + jLength * z;
+  const kStart = cStart + cLength;
+  const kLength = Math.ceil(cLength / 8);
   if (kStart + kLength !== p.length)
     return E.left(`deblob: blob is ${p.length} octets, its header implies ${kStart + kLength}`);
-  const j: number[] = [];
-  for (let n = 0; n < jl.value; n++) {
+  const entries: number[] = [];
+  for (let n = 0; z > 0 && n < jLength; n++) {
     let value = 0;
     for (let i = z - 1; i >= 0; i--) {
       const octet = p[jStart + n * z + i] ?? 0;
@@ -90,13 +79,14 @@ export const deblob = (p: Uint8Array): E.Either<string, Blob> => {
       if (i >= 8 && octet !== 0) return E.left(`deblob: jump-table entry ${n} is not below 2^64`);
       value = value * 256 + octet;
     }
-    j.push(Math.min(value, TWO_32));
+    entries.push(Math.min(value, TWO_32));
   }
+  const j: JumpTable = z === 0 ? { length: jLength, at: () => 0 } : { length: entries.length, at: (i) => entries[i]! };
   const c = p.slice(cStart, kStart);
-  const k = new Uint8Array(cl.value);
-  for (let i = 0; i < cl.value; i++) k[i] = ((p[kStart + (i >> 3)] ?? 0) >> (i & 7)) & 1;
+  const k = new Uint8Array(cLength);
+  for (let i = 0; i < cLength; i++) k[i] = ((p[kStart + (i >> 3)] ?? 0) >> (i & 7)) & 1;
   // E(k) of a bitstring of length |c| pads the last octet with zeroes.
-  if (cl.value % 8 !== 0 && (p[p.length - 1] ?? 0) >> cl.value % 8 !== 0)
+  if (cLength % 8 !== 0 && (p[p.length - 1] ?? 0) >> cLength % 8 !== 0)
     return E.left(`deblob: bitmask padding bits are not zero at offset ${p.length - 1}`);
   return E.right({ c, k, j });
 };
