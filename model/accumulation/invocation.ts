@@ -79,9 +79,10 @@ export const initialContext = (
   tau: TimeSlot,
 ): Implications => {
   const w = new Writer();
-  w.uint(4, s);
+  // E without a subscript: general naturals (C.5) for s and H_t.
+  w.natural(s);
   w.bytes(entropy);
-  w.uint(4, tau);
+  w.natural(tau);
   const h = blake2b256(w.result());
   const n = ((h[0] ?? 0) + (h[1] ?? 0) * 2 ** 8 + (h[2] ?? 0) * 2 ** 16 + (h[3] ?? 0) * 2 ** 24) >>> 0;
   const S = spec.Cminpublicindex;
