@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { bytesEqual, toHex } from '../../../spec/bytes.js';
 import { requestMapKey } from '../../../spec/codecs.js';
 import { tiny } from '../../../spec/chain-spec.js';
-import { RESULT, thresholdBalance } from './common.js';
+import { RESULT } from './common.js';
 import { RW, UNMAPPED, account, call, context, env, hash, machine, partialState, setRegisters } from './fixture.js';
 
 const S = 42;
