@@ -11,6 +11,10 @@ import { toHex } from '../spec/bytes.js';
 import { requestMapKey } from '../spec/codecs.js';
 import type { ServiceAccount, TimeSlot } from '../spec/types.js';
 import { SELF } from '../model/accumulation/host-calls/common.js';
+import { PsiA, hostCallCounter } from '../model/accumulation/invocation.js';
+import { tsEngine } from '../model/pvm/index.js';
+import { nativeEngine } from '../model/pvm/native.js';
+import { tiny } from '../spec/chain-spec.js';
 import {
   RO,
   RW,
@@ -22,12 +26,13 @@ import {
   env,
   hash,
   machine,
+  nativeBuilt,
   partialState,
+  serviceProgram,
+  withCode,
 } from '../model/accumulation/host-calls/fixture.js';
 
 const RUNS = 3000;
-/** The (host call, outcome) pairs the first property reached: the third test checks the generators reach most of them. */
-const SEEN = new Map<string, number>();
 const S = 42;
 const OTHER = 43;
 
@@ -78,27 +83,32 @@ const arbCase = fc.record({
   privileged: fc.boolean(),
   tau: fc.constantFrom(0, 100, 1000),
 });
+type Case = typeof arbCase extends fc.Arbitrary<infer T> ? T : never;
+
+/** One generated host call: the machine (rw pages filled, registers set), the context, the registers before, the result. */
+const runCase = (c: Case) => {
+  const m = machine(c.gas, c.memory);
+  for (let i = 0; i < 4; i++) m.writeMemory(RW + 64 * i, c.memory);
+  c.registers.forEach((v, i) => m.setRegister(7 + i, v));
+  const p = c.privileged ? S : 0;
+  const state = partialState(
+    [
+      [S, c.self],
+      [OTHER, c.other],
+    ],
+    { manager: p, delegator: p, registrar: p, assigners: [p, 0] },
+  );
+  const e = env({ tau: c.tau });
+  const xy = context(state, S, e);
+  const before = Array.from({ length: 13 }, (_, i) => m.getRegister(i));
+  return { m, xy, before, r: call(c.id, m, xy, e) };
+};
 
 describe('host calls of Psi_A', () => {
   it('never throw, charge gas exactly, and keep footprints and the exceptional dimension', () => {
     fc.assert(
       fc.property(arbCase, (c) => {
-        const m = machine(c.gas, c.memory);
-        for (let i = 0; i < 4; i++) m.writeMemory(RW + 64 * i, c.memory);
-        c.registers.forEach((v, i) => m.setRegister(7 + i, v));
-        const p = c.privileged ? S : 0;
-        const state = partialState(
-          [
-            [S, c.self],
-            [OTHER, c.other],
-          ],
-          { manager: p, delegator: p, registrar: p, assigners: [p, 0] },
-        );
-        const e = env({ tau: c.tau });
-        const xy = context(state, S, e);
-        const before = Array.from({ length: 13 }, (_, i) => m.getRegister(i));
-        const r = call(c.id, m, xy, e);
-        for (const [n, o] of r.outcomes) SEEN.set(`${n}:${o}`, (SEEN.get(`${n}:${o}`) ?? 0) + 1);
+        const { m, xy, before, r } = runCase(c);
 
         const transferred = c.id === 20 && r.outcomes[0]?.[1] === 'OK';
         const cost = transferred ? 10n + (c.registers[2] ?? 0n) : 10n;
@@ -132,12 +142,82 @@ describe('host calls of Psi_A', () => {
     );
   });
 
-  it('the generators reach the results of every host call (not just panics)', () => {
+  it('the generators reach the results of every host call (not just panics; a fixed sample)', () => {
+    const SEEN = new Set<string>();
+    for (const c of fc.sample(arbCase, { seed: 7, numRuns: RUNS }))
+      for (const [n, o] of runCase(c).r.outcomes) SEEN.add(`${n}:${o}`);
     const reached = (call: string) =>
       [...SEEN.keys()].filter((k) => k.startsWith(`${call}:`) && !k.endsWith(':panic') && !k.endsWith(':out-of-gas'));
     const calls = ['gas', 'fetch', 'lookup', 'read', 'write', 'info', 'bless', 'assign', 'designate', 'checkpoint'];
     const more = ['new', 'upgrade', 'transfer', 'eject', 'query', 'solicit', 'forget', 'yield', 'provide'];
     for (const name of [...calls, ...more]) expect(reached(name), name).not.toEqual([]);
     expect(SEEN.size).toBeGreaterThan(60);
+  });
+});
+
+/** load_imm omega_r = imm (A.5 oneRegOneImm, four octets, sign-extended), ecalli, halt, trap. */
+const LOAD_IMM = (r: number, v: number): number[] => [51, r, v & 0xff, (v >>> 8) & 0xff, (v >>> 16) & 0xff, v >>> 24];
+const ECALLI = (id: number): number[] => [10, id];
+const HALT = [50, 0];
+const TRAP = [0];
+
+/** Register values for generated code: addresses in the rw data (2^17), read-only, unmapped; ids; 2^32 - 1 (-> 2^64 - 1). */
+const arbImm = fc.oneof(
+  { weight: 3, arbitrary: fc.constantFrom(0, 1, 2, 4, 10, 32, S, OTHER, 0xffffffff) },
+  { weight: 3, arbitrary: fc.constantFrom(0x20000, 0x20020, 0x20040, 0x10000, 0xfeff0000) },
+  { weight: 1, arbitrary: fc.integer({ min: 0, max: 0xffffffff }) },
+);
+const arbStep = fc.record({
+  registers: fc.array(fc.tuple(fc.integer({ min: 7, max: 12 }), arbImm), { maxLength: 6 }),
+  id: fc.oneof({ weight: 8, arbitrary: fc.integer({ min: 0, max: 26 }) }, { weight: 1, arbitrary: fc.constant(100) }),
+});
+const arbService = fc.record({
+  steps: fc.array(arbStep, { minLength: 1, maxLength: 8 }),
+  end: fc.constantFrom(HALT, TRAP),
+  rw: fc.uint8Array({ minLength: 96, maxLength: 96, max: 3 }),
+  gas: fc.bigInt({ min: 0n, max: 2000n }),
+  self: arbAccount,
+  other: arbAccount,
+  transfer: fc.bigInt({ min: 0n, max: 100n }),
+  privileged: fc.boolean(),
+});
+
+describe('Psi_A over generated host-call sequences', () => {
+  const engines = nativeBuilt() ? [tsEngine, nativeEngine] : [tsEngine];
+  it('never throws, uses at most g, and (with the native engine built) both engines agree', () => {
+    fc.assert(
+      fc.property(arbService, (c) => {
+        const body = c.steps.flatMap((step) => [...step.registers.map(([r, v]) => LOAD_IMM(r, v)), ECALLI(step.id)]);
+        const code = serviceProgram([...body, c.end], c.rw);
+        const p = c.privileged ? S : 0;
+        const state = partialState(
+          [
+            [S, { ...withCode(code, c.self.balance), storage: c.self.storage, items: c.self.items, octets: c.self.octets }],
+            [OTHER, c.other],
+          ],
+          { manager: p, delegator: p, registrar: p, assigners: [p, 0] },
+        );
+        const input = {
+          kind: 'transfer' as const,
+          value: { source: OTHER, dest: S, amount: c.transfer, memo: new Uint8Array(128), gas: 0n },
+        };
+        const runs = engines.map((engine) => {
+          const counter = hostCallCounter();
+          try {
+            const o = PsiA(tiny, engine)(state, 100, S, c.gas, [input], hash(9), counter.observer);
+            return { o, counts: [...counter.counts] };
+          } catch (e) {
+            // The known native defect (reported): readMemory throws PVM_RANGE for a length >= 2^28
+            // instead of answering "not readable". Such cases are discarded, not compared.
+            fc.pre(!(engine === nativeEngine && (e as { code?: unknown }).code === 'PVM_RANGE'));
+            throw e;
+          }
+        });
+        for (const { o } of runs) expect(o.gasUsed <= c.gas).toBe(true);
+        const [first, ...rest] = runs;
+        for (const r of rest) expect(r).toEqual(first);
+      }),
+      { numRuns: 300 },
+    );
   });
 });

@@ -68,3 +68,21 @@ describe.each(engines)('Psi_A on the %s engine', (_name, engine) => {
     expect(o.poststate).toEqual(state);
   });
 });
+
+/** omega_7 = 2^17 (readable), omega_8 = 2^28 + 1 (past every page), then halt. */
+const longOutput = program([[51, 7, 0, 0, 2, 0], [51, 8, 1, 0, 0, 16], HALT]);
+
+// @gp A.44 -- R: an unreadable output range omega_7..+omega_8 gives the empty blob (no yield).
+it('Psi_M on the ts engine: halting with an unreadable output range yields nothing', () => {
+  const o = PsiA(tiny, tsEngine)(partialState([[S, withCode(longOutput)]]), 5, S, 1000n, [], hash(1));
+  expect([o.gasUsed, o.yield]).toEqual([3n, undefined]);
+});
+
+describe.runIf(nativeBuilt())('Psi_M on the native engine (known defect, reported)', () => {
+  // The native readMemory throws PVM_RANGE for lengths >= 2^28 instead of answering "not
+  // readable"; this test turns red (as `it.fails`) once that is fixed: then make it a plain `it`.
+  it.fails('halting with omega_8 = 2^28 + 1 yields nothing', () => {
+    const o = PsiA(tiny, nativeEngine)(partialState([[S, withCode(longOutput)]]), 5, S, 1000n, [], hash(1));
+    expect([o.gasUsed, o.yield]).toEqual([3n, undefined]);
+  });
+});

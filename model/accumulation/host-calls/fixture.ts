@@ -158,13 +158,14 @@ export const withCode = (p: Uint8Array, balance = 1000n): ServiceAccount => {
 /** Whether the native addon is built (tests then run on both engines). */
 export const nativeBuilt = (): boolean => {
   try {
-    nativeEngine.instantiate({
+    const m = nativeEngine.instantiate({
       program: encodeBlob({ c: Uint8Array.of(0), k: Uint8Array.of(1), j: [] }),
       pc: 0,
       gas: 0n,
       registers: Array.from({ length: 13 }, () => 0n),
       memory: { pages: [], contents: [] },
     });
+    if (typeof m !== 'string') m.dispose();
     return true;
   } catch (e) {
     if (e instanceof NativeUnavailable) return false;
