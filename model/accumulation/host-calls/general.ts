@@ -1,6 +1,7 @@
 /**
- * The general host calls as Psi_A uses them (B.6 "General Functions", read through the
- * dispatch F of eq. B.9): gas, fetch, lookup, read, write and info. read, write, lookup and info act on x_s and (x_e)_d; G writes x_s back.
+ * The general host calls as Psi_A uses them (Appendix B "General Functions", B.15-B.16, read
+ * through the dispatch F of B.9): gas, fetch, lookup, read, write and info. read, write, lookup
+ * and info act on x_s and (x_e)_d; G writes x_s back.
  */
 import { toHex, type Hash } from '../../../spec/bytes.js';
 import type { ChainSpec } from '../../../spec/chain-spec.js';
