@@ -12,12 +12,13 @@
  * - omega' holds no report accumulated in this block and no dependency on one (eq. 12.34);
  *   xi' is xi shifted by one with this block's packages last (eqs. 12.32, 12.33);
  * - the prior state is never mutated.
- * The differential property (both PVM engines give the same posterior on every vector) runs on
- * the real Psi_A in `vectors` (class `accumulate`, engines ts and native) and below.
+ * - differential: on every `stf/accumulate` vector (tiny and full), Psi_A on the TypeScript PVM
+ *   and on the native PVM give the same output and posterior state, field by field.
  */
+import { basename } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { tiny, type ChainSpec } from '../spec/chain-spec.js';
+import { chainSpecs, tiny, type ChainSpec } from '../spec/chain-spec.js';
 import { toHex, type Hash } from '../spec/bytes.js';
 import type { DeferredTransfer, Gas, ReadyRecord, ServiceAccount, ServiceId, WorkReport } from '../spec/types.js';
 import {
@@ -29,6 +30,12 @@ import {
   type AccumulationState,
 } from '../model/accumulation/index.js';
 import type { AccumulateInvocation } from '../model/accumulation/types.js';
+import { tsEngine } from '../model/pvm/index.js';
+import { nativeEngine } from '../model/pvm/native.js';
+import { diffValues } from '../vectors/diff.js';
+import { listFiles, vectorsDir } from '../vectors/locate.js';
+import { loadStfCase } from '../vectors/stf.js';
+import { accumulateTestCase, runAccumulate } from '../vectors/classes/accumulate.js';
 
 /** A spec whose block gas is small enough that the gas limit cuts R* short. */
 const spec: ChainSpec = { ...tiny, Cblockaccgas: 3000n, Creportaccgas: 500n };
@@ -205,4 +212,21 @@ describe('accumulation', () => {
       { numRuns: 300 },
     );
   });
+});
+
+describe('accumulation on both PVM engines', () => {
+  for (const config of ['tiny', 'full'] as const) {
+    const dir = vectorsDir('stf', 'accumulate', config);
+    const names = listFiles(dir, '.bin').map((f) => basename(f, '.bin'));
+    it(`gives the same output and posterior state on ts and native for the ${names.length} ${config} vectors`, () => {
+      const spec = chainSpecs[config];
+      for (const name of names) {
+        const c = loadStfCase(accumulateTestCase(spec), dir, name);
+        if (c._tag === 'Left') throw new Error(`${name}: ${c.left}`);
+        const onTs = runAccumulate(tsEngine)(spec)(c.right.preState, c.right.input);
+        const onNative = runAccumulate(nativeEngine)(spec)(c.right.preState, c.right.input);
+        expect(diffValues(onTs, onNative), name).toEqual([]);
+      }
+    }, 600_000);
+  }
 });

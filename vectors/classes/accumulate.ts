@@ -24,7 +24,7 @@ import type { VectorClass } from '../report.js';
 import { stfCaseCodec, stfClass, type StfResult } from '../stf.js';
 
 /** The engines Psi_A runs on. */
-const engines: Readonly<Record<string, PvmEngine>> = { ts: tsEngine, native: nativeEngine };
+export const engines: Readonly<Record<string, PvmEngine>> = { ts: tsEngine, native: nativeEngine };
 
 interface AccumulateVectorState {
   readonly tau: TimeSlot;
@@ -44,7 +44,8 @@ interface AccumulateVectorInput {
 /** `Output ::= CHOICE { ok OpaqueHash, err NULL }`: accumulation rejects nothing. */
 type AccumulateVectorOutput = { readonly kind: 'ok'; readonly value: Hash } | { readonly kind: 'err'; readonly value: null };
 
-const testCase = (spec: ChainSpec) => {
+/** The vectors' test case (`accumulate.asn`) for one chain spec. */
+export const accumulateTestCase = (spec: ChainSpec) => {
   const c = codecs(spec);
   const state = record<AccumulateVectorState>('AccumulateState', [
     ['tau', 'slot', u32],
@@ -77,31 +78,37 @@ const placeholders = (spec: ChainSpec): Pick<State, 'iota' | 'phi'> => ({
   phi: Array.from({ length: spec.Ccorecount }, () => Array.from({ length: spec.Cauthqueuesize }, () => zeroHash)),
 });
 
+/** Runs accumulation on a vector's pre-state and input, with Psi_A on the given PVM engine. */
+export const runAccumulate =
+  (engine: PvmEngine) =>
+  (spec: ChainSpec) =>
+  (pre: AccumulateVectorState, i: AccumulateVectorInput): StfResult<AccumulateVectorState, AccumulateVectorOutput> => {
+    const [posterior, result] = E.toUnion(
+      accumulation(spec, PsiA(spec, engine))(
+        { ...pre, ...placeholders(spec) },
+        { slot: i.slot, available: i.reports, entropy: pre.entropy },
+      ),
+    );
+    return {
+      output: { kind: 'ok', value: accoutLogRoot(result.theta) },
+      postState: {
+        tau: i.slot,
+        entropy: pre.entropy,
+        omega: posterior.omega,
+        xi: posterior.xi,
+        chi: posterior.chi,
+        services: serviceStatistics({ incoming: [], preimages: [], accumulationStatistics: result.accumulationStatistics }),
+        delta: posterior.delta,
+      },
+    };
+  };
+
 const classOn = (engine: PvmEngine) =>
   stfClass({
     name: 'accumulate',
     description: 'accumulation (section 12): ready queue, Delta+/Delta*/Delta_1 over Psi_A, chi, delta, xi, omega, theta and S',
-    testCase,
-    run: (spec) => (pre, i): StfResult<AccumulateVectorState, AccumulateVectorOutput> => {
-      const [posterior, result] = E.toUnion(
-        accumulation(spec, PsiA(spec, engine))(
-          { ...pre, ...placeholders(spec) },
-          { slot: i.slot, available: i.reports, entropy: pre.entropy },
-        ),
-      );
-      return {
-        output: { kind: 'ok', value: accoutLogRoot(result.theta) },
-        postState: {
-          tau: i.slot,
-          entropy: pre.entropy,
-          omega: posterior.omega,
-          xi: posterior.xi,
-          chi: posterior.chi,
-          services: serviceStatistics({ incoming: [], preimages: [], accumulationStatistics: result.accumulationStatistics }),
-          delta: posterior.delta,
-        },
-      };
-    },
+    testCase: accumulateTestCase,
+    run: runAccumulate(engine),
   });
 
 const perEngine = Object.fromEntries(Object.entries(engines).map(([name, e]) => [name, classOn(e)]));
