@@ -1,7 +1,6 @@
 /**
  * The general host calls as Psi_A uses them (B.6 "General Functions", read through the
- * dispatch F of eq. B.9): gas, fetch, lookup, read, write, info, and log (JIP-1, not in the
- * paper). read, write, lookup and info act on x_s and (x_e)_d; G writes x_s back.
+ * dispatch F of eq. B.9): gas, fetch, lookup, read, write and info. read, write, lookup and info act on x_s and (x_e)_d; G writes x_s back.
  */
 import { toHex, type Hash } from '../../../spec/bytes.js';
 import type { ChainSpec } from '../../../spec/chain-spec.js';
@@ -178,6 +177,3 @@ const infoBlob = (spec: ChainSpec, a: ServiceAccount): Uint8Array => {
   for (const x of [a.created, a.lastAcc, a.parent]) w.uint(4, x);
   return w.result();
 };
-
-/** log = 100 (JIP-1, as the vectors' traces README fixes it): gas 0, no output registers, no effect. */
-export const log: AccumulateHostCall = (_env, _machine, xy) => ({ exit: 'continue', xy, outcome: 'value' });
