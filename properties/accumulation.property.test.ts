@@ -11,7 +11,10 @@
  * - xi'[E-1] holds the packages of the accumulated prefix of R*, and S counts its every digest;
  * - omega' holds no report accumulated in this block and no dependency on one (eq. 12.34);
  *   xi' is xi shifted by one with this block's packages last (eqs. 12.32, 12.33);
- * - the prior state is never mutated.
+ * - the prior state is never mutated;
+ * - Delta* (eqs. 12.19, 12.20) keeps each service's own account as it left it, the accounts
+ *   services create and remove, ignores changes to accounts a service does not own, and sets each
+ *   privilege to the manager's choice if it changed it, else to its holder's own choice;
  * - differential: on every `stf/accumulate` vector (tiny and full), Psi_A on the TypeScript PVM
  *   and on the native PVM give the same output and posterior state, field by field.
  */
@@ -229,4 +232,101 @@ describe('accumulation on both PVM engines', () => {
       }
     }, 600_000);
   }
+});
+
+/** What a service does to the partial state when the stand-in accumulates it. */
+interface Deed {
+  /** Its wishes for the privileges (written into its post-state). */
+  readonly manager: ServiceId;
+  readonly assigners: readonly [ServiceId, ServiceId];
+  readonly delegator: ServiceId;
+  readonly registrar: ServiceId;
+  /** An account it creates (id 100 + s), one it removes, one not its own it alters. */
+  readonly creates: boolean;
+  readonly removes: ServiceId | undefined;
+  readonly tampers: ServiceId | undefined;
+}
+
+const service = fc.integer({ min: 0, max: SERVICES - 1 });
+const deed: fc.Arbitrary<Deed> = fc.record({
+  manager: service,
+  assigners: fc.tuple(service, service),
+  delegator: service,
+  registrar: service,
+  creates: fc.boolean(),
+  removes: fc.option(service, { nil: undefined }),
+  tampers: fc.option(service, { nil: undefined }),
+});
+
+/** The stand-in: service s credits its own balance with 1 + s and does its deed. */
+const doer =
+  (deeds: ReadonlyArray<Deed>): AccumulateInvocation =>
+  (e, _tau, s) => {
+    const d = deeds[s]!;
+    const delta = new Map(e.delta);
+    const own = delta.get(s);
+    if (own !== undefined) delta.set(s, { ...own, balance: own.balance + 1n + BigInt(s) });
+    if (d.creates) delta.set(100 + s, { ...account, parent: s });
+    if (d.tampers !== undefined && d.tampers !== s && delta.has(d.tampers)) delta.set(d.tampers, { ...account, balance: 999n });
+    if (d.removes !== undefined && d.removes !== s) delta.delete(d.removes);
+    const poststate = {
+      ...e,
+      delta,
+      manager: d.manager,
+      assigners: d.assigners,
+      delegator: d.delegator,
+      registrar: d.registrar,
+    };
+    return { poststate, defxfers: [], yield: undefined, gasUsed: 1n, provisions: [] };
+  };
+
+describe('Delta* merges the services\' post-states (eqs. 12.19, 12.20)', () => {
+  it('keeps own accounts, new and removed ones, ignores other changes; privileges by R (300 blocks)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(deed, { minLength: SERVICES, maxLength: SERVICES }),
+        fc.uniqueArray(service, { minLength: 1, maxLength: SERVICES }),
+        fc.record({ manager: service, assigners: fc.tuple(service, service), delegator: service, registrar: service }),
+        (deeds, accumulating, privileges) => {
+          const state: AccumulationState = {
+            omega: Array.from({ length: Ep }, () => []),
+            xi: Array.from({ length: Ep }, () => []),
+            delta: new Map(Array.from({ length: SERVICES }, (_, s) => [s, account] as const)),
+            chi: { ...privileges, alwaysAccers: new Map() },
+            iota: [],
+            phi: [[], []],
+            tau: 10,
+          };
+          const available = accumulating.map((s, k) => report(k, [], [[s, 10n]]));
+          const r = accumulation(spec, doer(deeds))(state, { slot: 11, available, entropy: filled(32, 0) as Hash });
+          if (r._tag === 'Left') throw new Error('accumulation rejects nothing');
+          const [post] = r.right;
+          const acts = new Set(accumulating);
+          const removed = new Set(accumulating.flatMap((s) => (deeds[s]!.removes !== undefined && deeds[s]!.removes !== s ? [deeds[s]!.removes!] : [])));
+          for (let s = 0; s < SERVICES; s++) {
+            const a = post.delta.get(s);
+            if (removed.has(s)) expect(a).toBeUndefined();
+            else if (acts.has(s)) {
+              expect(a?.balance).toBe(1n + BigInt(s));
+              expect(a?.lastAcc).toBe(11);
+            } else expect(a).toEqual(account);
+          }
+          for (const s of accumulating) expect(post.delta.get(100 + s)?.parent).toBe(deeds[s]!.creates ? s : undefined);
+          for (const id of post.delta.keys()) expect(id < SERVICES || (id >= 100 && acts.has(id - 100))).toBe(true);
+
+          /** The wishes of a service, or the prior privileges when it does not accumulate. */
+          const wish = (s: ServiceId) => (acts.has(s) ? deeds[s]! : privileges);
+          const m = wish(privileges.manager);
+          expect(post.chi.manager).toBe(m.manager);
+          privileges.assigners.forEach((a, c) => {
+            const changedByManager = m.assigners[c] !== a;
+            expect(post.chi.assigners[c]).toBe(changedByManager ? m.assigners[c] : wish(a).assigners[c]);
+          });
+          expect(post.chi.delegator).toBe(m.delegator !== privileges.delegator ? m.delegator : wish(privileges.delegator).delegator);
+          expect(post.chi.registrar).toBe(m.registrar !== privileges.registrar ? m.registrar : wish(privileges.registrar).registrar);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
 });
