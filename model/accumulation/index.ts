@@ -52,15 +52,17 @@ export type AccumulationPosterior = Pick<State, 'omega' | 'xi' | 'delta' | 'chi'
 export interface AccumulationResult {
   /** theta': the accumulation outputs, ordered by service then hash (eq. 12.26). */
   readonly theta: ReadonlyArray<AccumulationOutput>;
-  /** S: per service, the digests accumulated and the gas used (eq. 12.29), for pi_S. */
+  /** @gp 12.28 eq:accumulationstatisticsspec -- S: per service, the gas used and the digests accumulated, for pi_S */
   readonly accumulationStatistics: AccumulationStatistics;
   /** n: the number of reports of R* accumulated. */
   readonly accumulatedCount: number;
 }
 
-/** B: accumulation outputs (service, hash); a set, kept ordered by service then hash. */
+/**
+ * @gp 12.17 -- B: accumulation outputs (service, hash), a set (kept ordered by service, then
+ * hash); U: the service-indexed gas usage, a sequence
+ */
 type Outputs = ReadonlyArray<AccumulationOutput>;
-/** U: the service-indexed gas usage, in order. */
 type GasUsage = ReadonlyArray<readonly [ServiceId, Gas]>;
 
 /** The union of two output sets, ordered and free of duplicates. */
