@@ -9,7 +9,9 @@
  *   forwarded in transfers (charged to the sender, then returned to the budget for the receiver,
  *   eq. 12.18), is at most g of eq. 12.25 plus the free gas of the always-accumulate services;
  * - xi'[E-1] holds the packages of the accumulated prefix of R*, and S counts its every digest;
- * - omega' holds no report accumulated in this block and no dependency on one (eq. 12.34);
+ * - omega' holds no report accumulated in this block and no dependency on one; its slot m holds
+ *   only this block's reports, the slots of skipped timeslots are empty, the others keep only
+ *   their prior records (eq. 12.34);
  *   xi' is xi shifted by one with this block's packages last (eqs. 12.32, 12.33);
  * - the prior state is never mutated;
  * - Delta* (eqs. 12.19, 12.20) keeps each service's own account as it left it, the accounts
@@ -209,6 +211,17 @@ describe('accumulation', () => {
             expect(justAccumulated.has(toHex(workReport.avspec.packageHash))).toBe(false);
             for (const d of dependencies) expect(justAccumulated.has(toHex(d))).toBe(false);
           }
+        // The rotation: slot m holds this block's queued reports (R^Q, whose packages are new);
+        // the slots of the skipped timeslots are empty; every other slot keeps only prior records.
+        const m = tauPrime % Ep;
+        const fresh = new Set(available.map((w) => toHex(w.avspec.packageHash)));
+        post.omega.forEach((records, k) => {
+          const age = (m - k + Ep) % Ep;
+          const prior = new Set(state.omega[k]!.map((x) => toHex(x.workReport.avspec.packageHash)));
+          for (const { workReport } of records)
+            expect((age === 0 ? fresh : prior).has(toHex(workReport.avspec.packageHash))).toBe(true);
+          if (age !== 0 && age < step) expect(records).toEqual([]);
+        });
         const statsCount = [...result.accumulationStatistics.values()].reduce((a, x) => a + x.count, 0);
         expect(statsCount).toBe(accumulated.flatMap((w) => w.digests).length);
       }),
