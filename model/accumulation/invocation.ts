@@ -114,7 +114,7 @@ export const collapse = (
  * when the gas left is below it), runs the call, sets omega'_7 (and omega'_8); an unknown id
  * costs 10 and answers WHAT.
  */
-const dispatch =
+export const F =
   (env: HostEnv, observer: HostCallObserver | undefined): HostCall<ImplicationsPair> =>
   (id, machine, xy) => {
     const entry = hostCalls.get(id);
@@ -176,7 +176,7 @@ export const PsiA =
     args.natural(inputs.length);
     const x = initialContext(spec, credited, s, entropy, tau);
     const env: HostEnv = { spec, tau, entropy, inputs };
-    const result = PsiM(engine)(c, 5, g, args.result(), dispatch(env, observer), { x, y: x });
+    const result = PsiM(engine)(c, 5, g, args.result(), F(env, observer), { x, y: x });
     return collapse(result.gasUsed, result.result, result.x);
   };
 
