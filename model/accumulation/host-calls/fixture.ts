@@ -3,7 +3,11 @@
  * TypeScript PVM instance with one read-only and one writable page, service accounts with a
  * given footprint, a partial state over them, and one host call run through Psi_A's dispatch F.
  */
-import type { Hash } from '../../../spec/bytes.js';
+import { toHex, type Hash } from '../../../spec/bytes.js';
+import { Writer } from '../../../spec/codec.js';
+import { blake2b256 } from '../../crypto/index.js';
+import { NativeUnavailable } from '../../native.js';
+import { nativeEngine } from '../../pvm/native.js';
 import { type ChainSpec, tiny } from '../../../spec/chain-spec.js';
 import type { AccumulationInput, ServiceAccount, ServiceId } from '../../../spec/types.js';
 import { type PvmInstance, encodeBlob, tsEngine } from '../../pvm/index.js';
@@ -113,4 +117,57 @@ export const call = (id: number, m: PvmInstance, xy: ImplicationsPair, e: HostEn
     charged: before - m.gas,
     outcomes,
   };
+};
+
+/**
+ * A service code blob for Y (A.38): five fallthroughs (Psi_A enters at 5), then `body`, each
+ * instruction's first octet an instruction start; `rw` is the read-write data at 2^17, followed
+ * by one zero page; a 4096-octet stack.
+ */
+export const serviceProgram = (body: ReadonlyArray<ReadonlyArray<number>>, rw: Uint8Array = new Uint8Array(0)): Uint8Array => {
+  const c: number[] = [1, 1, 1, 1, 1];
+  const k: number[] = [1, 1, 1, 1, 1];
+  for (const instruction of body)
+    instruction.forEach((b, i) => {
+      c.push(b);
+      k.push(i === 0 ? 1 : 0);
+    });
+  const code = encodeBlob({ c: Uint8Array.from(c), k: Uint8Array.from(k), j: [] });
+  const w = new Writer();
+  w.uint(3, 0);
+  w.uint(3, rw.length);
+  w.uint(2, 1);
+  w.uint(3, 4096);
+  w.bytes(rw);
+  w.uint(4, code.length);
+  w.bytes(code);
+  return w.result();
+};
+
+/** An account whose code preimage is E(var(metadata), p) with a three-octet metadata. */
+export const withCode = (p: Uint8Array, balance = 1000n): ServiceAccount => {
+  const w = new Writer();
+  w.natural(3);
+  w.bytes(Uint8Array.of(7, 7, 7));
+  w.bytes(p);
+  const preimage = w.result();
+  const codeHash = blake2b256(preimage);
+  return account({ balance, codeHash, preimages: new Map([[toHex(codeHash), preimage]]) });
+};
+
+/** Whether the native addon is built (tests then run on both engines). */
+export const nativeBuilt = (): boolean => {
+  try {
+    nativeEngine.instantiate({
+      program: encodeBlob({ c: Uint8Array.of(0), k: Uint8Array.of(1), j: [] }),
+      pc: 0,
+      gas: 0n,
+      registers: Array.from({ length: 13 }, () => 0n),
+      memory: { pages: [], contents: [] },
+    });
+    return true;
+  } catch (e) {
+    if (e instanceof NativeUnavailable) return false;
+    throw e;
+  }
 };
