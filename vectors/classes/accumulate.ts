@@ -1,0 +1,133 @@
+/**
+ * `stf/accumulate`: accumulation, section 12. The vectors' state is tau (`slot`), eta'_0
+ * (`entropy`), omega (`ready_queue`), xi (`accumulated`), chi (`privileges`), pi_S
+ * (`statistics`, of which accumulation defines the accumulation counters, eq. 13.12 with no
+ * incoming reports and no preimages) and delta (`accounts`); the output is the Keccak Merkle root
+ * of theta' (eq. 7.6). The vectors carry neither iota nor phi, which only `designate` and
+ * `assign` touch: the model runs with an all-zero staging set and authorizer queues, and those
+ * two components are not compared. Runs on either PVM engine (`ts`, `native`).
+ *
+ * Known disagreement (paper vs vectors, not skipped: it is the PVM's to decide): in
+ * `accumulate_ready_queued_reports-1` and `enqueue_and_unlock_chain_wraps-5` the test service's
+ * allocator grows its heap with `sbrk` (928 and 608 octets, then 64 per item). The engines follow
+ * A.28 as written (omega'_D = min x >= h with [x, x + omega_A) not wholly readable: a page-granular
+ * answer), and the service then spends 3 gas less per item than the vectors record (16119 vs
+ * 16146, 14730 vs 14754). A byte-precise bump pointer (sbrk returns the old heap top and advances
+ * it by omega_A; sbrk(0) returns the top) reproduces the vectors' gas exactly; every other field
+ * already matches.
+ */
+import * as E from 'fp-ts/lib/Either.js';
+import type { ChainSpec } from '../../spec/chain-spec.js';
+import type { Hash } from '../../spec/bytes.js';
+import { choice, nothing, record, u32, varSequence } from '../../spec/codec.js';
+import { accounts, codecs, hash, servicesStatistics, workReport } from '../../spec/codecs.js';
+import type { Privileges, ServiceAccount, ServiceActivity, ServiceId, State, TimeSlot, WorkReport } from '../../spec/types.js';
+import { accumulation } from '../../model/accumulation/index.js';
+import { PsiA } from '../../model/accumulation/invocation.js';
+import { zeroHash } from '../../model/crypto/index.js';
+import { accoutLogRoot } from '../../model/history/index.js';
+import { tsEngine, type PvmEngine } from '../../model/pvm/index.js';
+import { nativeEngine } from '../../model/pvm/native.js';
+import { serviceStatistics } from '../../model/statistics/index.js';
+import type { VectorClass } from '../report.js';
+import { stfCaseCodec, stfClass, type StfResult } from '../stf.js';
+
+/** The engines Psi_A runs on. */
+export const engines: Readonly<Record<string, PvmEngine>> = { ts: tsEngine, native: nativeEngine };
+
+interface AccumulateVectorState {
+  readonly tau: TimeSlot;
+  readonly entropy: Hash;
+  readonly omega: State['omega'];
+  readonly xi: State['xi'];
+  readonly chi: Privileges;
+  readonly services: ReadonlyMap<ServiceId, ServiceActivity>;
+  readonly delta: ReadonlyMap<ServiceId, ServiceAccount>;
+}
+
+interface AccumulateVectorInput {
+  readonly slot: TimeSlot;
+  readonly reports: ReadonlyArray<WorkReport>;
+}
+
+/** `Output ::= CHOICE { ok OpaqueHash, err NULL }`: accumulation rejects nothing. */
+type AccumulateVectorOutput = { readonly kind: 'ok'; readonly value: Hash } | { readonly kind: 'err'; readonly value: null };
+
+/** The vectors' test case (`accumulate.asn`) for one chain spec. */
+export const accumulateTestCase = (spec: ChainSpec) => {
+  const c = codecs(spec);
+  const state = record<AccumulateVectorState>('AccumulateState', [
+    ['tau', 'slot', u32],
+    ['entropy', 'entropy', hash],
+    ['omega', 'ready_queue', c.omega],
+    ['xi', 'accumulated', c.xi],
+    ['chi', 'privileges', c.privileges],
+    ['services', 'statistics', servicesStatistics],
+    ['delta', 'accounts', accounts],
+  ]);
+  const input = record<AccumulateVectorInput>('AccumulateInput', [
+    ['slot', 'slot', u32],
+    ['reports', 'reports', varSequence(workReport)],
+  ]);
+  const output = choice<AccumulateVectorOutput>('AccumulateOutput', {
+    ok: { tag: 0, json: 'ok', codec: hash },
+    err: { tag: 1, json: 'err', codec: nothing },
+  });
+  return stfCaseCodec(input, state, output);
+};
+
+/** iota and phi, absent from the vectors: all-zero keys and queues of the spec's sizes. */
+const placeholders = (spec: ChainSpec): Pick<State, 'iota' | 'phi'> => ({
+  iota: Array.from({ length: spec.Cvalcount }, () => ({
+    bs: zeroHash,
+    ed: zeroHash,
+    bls: new Uint8Array(144),
+    metadata: new Uint8Array(128),
+  })) as State['iota'],
+  phi: Array.from({ length: spec.Ccorecount }, () => Array.from({ length: spec.Cauthqueuesize }, () => zeroHash)),
+});
+
+/** Runs accumulation on a vector's pre-state and input, with Psi_A on the given PVM engine. */
+export const runAccumulate =
+  (engine: PvmEngine) =>
+  (spec: ChainSpec) =>
+  (pre: AccumulateVectorState, i: AccumulateVectorInput): StfResult<AccumulateVectorState, AccumulateVectorOutput> => {
+    const [posterior, result] = E.toUnion(
+      accumulation(spec, PsiA(spec, engine))(
+        { ...pre, ...placeholders(spec) },
+        { slot: i.slot, available: i.reports, entropy: pre.entropy },
+      ),
+    );
+    return {
+      output: { kind: 'ok', value: accoutLogRoot(result.theta) },
+      postState: {
+        tau: i.slot,
+        entropy: pre.entropy,
+        omega: posterior.omega,
+        xi: posterior.xi,
+        chi: posterior.chi,
+        services: serviceStatistics({ incoming: [], preimages: [], accumulationStatistics: result.accumulationStatistics }),
+        delta: posterior.delta,
+      },
+    };
+  };
+
+const classOn = (engine: PvmEngine) =>
+  stfClass({
+    name: 'accumulate',
+    description: 'accumulation (section 12): ready queue, Delta+/Delta*/Delta_1 over Psi_A, chi, delta, xi, omega, theta and S',
+    testCase: accumulateTestCase,
+    run: runAccumulate(engine),
+  });
+
+const perEngine = Object.fromEntries(Object.entries(engines).map(([name, e]) => [name, classOn(e)]));
+
+export const accumulateClass: VectorClass = {
+  ...perEngine.ts!,
+  engines: Object.keys(engines),
+  cases: (config, engine = 'ts') => {
+    const cls = perEngine[engine];
+    if (cls === undefined) throw new Error(`accumulate: unknown engine ${engine}; known: ${Object.keys(engines).join(', ')}`);
+    return cls.cases(config);
+  },
+};
