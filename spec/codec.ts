@@ -10,7 +10,7 @@
  */
 import * as E from 'fp-ts/lib/Either.js';
 import * as t from 'io-ts';
-import { bytesCompare, fromHex, toHex } from './bytes.js';
+import { fromHex, toHex } from './bytes.js';
 
 // ---------------------------------------------------------------------------------------------
 // Errors
@@ -19,12 +19,17 @@ import { bytesCompare, fromHex, toHex } from './bytes.js';
 export class CodecError {
   constructor(
     readonly path: ReadonlyArray<string>,
+    /** The octet offset of the failure; -1 for the JSON form. */
     readonly offset: number,
     readonly reason: string,
+    /** Words printed after the offset (e.g. `7 remain`). */
+    readonly detail = '',
   ) {}
+  /** E.g. `Header.parent: need 32 octets at offset 12, 7 remain`. */
   toString(): string {
     const where = this.path.length === 0 ? '' : `${joinPath(this.path)}: `;
-    return `${where}${this.reason}${this.offset >= 0 ? ` at offset ${this.offset}` : ''}`;
+    const offset = this.offset >= 0 ? ` at offset ${this.offset}` : '';
+    return `${where}${this.reason}${offset}${this.detail === '' ? '' : `, ${this.detail}`}`;
   }
 }
 
@@ -40,11 +45,12 @@ export class CodecFailure extends Error {
   constructor(
     readonly offset: number,
     readonly reason: string,
+    readonly detail = '',
   ) {
     super(reason);
   }
   toCodecError(): CodecError {
-    return new CodecError(this.path, this.offset, this.reason);
+    return new CodecError(this.path, this.offset, this.reason, this.detail);
   }
 }
 
@@ -75,7 +81,7 @@ export class Reader {
   }
   need(n: number): void {
     if (n > this.remaining)
-      throw new CodecFailure(this.offset, `need ${n} octets, ${this.remaining} remain`);
+      throw new CodecFailure(this.offset, `need ${n} octets`, `${this.remaining} remain`);
   }
   /** n octets, copied (decoded values never alias the input). */
   take(n: number): Uint8Array {
@@ -121,12 +127,29 @@ export class Reader {
     if (x < 1n << BigInt(7 * l)) throw new CodecFailure(at, 'non-canonical natural');
     return x;
   }
-  /** A general natural that must be below `bound` (e.g. a length or a 32-bit count). */
+  /** A general natural that must be below `bound` <= 2^48 (a length, a 32-bit count): number arithmetic. */
   naturalBelow(bound: number): number {
     const at = this.offset;
-    const x = this.natural();
-    if (x >= BigInt(bound)) throw new CodecFailure(at, `natural ${x} is not below ${bound}`);
-    return Number(x);
+    this.need(1);
+    const head = this.bytes[this.offset]!;
+    let x: number;
+    if (head < 0x80) {
+      this.offset++;
+      x = head;
+    } else if (head < 0xfe) {
+      // l in 1..6 prefix bits: the value stays below 2^55, exact in a double only up to 2^53,
+      // so l = 6 is read as a bigint below.
+      let l = 1;
+      while (head & (0x80 >> l)) l++;
+      if (l > 5) x = Number(this.natural());
+      else {
+        this.offset++;
+        x = (head & (0xff >> (l + 1))) * 2 ** (8 * l) + this.uint(l);
+        if (x < 2 ** (7 * l)) throw new CodecFailure(at, 'non-canonical natural');
+      }
+    } else x = Number(this.natural());
+    if (x >= bound) throw new CodecFailure(at, `natural ${x} is not below ${bound}`);
+    return x;
   }
 }
 
@@ -168,6 +191,15 @@ export class Writer {
   }
   /** @gp C.5 -- the general natural encoding E, up to 2^64. */
   natural(x: bigint | number): void {
+    if (typeof x === 'number' && x >= 0 && x < 2 ** 35) {
+      // The common case (lengths, counts): l <= 4, in number arithmetic.
+      for (let l = 0; l <= 4; l++)
+        if (x < 2 ** (7 * (l + 1))) {
+          const p = 2 ** (8 * l);
+          this.u8(256 - 2 ** (8 - l) + Math.floor(x / p));
+          return this.uint(l, x % p);
+        }
+    }
     const v = BigInt(x);
     if (v < 0n || v >= 1n << 64n) throw new RangeError(`natural out of range: ${v}`);
     if (v < 0x80n) return this.u8(Number(v));
@@ -201,7 +233,10 @@ export interface Codec<T> {
   readonly json: t.Type<T, unknown, unknown>;
 }
 
-/** Builds a descriptor; the io-ts `json` type is derived from `fromJson`/`toJson`. */
+/**
+ * Builds a descriptor; the io-ts `json` type is derived from `fromJson`/`toJson` (its `is` is
+ * structural: the value is one the binary encoder accepts).
+ */
 export const codec = <T>(d: Omit<Codec<T>, 'json'>): Codec<T> => {
   const json = new t.Type<T, unknown, unknown>(
     d.name,
@@ -240,7 +275,7 @@ export const decode = <T>(c: Codec<T>, bytes: Uint8Array): E.Either<CodecError, 
   try {
     const v = within(c.name, () => c.decodeFrom(r));
     if (r.remaining !== 0)
-      return E.left(new CodecError([c.name], r.offset, `${r.remaining} octets left over`));
+      return E.left(new CodecError([c.name], r.offset, 'trailing octets', `${r.remaining} left over`));
     return E.right(v);
   } catch (e) {
     if (e instanceof CodecFailure) return E.left(e.toCodecError());
@@ -402,7 +437,13 @@ export const blob: Codec<Uint8Array> = codec({
 
 const readArray = <T>(r: Reader, item: Codec<T>, n: number): T[] => {
   const out: T[] = new Array<T>(n);
-  for (let i = 0; i < n; i++) out[i] = within(`[${i}]`, () => item.decodeFrom(r));
+  let i = 0;
+  try {
+    for (; i < n; i++) out[i] = item.decodeFrom(r);
+  } catch (e) {
+    if (e instanceof CodecFailure) e.path.unshift(`[${i}]`);
+    throw e;
+  }
   return out;
 };
 
@@ -442,7 +483,7 @@ export const varSequence = <T>(item: Codec<T>, max?: number): Codec<ReadonlyArra
       // Each element takes at least one octet (zero-size elements would need none): a claimed
       // length the remaining octets cannot hold is rejected before anything is allocated.
       if (n * Math.max(item.minSize, 1) > r.remaining)
-        throw new CodecFailure(at, `length ${n} of ${item.name} cannot fit in ${r.remaining} octets`);
+        throw new CodecFailure(at, `length ${n} of ${item.name}`, `only ${r.remaining} octets remain`);
       return readArray(r, item, n);
     },
     fromJson: (u) => {
@@ -524,7 +565,16 @@ export const record = <T>(name: string, fields: { readonly [K in keyof T]-?: Fie
     },
     decodeFrom: (r) => {
       const out: Partial<T> = {};
-      for (const [k, , c] of fields) out[k] = within(String(k), () => c.decodeFrom(r));
+      let field = '';
+      try {
+        for (const [k, , c] of fields) {
+          field = String(k);
+          out[k] = c.decodeFrom(r);
+        }
+      } catch (e) {
+        if (e instanceof CodecFailure) e.path.unshift(field);
+        throw e;
+      }
       return out as T;
     },
     fromJson: (u) => {
@@ -611,31 +661,35 @@ export const mapCodec = <A, B>(c: Codec<A>, name: string, to: (a: A) => B, from:
     toJson: (v) => c.toJson(from(v)),
   });
 
-/** Key order of a dictionary: numbers ascending, octet strings lexicographically. */
-export const compareKeys = <K>(a: K, b: K): number =>
-  a instanceof Uint8Array && b instanceof Uint8Array ? bytesCompare(a, b) : (a as number) < (b as number) ? -1 : (a as number) > (b as number) ? 1 : 0;
+/**
+ * Key order of a dictionary: numbers ascending; strings in code-unit order, which for lower-case
+ * 0x-hex of octet strings (the map keys of `storageKey`, ...) is the octets' lexicographic order.
+ */
+export const compareKeys = <K extends number | string>(a: K, b: K): number => (a < b ? -1 : a > b ? 1 : 0);
 
 /**
  * @gp C.10 -- a dictionary encodes as the length-prefixed sequence of (key, value) pairs ordered
- * by key. Decoding requires strictly ascending keys (one encoding per value). JSON: an array of
+ * by key. Keys are numbers or strings (octet-string keys as 0x-hex, so that a JS Map can look
+ * them up). Decoding requires strictly ascending keys (one encoding per value). JSON: an array of
  * `{ <keyName>: k, <valueName>: v }`.
  */
-export const dictionary = <K extends number | Uint8Array, V>(
+export const dictionary = <K extends number | string, V>(
   name: string,
   key: Codec<K>,
   value: Codec<V>,
   keyName: string,
   valueName: string,
+  compare: (a: K, b: K) => number = compareKeys,
 ): Codec<ReadonlyMap<K, V>> => {
   const entry = record<{ k: K; v: V }>(`${name}Entry`, [
     ['k', keyName, key],
     ['v', valueName, value],
   ]);
   const pairs = varSequence(entry);
-  const sorted = (m: ReadonlyMap<K, V>) => [...m].sort(([a], [b]) => compareKeys(a, b)).map(([k, v]) => ({ k, v }));
+  const sorted = (m: ReadonlyMap<K, V>) => [...m].sort(([a], [b]) => compare(a, b)).map(([k, v]) => ({ k, v }));
   const toMap = (es: ReadonlyArray<{ k: K; v: V }>, at: number): ReadonlyMap<K, V> => {
     for (let i = 1; i < es.length; i++)
-      if (compareKeys(es[i - 1]!.k, es[i]!.k) >= 0)
+      if (compare(es[i - 1]!.k, es[i]!.k) >= 0)
         throw new CodecFailure(at, `${name}: keys must be strictly ascending (entry ${i})`);
     return new Map(es.map(({ k, v }) => [k, v]));
   };

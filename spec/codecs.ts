@@ -19,6 +19,7 @@ import type {
   Hash,
   RingRoot,
 } from './bytes.js';
+import { fromHex, toHex } from './bytes.js';
 import type { ChainSpec } from './chain-spec.js';
 import {
   bitSequence,
@@ -68,8 +69,11 @@ import type {
   RecentHistory,
   RefineContext,
   ReportedPackage,
+  SafroleState,
   SealKeys,
+  State,
   SegmentRootLookupItem,
+  ServiceAccount,
   ServiceActivity,
   ServiceInfo,
   Statistics,
@@ -388,37 +392,101 @@ export const validatorActivity: Codec<ValidatorActivity> = record<ValidatorActiv
   ['assurances', 'assurances', u32],
 ]);
 
-/** A core's activity record in the vectors' layout (fixed widths of jam-types.asn). */
+/**
+ * A core's activity record. Every field is a general natural (E): the state serialization
+ * (D.2, C(13)) encodes pi_C and pi_S with E, and the STF vectors' binaries agree, although
+ * jam-types.asn declares fixed-width U16/U32/U64 fields.
+ */
 export const coreActivity: Codec<CoreActivity> = record<CoreActivity>('CoreActivity', [
-  ['daLoad', 'da_load', u32],
-  ['popularity', 'popularity', u16],
-  ['importCount', 'imports', u16],
-  ['xtCount', 'extrinsic_count', u16],
-  ['xtSize', 'extrinsic_size', u32],
-  ['exportCount', 'exports', u16],
-  ['bundleLen', 'bundle_size', u32],
-  ['gasUsed', 'gas_used', u64],
+  ['daLoad', 'da_load', naturalU32],
+  ['popularity', 'popularity', naturalU32],
+  ['importCount', 'imports', naturalU32],
+  ['xtCount', 'extrinsic_count', naturalU32],
+  ['xtSize', 'extrinsic_size', naturalU32],
+  ['exportCount', 'exports', naturalU32],
+  ['bundleLen', 'bundle_size', naturalU32],
+  ['gasUsed', 'gas_used', natural],
 ]);
 
-/** A service's activity record in the vectors' layout. */
+/** A service's activity record: every field a general natural, as for cores. */
 export const serviceActivity: Codec<ServiceActivity> = record<ServiceActivity>('ServiceActivity', [
-  ['provisionCount', 'provided_count', u16],
-  ['provisionSize', 'provided_size', u32],
-  ['refinementCount', 'refinement_count', u32],
-  ['refinementGas', 'refinement_gas_used', u64],
-  ['importCount', 'imports', u32],
-  ['xtCount', 'extrinsic_count', u32],
-  ['xtSize', 'extrinsic_size', u32],
-  ['exportCount', 'exports', u32],
-  ['accumulationCount', 'accumulate_count', u32],
-  ['accumulationGas', 'accumulate_gas_used', u64],
+  ['provisionCount', 'provided_count', naturalU32],
+  ['provisionSize', 'provided_size', naturalU32],
+  ['refinementCount', 'refinement_count', naturalU32],
+  ['refinementGas', 'refinement_gas_used', natural],
+  ['importCount', 'imports', naturalU32],
+  ['xtCount', 'extrinsic_count', naturalU32],
+  ['xtSize', 'extrinsic_size', naturalU32],
+  ['exportCount', 'exports', naturalU32],
+  ['accumulationCount', 'accumulate_count', naturalU32],
+  ['accumulationGas', 'accumulate_gas_used', natural],
 ]);
 
-/** pi_S: service id -> activity, as a dictionary (C.10). */
+/** pi_S: service id (E_4, as in the vectors) -> activity, as a dictionary (C.10). */
 export const servicesStatistics = dictionary('ServicesStatistics', u32, serviceActivity, 'id', 'record');
 
 /** chi_Z: the always-accumulate services, service id -> gas. */
 export const alwaysAccers = dictionary('AlwaysAccumulate', u32, u64, 'id', 'gas');
+
+/** An octet-string dictionary key, held as lower-case 0x-hex (a JS Map compares strings by value). */
+export const hexKey = (inner: Codec<Uint8Array>, name: string): Codec<string> =>
+  mapCodec(inner, name, toHex, octetsOf);
+
+/** The octets of a hex map key; a malformed key is a bug in whoever built the map. */
+const octetsOf = (h: string): Uint8Array => {
+  const b = fromHex(h);
+  if (b === undefined) throw new RangeError(`not a hex key: ${h}`);
+  return b;
+};
+
+/** The key of a preimage request (hash, length), held as `${0x-hash}:${length}`. */
+export const requestKey: Codec<string> = mapCodec(
+  record<{ readonly hash: Hash; readonly length: number }>('PreimageRequestKey', [
+    ['hash', 'hash', hash],
+    ['length', 'length', u32],
+  ]),
+  'PreimageRequestKey',
+  (k) => `${toHex(k.hash)}:${k.length}`,
+  (s) => {
+    const [h = '', l = '0'] = s.split(':');
+    return { hash: octetsOf(h) as Hash, length: Number(l) };
+  },
+);
+/** Requests ordered by hash, then by length. */
+const compareRequestKeys = (a: string, b: string): number => {
+  const [ha = '', la = '0'] = a.split(':');
+  const [hb = '', lb = '0'] = b.split(':');
+  return ha < hb ? -1 : ha > hb ? 1 : Number(la) - Number(lb);
+};
+
+/**
+ * @gp 9.3 -- A: a service account in the STF vectors' layout (accumulate.asn ServiceAccount):
+ * its info, then storage (blob key -> blob), preimages (hash -> blob) and requests
+ * ((hash, length) -> up to three timeslots), each a dictionary in key order.
+ */
+export const serviceAccount: Codec<ServiceAccount> = mapCodec(
+  record<{
+    readonly info: ServiceInfo;
+    readonly storage: ServiceAccount['storage'];
+    readonly preimages: ServiceAccount['preimages'];
+    readonly requests: ServiceAccount['requests'];
+  }>('ServiceAccount', [
+    ['info', 'service', serviceInfo],
+    ['storage', 'storage', dictionary('Storage', hexKey(blob, 'StorageKey'), blob, 'key', 'value')],
+    ['preimages', 'preimage_blobs', dictionary('Preimages', hexKey(hash, 'PreimageHash'), blob, 'hash', 'blob')],
+    [
+      'requests',
+      'preimage_requests',
+      dictionary('Requests', requestKey, varSequence(u32, 3), 'key', 'value', compareRequestKeys),
+    ],
+  ]),
+  'ServiceAccount',
+  ({ info, storage, preimages, requests }) => ({ ...info, storage, preimages, requests }),
+  ({ storage, preimages, requests, ...info }) => ({ info, storage, preimages, requests }),
+);
+
+/** delta: service id -> account (JSON `[{ id, data }]`). */
+export const accounts = dictionary('Accounts', u32, serviceAccount, 'id', 'data');
 
 // ---------------------------------------------------------------------------------------------
 // Structures whose sizes depend on the chain spec
@@ -526,6 +594,13 @@ export const codecs = perSpec((spec: ChainSpec) => {
     ['cores', 'cores', sequence(coreActivity, C)],
     ['services', 'services', servicesStatistics],
   ]);
+  /** @gp 6.3 -- gamma = (gamma_P, gamma_Z, gamma_S, gamma_A), serialized as in D.2, C(4). */
+  const gamma = record<SafroleState>('SafroleState', [
+    ['pendingSet', 'gamma_k', validatorKeys],
+    ['epochRoot', 'gamma_z', ringRoot],
+    ['sealTickets', 'gamma_s', sealKeys],
+    ['ticketAccumulator', 'gamma_a', ticketAccumulator],
+  ]);
   /** @gp 12.3 -- omega: E slots of ready records. */
   const readyRecord = record<ReadyRecord>('ReadyRecord', [
     ['workReport', 'report', workReport],
@@ -535,7 +610,32 @@ export const codecs = perSpec((spec: ChainSpec) => {
   /** @gp 12.1 -- xi: E slots of accumulated package hashes. */
   const xi = sequence(varSequence(hash), Ep);
 
+  /**
+   * The value codec of each state component, in the order of eq. 4.4, as D.2 serializes it
+   * (the state keys C(i) are Merklization's). tau is E_4; theta is ↕[(E_4(s), h)].
+   */
+  const stateComponents = {
+    alpha,
+    beta: recentHistory,
+    theta: varSequence(accumulationOutput),
+    gamma,
+    eta: entropy,
+    iota: validatorKeys,
+    kappa: validatorKeys,
+    lambda: validatorKeys,
+    rho,
+    tau: u32,
+    phi,
+    chi: privileges,
+    psi: disputesRecords,
+    pi: statistics,
+    omega,
+    xi,
+  } satisfies { readonly [N in Exclude<keyof State, 'delta'>]: Codec<State[N]> };
+
   return {
+    stateComponents,
+    gamma,
     epochMark,
     winnersMark,
     unsignedHeader,

@@ -3,6 +3,28 @@
  * camel-cased macro names (`\wr¬avspec` -> `avspec`, `\H¬priorstateroot` -> `priorStateRoot`);
  * where the vectors' JSON (jam-types.asn) names a field differently, the codec in `codecs.ts`
  * records the mapping next to the field, e.g. `['priorStateRoot', 'parent_state_root', hash]`.
+ *
+ * The renamings a reader of the vectors meets most (paper <- vectors):
+ *   Header: priorStateRoot <- parent_state_root, timeslot <- slot, winnersMark <- tickets_mark,
+ *     vrfSig <- entropy_source, sealSig <- seal;
+ *   WorkReport: avspec <- package_spec, core <- core_index, authorizer <- authorizer_hash,
+ *     authTrace <- auth_output, srLookup <- segment_root_lookup, digests <- results;
+ *   WorkDigest (the vectors' WorkResult): serviceIndex <- service_id, gasLimit <- accumulate_gas,
+ *     gasUsed/importCount/xtCount/xtSize/exportCount <- refine_load.{gas_used, imports,
+ *     extrinsic_count, extrinsic_size, exports};
+ *   RefineContext: anchorHash <- anchor, anchorPostState <- state_root, anchorAccOutLog <- beefy_root,
+ *     lookupAnchorHash <- lookup_anchor, lookupAnchorTime <- lookup_anchor_slot;
+ *   AvailabilitySpec: packageHash <- hash, bundleLen <- length, segRoot <- exports_root,
+ *     segCount <- exports_count;
+ *   Ticket/TicketEnvelope: entryIndex <- attempt, proof <- signature;
+ *   Guarantee: workReport <- report, timeslot <- slot, credential <- signatures;
+ *   Assurance: availabilities <- bitfield (a bit sequence of C bits), assurer <- validator_index;
+ *   Verdict: reportHash <- target, epochIndex <- age, judgments <- votes (validity <- vote,
+ *     judgeIndex <- index); Preimage: serviceIndex <- requester, data <- blob;
+ *   ValidatorKey: bs/ed <- bandersnatch/ed25519; Privileges: manager <- bless, assigners <- assign,
+ *     delegator <- designate, registrar <- register, alwaysAccers <- always_acc;
+ *   SafroleState: pendingSet <- gamma_k (the paper's gamma_P), epochRoot <- gamma_z,
+ *     sealTickets <- gamma_s, ticketAccumulator <- gamma_a; RecentHistory: accOutBelt <- mmr.
  */
 import type {
   BandersnatchKey,

@@ -3,6 +3,7 @@
  * Each lives in its own file under `vectors/classes/`; add one line here to register it.
  */
 import { codecClass } from './classes/codec.js';
+import { codecStateClass } from './classes/codec-state.js';
 import type { VectorClass } from './report.js';
 import { disputesClass } from './classes/disputes.js';
 import { ed25519Class } from './classes/ed25519.js';
@@ -25,6 +26,7 @@ export const vectorClasses: ReadonlyArray<VectorClass> = [
   historyClass,
   authorizationsClass,
   assurancesClass,
+  codecStateClass,
   disputesClass,
   reportsClass,
   safroleClass,
