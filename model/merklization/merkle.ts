@@ -6,6 +6,9 @@
  * H defaults to Blake2b-256, as the paper assumes when none is given.
  */
 import { ascii, concatBytes, type Hash } from '../../spec/bytes.js';
+import { encode } from '../../spec/codec.js';
+import { mmr } from '../../spec/codecs.js';
+import type { Mmr } from '../../spec/types.js';
 import { blake2b256, keccak256, zeroHash } from '../crypto/hash.js';
 
 /** A hash function B -> H. */
@@ -76,9 +79,6 @@ export const merkleJustifyPage = (x: number, v: ReadonlyArray<Uint8Array>, i: nu
 export const merkleLeafPage = (x: number, v: ReadonlyArray<Uint8Array>, i: number, H: HashFn = blake2b256): ReadonlyArray<Hash> =>
   v.slice(2 ** x * i, Math.min(2 ** x * i + 2 ** x, v.length)).map((l) => H(concatBytes($leaf, l)));
 
-/** A Merkle Mountain Range (belt): peaks of 2^i items each, none where that size is absent. */
-export type Mmr = ReadonlyArray<Hash | undefined>;
-
 /**
  * @gp E.8 eq:mmrappend -- A(r, l, H) = P(r, l, 0, H): the leaf is carried up while peak n is
  * occupied (each step replacing peak n by none and the carry by H(r_n ++ l)), then set at the
@@ -98,6 +98,9 @@ export const mmrAppend = (r: Mmr, l: Hash, H: HashFn = blake2b256): Mmr => {
     carry = H(concatBytes(peak, carry));
   }
 };
+
+/** @gp E.9 -- M_E(b) = E(↕[¿x | x <- b]): the peaks with a length prefix, each optional. */
+export const mmrEncode = (b: Mmr): Uint8Array => encode(mmr, b);
 
 /**
  * @gp E.10 -- M_R(b): the super-peak of the non-empty peaks h: the zero hash when none, h_0 for

@@ -1,15 +1,16 @@
 /**
- * Appendix D.1: the state-key constructor C, and its inverse reading for diffs: which state
- * component a 31-octet key belongs to.
+ * Appendix D, eq. D.1-D.2: the state-key constructor C, the keys of the service rows of T, and
+ * the inverse reading for diffs: which state component a 31-octet key belongs to.
  */
-import { bytesEqual, type Bytes } from '../../spec/bytes.js';
+import { bytesEqual, concatBytes, toHex, type Bytes } from '../../spec/bytes.js';
+import { encode, u32 } from '../../spec/codec.js';
 import { blake2b256 } from '../crypto/hash.js';
 
 /** A 31-octet state key (B_31). */
 export type StateKey = Bytes<31, 'StateKey'>;
 
-/** The four octets of E_4(s), little-endian. */
-const le4 = (s: number): readonly [number, number, number, number] => [s & 0xff, (s >>> 8) & 0xff, (s >>> 16) & 0xff, (s >>> 24) & 0xff];
+/** E_4(x): the four octets of x < 2^32, little-endian. */
+const le4 = (x: number): Uint8Array => encode(u32, x);
 
 /** @gp D.1 -- C(i): the key of state component i, [i, 0, 0, ...]. */
 export const stateKeyOfComponent = (i: number): StateKey => {
@@ -23,10 +24,10 @@ export const stateKeyOfService = (i: number, s: number): StateKey => {
   const k = new Uint8Array(31);
   const n = le4(s);
   k[0] = i;
-  k[1] = n[0];
-  k[3] = n[1];
-  k[5] = n[2];
-  k[7] = n[3];
+  k[1] = n[0]!;
+  k[3] = n[1]!;
+  k[5] = n[2]!;
+  k[7] = n[3]!;
   return k;
 };
 
@@ -44,28 +45,13 @@ export const stateKeyOfServiceData = (s: number, h: Uint8Array): StateKey => {
 };
 
 /** @gp D.2 -- the storage entry k of service s: C(s, E_4(2^32 - 1) ++ k). */
-export const storageKey = (s: number, k: Uint8Array): StateKey => {
-  const h = new Uint8Array(4 + k.length);
-  h.set([0xff, 0xff, 0xff, 0xff], 0);
-  h.set(k, 4);
-  return stateKeyOfServiceData(s, h);
-};
+export const storageKey = (s: number, k: Uint8Array): StateKey => stateKeyOfServiceData(s, concatBytes(le4(2 ** 32 - 1), k));
 
 /** @gp D.2 -- the preimage of hash h in service s: C(s, E_4(2^32 - 2) ++ h). */
-export const preimageKey = (s: number, h: Uint8Array): StateKey => {
-  const x = new Uint8Array(4 + h.length);
-  x.set([0xfe, 0xff, 0xff, 0xff], 0);
-  x.set(h, 4);
-  return stateKeyOfServiceData(s, x);
-};
+export const preimageKey = (s: number, h: Uint8Array): StateKey => stateKeyOfServiceData(s, concatBytes(le4(2 ** 32 - 2), h));
 
 /** @gp D.2 -- the request (h, l) of service s: C(s, E_4(l) ++ h). */
-export const requestKey = (s: number, h: Uint8Array, l: number): StateKey => {
-  const x = new Uint8Array(4 + h.length);
-  x.set(le4(l), 0);
-  x.set(h, 4);
-  return stateKeyOfServiceData(s, x);
-};
+export const requestKey = (s: number, h: Uint8Array, l: number): StateKey => stateKeyOfServiceData(s, concatBytes(le4(l), h));
 
 /** The state components keyed by C(1) ... C(16) in eq. D.2, by their paper names. */
 export const componentNames: ReadonlyArray<string> = [
@@ -90,12 +76,14 @@ export const componentNames: ReadonlyArray<string> = [
 /**
  * Which part of the state a key names (eq. D.2). Storage and request keys cannot be told apart
  * from the key alone (their discriminator is hashed into it); a preimage key can when its value
- * is known, since its hashed part is H(E_4(2^32 - 2) ++ H(value)).
+ * is known, since its hashed part is H(E_4(2^32 - 2) ++ H(value)), and so can the request of a
+ * preimage that is present (see `stateKeyClassifier`).
  */
 export type StateKeyComponent =
   | { readonly kind: 'component'; readonly index: number; readonly name: string }
   | { readonly kind: 'account'; readonly service: number }
   | { readonly kind: 'preimage'; readonly service: number }
+  | { readonly kind: 'request'; readonly service: number }
   | { readonly kind: 'storage-or-request'; readonly service: number }
   | { readonly kind: 'unknown' };
 
@@ -117,9 +105,26 @@ export const stateKeyComponent = (key: StateKey, value?: Uint8Array): StateKeyCo
   return { kind: 'storage-or-request', service };
 };
 
-/** A short printable name for a key's component, e.g. `kappa`, `service 5 account`. */
-export const describeStateKey = (key: StateKey, value?: Uint8Array): string => {
-  const c = stateKeyComponent(key, value);
+/**
+ * `stateKeyComponent` that also knows the serialized state the keys come from: each preimage p of
+ * service s present there names its request key C(s, E_4(|p|) ++ H(p)), so those read as requests.
+ */
+export const stateKeyClassifier = (
+  state: Iterable<readonly [StateKey, Uint8Array]>,
+): ((key: StateKey, value?: Uint8Array) => StateKeyComponent) => {
+  const requests = new Map<string, number>();
+  for (const [k, v] of state) {
+    const c = stateKeyComponent(k, v);
+    if (c.kind === 'preimage') requests.set(toHex(requestKey(c.service, blake2b256(v), v.length)), c.service);
+  }
+  return (key, value) => {
+    const service = requests.get(toHex(key));
+    return service === undefined ? stateKeyComponent(key, value) : { kind: 'request', service };
+  };
+};
+
+/** A short printable name of a key's component, e.g. `kappa (C(8))`, `service 5 account`. */
+export const describeComponent = (c: StateKeyComponent): string => {
   switch (c.kind) {
     case 'component':
       return `${c.name} (C(${c.index}))`;
@@ -127,9 +132,14 @@ export const describeStateKey = (key: StateKey, value?: Uint8Array): string => {
       return `service ${c.service} account`;
     case 'preimage':
       return `service ${c.service} preimage`;
+    case 'request':
+      return `service ${c.service} request`;
     case 'storage-or-request':
       return `service ${c.service} storage or request`;
     case 'unknown':
       return 'not a 31-octet state key';
   }
 };
+
+/** The printable component of one key (its value, if given, identifies preimages). */
+export const describeStateKey = (key: StateKey, value?: Uint8Array): string => describeComponent(stateKeyComponent(key, value));

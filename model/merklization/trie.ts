@@ -181,6 +181,51 @@ export function* trieEntries(trie: StateTrie): Generator<readonly [StateKey, Uin
   yield* trieEntries(trie.right);
 }
 
+/** One key whose value differs between two tries: absent before (added), absent after (removed), or changed. */
+export interface TrieChange {
+  readonly key: StateKey;
+  readonly before: Uint8Array | undefined;
+  readonly after: Uint8Array | undefined;
+}
+
+/** The changes between two sorted entry lists, appended to `out` in key order. */
+const mergeChanges = (a: ReadonlyArray<readonly [StateKey, Uint8Array]>, b: ReadonlyArray<readonly [StateKey, Uint8Array]>, out: TrieChange[]): void => {
+  let i = 0;
+  let j = 0;
+  while (i < a.length || j < b.length) {
+    const c = i >= a.length ? 1 : j >= b.length ? -1 : bytesCompare(a[i]![0], b[j]![0]);
+    if (c < 0) out.push({ key: a[i]![0], before: a[i++]![1], after: undefined });
+    else if (c > 0) out.push({ key: b[j]![0], before: undefined, after: b[j++]![1] });
+    else {
+      if (!bytesEqual(a[i]![1], b[j]![1])) out.push({ key: a[i]![0], before: a[i]![1], after: b[j]![1] });
+      i++;
+      j++;
+    }
+  }
+};
+
+const diff = (a: StateTrie, b: StateTrie, out: TrieChange[]): void => {
+  if (a === b) return;
+  if (a?.memo !== undefined && b?.memo !== undefined && bytesEqual(a.memo, b.memo)) return;
+  if (a?.tag === 'branch' && b?.tag === 'branch') {
+    diff(a.left, b.left, out);
+    diff(a.right, b.right, out);
+    return;
+  }
+  mergeChanges([...trieEntries(a)], [...trieEntries(b)], out);
+};
+
+/**
+ * The keys whose values differ between two tries, in key order. Sub-tries shared by both (or
+ * already hashed to the same value) are skipped, so the diff of a state and its successor costs
+ * about the size of the change: what the import and fuzz commands print, key by key.
+ */
+export const trieDiff = (a: StateTrie, b: StateTrie): ReadonlyArray<TrieChange> => {
+  const out: TrieChange[] = [];
+  diff(a, b, out);
+  return out;
+};
+
 /**
  * M (eq. D.6, transcribed in `merklize`) of the trie's dictionary: the zero hash when empty, H(L(k, v)) at a leaf,
  * H(B(M(l), M(r))) at a branch. Each node's hash is memoized, so after an update only the

@@ -8,9 +8,12 @@ import { basename, join } from 'node:path';
 import { readdirSync } from 'node:fs';
 import { bytesEqual, fromHex, toHex } from '../../spec/bytes.js';
 import {
-  describeStateKey,
+  describeComponent,
   merklize,
+  stateKeyClassifier,
   trieDelete,
+  trieDiff,
+  trieEntries,
   trieFromEntries,
   trieGet,
   trieRoot,
@@ -43,16 +46,28 @@ const readState = (x: unknown, where: string): RecordedState => {
   return { root, keyvals };
 };
 
-/** The mismatch report: both roots, and whether the reference M agrees with the trie. */
+/**
+ * The mismatch report: both roots, the reference M over the recorded key-values, and, when a trie
+ * built afresh from them does give the recorded root, the keys where `trie` differs from it.
+ */
 const compare = (what: string, trie: StateTrie, s: RecordedState): CaseResult | undefined => {
   const got = trieRoot(trie);
   if (bytesEqual(got, s.root)) return undefined;
-  const reference = merklize(s.keyvals);
-  const components = [...new Set(s.keyvals.map(([k, v]) => describeStateKey(k, v)))].join(', ');
-  return failed(
-    `${what} state root: expected ${toHex(s.root)}, got ${toHex(got)} ` +
-      `(reference M over the same ${s.keyvals.length} key-values: ${toHex(reference)})\n  components: ${components}`,
-  );
+  const fresh = trieFromEntries(s.keyvals);
+  const lines = [
+    `${what} state root: expected ${toHex(s.root)}, got ${toHex(got)}`,
+    `reference M over the ${s.keyvals.length} recorded key-values: ${toHex(merklize(s.keyvals))}`,
+  ];
+  const component = stateKeyClassifier([...s.keyvals, ...trieEntries(trie)]);
+  const describe = (k: StateKey, v: Uint8Array): string => describeComponent(component(k, v));
+  if (bytesEqual(trieRoot(fresh), s.root))
+    for (const c of trieDiff(trie, fresh))
+      lines.push(
+        `${toHex(c.key)} (${describe(c.key, (c.after ?? c.before)!)}): ` +
+          `${c.before === undefined ? 'absent' : toHex(c.before)} here, ${c.after === undefined ? 'absent' : toHex(c.after)} recorded`,
+      );
+  else lines.push(`components: ${[...new Set(s.keyvals.map(([k, v]) => describe(k, v)))].join(', ')}`);
+  return failed(lines.join('\n  '));
 };
 
 /** The pre-state trie updated to the post-state's key-values: deletions, then sets of changed values. */
