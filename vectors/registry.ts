@@ -16,6 +16,7 @@ import { historyClass } from './classes/history.js';
 import { authorizationsClass } from './classes/authorizations.js';
 import { assurancesClass } from './classes/assurances.js';
 import { bandersnatchClass } from './classes/bandersnatch.js';
+import { erasureClass } from './classes/erasure.js';
 
 export const vectorClasses: ReadonlyArray<VectorClass> = [
   codecClass,
@@ -27,6 +28,7 @@ export const vectorClasses: ReadonlyArray<VectorClass> = [
   authorizationsClass,
   assurancesClass,
   codecStateClass,
+  erasureClass,
   disputesClass,
   reportsClass,
   safroleClass,

@@ -68,7 +68,7 @@ export const verifyBsSignature = (
 ): E.Either<BandersnatchError, Hash> => fromNative<Hash>(loadNative().bandersnatchIetfVerify(k, c, m, signature));
 
 /**
- * @gp G.2 -- Y(x): the VRF output of a signature (or, G.5, of a ring proof), the first 32 octets
+ * @gp G.2, G.5 -- Y(x): the VRF output of a signature or of a ring proof, the first 32 octets
  * of the hash of its leading output point. Left when that point does not decode.
  */
 export const banderout = (x: BandersnatchSignature | BandersnatchRingProof): E.Either<BandersnatchError, Hash> =>
@@ -101,6 +101,14 @@ export const verifyBsRingProof =
     proof: BandersnatchRingProof,
   ): E.Either<BandersnatchError, Hash> =>
     fromNative<Hash>(srs.native.ringVerify(ringSize, r, c, m, proof));
+
+/**
+ * The Pedersen VRF that a ring proof (G.4) carries, checked alone: `signature` is the output
+ * point and the Pedersen proof (the first 192 octets of a ring proof). The paper uses it only
+ * inside ring proofs; this is for the Bandersnatch specification's own vectors.
+ */
+export const verifyPedersen = (c: Uint8Array, m: Uint8Array, signature: Uint8Array): E.Either<BandersnatchError, Hash> =>
+  fromNative<Hash>(loadNative().bandersnatchPedersenVerify(c, m, signature));
 
 /** The public key of the secret key derived from `seed` (ark-vrf `Secret::from_seed`). */
 export const publicKeyFromSeed = (seed: Uint8Array): BandersnatchKey =>

@@ -27,11 +27,20 @@ export declare function bandersnatchIetfSign(seed: Uint8Array, context: Uint8Arr
 /** G.1/G.2: verify an IETF VRF signature (96 octets) of `key` on context and message; its output Y or an error code.  */
 export declare function bandersnatchIetfVerify(key: Uint8Array, context: Uint8Array, message: Uint8Array, signature: Uint8Array): Uint8Array | string
 
+/** The Pedersen VRF inside a ring proof (output point + Pedersen proof, 192 octets); its output Y or an error code.  */
+export declare function bandersnatchPedersenVerify(context: Uint8Array, message: Uint8Array, signature: Uint8Array): Uint8Array | string
+
 /** The public key of the secret derived from `seed`.  */
 export declare function bandersnatchPublicKey(seed: Uint8Array): Uint8Array
 
 /** G.2/G.5: the VRF output Y of a signature or ring proof, from its leading 32-octet output point.  */
 export declare function bandersnatchVrfOutput(outputPoint: Uint8Array): Uint8Array | string
+
+/** H.4: `data` (`originals` shards of equal even size) to `total` chunks of that size, concatenated.  */
+export declare function erasureEncode(data: Uint8Array, originals: number, total: number): Uint8Array
+
+/** H.5: the data (`originals` shards, concatenated) from at least `originals` chunks of `shardBytes` octets, concatenated in the order of `indices`.  */
+export declare function erasureRecover(chunks: Uint8Array, indices: Uint32Array, originals: number, total: number, shardBytes: number): Uint8Array
 
 /** The version of the Gray Paper the native engines implement.  */
 export declare function grayPaperVersion(): string

@@ -5,10 +5,11 @@
  * - `bandersnatch/*_ring.json` (7): O(ring_pks) is `ring_pks_com`; the proof `gamma || pedersen ||
  *   ring_proof` verifies against that root (ring of 8) with output `beta[0..32]`, and a changed
  *   message is rejected;
+ * - `bandersnatch/*_pedersen.json` (7): the Pedersen VRF (output point and proof) verifies on
+ *   `alpha` and `ad` with output `beta[0..32]`, and a changed message is rejected;
  * - `stf/safrole/{tiny,full}` (21 + 21): the ring root of gamma_k's Bandersnatch keys equals
  *   gamma_z, in the pre-state and in the post-state. Tiny is read from JSON; full (`.bin` only)
  *   by walking the binary test-case layout of `safrole.asn` up to the fields needed.
- * The Pedersen vectors are not run: the paper uses Pedersen proofs only inside ring proofs.
  */
 import { readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
@@ -31,6 +32,7 @@ import {
   ringSrs,
   verifyBsRingProof,
   verifyBsSignature,
+  verifyPedersen,
   type RingSrs,
 } from '../../model/crypto/bandersnatch.js';
 import { listFiles, readJson, vectorsDir } from '../locate.js';
@@ -89,6 +91,19 @@ const ietfCase = (v: Json) => (): CaseResult => {
   ]);
 };
 
+const pedersenFields = ['gamma', 'proof_pk_com', 'proof_r', 'proof_ok', 'proof_s', 'proof_sb'] as const;
+
+const pedersenCase = (v: Json) => (): CaseResult => {
+  const alpha = hex('alpha', v['alpha']);
+  const ad = hex('ad', v['ad']);
+  const beta = hex('beta', v['beta']);
+  const signature = concatBytes(...pedersenFields.map((f) => hex(f, v[f])));
+  return verdict([
+    ...expectOutput('pedersen verify', verifyPedersen(alpha, ad, signature), beta),
+    ...expectRejected('pedersen verify with another message', verifyPedersen(alpha, otherMessage(ad), signature)),
+  ]);
+};
+
 const ringCase = (v: Json) => (): CaseResult => {
   const srs = vectorsRingSrs();
   const pks = hex('ring_pks', v['ring_pks']);
@@ -98,7 +113,7 @@ const ringCase = (v: Json) => (): CaseResult => {
   const ad = hex('ad', v['ad']);
   const beta = hex('beta', v['beta']);
   const proof = concatBytes(
-    ...['gamma', 'proof_pk_com', 'proof_r', 'proof_ok', 'proof_s', 'proof_sb', 'ring_proof'].map((f) => hex(f, v[f])),
+    ...[...pedersenFields, 'ring_proof'].map((f) => hex(f, v[f])),
   ) as BandersnatchRingProof;
   const root = getRingRoot(srs)(keys);
   const verify = verifyBsRingProof(srs);
@@ -218,10 +233,11 @@ const specVectors = (suffix: string): ReadonlyArray<Json> => {
 
 export const bandersnatchClass: VectorClass = {
   name: 'bandersnatch',
-  description: 'Bandersnatch IETF and ring VRFs and ring roots (Appendix G), ark-vrf 0.2.1',
+  description: 'Bandersnatch IETF, Pedersen and ring VRFs and ring roots (Appendix G), ark-vrf 0.2.1',
   configs: ['none'],
   cases: (): ReadonlyArray<VectorCase> => [
     ...specVectors('ietf').map((v, i) => ({ name: `ietf/vector-${i + 1}`, run: ietfCase(v) })),
+    ...specVectors('pedersen').map((v, i) => ({ name: `pedersen/vector-${i + 1}`, run: pedersenCase(v) })),
     ...specVectors('ring').map((v, i) => ({ name: `ring/vector-${i + 1}`, run: ringCase(v) })),
     ...listFiles(vectorsDir('stf', 'safrole', 'tiny'), '.json').map((f) => ({
       name: `safrole-tiny/${basename(f, '.json')}`,

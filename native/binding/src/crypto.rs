@@ -4,7 +4,10 @@
 //! verifying functions return either the output bytes or the error's stable code as a string.
 //! Only a wrong length (a caller bug) throws, with code `InvalidArg`.
 
-use jam_crypto::{CryptoError, RingSrs, SecretKey, KEY_LEN, RING_PROOF_LEN, RING_ROOT_LEN, SIGNATURE_LEN};
+use jam_crypto::{
+    CryptoError, RingSrs, SecretKey, KEY_LEN, PEDERSEN_SIGNATURE_LEN, RING_PROOF_LEN, RING_ROOT_LEN,
+    SIGNATURE_LEN,
+};
 use napi::bindgen_prelude::{Either, Uint8Array};
 use napi::{Error, Result, Status};
 use napi_derive::napi;
@@ -16,7 +19,7 @@ fn fixed<'a, const N: usize>(what: &str, bytes: &'a [u8]) -> Result<&'a [u8; N]>
 }
 
 fn keys(bytes: &[u8]) -> Result<Vec<[u8; KEY_LEN]>> {
-    if bytes.len() % KEY_LEN != 0 {
+    if !bytes.len().is_multiple_of(KEY_LEN) {
         return Err(Error::new(
             Status::InvalidArg,
             format!("keys: expected a multiple of {KEY_LEN} octets, got {}", bytes.len()),
@@ -42,6 +45,17 @@ pub fn bandersnatch_ietf_verify(
 ) -> Result<Either<Uint8Array, String>> {
     let signature = fixed::<SIGNATURE_LEN>("signature", &signature)?;
     Ok(value(jam_crypto::ietf_verify(&fixed::<KEY_LEN>("key", &key)?[..], &context, &message, signature)))
+}
+
+/** The Pedersen VRF inside a ring proof (output point + Pedersen proof, 192 octets); its output Y or an error code. */
+#[napi]
+pub fn bandersnatch_pedersen_verify(
+    context: Uint8Array,
+    message: Uint8Array,
+    signature: Uint8Array,
+) -> Result<Either<Uint8Array, String>> {
+    let signature = fixed::<PEDERSEN_SIGNATURE_LEN>("pedersen signature", &signature)?;
+    Ok(value(jam_crypto::pedersen_verify(&context, &message, signature)))
 }
 
 /** G.2/G.5: the VRF output Y of a signature or ring proof, from its leading 32-octet output point. */

@@ -18,9 +18,11 @@ use std::sync::{Arc, Mutex};
 use ark_vrf::reexports::ark_serialize::{CanonicalDeserialize, CanonicalSerialize};
 use ark_vrf::ring::{Prover as RingProver, Verifier as RingVerifier};
 use ark_vrf::ietf::{Prover as IetfProver, Verifier as IetfVerifier};
+use ark_vrf::pedersen::Verifier as PedersenVerifier;
+use ark_vrf::ring::RingBuilderPcsParams;
 use ark_vrf::suites::bandersnatch::{
-    AffinePoint, IetfProof, Input, Output, PcsParams, Public, RingCommitment, RingProof,
-    RingProofParams, Secret,
+    AffinePoint, BandersnatchSha512Ell2, IetfProof, Input, Output, PcsParams, PedersenProof, Public,
+    RingCommitment, RingProof, RingProofParams, RingVerifierKeyBuilder, Secret,
 };
 
 /// Octets of a public key.
@@ -29,6 +31,9 @@ pub const KEY_LEN: usize = 32;
 pub const SIGNATURE_LEN: usize = 96;
 /// Octets of a ring VRF proof (output point + Pedersen proof + ring proof).
 pub const RING_PROOF_LEN: usize = 784;
+/// Octets of a Pedersen VRF signature: the output point then the Pedersen proof (key
+/// commitment, r, ok, s, sb), the first 192 octets of a ring proof.
+pub const PEDERSEN_SIGNATURE_LEN: usize = 192;
 /// Octets of a ring root (the ring's KZG commitment).
 pub const RING_ROOT_LEN: usize = 144;
 /// Octets of the paper's VRF output `Y(x)`: the first 32 of the suite's 64-octet output hash.
@@ -119,6 +124,22 @@ pub fn ietf_verify(
     Ok(output_hash(&output))
 }
 
+/// The Pedersen VRF part of a ring proof (G.4) alone, for the Bandersnatch specification's own
+/// vectors: whether `signature` (output point, Pedersen proof) verifies on context and message,
+/// for the key committed to inside it; on success its output `Y`.
+pub fn pedersen_verify(
+    context: &[u8],
+    message: &[u8],
+    signature: &[u8; PEDERSEN_SIGNATURE_LEN],
+) -> Result<[u8; OUTPUT_LEN]> {
+    let output = Output::from_affine(decode_point(&signature[..32])?);
+    let proof = PedersenProof::deserialize_compressed(&signature[32..])
+        .map_err(|_| CryptoError::BadEncoding)?;
+    <Public as PedersenVerifier<_>>::verify(vrf_input(context)?, output, message, &proof)
+        .map_err(|_| CryptoError::VerificationFailure)?;
+    Ok(output_hash(&output))
+}
+
 /// A secret key derived from a seed (the suite's `Secret::from_seed`), for signing and proving.
 pub struct SecretKey(Secret);
 
@@ -144,34 +165,63 @@ impl SecretKey {
     }
 }
 
-/// The ring SRS (KZG powers of tau), parsed once, with the ring parameters of each ring size
-/// built on first use.
+/// What one ring size needs, built once: the ring parameters, the SRS in Lagrange form and the
+/// verifier-key builder of the empty ring, from which a ring root costs one small MSM.
+struct RingSetup {
+    params: RingProofParams,
+    lagrange: RingBuilderPcsParams<BandersnatchSha512Ell2>,
+    empty: RingVerifierKeyBuilder,
+    /// The verifier of the ring root used last: a block's tickets all verify against one root.
+    last_verifier: Mutex<Option<([u8; RING_ROOT_LEN], Arc<RingVerifierOf>)>>,
+}
+
+type RingVerifierOf = ark_vrf::suites::bandersnatch::RingVerifier;
+
+impl RingSetup {
+    /// The verifier for a ring root, reused while the root stays the same.
+    fn verifier(&self, root: &[u8; RING_ROOT_LEN]) -> Result<Arc<RingVerifierOf>> {
+        let mut last = self.last_verifier.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((r, v)) = last.as_ref() {
+            if r == root {
+                return Ok(v.clone());
+            }
+        }
+        let commitment =
+            RingCommitment::deserialize_compressed(&root[..]).map_err(|_| CryptoError::BadEncoding)?;
+        let verifier = Arc::new(self.params.verifier(self.params.verifier_key_from_commitment(commitment)));
+        *last = Some((*root, verifier.clone()));
+        Ok(verifier)
+    }
+}
+
+/// The ring SRS (KZG powers of tau), parsed once, with the setup of each ring size built on
+/// first use.
 pub struct RingSrs {
     pcs: PcsParams,
-    params: Mutex<HashMap<usize, Arc<RingProofParams>>>,
+    setups: Mutex<HashMap<usize, Arc<RingSetup>>>,
 }
 
 impl RingSrs {
     /// Parses the uncompressed SRS (`zcash-srs-2-11-uncompressed.bin`).
     pub fn new(srs: &[u8]) -> Result<Self> {
         let pcs = PcsParams::deserialize_uncompressed_unchecked(srs).map_err(|_| CryptoError::BadSrs)?;
-        Ok(RingSrs { pcs, params: Mutex::new(HashMap::new()) })
+        Ok(RingSrs { pcs, setups: Mutex::new(HashMap::new()) })
     }
 
-    fn params(&self, ring_size: usize) -> Result<Arc<RingProofParams>> {
+    fn setup(&self, ring_size: usize) -> Result<Arc<RingSetup>> {
         if ring_size == 0 {
             return Err(CryptoError::BadRing);
         }
-        let mut cache = self.params.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(p) = cache.get(&ring_size) {
-            return Ok(p.clone());
+        let mut cache = self.setups.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(s) = cache.get(&ring_size) {
+            return Ok(s.clone());
         }
-        let p = Arc::new(
-            RingProofParams::from_pcs_params(ring_size, self.pcs.clone())
-                .map_err(|_| CryptoError::BadSrs)?,
-        );
-        cache.insert(ring_size, p.clone());
-        Ok(p)
+        let params = RingProofParams::from_pcs_params(ring_size, self.pcs.clone())
+            .map_err(|_| CryptoError::BadSrs)?;
+        let (empty, lagrange) = params.verifier_key_builder();
+        let s = Arc::new(RingSetup { params, lagrange, empty, last_verifier: Mutex::new(None) });
+        cache.insert(ring_size, s.clone());
+        Ok(s)
     }
 
     /// The ring's points: every key that fails the checked decode becomes the padding point
@@ -184,9 +234,12 @@ impl RingSrs {
 
     /// @gp G.3 -- the ring root `O(keys)`: the commitment of the ring of `keys.len()` keys.
     pub fn ring_root(&self, keys: &[[u8; KEY_LEN]]) -> Result<[u8; RING_ROOT_LEN]> {
-        let params = self.params(keys.len())?;
-        let commitment = params.verifier_key(&Self::ring_points(keys)).commitment();
-        Ok(encode(&commitment))
+        let setup = self.setup(keys.len())?;
+        let mut builder = setup.empty.clone();
+        builder
+            .append(&Self::ring_points(keys), &setup.lagrange)
+            .map_err(|_| CryptoError::BadRing)?;
+        Ok(encode(&builder.finalize().commitment()))
     }
 
     /// @gp G.4 -- whether `proof` is in `F-bar^m_r<c>` for the ring root `r` of a ring of
@@ -199,13 +252,10 @@ impl RingSrs {
         message: &[u8],
         proof: &[u8; RING_PROOF_LEN],
     ) -> Result<[u8; OUTPUT_LEN]> {
-        let params = self.params(ring_size)?;
-        let commitment =
-            RingCommitment::deserialize_compressed(&root[..]).map_err(|_| CryptoError::BadEncoding)?;
+        let verifier = self.setup(ring_size)?.verifier(root)?;
         let output = Output::from_affine(decode_point(&proof[..32])?);
         let ring_proof =
             RingProof::deserialize_compressed(&proof[32..]).map_err(|_| CryptoError::BadEncoding)?;
-        let verifier = params.verifier(params.verifier_key_from_commitment(commitment));
         <Public as RingVerifier<_>>::verify(vrf_input(context)?, output, message, &ring_proof, &verifier)
             .map_err(|_| CryptoError::VerificationFailure)?;
         Ok(output_hash(&output))
@@ -221,7 +271,7 @@ impl RingSrs {
     ) -> Result<[u8; RING_PROOF_LEN]> {
         let public = secret.public();
         let index = keys.iter().position(|k| *k == public).ok_or(CryptoError::BadRing)?;
-        let params = self.params(keys.len())?;
+        let params = &self.setup(keys.len())?.params;
         let prover = params.prover(params.prover_key(&Self::ring_points(keys)), index);
         let input = vrf_input(context)?;
         let output = secret.0.output(input);
