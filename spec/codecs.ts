@@ -321,7 +321,8 @@ export const accumulationOutput: Codec<AccumulationOutput> = record<Accumulation
   ['hash', 'hash', hash],
 ]);
 
-const reportedPackage = record<ReportedPackage>('ReportedPackage', [
+/** One reported work-package of a recent block, package hash -> exports root (the vectors' ReportedWorkPackage). */
+export const reportedPackage = record<ReportedPackage>('ReportedPackage', [
   ['hash', 'hash', hash],
   ['exportsRoot', 'exports_root', hash],
 ]);

@@ -1,8 +1,9 @@
 /**
  * The shared runner of the state-transition (STF) vector classes: it loads one test case
- * (`input`, `pre_state`, `output`, `post_state`) from its `.json` file, or from its `.bin`
- * file when there is no JSON, runs a model component on it and compares the output and the
- * whole posterior state with the vector's, printing a field-level diff on mismatch.
+ * (`input`, `pre_state`, `output`, `post_state`) from its `.json` and `.bin` files (checking
+ * that both decode alike when both exist), runs a model component on it and compares the
+ * output and the whole posterior state with the vector's, printing a field-level diff on
+ * mismatch.
  *
  * A class supplies only what is particular to it: how to decode its test case (the vectors'
  * own field names and subsets of the state) and how to run the model on it (mapping the
@@ -122,17 +123,27 @@ export const runStfCase = <I, S, O>(
   return failed(section('output', outputDiff) + section('post_state', stateDiff));
 };
 
-/** Loads one case, from `<case>.json` when it exists, else from `<case>.bin`. */
+/**
+ * Loads one case from `<case>.json` and `<case>.bin`, whichever exist; when both do, they must
+ * decode to the same value (the binary codec and the JSON codec agree on every case).
+ */
 export const loadStfCase = <I, S, O>(
   testCase: Codec<StfCase<I, S, O>>,
   dir: string,
   name: string,
 ): E.Either<string, StfCase<I, S, O>> => {
-  const json = join(dir, `${name}.json`);
-  const c = existsSync(json)
-    ? fromJson(testCase, readJson(json))
-    : decode(testCase, new Uint8Array(readFileSync(join(dir, `${name}.bin`))));
-  return E.mapLeft((e: CodecError) => e.toString())(c);
+  const jsonPath = join(dir, `${name}.json`);
+  const binPath = join(dir, `${name}.bin`);
+  const describe = (e: CodecError): string => e.toString();
+  const json = existsSync(jsonPath) ? E.mapLeft(describe)(fromJson(testCase, readJson(jsonPath))) : undefined;
+  const bin = existsSync(binPath) ? E.mapLeft(describe)(decode(testCase, new Uint8Array(readFileSync(binPath)))) : undefined;
+  if (json === undefined || bin === undefined) return json ?? bin ?? E.left(`neither ${jsonPath} nor ${binPath} exists`);
+  if (E.isLeft(json)) return E.left(`json: ${json.left}`);
+  if (E.isLeft(bin)) return E.left(`bin: ${bin.left}`);
+  const disagree = diffValues(json.right, bin.right);
+  return disagree.length === 0
+    ? json
+    : E.left(`the .json and .bin files decode differently (json != bin):\n${disagree.map((l) => `  ${l}`).join('\n')}`);
 };
 
 /** The case names of a folder: every `.json` or `.bin` file, without its extension, once. */

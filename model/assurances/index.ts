@@ -1,6 +1,6 @@
 /**
- * Availability assurances, section 11.2: validators assure that the reports pending on cores
- * (rho dagger) are available; a report assured by more than two thirds of the validators becomes
+ * Availability assurances, section 11 (eqs. 11.10 to 11.17): validators assure that the reports
+ * pending on cores (rho dagger) are available; a report assured by more than two thirds of the validators becomes
  * available (R), and available or timed-out reports leave their core (rho double-dagger).
  */
 import * as E from 'fp-ts/lib/Either.js';
@@ -56,7 +56,7 @@ const assurancesValidity = (
     if (previous !== undefined && previous.assurer >= a.assurer) return 'not_sorted_or_unique_assurers';
     const key = kappa[a.assurer];
     if (a.assurer >= spec.Cvalcount || key === undefined) return 'bad_validator_index';
-    /** @gp 11.13 -- each assurance is signed by its assurer's Ed25519 key */
+    /** @gp 11.13 eq:assurancesig -- each assurance is signed by its assurer's Ed25519 key */
     if (!ed25519Verify(key.ed, assuranceMessage(spec, input.parent, a.availabilities), a.signature)) return 'bad_signature';
   }
   /** @gp 11.15 -- a bit may be set only for a core with a report pending availability */
@@ -71,11 +71,11 @@ export const assurances =
     const rhoDagger = state.rho;
     const invalid = assurancesValidity(spec, rhoDagger, state.kappa, input);
     if (invalid !== undefined) return E.left(invalid);
-    /** @gp 11.16 -- R: the reports whose core more than two thirds of the validators assured, in core order */
+    /** @gp 11.16 eq:availableworkreports -- R: the reports whose core more than two thirds of the validators assured, in core order */
     const isAvailable = (c: number): boolean =>
       3 * input.assurances.filter((a) => a.availabilities[c] === true).length > 2 * spec.Cvalcount;
     const available = rhoDagger.flatMap((pending, c) => (pending !== undefined && isAvailable(c) ? [pending.workReport] : []));
-    /** @gp 11.17 -- rho double-dagger: rho dagger without the reports now available or timed out */
+    /** @gp 11.17 eq:reportspostguaranteesdef -- rho double-dagger: rho dagger without the reports now available or timed out */
     const rhoDoubleDagger = rhoDagger.map((pending, c) =>
       pending === undefined || isAvailable(c) || input.slot >= pending.timeslot + spec.Cassurancetimeoutperiod ? undefined : pending,
     );

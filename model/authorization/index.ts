@@ -30,9 +30,9 @@ export const authorization =
     const F = (c: number): ReadonlyArray<Hash> =>
       input.guaranteed.reduce((pool, w) => (w.core === c ? withoutLeftmost(pool, w.authorizer) : pool), state.alpha[c] ?? []);
     /** @gp 8.2 -- alpha'[c]: the last O of F(c) with phi'[c][H_t mod Q] appended */
-    const alphaPrime = state.phi.map((queue, c) => {
-      const next = queue[input.slot % spec.Cauthqueuesize];
-      if (next === undefined) throw new Error(`phi[${c}] is empty: it must hold Q entries`);
+    const alphaPrime = Array.from({ length: spec.Ccorecount }, (_, c) => {
+      const next = state.phi[c]?.[input.slot % spec.Cauthqueuesize];
+      if (next === undefined) throw new Error(`phi[${c}] must hold Q = ${spec.Cauthqueuesize} entries`);
       return [...F(c), next].slice(-spec.Cauthpoolsize);
     });
     return E.right([{ alpha: alphaPrime, phi: state.phi }, null]);

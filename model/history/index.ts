@@ -24,7 +24,7 @@ export interface HistoryInput {
   readonly reportedPackageHashes: RecentBlock['reportedPackageHashes'];
 }
 
-/** @gp 7.5 -- beta_H dagger: the last entry's state root corrected to the parent's posterior state root */
+/** @gp 7.5 eq:correctlaststateroot -- beta_H dagger: the last entry's state root corrected to the parent's posterior state root */
 export const recentHistoryDagger = (
   betaH: RecentHistory['history'],
   priorStateRoot: Hash,
@@ -55,9 +55,9 @@ export const history =
   (spec: ChainSpec) =>
   (state: HistoryState, input: HistoryInput): E.Either<never, readonly [HistoryState, null]> => {
     const betaHDagger = recentHistoryDagger(state.beta.history, input.priorStateRoot);
-    /** @gp 7.7 -- beta_B': the belt with this block's accumulation-output root appended */
+    /** @gp 7.7 eq:accoutbeltdef -- beta_B': the belt with this block's accumulation-output root appended */
     const betaBPrime = mmrAppend(state.beta.accOutBelt, input.accoutLogRoot, keccak256);
-    /** @gp 7.8 -- beta_H': the last H of beta_H dagger with the new block appended */
+    /** @gp 7.8 eq:recenthistorydef -- beta_H': the last H of beta_H dagger with the new block appended */
     const betaHPrime = [
       ...betaHDagger,
       {

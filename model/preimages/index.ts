@@ -1,7 +1,7 @@
 /**
- * Preimage integration, section 12.7 (eqs. 12.35 to 12.38, with the functions I and Y of
- * eqs. 12.21 and 12.22): the preimages extrinsic provides data that services requested and that
- * no service holds yet; each is stored and its request marked as provided at tau'.
+ * Preimage integration, section 12 (eqs. 12.35 to 12.38, with the functions I and Y of
+ * eqs. 12.21 and 12.22): the preimages extrinsic provides data that a service solicited and that
+ * was not yet provided; each is stored under its hash and its request marked as provided at tau'.
  */
 import * as E from 'fp-ts/lib/Either.js';
 import type { ChainSpec } from '../../spec/chain-spec.js';
@@ -27,7 +27,7 @@ export interface PreimagesInput {
 export type PreimagesError = 'preimage_unneeded' | 'preimages_not_sorted_unique';
 
 /** The key of a_l[(h, l)] in the state's maps (spec/types.ts: `${hex}:${length}`). */
-const requestKey = (h: Hash, l: number): string => `${toHex(h)}:${l}`;
+export const requestKey = (h: Hash, l: number): string => `${toHex(h)}:${l}`;
 
 /** @gp 12.22 -- Y(d, s, i): service s exists and has requested i, unprovided (an empty timeslot list) */
 export const isProvidable = <A extends PreimageAccount>(d: ReadonlyMap<ServiceId, A>, s: ServiceId, i: Uint8Array): boolean =>
@@ -64,7 +64,7 @@ export const preimagesValidity = <A extends PreimageAccount>(
   delta: ReadonlyMap<ServiceId, A>,
   ep: ReadonlyArray<Preimage>,
 ): PreimagesError | undefined => {
-  /** @gp 12.36 -- E_P is ordered and free of duplicates */
+  /** @gp 12.36 eq:preimagesareordered -- E_P is ordered and free of duplicates */
   for (let i = 1; i < ep.length; i++) if (comparePreimages(ep[i - 1]!, ep[i]!) >= 0) return 'preimages_not_sorted_unique';
   /** @gp 12.37 -- every preimage was requested and not yet provided in the prior state */
   if (!ep.every(({ serviceIndex, data }) => isProvidable(delta, serviceIndex, data))) return 'preimage_unneeded';

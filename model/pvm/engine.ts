@@ -22,6 +22,8 @@ export type PageAccess = 'read' | 'write';
 export interface MemoryLayout {
   readonly pages: ReadonlyArray<{ readonly address: number; readonly length: number; readonly access: PageAccess }>;
   readonly contents: ReadonlyArray<{ readonly address: number; readonly data: Uint8Array }>;
+  /** h of sbrk (A.28): the heap start of the standard layout (A.42); absent (h = 0) otherwise. */
+  readonly heapStart?: number;
 }
 
 /** A running machine. Reads and writes go through the instance: no whole-memory copies. */

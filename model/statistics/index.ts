@@ -47,6 +47,7 @@ export interface StatisticsInput {
   readonly accumulationStatistics: AccumulationStatistics;
 }
 
+/** @gp 13.2 -- a validator's record: blocks, tickets, preimages and their octets, guarantees, assurances (all zero) */
 const zeroValidatorActivity: ValidatorActivity = {
   blocks: 0,
   tickets: 0,
@@ -108,6 +109,7 @@ const sumLoads = (digests: ReadonlyArray<WorkReport['digests'][number]>): typeof
 export const coreStatistics =
   (spec: ChainSpec) =>
   (input: Pick<StatisticsInput, 'incoming' | 'available' | 'assurances'>): ReadonlyArray<CoreActivity> =>
+    /** @gp 13.6 -- pi_C: one record per core */
     Array.from({ length: spec.Ccorecount }, (_, c): CoreActivity => {
       const incomingOnCore = input.incoming.filter((w) => w.core === c);
       /** @gp 13.9 -- R(c): the refine loads of the digests of the incoming reports on core c, summed */
@@ -138,6 +140,7 @@ export const serviceStatistics = (
   const sP = input.preimages.map((p) => p.serviceIndex);
   /** @gp 13.13 -- s: every service reported, provided or accumulated in this block */
   const s = [...new Set([...sR, ...sP, ...input.accumulationStatistics.keys()])].sort((a, b) => a - b);
+  /** @gp 13.7 -- pi_S: a dictionary from service index to its record */
   return new Map(
     s.map((service): [ServiceId, ServiceActivity] => {
       const ofService = digests.filter((d) => d.serviceIndex === service);

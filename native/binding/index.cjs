@@ -695,6 +695,7 @@ function __napiStampBindingTarget(exportsObject, target) {
 module.exports.__napiBindingTarget = __napiStampBindingTarget(nativeBinding, __napiLoadedBindingTarget)
 module.exports = nativeBinding
 module.exports.BandersnatchRingSrs = nativeBinding.BandersnatchRingSrs
+module.exports.NativePvm = nativeBinding.NativePvm
 module.exports.bandersnatchIetfSign = nativeBinding.bandersnatchIetfSign
 module.exports.bandersnatchIetfVerify = nativeBinding.bandersnatchIetfVerify
 module.exports.bandersnatchPedersenVerify = nativeBinding.bandersnatchPedersenVerify

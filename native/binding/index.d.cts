@@ -21,6 +21,30 @@ export declare class BandersnatchRingSrs {
   ringProve(seed: Uint8Array, keysConcat: Uint8Array, context: Uint8Array, message: Uint8Array): Uint8Array | string
 }
 
+export declare class NativePvm {
+  /**
+   * A machine for program blob p at pc with gas, 13 registers and a memory layout (pages,
+   * contents, and h of sbrk, 0 when absent).
+   * Throws PVM_BAD_BLOB when the blob does not deblob (the caller's panic), PVM_RANGE or
+   * PVM_LAYOUT for bad arguments.
+   */
+  constructor(program: Uint8Array, pc: number, gas: bigint, registers: Array<bigint>, pages: Array<PvmPage>, contents: Array<PvmChunk>, heapStart?: number | undefined | null)
+  /** Runs until an exit (Psi). */
+  run(): PvmExit
+  get pc(): number
+  /** The gas counter; negative only after an out-of-gas exit. */
+  get gas(): bigint
+  set gas(gas: bigint)
+  getRegister(index: number): bigint
+  setRegister(index: number, value: bigint): void
+  /** Octets at [address, address + length), or null if any is not readable or the range passes 2^32. */
+  readMemory(address: number, length: number): Uint8Array | null
+  /** Writes octets; false (memory unchanged) if any is not writable or the range passes 2^32. */
+  writeMemory(address: number, data: Uint8Array): boolean
+  /** Frees the machine; later calls throw PVM_DISPOSED. */
+  dispose(): void
+}
+
 /** An IETF VRF signature (96 octets) by the secret derived from `seed`.  */
 export declare function bandersnatchIetfSign(seed: Uint8Array, context: Uint8Array, message: Uint8Array): Uint8Array | string
 
@@ -44,3 +68,22 @@ export declare function erasureRecover(chunks: Uint8Array, indices: Uint32Array,
 
 /** The version of the Gray Paper the native engines implement.  */
 export declare function grayPaperVersion(): string
+
+/** Initial contents at an address (inside accessible pages). */
+export interface PvmChunk {
+  address: number
+  data: Uint8Array
+}
+
+/** An exit: kind 0 halt, 1 panic, 2 out-of-gas, 3 fault (value: page address), 4 host (value: id). */
+export interface PvmExit {
+  kind: number
+  value: bigint
+}
+
+/** One accessible region of the initial memory. */
+export interface PvmPage {
+  address: number
+  length: number
+  writable: boolean
+}

@@ -3,16 +3,9 @@
  * (eq. 7.6) and the reported packages (p of eq. 7.8) directly; `beta` is the paper's beta.
  */
 import { record, varSequence, nothing } from '../../spec/codec.js';
-import { hash, recentHistory } from '../../spec/codecs.js';
-import type { ReportedPackage } from '../../spec/types.js';
+import { hash, recentHistory, reportedPackage } from '../../spec/codecs.js';
 import { history, type HistoryInput, type HistoryState } from '../../model/history/index.js';
 import { infallible, stfCaseCodec, stfClass } from '../stf.js';
-
-/** A reported work-package (the vectors' ReportedWorkPackage). */
-const reportedPackage = record<ReportedPackage>('ReportedWorkPackage', [
-  ['hash', 'hash', hash],
-  ['exportsRoot', 'exports_root', hash],
-]);
 
 const input = record<HistoryInput>('HistoryInput', [
   ['headerHash', 'header_hash', hash],

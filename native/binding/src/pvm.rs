@@ -1,1 +1,229 @@
-//! JavaScript bindings of jam-pvm.
+//! JavaScript bindings of jam-pvm: `NativePvm`, one machine per instance.
+//!
+//! Every input from JavaScript is checked before it reaches the machine: numbers must be
+//! integers in range, 64-bit values are `bigint` in [0, 2^64) (never truncated), memory layouts
+//! must be page-aligned, disjoint and inside the 32-bit space. A bad input throws an `Error`
+//! whose `code` is one of the stable `PVM_*` codes below; every method also catches unwinding,
+//! so no Rust panic crosses into JavaScript.
+
+use jam_pvm::{Exit, Machine, PAGE_SIZE};
+use napi::bindgen_prelude::{BigInt, Uint8Array};
+use napi_derive::napi;
+
+/// A stable error code, the JavaScript error's `code`.
+pub struct Code(&'static str);
+
+impl AsRef<str> for Code {
+    fn as_ref(&self) -> &str {
+        self.0
+    }
+}
+
+type Result<T> = std::result::Result<T, napi::Error<Code>>;
+
+fn fail<T>(code: &'static str, reason: String) -> Result<T> {
+    Err(napi::Error::new(Code(code), reason))
+}
+
+/// The longest `readMemory` (it allocates what it returns): 256 MiB.
+const MAX_READ: f64 = (1u64 << 28) as f64;
+
+/// A non-negative integer below `limit` given as a JavaScript number.
+fn natural(what: &str, value: f64, limit: f64) -> Result<u64> {
+    if value.fract() != 0.0 || !(0.0..limit).contains(&value) {
+        return fail("PVM_RANGE", format!("{what} must be an integer in [0, {limit}), got {value}"));
+    }
+    Ok(value as u64)
+}
+
+fn address(what: &str, value: f64) -> Result<u32> {
+    Ok(natural(what, value, 4_294_967_296.0)? as u32)
+}
+
+/// A bigint in [0, 2^64).
+fn u64_of(what: &str, value: &BigInt) -> Result<u64> {
+    let fits = value.words.iter().skip(1).all(|&w| w == 0);
+    let word = value.words.first().copied().unwrap_or(0);
+    if !fits || (value.sign_bit && word != 0) {
+        return fail("PVM_RANGE", format!("{what} must be a bigint in [0, 2^64)"));
+    }
+    Ok(word)
+}
+
+/// One accessible region of the initial memory.
+#[napi(object)]
+pub struct PvmPage {
+    pub address: f64,
+    pub length: f64,
+    pub writable: bool,
+}
+
+/// Initial contents at an address (inside accessible pages).
+#[napi(object)]
+pub struct PvmChunk {
+    pub address: f64,
+    pub data: Uint8Array,
+}
+
+/// An exit: kind 0 halt, 1 panic, 2 out-of-gas, 3 fault (value: page address), 4 host (value: id).
+#[napi(object)]
+pub struct PvmExit {
+    pub kind: u32,
+    pub value: BigInt,
+}
+
+#[napi]
+pub struct NativePvm {
+    machine: Option<Machine>,
+}
+
+impl NativePvm {
+    fn machine(&mut self) -> Result<&mut Machine> {
+        match self.machine.as_mut() {
+            Some(m) => Ok(m),
+            None => fail("PVM_DISPOSED", "the machine was disposed".into()),
+        }
+    }
+
+    fn register_index(index: u32) -> Result<usize> {
+        if index >= 13 {
+            return fail("PVM_RANGE", format!("register index must be in [0, 13), got {index}"));
+        }
+        Ok(index as usize)
+    }
+}
+
+#[napi]
+impl NativePvm {
+    /// A machine for program blob p at pc with gas, 13 registers and a memory layout (pages,
+    /// contents, and h of sbrk, 0 when absent).
+    /// Throws PVM_BAD_BLOB when the blob does not deblob (the caller's panic), PVM_RANGE or
+    /// PVM_LAYOUT for bad arguments.
+    #[napi(constructor, catch_unwind)]
+    pub fn new(
+        program: Uint8Array,
+        pc: f64,
+        gas: BigInt,
+        registers: Vec<BigInt>,
+        pages: Vec<PvmPage>,
+        contents: Vec<PvmChunk>,
+        heap_start: Option<f64>,
+    ) -> Result<Self> {
+        let pc = address("pc", pc)?;
+        let gas = u64_of("gas", &gas)?;
+        if registers.len() != 13 {
+            return fail("PVM_RANGE", format!("13 registers expected, got {}", registers.len()));
+        }
+        let mut regs = [0u64; 13];
+        for (i, r) in registers.iter().enumerate() {
+            regs[i] = u64_of(&format!("register {i}"), r)?;
+        }
+        let mut regions = Vec::with_capacity(pages.len());
+        for p in &pages {
+            let start = natural("page address", p.address, 4_294_967_296.0)?;
+            let length = natural("page length", p.length, 4_294_967_297.0)?;
+            if start % u64::from(PAGE_SIZE) != 0 || length % u64::from(PAGE_SIZE) != 0 {
+                return fail("PVM_LAYOUT", format!("page region {start}+{length} is not page-aligned"));
+            }
+            if start + length > 1 << 32 {
+                return fail("PVM_LAYOUT", format!("page region {start}+{length} passes 2^32"));
+            }
+            regions.push((start, start + length, p.writable));
+        }
+        regions.sort_unstable();
+        if let Some(w) = regions.windows(2).find(|w| w[0].1 > w[1].0) {
+            return fail("PVM_LAYOUT", format!("page regions at {} and {} overlap", w[0].0, w[1].0));
+        }
+        let mut machine = match Machine::new(&program, pc, gas, regs) {
+            Ok(m) => m,
+            Err(e) => return fail("PVM_BAD_BLOB", e.to_string()),
+        };
+        machine.heap = address("heapStart", heap_start.unwrap_or(0.0))?;
+        for (start, end, writable) in regions {
+            for page in start / u64::from(PAGE_SIZE)..end / u64::from(PAGE_SIZE) {
+                machine.memory.map_page(page as u32, writable);
+            }
+        }
+        for c in &contents {
+            let at = address("content address", c.address)?;
+            let len = c.data.len() as u64;
+            if u64::from(at) + len > 1 << 32 || machine.memory.check_readable(at, len).is_err() {
+                return fail("PVM_LAYOUT", format!("contents at {at} (+{len}) lie outside the mapped pages"));
+            }
+            machine.memory.copy_in(at, &c.data);
+        }
+        Ok(NativePvm { machine: Some(machine) })
+    }
+
+    /// Runs until an exit (Psi).
+    #[napi(catch_unwind)]
+    pub fn run(&mut self) -> Result<PvmExit> {
+        let (kind, value) = match self.machine()?.run() {
+            Exit::Halt => (0, 0),
+            Exit::Panic => (1, 0),
+            Exit::OutOfGas => (2, 0),
+            Exit::Fault(a) => (3, u64::from(a)),
+            Exit::Host(id) => (4, id),
+        };
+        Ok(PvmExit { kind, value: BigInt::from(value) })
+    }
+
+    #[napi(getter, catch_unwind)]
+    pub fn pc(&mut self) -> Result<u32> {
+        Ok(self.machine()?.pc())
+    }
+
+    /// The gas counter; negative only after an out-of-gas exit.
+    #[napi(getter, catch_unwind)]
+    pub fn gas(&mut self) -> Result<BigInt> {
+        Ok(BigInt::from(self.machine()?.gas))
+    }
+
+    #[napi(setter, catch_unwind)]
+    pub fn set_gas(&mut self, gas: BigInt) -> Result<()> {
+        let gas = u64_of("gas", &gas)?;
+        self.machine()?.gas = i128::from(gas);
+        Ok(())
+    }
+
+    #[napi(catch_unwind)]
+    pub fn get_register(&mut self, index: u32) -> Result<BigInt> {
+        let i = Self::register_index(index)?;
+        Ok(BigInt::from(self.machine()?.registers[i]))
+    }
+
+    #[napi(catch_unwind)]
+    pub fn set_register(&mut self, index: u32, value: BigInt) -> Result<()> {
+        let i = Self::register_index(index)?;
+        let v = u64_of("register value", &value)?;
+        self.machine()?.registers[i] = v;
+        Ok(())
+    }
+
+    /// Octets at [address, address + length), or null if any is not readable or the range passes 2^32.
+    #[napi(catch_unwind)]
+    pub fn read_memory(&mut self, address: f64, length: f64) -> Result<Option<Uint8Array>> {
+        let at = self::address("address", address)?;
+        let len = natural("length", length, MAX_READ + 1.0)?;
+        let m = self.machine()?;
+        if u64::from(at) + len > 1 << 32 || m.memory.check_readable(at, len).is_err() {
+            return Ok(None);
+        }
+        let mut out = vec![0u8; len as usize];
+        m.read_memory(at, &mut out);
+        Ok(Some(Uint8Array::new(out)))
+    }
+
+    /// Writes octets; false (memory unchanged) if any is not writable or the range passes 2^32.
+    #[napi(catch_unwind)]
+    pub fn write_memory(&mut self, address: f64, data: Uint8Array) -> Result<bool> {
+        let at = self::address("address", address)?;
+        Ok(self.machine()?.write_memory(at, &data))
+    }
+
+    /// Frees the machine; later calls throw PVM_DISPOSED.
+    #[napi(catch_unwind)]
+    pub fn dispose(&mut self) {
+        self.machine = None;
+    }
+}

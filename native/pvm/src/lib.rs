@@ -1,1 +1,12 @@
-//! The PVM of Gray Paper 0.7.2, Appendix A.
+//! The PVM of Gray Paper 0.7.2, Appendix A: a program blob is decoded once (deblob, skip, basic
+//! blocks, every instruction's operands) into an instruction stream, which a tight loop runs
+//! with 1 gas per instruction over sparse paged memory.
+
+mod machine;
+mod memory;
+pub mod opcodes;
+mod program;
+
+pub use machine::{Exit, Machine};
+pub use memory::PAGE_SIZE;
+pub use program::{deblob, BlobError};

@@ -1,0 +1,101 @@
+/**
+ * PVM benchmark: instructions per second of the native engine, the TypeScript reference and
+ * `@fluffylabs/anan-as` (an AssemblyScript PVM, the peer) on the same programs, printed as
+ * ratios. Each engine runs each program to `halt`; the checksum register must agree across
+ * engines, so the benchmark also fails loudly if an engine computes something else.
+ *
+ *   npm run build && node dist/bench/pvm/run.js [--long <instructions>] [--no-ts]
+ */
+import { HasMetadata, InputKind, prepareProgram, runProgram } from '@fluffylabs/anan-as';
+import type { PvmEngine } from '../../model/pvm/engine.js';
+import { tsEngine } from '../../model/pvm/index.js';
+import { nativeEngine } from '../../model/pvm/native.js';
+import { fnvLoop, type BenchProgram } from './programs.js';
+
+interface Result {
+  readonly seconds: number;
+  readonly checksum: bigint;
+}
+
+type Runner = (p: BenchProgram) => Result;
+
+/** CPU seconds (user + system) of this process while f runs: the machine is shared, wall time is not ours. */
+const time = <T>(f: () => T): [T, number] => {
+  const start = process.cpuUsage();
+  const value = f();
+  const used = process.cpuUsage(start);
+  return [value, (used.user + used.system) / 1e6];
+};
+
+const viaEngine =
+  (engine: PvmEngine): Runner =>
+  (p) => {
+    const machine = engine.instantiate({
+      program: p.program,
+      pc: 0,
+      gas: BigInt(p.instructions),
+      registers: p.registers,
+      memory: p.memory,
+    });
+    if (typeof machine === 'string') throw new Error(`${engine.name}: ${machine}`);
+    const [exit, seconds] = time(() => machine.run());
+    if (exit.kind !== 'halt') throw new Error(`${engine.name}: ${p.name} ended with ${exit.kind}`);
+    const checksum = machine.getRegister(p.checksum);
+    machine.dispose();
+    return { seconds, checksum };
+  };
+
+/** anan-as status codes (its `runProgram` result). */
+const ANAN_HALT = 0;
+
+const ananAs: Runner = (p) => {
+  const prepared = prepareProgram(
+    InputKind.Generic,
+    HasMetadata.No,
+    Array.from(p.program),
+    [...p.registers],
+    p.memory.pages.map((page) => ({ address: page.address, length: page.length, access: page.access === 'write' ? 2 : 1 })),
+    p.memory.contents.map((c) => ({ address: c.address, data: Array.from(c.data) })),
+    [],
+    0,
+  );
+  const [out, seconds] = time(() => runProgram(prepared, BigInt(p.instructions), 0, false, false, false));
+  if (out.status !== ANAN_HALT) throw new Error(`anan-as: ${p.name} ended with status ${out.status}`);
+  return { seconds, checksum: out.registers[p.checksum] ?? -1n };
+};
+
+const argValue = (flag: string): string | undefined => {
+  const i = process.argv.indexOf(flag);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+};
+
+const rate = (p: BenchProgram, r: Result): string => `${(p.instructions / r.seconds / 1e6).toFixed(1)} M instr/s`;
+
+const bench = (p: BenchProgram, runners: ReadonlyArray<readonly [string, Runner]>): void => {
+  console.log(`\n${p.name}: ${p.instructions.toLocaleString('en')} instructions`);
+  const results = runners.map(([name, run]) => [name, run(p)] as const);
+  const native = results.find(([name]) => name === 'native')?.[1];
+  for (const [name, r] of results) {
+    const ratio = native === undefined ? '' : `  native is ${(r.seconds / native.seconds).toFixed(2)}x faster`;
+    console.log(`  ${name.padEnd(8)} ${r.seconds.toFixed(3).padStart(8)} s  ${rate(p, r).padStart(18)}${name === 'native' ? '' : ratio}`);
+  }
+  const sums = new Set(results.map(([, r]) => r.checksum));
+  if (sums.size !== 1) throw new Error(`checksums differ: ${results.map(([n, r]) => `${n}=${r.checksum}`).join(' ')}`);
+};
+
+const main = (): void => {
+  const long = Number(argValue('--long') ?? 1e8);
+  const withTs = !process.argv.includes('--no-ts');
+  const peers: Array<readonly [string, Runner]> = [
+    ['native', viaEngine(nativeEngine)],
+    ['anan-as', ananAs],
+  ];
+  const all = withTs ? [...peers, ['ts', viaEngine(tsEngine)] as const] : peers;
+  // Warm up every engine (JIT, wasm tier-up) on a short run first.
+  for (const [, run] of all) run(fnvLoop(100_000));
+  bench(fnvLoop(250_000), all);
+  bench(fnvLoop(2_500_000), all);
+  bench(fnvLoop(Math.ceil((long - 8) / 8)), peers);
+};
+
+main();

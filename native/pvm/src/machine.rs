@@ -1,0 +1,628 @@
+//! The machine: Psi (A.1) as a loop over the pre-decoded instruction stream, each step being
+//! Psi_1 (A.6) for one instruction of the tables of Appendix A.
+
+use crate::memory::{Inaccessible, Memory, PAGE_SIZE};
+use crate::program::{deblob, BlobError, Program, PANIC_TARGET};
+
+/// @gp A.1 -- epsilon: the exit reason.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Exit {
+    Halt,
+    Panic,
+    OutOfGas,
+    /// The lowest address of the page that faulted.
+    Fault(u32),
+    /// The host-call identifier nu_X of the ecalli.
+    Host(u64),
+}
+
+/// A PVM instance: the program decoded once, and the machine state (imath, gas, omega, mu).
+pub struct Machine {
+    program: Program,
+    pub registers: [u64; 13],
+    /// Signed gas: negative only after an out-of-gas exit (A.1 returns the negative counter).
+    pub gas: i128,
+    pc: u32,
+    /// After a host call: the stream position of the instruction following the ecalli.
+    resume: Option<u32>,
+    pub memory: Memory,
+    /// h of sbrk: the heap start (0 when the machine was not set up by the standard initialization).
+    pub heap: u32,
+}
+
+/// The dynamic address that halts (A.18).
+const HALT_ADDRESS: u32 = 0xffff_0000;
+/// Z_A of A.18: dynamic jump alignment.
+const DYN_ALIGN: u32 = 2;
+/// Accesses below this address panic (A.8).
+const LOW_MEMORY: u32 = 1 << 16;
+
+impl Machine {
+    /// A machine for blob p at pc with gas and registers, and empty memory.
+    pub fn new(p: &[u8], pc: u32, gas: u64, registers: [u64; 13]) -> Result<Machine, BlobError> {
+        let program = Program::new(deblob(p)?);
+        Ok(Machine { program, registers, gas: i128::from(gas), pc, resume: None, memory: Memory::default(), heap: 0 })
+    }
+
+    /// imath: the instruction counter.
+    pub fn pc(&self) -> u32 {
+        self.pc
+    }
+
+    /// Runs until an exit (Psi, A.1).
+    ///
+    /// The cases of A.1 and A.8 decide what an exit leaves behind:
+    /// - halt and panic: imath = 0, gas charged (a panic from an access below 2^16 is not charged);
+    /// - out of gas: imath and state of the instruction that could not pay, gas = g - 1 < 0;
+    /// - fault: imath of the faulting instruction, gas not charged, state unchanged;
+    /// - host: imath of the ecalli, gas charged; the next `run` continues after it.
+    ///
+    /// Running again with negative gas stops at the first instruction: a memory exception as
+    /// usual (A.8 precedes the gas check of A.1), otherwise out of gas with the counter one lower.
+    pub fn run(&mut self) -> Exit {
+        let owed = self.gas.min(0);
+        let mut g = self.gas.max(0) as u64;
+        let start = match self.resume.take() {
+            Some(p) => Some(p),
+            None => self.program.position(self.pc),
+        };
+        let Some(start) = start else {
+            // @gp A.19 -- not an instruction start (or past the code): opcode 0, trap.
+            if g == 0 {
+                self.gas = owed - 1;
+                return Exit::OutOfGas;
+            }
+            self.gas = i128::from(g - 1);
+            self.pc = 0;
+            return Exit::Panic;
+        };
+        let (exit, pc, resume) = step_loop(&self.program, &mut self.registers, &mut self.memory, &mut g, start, self.heap);
+        self.gas = owed + i128::from(g) - i128::from(exit == Exit::OutOfGas);
+        self.pc = pc;
+        self.resume = resume;
+        exit
+    }
+
+    /// Reads [address, address + out.len()) (not wrapping past 2^32), or false if any is not readable.
+    pub fn read_memory(&self, address: u32, out: &mut [u8]) -> bool {
+        if u64::from(address) + out.len() as u64 > 1 << 32 || self.memory.check_readable(address, out.len() as u64).is_err() {
+            return false;
+        }
+        self.memory.copy_out(address, out);
+        true
+    }
+
+    /// Writes octets (not wrapping past 2^32), or false (memory unchanged) if any is not writable.
+    pub fn write_memory(&mut self, address: u32, data: &[u8]) -> bool {
+        if u64::from(address) + data.len() as u64 > 1 << 32 || self.memory.check_writable(address, data.len() as u64).is_err() {
+            return false;
+        }
+        self.memory.copy_in(address, data);
+        true
+    }
+}
+
+#[inline(always)]
+fn sext32(x: u64) -> u64 {
+    x as u32 as i32 as i64 as u64
+}
+
+/// The main loop. Returns the exit, the imath to report, and where to resume after a host call.
+fn step_loop(
+    program: &Program,
+    regs: &mut [u64; 13],
+    mem: &mut Memory,
+    gas: &mut u64,
+    start: u32,
+    heap: u32,
+) -> (Exit, u32, Option<u32>) {
+    let instrs = &program.instrs[..];
+    let jump_table = &program.jump_table[..];
+    let mut ip = start as usize;
+    let mut g = *gas;
+
+    // Every exit writes the gas back; `$g` is the counter to report.
+    macro_rules! exit {
+        ($e:expr, $pc:expr, $g:expr) => {{
+            *gas = $g;
+            return ($e, $pc, None);
+        }};
+    }
+    loop {
+        let ins = &instrs[ip];
+        let (a, b, d) = (ins.a as usize, ins.b as usize, ins.d as usize);
+
+        // @gp A.9 -- gas: 1 per instruction; Psi (A.1) stops with out-of-gas when it goes negative.
+        macro_rules! charge {
+            () => {{
+                if g == 0 {
+                    exit!(Exit::OutOfGas, ins.pc, 0)
+                }
+                g -= 1;
+            }};
+        }
+        // @gp A.8 -- an inaccessible access leaves the state (and gas) unchanged.
+        macro_rules! inaccessible {
+            ($e:expr) => {{
+                let Inaccessible(addr) = $e;
+                if addr < LOW_MEMORY {
+                    exit!(Exit::Panic, 0, g)
+                }
+                exit!(Exit::Fault(addr - addr % PAGE_SIZE), ins.pc, g)
+            }};
+        }
+        macro_rules! load {
+            ($addr:expr, $n:literal, $conv:expr) => {{
+                match mem.read::<$n>($addr as u32) {
+                    Ok(v) => {
+                        charge!();
+                        regs[a] = $conv(v);
+                        ip = ins.next as usize;
+                    }
+                    Err(e) => inaccessible!(e),
+                }
+            }};
+        }
+        macro_rules! store {
+            ($addr:expr, $n:literal, $value:expr) => {{
+                let addr = $addr as u32;
+                let bytes: [u8; $n] = ($value).to_le_bytes();
+                if g == 0 {
+                    if let Err(e) = mem.check_writable(addr, $n) {
+                        inaccessible!(e)
+                    }
+                    exit!(Exit::OutOfGas, ins.pc, 0)
+                }
+                match mem.write::<$n>(addr, bytes) {
+                    Ok(()) => {
+                        g -= 1;
+                        ip = ins.next as usize;
+                    }
+                    Err(e) => inaccessible!(e),
+                }
+            }};
+        }
+        // @gp A.17 -- branch(b, C).
+        macro_rules! branch {
+            ($cond:expr) => {{
+                charge!();
+                if $cond {
+                    if ins.target == PANIC_TARGET {
+                        exit!(Exit::Panic, 0, g)
+                    }
+                    ip = ins.target as usize;
+                } else {
+                    ip = ins.next as usize;
+                }
+            }};
+        }
+        // @gp A.18 -- djump(a): the halt address, or an aligned index into the jump table.
+        macro_rules! djump {
+            ($addr:expr) => {{
+                let target = $addr as u32;
+                if target == HALT_ADDRESS {
+                    exit!(Exit::Halt, 0, g)
+                }
+                if target == 0 || target % DYN_ALIGN != 0 || (target / DYN_ALIGN) as usize > jump_table.len() {
+                    exit!(Exit::Panic, 0, g)
+                }
+                let p = jump_table[(target / DYN_ALIGN) as usize - 1];
+                if p == PANIC_TARGET {
+                    exit!(Exit::Panic, 0, g)
+                }
+                ip = p as usize;
+            }};
+        }
+        macro_rules! set {
+            ($r:expr, $v:expr) => {{
+                charge!();
+                let v = $v;
+                regs[$r] = v;
+                ip = ins.next as usize;
+            }};
+        }
+        let (ra, rb, rd) = (regs[a], regs[b], regs[d]);
+        let (x, y) = (ins.x, ins.y);
+        match ins.op {
+            // A.21 and the no-argument table.
+            0 => {
+                charge!();
+                exit!(Exit::Panic, 0, g)
+            }
+            1 => {
+                charge!();
+                ip = ins.next as usize;
+            }
+            10 => {
+                charge!();
+                *gas = g;
+                return (Exit::Host(x), ins.pc, Some(ins.next));
+            }
+            // A.22
+            20 => set!(a, x),
+            // A.23
+            30 => store!(x, 1, y as u8),
+            31 => store!(x, 2, y as u16),
+            32 => store!(x, 4, y as u32),
+            33 => store!(x, 8, y),
+            // A.24
+            40 => branch!(true),
+            // A.25
+            50 => {
+                charge!();
+                djump!(ra.wrapping_add(x))
+            }
+            51 => set!(a, x),
+            52 => load!(x, 1, |v: [u8; 1]| u64::from(v[0])),
+            53 => load!(x, 1, |v: [u8; 1]| v[0] as i8 as i64 as u64),
+            54 => load!(x, 2, |v| u64::from(u16::from_le_bytes(v))),
+            55 => load!(x, 2, |v| i16::from_le_bytes(v) as i64 as u64),
+            56 => load!(x, 4, |v| u64::from(u32::from_le_bytes(v))),
+            57 => load!(x, 4, |v| i32::from_le_bytes(v) as i64 as u64),
+            58 => load!(x, 8, u64::from_le_bytes),
+            59 => store!(x, 1, ra as u8),
+            60 => store!(x, 2, ra as u16),
+            61 => store!(x, 4, ra as u32),
+            62 => store!(x, 8, ra),
+            // A.26
+            70 => store!(ra.wrapping_add(x), 1, y as u8),
+            71 => store!(ra.wrapping_add(x), 2, y as u16),
+            72 => store!(ra.wrapping_add(x), 4, y as u32),
+            73 => store!(ra.wrapping_add(x), 8, y),
+            // A.27
+            80 => {
+                charge!();
+                regs[a] = x;
+                if ins.target == PANIC_TARGET {
+                    exit!(Exit::Panic, 0, g)
+                }
+                ip = ins.target as usize;
+            }
+            81 => branch!(ra == x),
+            82 => branch!(ra != x),
+            83 => branch!(ra < x),
+            84 => branch!(ra <= x),
+            85 => branch!(ra >= x),
+            86 => branch!(ra > x),
+            87 => branch!((ra as i64) < (x as i64)),
+            88 => branch!((ra as i64) <= (x as i64)),
+            89 => branch!((ra as i64) >= (x as i64)),
+            90 => branch!((ra as i64) > (x as i64)),
+            // A.28 (a = r_A, d = r_D)
+            100 => set!(d, ra),
+            101 => {
+                charge!();
+                regs[d] = sbrk(mem, heap, ra);
+                ip = ins.next as usize;
+            }
+            102 => set!(d, u64::from(ra.count_ones())),
+            103 => set!(d, u64::from((ra as u32).count_ones())),
+            104 => set!(d, u64::from(ra.leading_zeros())),
+            105 => set!(d, u64::from((ra as u32).leading_zeros())),
+            106 => set!(d, u64::from(ra.trailing_zeros())),
+            107 => set!(d, u64::from((ra as u32).trailing_zeros())),
+            108 => set!(d, ra as u8 as i8 as i64 as u64),
+            109 => set!(d, ra as u16 as i16 as i64 as u64),
+            110 => set!(d, ra as u16 as u64),
+            111 => set!(d, ra.swap_bytes()),
+            // A.29 (a = r_A, b = r_B)
+            120 => store!(rb.wrapping_add(x), 1, ra as u8),
+            121 => store!(rb.wrapping_add(x), 2, ra as u16),
+            122 => store!(rb.wrapping_add(x), 4, ra as u32),
+            123 => store!(rb.wrapping_add(x), 8, ra),
+            124 => load!(rb.wrapping_add(x), 1, |v: [u8; 1]| u64::from(v[0])),
+            125 => load!(rb.wrapping_add(x), 1, |v: [u8; 1]| v[0] as i8 as i64 as u64),
+            126 => load!(rb.wrapping_add(x), 2, |v| u64::from(u16::from_le_bytes(v))),
+            127 => load!(rb.wrapping_add(x), 2, |v| i16::from_le_bytes(v) as i64 as u64),
+            128 => load!(rb.wrapping_add(x), 4, |v| u64::from(u32::from_le_bytes(v))),
+            129 => load!(rb.wrapping_add(x), 4, |v| i32::from_le_bytes(v) as i64 as u64),
+            130 => load!(rb.wrapping_add(x), 8, u64::from_le_bytes),
+            131 => set!(a, sext32(rb.wrapping_add(x))),
+            132 => set!(a, rb & x),
+            133 => set!(a, rb ^ x),
+            134 => set!(a, rb | x),
+            135 => set!(a, sext32(rb.wrapping_mul(x))),
+            136 => set!(a, u64::from(rb < x)),
+            137 => set!(a, u64::from((rb as i64) < (x as i64))),
+            138 => set!(a, sext32(rb << (x % 32))),
+            139 => set!(a, sext32(u64::from(rb as u32 >> (x % 32)))),
+            140 => set!(a, ((rb as i32) >> (x % 32)) as i64 as u64),
+            141 => set!(a, sext32(x.wrapping_sub(rb))),
+            142 => set!(a, u64::from(rb > x)),
+            143 => set!(a, u64::from((rb as i64) > (x as i64))),
+            144 => set!(a, sext32(x << (rb % 32))),
+            145 => set!(a, sext32(u64::from(x as u32 >> (rb % 32)))),
+            146 => set!(a, ((x as i32) >> (rb % 32)) as i64 as u64),
+            147 => set!(a, if rb == 0 { x } else { ra }),
+            148 => set!(a, if rb != 0 { x } else { ra }),
+            149 => set!(a, rb.wrapping_add(x)),
+            150 => set!(a, rb.wrapping_mul(x)),
+            151 => set!(a, rb << (x % 64)),
+            152 => set!(a, rb >> (x % 64)),
+            153 => set!(a, ((rb as i64) >> (x % 64)) as u64),
+            154 => set!(a, x.wrapping_sub(rb)),
+            155 => set!(a, x << (rb % 64)),
+            156 => set!(a, x >> (rb % 64)),
+            157 => set!(a, ((x as i64) >> (rb % 64)) as u64),
+            158 => set!(a, rb.rotate_right((x % 64) as u32)),
+            159 => set!(a, x.rotate_right((rb % 64) as u32)),
+            160 => set!(a, (rb as u32).rotate_right((x % 32) as u32) as i32 as i64 as u64),
+            161 => set!(a, (x as u32).rotate_right((rb % 32) as u32) as i32 as i64 as u64),
+            // A.30
+            170 => branch!(ra == rb),
+            171 => branch!(ra != rb),
+            172 => branch!(ra < rb),
+            173 => branch!((ra as i64) < (rb as i64)),
+            174 => branch!(ra >= rb),
+            175 => branch!((ra as i64) >= (rb as i64)),
+            // A.31
+            180 => {
+                charge!();
+                regs[a] = x;
+                djump!(rb.wrapping_add(y))
+            }
+            // A.32 (a = r_A, b = r_B, d = r_D)
+            190 => set!(d, sext32(ra.wrapping_add(rb))),
+            191 => set!(d, sext32(ra.wrapping_sub(rb))),
+            192 => set!(d, sext32(ra.wrapping_mul(rb))),
+            193 => set!(d, div_u_32(ra, rb)),
+            194 => set!(d, div_s_32(ra, rb)),
+            195 => set!(d, rem_u_32(ra, rb)),
+            196 => set!(d, rem_s_32(ra, rb)),
+            197 => set!(d, sext32(ra << (rb % 32))),
+            198 => set!(d, sext32(u64::from(ra as u32 >> (rb % 32)))),
+            199 => set!(d, ((ra as i32) >> (rb % 32)) as i64 as u64),
+            200 => set!(d, ra.wrapping_add(rb)),
+            201 => set!(d, ra.wrapping_sub(rb)),
+            202 => set!(d, ra.wrapping_mul(rb)),
+            203 => set!(d, div_u_64(ra, rb)),
+            204 => set!(d, div_s_64(ra, rb)),
+            205 => set!(d, rem_u_64(ra, rb)),
+            206 => set!(d, rem_s_64(ra, rb)),
+            207 => set!(d, ra << (rb % 64)),
+            208 => set!(d, ra >> (rb % 64)),
+            209 => set!(d, ((ra as i64) >> (rb % 64)) as u64),
+            210 => set!(d, ra & rb),
+            211 => set!(d, ra ^ rb),
+            212 => set!(d, ra | rb),
+            213 => set!(d, ((i128::from(ra as i64) * i128::from(rb as i64)) >> 64) as u64),
+            214 => set!(d, ((u128::from(ra) * u128::from(rb)) >> 64) as u64),
+            215 => set!(d, ((i128::from(ra as i64) * i128::from(rb)) >> 64) as u64),
+            216 => set!(d, u64::from(ra < rb)),
+            217 => set!(d, u64::from((ra as i64) < (rb as i64))),
+            218 => set!(d, if rb == 0 { ra } else { rd }),
+            219 => set!(d, if rb != 0 { ra } else { rd }),
+            220 => set!(d, ra.rotate_left((rb % 64) as u32)),
+            221 => set!(d, (ra as u32).rotate_left((rb % 32) as u32) as i32 as i64 as u64),
+            222 => set!(d, ra.rotate_right((rb % 64) as u32)),
+            223 => set!(d, (ra as u32).rotate_right((rb % 32) as u32) as i32 as i64 as u64),
+            224 => set!(d, ra & !rb),
+            225 => set!(d, ra | !rb),
+            226 => set!(d, !(ra ^ rb)),
+            227 => set!(d, (ra as i64).max(rb as i64) as u64),
+            228 => set!(d, ra.max(rb)),
+            229 => set!(d, (ra as i64).min(rb as i64) as u64),
+            230 => set!(d, ra.min(rb)),
+            // The decoder maps every octet outside U to 0 (A.19).
+            _ => unreachable!("opcode {} outside U survived decoding", ins.op),
+        }
+    }
+}
+
+/// div_u_32 (193): 2^64 - 1 on a zero divisor.
+pub fn div_u_32(a: u64, b: u64) -> u64 {
+    let (a, b) = (a as u32, b as u32);
+    if b == 0 { u64::MAX } else { sext32(u64::from(a / b)) }
+}
+
+/// div_s_32 (194), with @gp A.34 -- rtz (Rust's `/` rounds towards zero).
+pub fn div_s_32(a: u64, b: u64) -> u64 {
+    let (a, b) = (a as u32 as i32, b as u32 as i32);
+    if b == 0 {
+        u64::MAX
+    } else if a == i32::MIN && b == -1 {
+        a as i64 as u64
+    } else {
+        (a / b) as i64 as u64
+    }
+}
+
+/// rem_u_32 (195): the dividend on a zero divisor.
+pub fn rem_u_32(a: u64, b: u64) -> u64 {
+    let (a, b) = (a as u32, b as u32);
+    if b == 0 { sext32(u64::from(a)) } else { sext32(u64::from(a % b)) }
+}
+
+/// rem_s_32 (196), with @gp A.33 -- smod (Rust's `%` keeps the dividend's sign).
+pub fn rem_s_32(a: u64, b: u64) -> u64 {
+    let (a, b) = (a as u32 as i32, b as u32 as i32);
+    if a == i32::MIN && b == -1 {
+        0
+    } else if b == 0 {
+        a as i64 as u64
+    } else {
+        (a % b) as i64 as u64
+    }
+}
+
+/// div_u_64 (203).
+pub fn div_u_64(a: u64, b: u64) -> u64 {
+    if b == 0 { u64::MAX } else { a / b }
+}
+
+/// div_s_64 (204).
+pub fn div_s_64(a: u64, b: u64) -> u64 {
+    let (sa, sb) = (a as i64, b as i64);
+    if sb == 0 {
+        u64::MAX
+    } else if sa == i64::MIN && sb == -1 {
+        a
+    } else {
+        (sa / sb) as u64
+    }
+}
+
+/// rem_u_64 (205).
+pub fn rem_u_64(a: u64, b: u64) -> u64 {
+    if b == 0 { a } else { a % b }
+}
+
+/// rem_s_64 (206).
+pub fn rem_s_64(a: u64, b: u64) -> u64 {
+    let (sa, sb) = (a as i64, b as i64);
+    if sa == i64::MIN && sb == -1 {
+        0
+    } else if sb == 0 {
+        a
+    } else {
+        (sa % sb) as u64
+    }
+}
+
+/// sbrk (101, A.28): omega'_D = the least x >= h such that [x, x + n) is not wholly readable in
+/// mu and wholly writable in mu'. Read literally, with q the first unreadable address at or above
+/// h, x = max(h, q - n + 1), and the pages of [x, x + n) become writable. When no such x exists
+/// (n = 0, or the range would pass 2^32) the machine answers q and changes nothing, as the
+/// TypeScript reference does (an ambiguity of 0.7.2).
+fn sbrk(mem: &mut Memory, heap: u32, n: u64) -> u64 {
+    let page_size = u64::from(PAGE_SIZE);
+    let mut q = u64::from(heap);
+    while q < 1 << 32 && mem.is_mapped((q / page_size) as u32) {
+        q = (q / page_size + 1) * page_size;
+    }
+    if n == 0 || n > 1 << 32 {
+        return q;
+    }
+    let x = (q + 1).saturating_sub(n).max(u64::from(heap));
+    if x + n > 1 << 32 {
+        return q;
+    }
+    for page in x / page_size..(x + n).div_ceil(page_size) {
+        mem.map_page(page as u32, true);
+    }
+    x
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn division_edge_cases() {
+        assert_eq!(div_u_32(7, 0), u64::MAX);
+        assert_eq!(div_u_32(0xffff_ffff, 1), u64::MAX);
+        assert_eq!(div_s_32(0x8000_0000, 0xffff_ffff), 0xffff_ffff_8000_0000);
+        assert_eq!(div_s_32((-7i64) as u64, 2), (-3i64) as u64);
+        assert_eq!(div_s_32(5, 0), u64::MAX);
+        assert_eq!(rem_u_32(0x1_8000_0000, 0), 0xffff_ffff_8000_0000);
+        assert_eq!(rem_s_32((-7i64) as u64, 2), (-1i64) as u64);
+        assert_eq!(rem_s_32(7, (-2i64) as u64), 1);
+        assert_eq!(rem_s_32(0x8000_0000, 0xffff_ffff), 0);
+        assert_eq!(rem_s_32((-7i64) as u64, 0), (-7i64) as u64);
+        assert_eq!(div_s_64(i64::MIN as u64, u64::MAX), i64::MIN as u64);
+        assert_eq!(div_s_64((-7i64) as u64, 2), (-3i64) as u64);
+        assert_eq!(rem_s_64(i64::MIN as u64, u64::MAX), 0);
+        assert_eq!(rem_s_64((-7i64) as u64, 0), (-7i64) as u64);
+        assert_eq!(rem_u_64(9, 0), 9);
+        assert_eq!(div_u_64(9, 0), u64::MAX);
+    }
+
+    /// A blob with no jump table around code c with every octet an opcode start where `starts` says.
+    fn blob(code: &[u8], starts: &[usize]) -> Vec<u8> {
+        let mut k = vec![0u8; code.len().div_ceil(8)];
+        for &s in starts {
+            k[s / 8] |= 1 << (s % 8);
+        }
+        let mut p = vec![0, 0, code.len() as u8];
+        p.extend_from_slice(code);
+        p.extend_from_slice(&k);
+        p
+    }
+
+    #[test]
+    fn trap_panics_and_charges() {
+        let mut m = Machine::new(&blob(&[0], &[0]), 0, 10, [0; 13]).unwrap();
+        assert_eq!(m.run(), Exit::Panic);
+        assert_eq!((m.pc(), m.gas), (0, 9));
+    }
+
+    #[test]
+    fn out_of_gas_reports_the_instruction() {
+        // fallthrough; fallthrough; trap
+        let mut m = Machine::new(&blob(&[1, 1, 0], &[0, 1, 2]), 0, 1, [0; 13]).unwrap();
+        assert_eq!(m.run(), Exit::OutOfGas);
+        assert_eq!((m.pc(), m.gas), (1, -1));
+    }
+
+    #[test]
+    fn arithmetic_32_bit_sign_extends() {
+        // add_32 r2 = r0 + r1; trap
+        let mut m = Machine::new(&blob(&[190, 0x10, 2, 0], &[0, 3]), 0, 10, [0; 13]).unwrap();
+        m.registers[0] = 0x7fff_ffff;
+        m.registers[1] = 1;
+        assert_eq!(m.run(), Exit::Panic);
+        assert_eq!(m.registers[2], 0xffff_ffff_8000_0000);
+    }
+
+    #[test]
+    fn host_call_resumes_after_ecalli() {
+        // ecalli 7; trap
+        let mut m = Machine::new(&blob(&[10, 7, 0], &[0, 2]), 0, 10, [0; 13]).unwrap();
+        assert_eq!(m.run(), Exit::Host(7));
+        assert_eq!((m.pc(), m.gas), (0, 9));
+        assert_eq!(m.run(), Exit::Panic);
+        assert_eq!(m.gas, 8);
+    }
+
+    #[test]
+    fn store_faults_without_charging() {
+        // store_imm_u8 [0x20000] = 0x12
+        let mut m = Machine::new(&blob(&[30, 3, 0, 0, 2, 0x12], &[0]), 0, 10, [0; 13]).unwrap();
+        assert_eq!(m.run(), Exit::Fault(0x20000));
+        assert_eq!((m.pc(), m.gas), (0, 10));
+        m.memory.map_page(0x20, true);
+        assert_eq!(m.run(), Exit::Panic);
+        let mut b = [0u8; 1];
+        assert!(m.read_memory(0x20000, &mut b));
+        assert_eq!(b, [0x12]);
+        assert!(!m.read_memory(0xffff_ffff, &mut [0u8; 2]));
+    }
+
+    #[test]
+    fn negative_gas_stops_at_once() {
+        let mut m = Machine::new(&blob(&[1, 0], &[0, 1]), 0, 0, [0; 13]).unwrap();
+        assert_eq!(m.run(), Exit::OutOfGas);
+        assert_eq!((m.pc(), m.gas), (0, -1));
+        assert_eq!(m.run(), Exit::OutOfGas);
+        assert_eq!(m.gas, -2);
+    }
+
+    #[test]
+    fn sbrk_maps_from_the_heap_start() {
+        // sbrk r1 = r0 (opcode 101, r_D = 1, r_A = 0); trap
+        let mut m = Machine::new(&blob(&[101, 0x01, 0], &[0, 2]), 0, 10, [0; 13]).unwrap();
+        m.heap = 0x30000;
+        m.registers[0] = 5000;
+        assert_eq!(m.run(), Exit::Panic);
+        assert_eq!(m.registers[1], 0x30000);
+        assert!(m.write_memory(0x30000 + 4999, &[1]));
+        assert!(!m.write_memory(0x30000 + 8192, &[1]));
+    }
+
+    #[test]
+    fn low_memory_access_panics() {
+        // load_u8 r0 = [0x100]
+        let mut m = Machine::new(&blob(&[52, 0, 0, 1], &[0]), 0, 10, [0; 13]).unwrap();
+        assert_eq!(m.run(), Exit::Panic);
+        assert_eq!((m.pc(), m.gas), (0, 10));
+    }
+
+    #[test]
+    fn dynamic_jump_to_halt_address() {
+        // jump_ind r0 + 0 with r0 = 2^32 - 2^16
+        let mut m = Machine::new(&blob(&[50, 0], &[0]), 0, 10, [0; 13]).unwrap();
+        m.registers[0] = 0xffff_0000;
+        assert_eq!(m.run(), Exit::Halt);
+        assert_eq!(m.gas, 9);
+    }
+}

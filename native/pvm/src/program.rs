@@ -1,0 +1,377 @@
+//! The program blob: deblob, skip, basic blocks, and the one-time decoding of every instruction
+//! into a compact stream the interpreter runs without looking at the octets again.
+
+use crate::opcodes::{is_terminator, Group, GROUP_OF};
+
+/// Why a program blob does not decode (the machine's panic, A.1).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BlobError {
+    pub offset: usize,
+    pub what: &'static str,
+}
+
+impl std::fmt::Display for BlobError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} at offset {}", self.what, self.offset)
+    }
+}
+
+/// The largest code length this engine decodes (program counters and instruction indices are u32).
+pub const MAX_CODE_LEN: usize = (u32::MAX as usize) / 2;
+
+struct Reader<'a> {
+    bytes: &'a [u8],
+    at: usize,
+}
+
+impl Reader<'_> {
+    fn fail<T>(&self, what: &'static str) -> Result<T, BlobError> {
+        Err(BlobError { offset: self.at, what })
+    }
+
+    fn take(&mut self, n: usize, what: &'static str) -> Result<&[u8], BlobError> {
+        if self.bytes.len() - self.at < n {
+            return self.fail(what);
+        }
+        let s = &self.bytes[self.at..self.at + n];
+        self.at += n;
+        Ok(s)
+    }
+
+    /// @gp C.5 -- the general natural serialization, decoded; only the canonical encoding is accepted.
+    fn natural(&mut self, what: &'static str) -> Result<u64, BlobError> {
+        let first = self.take(1, what)?[0];
+        let l = first.leading_ones() as usize;
+        if l == 8 {
+            let x = le(self.take(8, what)?);
+            return if x >= 1 << 56 { Ok(x) } else { self.fail("non-canonical natural") };
+        }
+        let rest = le(self.take(l, what)?);
+        let high = u64::from(first) & ((1u64 << (7 - l)) - 1);
+        let x = (high << (8 * l)) | rest;
+        if l > 0 && x < 1 << (7 * l) {
+            return self.fail("non-canonical natural");
+        }
+        Ok(x)
+    }
+}
+
+/// Little-endian decoding of up to eight octets (E_l^{-1}).
+#[inline]
+fn le(bytes: &[u8]) -> u64 {
+    bytes.iter().rev().fold(0u64, |acc, &b| (acc << 8) | u64::from(b))
+}
+
+/// The decoded blob (c, k, j) of A.2.
+pub struct Deblobbed {
+    pub code: Vec<u8>,
+    /// k, one bool per octet of c.
+    pub bitmask: Vec<bool>,
+    /// j; entries that do not fit 64 bits are kept as u64::MAX (never a basic block).
+    pub jump_table: Vec<u64>,
+}
+
+/// @gp A.2 -- deblob: p = E(|j|) ++ E_1(z) ++ E(|c|) ++ E_z(j) ++ E(c) ++ E(k), |k| = |c|.
+pub fn deblob(p: &[u8]) -> Result<Deblobbed, BlobError> {
+    let mut r = Reader { bytes: p, at: 0 };
+    let j_len = r.natural("truncated jump-table length")?;
+    let z = r.take(1, "truncated jump-table entry size")?[0] as usize;
+    let c_len = r.natural("truncated code length")?;
+    let remaining = (p.len() - r.at) as u64;
+    if j_len.checked_mul(z as u64).is_none_or(|n| n > remaining) {
+        return r.fail("jump table longer than the blob");
+    }
+    let mut jump_table = Vec::with_capacity(j_len as usize);
+    for _ in 0..j_len {
+        let e = r.take(z, "truncated jump table")?;
+        let (low, high) = e.split_at(z.min(8));
+        jump_table.push(if high.iter().all(|&b| b == 0) { le(low) } else { u64::MAX });
+    }
+    if c_len > (p.len() - r.at) as u64 || c_len as usize > MAX_CODE_LEN {
+        return r.fail("code longer than the blob");
+    }
+    let c_len = c_len as usize;
+    let code = r.take(c_len, "truncated code")?.to_vec();
+    let k_octets = r.take(c_len.div_ceil(8), "truncated opcode bitmask")?;
+    let mut bitmask = Vec::with_capacity(c_len);
+    for i in 0..c_len {
+        bitmask.push(k_octets[i / 8] >> (i % 8) & 1 == 1);
+    }
+    // @gp C.9 -- the bitmask is a bit sequence packed least significant first; padding bits are zero.
+    if c_len % 8 != 0 && k_octets[c_len / 8] >> (c_len % 8) != 0 {
+        return Err(BlobError { offset: r.at - 1, what: "non-zero bitmask padding" });
+    }
+    if r.at != p.len() {
+        return r.fail("trailing octets after the bitmask");
+    }
+    Ok(Deblobbed { code, bitmask, jump_table })
+}
+
+/// @gp A.3 -- skip(i): octets minus one to the next opcode, at most 24, with k extended by ones.
+pub fn skip(bitmask: &[bool], i: usize) -> usize {
+    (0..24).find(|&j| bitmask.get(i + 1 + j).copied().unwrap_or(true)).unwrap_or(24)
+}
+
+/// One decoded instruction. Register fields are indices into omega; immediates are already
+/// sign-extended to 64 bits; branch targets are resolved to instruction indices.
+#[derive(Clone, Copy, Debug)]
+pub struct Instr {
+    /// opcode(pc) of A.19 (0 for an octet that is not a valid opcode).
+    pub op: u8,
+    pub a: u8,
+    pub b: u8,
+    pub d: u8,
+    /// nu_X (for offsets: unused, see `target`).
+    pub x: u64,
+    /// nu_Y.
+    pub y: u64,
+    /// Index of the branch target in the stream, or PANIC_TARGET when it is not in varpi.
+    pub target: u32,
+    /// Index of the instruction at pc + 1 + skip(pc).
+    pub next: u32,
+    /// imath of this instruction.
+    pub pc: u32,
+}
+
+/// A branch target outside varpi.
+pub const PANIC_TARGET: u32 = u32::MAX;
+
+/// The program decoded once: instructions indexed by stream position, and pc -> position.
+pub struct Program {
+    pub instrs: Vec<Instr>,
+    /// Stream position of each octet of c that starts an instruction (k = 1), else u32::MAX.
+    pub at: Vec<u32>,
+    /// Stream position of each jump-table entry's target, or PANIC_TARGET if not in varpi.
+    pub jump_table: Vec<u32>,
+}
+
+fn trap_at(pc: u32) -> Instr {
+    Instr { op: 0, a: 0, b: 0, d: 0, x: 0, y: 0, target: PANIC_TARGET, next: PANIC_TARGET, pc }
+}
+
+/// @gp A.4 -- zeta: c followed by zeroes.
+#[inline]
+fn zeta(c: &[u8], i: usize) -> u8 {
+    c.get(i).copied().unwrap_or(0)
+}
+
+/// l octets of zeta from i, little-endian.
+fn zeta_le(c: &[u8], i: usize, l: usize) -> u64 {
+    (0..l).rev().fold(0u64, |acc, n| (acc << 8) | u64::from(zeta(c, i + n)))
+}
+
+/// @gp A.16 -- X_n: sign extension of an n-octet value to 64 bits.
+pub fn sext(n: usize, x: u64) -> u64 {
+    if n == 0 {
+        return 0;
+    }
+    let shift = 64 - 8 * n as u32;
+    (((x << shift) as i64) >> shift) as u64
+}
+
+/// @gp A.10 -- Z_n: the signed value of an n-octet natural (as i64).
+fn signed(n: usize, x: u64) -> i64 {
+    sext(n, x) as i64
+}
+
+fn reg(nibble: u8) -> u8 {
+    nibble.min(12)
+}
+
+impl Program {
+    /// Decodes every instruction of a deblobbed program once (A.3 to A.32).
+    pub fn new(d: Deblobbed) -> Program {
+        let Deblobbed { code: c, bitmask: k, jump_table: j } = d;
+        let n = c.len();
+        // @gp A.19 -- opcode(n): c_n when k_n = 1 and c_n in U, else 0.
+        let opcode = |i: usize| if k[i] && GROUP_OF[c[i] as usize].is_some() { c[i] } else { 0 };
+        // @gp A.5 -- varpi: 0 and the successors of terminators, restricted to valid opcode starts.
+        let mut varpi = vec![false; n];
+        let mut starts = 0usize;
+        for i in 0..n {
+            if !k[i] {
+                continue;
+            }
+            starts += 1;
+            if is_terminator(c[i]) {
+                let s = i + 1 + skip(&k, i);
+                if s < n {
+                    varpi[s] = true;
+                }
+            }
+        }
+        if n > 0 {
+            varpi[0] = true;
+        }
+        for i in 0..n {
+            varpi[i] = varpi[i] && k[i] && GROUP_OF[c[i] as usize].is_some();
+        }
+
+        let mut at = vec![u32::MAX; n];
+        let mut instrs = Vec::with_capacity(starts + 2);
+        for i in 0..n {
+            if k[i] {
+                at[i] = instrs.len() as u32;
+                instrs.push(trap_at(i as u32));
+            }
+        }
+        // Fall-through destinations that are not instruction starts (past the end, or after 24
+        // octets without an opcode bit) are traps at that pc (A.4, A.19).
+        let mut extra: Vec<(usize, u32)> = Vec::new();
+        let mut position_of = |pc: usize, instrs: &mut Vec<Instr>| -> u32 {
+            if pc < n && at[pc] != u32::MAX {
+                return at[pc];
+            }
+            if let Some(&(_, p)) = extra.iter().find(|(q, _)| *q == pc) {
+                return p;
+            }
+            let p = instrs.len() as u32;
+            instrs.push(trap_at(pc as u32));
+            extra.push((pc, p));
+            p
+        };
+        let target_of = |b: i64| -> u32 {
+            // @gp A.17 -- branch(b, C): a target outside varpi panics.
+            if b >= 0 && (b as u64) < n as u64 && varpi[b as usize] {
+                at[b as usize]
+            } else {
+                PANIC_TARGET
+            }
+        };
+        for i in 0..n {
+            if !k[i] {
+                continue;
+            }
+            let l = skip(&k, i);
+            let next = position_of(i + 1 + l, &mut instrs);
+            let op = opcode(i);
+            let mut ins = trap_at(i as u32);
+            ins.op = op;
+            ins.next = next;
+            let z1 = zeta(&c, i + 1);
+            match GROUP_OF[op as usize].expect("opcode() is in U") {
+                Group::NoArgs => {}
+                Group::OneImm => {
+                    let lx = l.min(4);
+                    ins.x = sext(lx, zeta_le(&c, i + 1, lx));
+                }
+                Group::RegExtImm => {
+                    ins.a = reg(z1 % 16);
+                    ins.x = zeta_le(&c, i + 2, 8);
+                }
+                Group::TwoImm => {
+                    let lx = (z1 as usize % 8).min(4);
+                    let ly = l.saturating_sub(lx + 1).min(4);
+                    ins.x = sext(lx, zeta_le(&c, i + 2, lx));
+                    ins.y = sext(ly, zeta_le(&c, i + 2 + lx, ly));
+                }
+                Group::OneOffset => {
+                    let lx = l.min(4);
+                    ins.target = target_of(i as i64 + signed(lx, zeta_le(&c, i + 1, lx)));
+                }
+                Group::RegImm => {
+                    let lx = l.saturating_sub(1).min(4);
+                    ins.a = reg(z1 % 16);
+                    ins.x = sext(lx, zeta_le(&c, i + 2, lx));
+                }
+                Group::RegTwoImm | Group::RegImmOffset => {
+                    let lx = (z1 as usize / 16 % 8).min(4);
+                    let ly = l.saturating_sub(lx + 1).min(4);
+                    ins.a = reg(z1 % 16);
+                    ins.x = sext(lx, zeta_le(&c, i + 2, lx));
+                    let y = zeta_le(&c, i + 2 + lx, ly);
+                    if GROUP_OF[op as usize] == Some(Group::RegImmOffset) {
+                        ins.target = target_of(i as i64 + signed(ly, y));
+                    } else {
+                        ins.y = sext(ly, y);
+                    }
+                }
+                Group::TwoReg => {
+                    ins.d = reg(z1 % 16);
+                    ins.a = reg(z1 / 16);
+                }
+                Group::TwoRegImm => {
+                    let lx = l.saturating_sub(1).min(4);
+                    ins.a = reg(z1 % 16);
+                    ins.b = reg(z1 / 16);
+                    ins.x = sext(lx, zeta_le(&c, i + 2, lx));
+                }
+                Group::TwoRegOffset => {
+                    let lx = l.saturating_sub(1).min(4);
+                    ins.a = reg(z1 % 16);
+                    ins.b = reg(z1 / 16);
+                    ins.target = target_of(i as i64 + signed(lx, zeta_le(&c, i + 2, lx)));
+                }
+                Group::TwoRegTwoImm => {
+                    let lx = (zeta(&c, i + 2) as usize % 8).min(4);
+                    let ly = l.saturating_sub(lx + 2).min(4);
+                    ins.a = reg(z1 % 16);
+                    ins.b = reg(z1 / 16);
+                    ins.x = sext(lx, zeta_le(&c, i + 3, lx));
+                    ins.y = sext(ly, zeta_le(&c, i + 3 + lx, ly));
+                }
+                Group::ThreeReg => {
+                    ins.a = reg(z1 % 16);
+                    ins.b = reg(z1 / 16);
+                    ins.d = reg(zeta(&c, i + 2));
+                }
+            }
+            instrs[at[i] as usize] = ins;
+        }
+        let jump_table = j
+            .iter()
+            .map(|&e| if e < n as u64 && varpi[e as usize] { at[e as usize] } else { PANIC_TARGET })
+            .collect();
+        Program { instrs, at, jump_table }
+    }
+
+    /// Stream position of the instruction at pc, if pc starts one.
+    pub fn position(&self, pc: u32) -> Option<u32> {
+        self.at.get(pc as usize).copied().filter(|&p| p != u32::MAX)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn naturals_decode_canonically() {
+        let nat = |b: &[u8]| Reader { bytes: b, at: 0 }.natural("x");
+        assert_eq!(nat(&[0]), Ok(0));
+        assert_eq!(nat(&[127]), Ok(127));
+        assert_eq!(nat(&[0x80, 0x80]), Ok(128));
+        assert_eq!(nat(&[0x80, 0x7f]).is_err(), true);
+        assert_eq!(nat(&[0xc0, 0x00, 0x40]), Ok(1 << 14));
+        assert_eq!(nat(&[0xff, 0, 0, 0, 0, 0, 0, 0, 1]), Ok(1 << 56));
+        assert!(nat(&[0xff, 0, 0, 0, 0, 0, 0, 0xff, 0]).is_err());
+    }
+
+    #[test]
+    fn deblob_rejects_trailing_octets_and_padding() {
+        assert!(deblob(&[0, 0, 1, 0, 1]).is_ok());
+        assert!(deblob(&[0, 0, 1, 0, 1, 0]).is_err());
+        assert!(deblob(&[0, 0, 1, 0, 3]).is_err());
+        assert!(deblob(&[0, 0, 2, 0]).is_err());
+        assert!(deblob(&[]).is_err());
+    }
+
+    #[test]
+    fn skip_is_capped_at_24() {
+        let k = [true, false, false, true];
+        assert_eq!(skip(&k, 0), 2);
+        assert_eq!(skip(&k, 3), 0);
+        let mut long = vec![false; 40];
+        long[0] = true;
+        assert_eq!(skip(&long, 0), 24);
+    }
+
+    #[test]
+    fn sign_extension() {
+        assert_eq!(sext(1, 0x80), 0xffff_ffff_ffff_ff80);
+        assert_eq!(sext(1, 0x7f), 0x7f);
+        assert_eq!(sext(4, 0x8000_0000), 0xffff_ffff_8000_0000);
+        assert_eq!(sext(0, 0), 0);
+        assert_eq!(sext(8, 0x8000_0000_0000_0000), 0x8000_0000_0000_0000);
+    }
+}
