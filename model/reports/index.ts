@@ -120,6 +120,7 @@ const checkDependencyCount = (spec: ChainSpec, w: WorkReport): Check =>
 
 /** @gp 11.8 -- the authorizer trace and successful outputs together at most W_R octets */
 const checkReportSize = (spec: ChainSpec, w: WorkReport): Check => {
+  // @gp 11.9 -- W_R = 48 * 2^10, the chain spec's Cmaxreportvarsize
   let size = w.authTrace.length;
   for (const d of w.digests) if (d.result.kind === 'ok') size += d.result.value.length;
   return check(size <= spec.Cmaxreportvarsize, 'work_report_too_big');
