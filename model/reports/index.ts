@@ -19,7 +19,9 @@ import { workReportHash } from './work-report.js';
 
 /**
  * What the guarantees read: rho-double-dagger (as `rho`), the posterior kappa', lambda', eta',
- * psi', the recent history beta, the authorizer pools alpha and the service accounts delta.
+ * psi', the recent history beta-dagger (beta with the parent's state root filled in, 7.5; the
+ * anchor check 11.33 reads it, the rest reads beta), the authorizer pools alpha and the service
+ * accounts delta.
  */
 export type ReportsState = Pick<State, 'rho' | 'kappa' | 'lambda' | 'eta' | 'psi' | 'beta' | 'alpha'> & {
   /** delta restricted to what guarantees read: each service's code hash and minimum item gas. */
