@@ -167,13 +167,14 @@ const checkCredentials =
     for (const { validatorIndex, signature } of g.credential) {
       if (cores[validatorIndex] !== g.workReport.core) return E.left('wrong_assignment');
       const key = keys[validatorIndex]!.ed;
+      // Phi (6.14) nulled the offenders' keys in M and M*, so an offender's signature never verifies.
       if (!ed25519Verify(key, message, signature))
         return E.left(offenders.length > 0 && isNullKey(key) ? 'banned_validator' : 'bad_signature');
     }
     return ok;
   };
 
-/** Phi nulls an offender's key; a signature can then never verify, and the vectors name that ban. */
+/** A key Phi (6.14) nulled: the vectors name a signature under it `banned_validator`. */
 const isNullKey = (k: Uint8Array): boolean => k.every((b) => b === 0);
 
 /** @gp 11.29 -- the core is free in rho-double-dagger and the authorizer is in its pool */
