@@ -10,7 +10,18 @@ import { describe, expect, it } from 'vitest';
 import type { ChainSpec } from '../spec/chain-spec.js';
 import { full, tiny } from '../spec/chain-spec.js';
 import { bytesEqual, toHex } from '../spec/bytes.js';
-import { CodecError, decode, decodePrefix, encode, natural, type Codec } from '../spec/codec.js';
+import {
+  CodecError,
+  decode,
+  decodePrefix,
+  encode,
+  enumeration,
+  fromJson,
+  natural,
+  parseJson,
+  u64 as u64Codec,
+  type Codec,
+} from '../spec/codec.js';
 import * as K from '../spec/codecs.js';
 import type * as T from '../spec/types.js';
 import { diffValues } from '../vectors/diff.js';
@@ -87,6 +98,15 @@ const workDigest: fc.Arbitrary<T.WorkDigest> = fc.record({
   xtCount: nat32,
   xtSize: nat32,
   exportCount: nat32,
+});
+const operandTuple: fc.Arbitrary<T.OperandTuple> = fc.record({
+  packageHash: hash,
+  segRoot: hash,
+  authorizer: hash,
+  payloadHash: hash,
+  gasLimit: nat64,
+  authTrace: blob,
+  result: workResult,
 });
 const workReport: fc.Arbitrary<T.WorkReport> = fc.record({
   avspec: availabilitySpec,
@@ -262,7 +282,7 @@ const perSpec = (spec: ChainSpec) => {
     fixed(ticket, Ep).map((value) => ({ kind: 'tickets' as const, value })),
     fixed(bytes(32), Ep).map((value) => ({ kind: 'keys' as const, value })),
   );
-  const pendingReport: fc.Arbitrary<T.PendingReport> = fc.record({ workReport, timeslot: u32 });
+  const pendingReport: fc.Arbitrary<T.PendingReport> = fc.record({ workReport, timestamp: u32 });
   return {
     epochMark,
     winnersMark: fixed(ticket, Ep),
@@ -275,6 +295,13 @@ const perSpec = (spec: ChainSpec) => {
     extrinsic,
     block: fc.record({ header, extrinsic }),
     validatorKeys: fixed(validatorKey, V),
+    deferredTransfer: fc.record({ source: u32, dest: u32, amount: u64, memo: bytes(spec.Cmemosize), gas: u64 }),
+    accumulationInput: fc.oneof(
+      operandTuple.map((value) => ({ kind: 'operand' as const, value })),
+      fc
+        .record({ source: u32, dest: u32, amount: u64, memo: bytes(spec.Cmemosize), gas: u64 })
+        .map((value) => ({ kind: 'transfer' as const, value })),
+    ),
     gamma: fc.record({
       pendingSet: fixed(validatorKey, V),
       epochRoot: bytes(144),
@@ -326,6 +353,7 @@ const specIndependent = pairs(
     refineContext: K.refineContext,
     availabilitySpec: K.availabilitySpec,
     workResult: K.workResult,
+    operandTuple: K.operandTuple,
     workDigest: K.workDigest,
     workReport: K.workReport,
     importSpec: K.importSpec,
@@ -359,6 +387,7 @@ const specIndependent = pairs(
     refineContext,
     availabilitySpec,
     workResult,
+    operandTuple,
     workDigest,
     workReport,
     importSpec: fc.record({ treeRoot: hash, index: u16 }),
@@ -478,6 +507,15 @@ describe('natural (C.5)', () => {
   });
 });
 
+describe('parseJson', () => {
+  it('keeps integers beyond 2^53 exact and leaves strings alone', () => {
+    const text = '{"gas": 18446744073709551615, "small": 42, "s": "12345678901234567890", "a": [9007199254740993]}';
+    expect(parseJson(text)).toEqual({ gas: '18446744073709551615', small: 42, s: '12345678901234567890', a: ['9007199254740993'] });
+    const v = fromJson(u64Codec, (parseJson(text) as { gas: unknown }).gas);
+    expect(isLeft(v) ? v.left.toString() : v.right).toBe((1n << 64n) - 1n);
+  });
+});
+
 describe('CodecError', () => {
   it('names the field path and the offset of a truncated or malformed input', () => {
     const { header, block } = K.codecs(tiny);
@@ -490,7 +528,37 @@ describe('CodecError', () => {
     expect(isLeft(b) && b.left.toString()).toBe(
       'Block.header.epochMark: optional discriminator must be 0 or 1, got 2 at offset 100',
     );
+    const version = decode(K.serviceInfo, new Uint8Array(89).fill(1));
+    expect(isLeft(version) && version.left.toString()).toBe('ServiceInfo: ServiceInfo version must be 0, got 1 at offset 0');
     const trailing = decode(K.hash, new Uint8Array(33));
     expect(isLeft(trailing) && trailing.left.toString()).toBe('Hash: trailing octets at offset 32, 1 left over');
+  });
+});
+
+describe('enumeration', () => {
+  const errors = enumeration('ErrorCode', ['bad_core_index', 'future_report_slot', 'anchor_not_recent'] as const);
+  it('is one octet, the index; JSON the name; an unknown index is a CodecError', () => {
+    fc.assert(
+      fc.property(fc.constantFrom(...(['bad_core_index', 'future_report_slot', 'anchor_not_recent'] as const)), (v) => {
+        const enc = encode(errors, v);
+        expect(enc.length).toBe(1);
+        const back = decode(errors, enc);
+        expect(isLeft(back) ? back.left.toString() : back.right).toBe(v);
+        const j = fromJson(errors, errors.toJson(v));
+        expect(isLeft(j) ? j.left.toString() : j.right).toBe(v);
+      }),
+      { numRuns: 100 },
+    );
+    const bad = decode(errors, new Uint8Array([3]));
+    expect(isLeft(bad) && bad.left.toString()).toBe('ErrorCode: no value 3 at offset 0');
+  });
+});
+
+describe('encoding out-of-range values', () => {
+  it('throws a RangeError instead of truncating', () => {
+    expect(() => encode(K.ticket, { id: new Uint8Array(32), entryIndex: 256 })).toThrow(RangeError);
+    expect(() => encode(u64Codec, 1n << 64n)).toThrow(RangeError);
+    expect(() => encode(natural, -1n)).toThrow(RangeError);
+    expect(() => encode(K.hash, new Uint8Array(31))).toThrow(RangeError);
   });
 });

@@ -43,7 +43,8 @@ const joinPath = (path: ReadonlyArray<string>): string =>
 export class CodecFailure extends Error {
   readonly path: string[] = [];
   constructor(
-    readonly offset: number,
+    /** -1 until known: a check made after decoding (e.g. in `mapCodec`) sets it to the value's start. */
+    public offset: number,
     readonly reason: string,
     readonly detail = '',
   ) {
@@ -305,6 +306,17 @@ export const fromJson = <T>(c: Codec<T>, u: unknown): E.Either<CodecError, T> =>
   }
 };
 
+/**
+ * JSON.parse, except that integers too long to be exact as a double (16 digits or more, e.g.
+ * a 2^64 - 1 gas limit) are kept as decimal strings, which the 64-bit codecs accept.
+ */
+export const parseJson = (text: string): unknown =>
+  JSON.parse(
+    text.replace(/("(?:[^"\\]|\\.)*")|(-?\d{16,})(?=\s*[,\]}]|\s*$)/g, (_match, str: string | undefined, big: string | undefined) =>
+      str !== undefined ? str : `"${big}"`,
+    ),
+  );
+
 const jsonFail = (reason: string): never => {
   throw new CodecFailure(-1, reason);
 };
@@ -325,7 +337,10 @@ export const fixedU = (l: 1 | 2 | 3 | 4): Codec<number> =>
   codec({
     name: `U${8 * l}`,
     minSize: l,
-    encodeTo: (w, v) => w.uint(l, v),
+    encodeTo: (w, v) => {
+      if (!(Number.isInteger(v) && v >= 0 && v < 2 ** (8 * l))) throw new RangeError(`U${8 * l} out of range: ${v}`);
+      w.uint(l, v);
+    },
     decodeFrom: (r) => r.uint(l),
     fromJson: jsonNumber(8 * l),
     toJson: (v) => v,
@@ -354,7 +369,10 @@ const bigToJson = (v: bigint): number | string => (v <= BigInt(Number.MAX_SAFE_I
 export const u64: Codec<bigint> = codec({
   name: 'U64',
   minSize: 8,
-  encodeTo: (w, v) => w.ubig(8, v),
+  encodeTo: (w, v) => {
+    if (v < 0n || v >= 1n << 64n) throw new RangeError(`U64 out of range: ${v}`);
+    w.ubig(8, v);
+  },
   decodeFrom: (r) => r.ubig(8),
   fromJson: bigFromJson(64),
   toJson: bigToJson,
@@ -374,7 +392,10 @@ export const natural: Codec<bigint> = codec({
 export const naturalU32: Codec<number> = codec({
   name: 'Natural32',
   minSize: 1,
-  encodeTo: (w, v) => w.natural(v),
+  encodeTo: (w, v) => {
+    if (!(Number.isInteger(v) && v >= 0 && v < 2 ** 32)) throw new RangeError(`Natural32 out of range: ${v}`);
+    w.natural(v);
+  },
   decodeFrom: (r) => r.naturalBelow(2 ** 32),
   fromJson: jsonNumber(32),
   toJson: (v) => v,
@@ -650,13 +671,48 @@ export const choice = <U extends { readonly kind: string; readonly value: unknow
   });
 };
 
+/**
+ * An ASN.1 ENUMERATED of the vectors (e.g. an STF's error codes): one octet, the name's index;
+ * JSON: the name with `-` written `_`, as the vectors spell it (`"bad_core_index"`).
+ */
+export const enumeration = <N extends string>(name: string, names: ReadonlyArray<N>): Codec<N> => {
+  const index = new Map(names.map((n, i) => [n, i]));
+  return codec({
+    name,
+    minSize: 1,
+    encodeTo: (w, v) => {
+      const i = index.get(v);
+      if (i === undefined) throw new RangeError(`${name}: unknown value ${v}`);
+      w.u8(i);
+    },
+    decodeFrom: (r) => {
+      const at = r.offset;
+      const v = names[r.u8()];
+      if (v === undefined) throw new CodecFailure(at, `no value ${r.bytes[at]}`);
+      return v;
+    },
+    fromJson: (u) =>
+      typeof u === 'string' && index.has(u as N) ? (u as N) : jsonFail(`${name}: unknown value ${JSON.stringify(u)}`),
+    toJson: (v) => v,
+  });
+};
+
 /** Maps a codec of A to a codec of B through a bijection (e.g. a wrapper record). */
 export const mapCodec = <A, B>(c: Codec<A>, name: string, to: (a: A) => B, from: (b: B) => A): Codec<B> =>
   codec({
     name,
     minSize: c.minSize,
     encodeTo: (w, v) => c.encodeTo(w, from(v)),
-    decodeFrom: (r) => to(c.decodeFrom(r)),
+    decodeFrom: (r) => {
+      const at = r.offset;
+      const a = c.decodeFrom(r);
+      try {
+        return to(a);
+      } catch (e) {
+        if (e instanceof CodecFailure && e.offset < 0) e.offset = at;
+        throw e;
+      }
+    },
     fromJson: (u) => to(c.fromJson(u)),
     toJson: (v) => c.toJson(from(v)),
   });

@@ -45,11 +45,13 @@ import {
   type Codec,
 } from './codec.js';
 import type {
+  AccumulationInput,
   Assurance,
   AvailabilitySpec,
   Block,
   Credential,
   Culprit,
+  DeferredTransfer,
   DisputesExtrinsic,
   DisputesRecords,
   Entropy,
@@ -61,6 +63,7 @@ import type {
   Header,
   ImportSpec,
   Judgment,
+  OperandTuple,
   PendingReport,
   Preimage,
   Privileges,
@@ -231,6 +234,17 @@ export const workReport: Codec<WorkReport> = record<WorkReport>('WorkReport', [
   ['authTrace', 'auth_output', blob],
   ['srLookup', 'segment_root_lookup', varSequence(segmentRootLookupItem)],
   ['digests', 'results', varSequence(workDigest)],
+]);
+
+/** @gp C.32 -- E_U: an operand tuple; the gas limit is a general natural, the result O(...). */
+export const operandTuple: Codec<OperandTuple> = record<OperandTuple>('OperandTuple', [
+  ['packageHash', 'package_hash', hash],
+  ['segRoot', 'exports_root', hash],
+  ['authorizer', 'authorizer_hash', hash],
+  ['payloadHash', 'payload_hash', hash],
+  ['gasLimit', 'gas_limit', natural],
+  ['result', 'result', workResult],
+  ['authTrace', 'auth_output', blob],
 ]);
 
 /** @gp C.35 -- I: an import reference, (h, E_2(i)) with the top bit of i marking h as a package hash. */
@@ -574,7 +588,7 @@ export const codecs = perSpec((spec: ChainSpec) => {
   /** @gp 11.1 -- rho: per core, an optional (report, timeslot). */
   const pendingReport = record<PendingReport>('AvailabilityAssignment', [
     ['workReport', 'report', workReport],
-    ['timeslot', 'timeout', u32],
+    ['timestamp', 'timeout', u32],
   ]);
   const rho = sequence(optional(pendingReport), C);
   /** @gp 8.1 -- alpha: per core, up to O authorizer hashes; phi: per core, Q hashes. */
@@ -602,6 +616,19 @@ export const codecs = perSpec((spec: ChainSpec) => {
     ['sealTickets', 'gamma_s', sealKeys],
     ['ticketAccumulator', 'gamma_a', ticketAccumulator],
   ]);
+  /** @gp C.31 -- E_X: a deferred transfer, (E_4(source), E_4(dest), E_8(amount), memo, E_8(gas)). */
+  const deferredTransfer = record<DeferredTransfer>('DeferredTransfer', [
+    ['source', 'source', u32],
+    ['dest', 'destination', u32],
+    ['amount', 'amount', u64],
+    ['memo', 'memo', bytes(spec.Cmemosize, 'Memo')],
+    ['gas', 'gas', u64],
+  ]);
+  /** @gp C.33 -- an accumulation input: 0 then E_U(o), or 1 then E_X(o). */
+  const accumulationInput = choice<AccumulationInput>('AccumulationInput', {
+    operand: { tag: 0, json: 'operand', codec: operandTuple },
+    transfer: { tag: 1, json: 'transfer', codec: deferredTransfer },
+  });
   /** @gp 12.3 -- omega: E slots of ready records. */
   const readyRecord = record<ReadyRecord>('ReadyRecord', [
     ['workReport', 'report', workReport],
@@ -636,6 +663,8 @@ export const codecs = perSpec((spec: ChainSpec) => {
 
   return {
     stateComponents,
+    deferredTransfer,
+    accumulationInput,
     gamma,
     epochMark,
     winnersMark,

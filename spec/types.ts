@@ -306,6 +306,34 @@ export interface Block {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Accumulation inputs (section 12)
+
+/** @gp 12.13 -- U: an operand tuple, what accumulate learns of one work digest and its report. */
+export interface OperandTuple {
+  readonly packageHash: Hash;
+  readonly segRoot: Hash;
+  readonly authorizer: Hash;
+  readonly payloadHash: Hash;
+  readonly gasLimit: Gas;
+  readonly authTrace: Uint8Array;
+  readonly result: WorkResult;
+}
+
+/** @gp 12.14 -- X: a deferred transfer (the memo is W_T octets). */
+export interface DeferredTransfer {
+  readonly source: ServiceId;
+  readonly dest: ServiceId;
+  readonly amount: Balance;
+  readonly memo: Uint8Array;
+  readonly gas: Gas;
+}
+
+/** @gp 12.15 -- I = U ∪ X: an accumulation input. */
+export type AccumulationInput =
+  | { readonly kind: 'operand'; readonly value: OperandTuple }
+  | { readonly kind: 'transfer'; readonly value: DeferredTransfer };
+
+// ---------------------------------------------------------------------------------------------
 // State components (eq. 4.4)
 
 /** @gp 7.3 -- an MMR (the accumulation-output belt): peaks, each possibly empty. */
@@ -376,7 +404,8 @@ export interface DisputesRecords {
 /** @gp 11.1 -- an element of rho: a pending report and the time it was reported. */
 export interface PendingReport {
   readonly workReport: WorkReport;
-  readonly timeslot: TimeSlot;
+  /** The slot it was reported in (the paper's timestamp; the vectors' `timeout`). */
+  readonly timestamp: TimeSlot;
 }
 
 /** A validator's activity record (an element of pi_V and pi_L). */

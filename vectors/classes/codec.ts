@@ -8,7 +8,7 @@ import { basename } from 'node:path';
 import { isLeft } from 'fp-ts/lib/Either.js';
 import { chainSpecs } from '../../spec/chain-spec.js';
 import { bytesEqual, toHex } from '../../spec/bytes.js';
-import { decode, encode, fromJson, type Codec } from '../../spec/codec.js';
+import { decode, encode, fromJson, parseJson, type Codec } from '../../spec/codec.js';
 import {
   codecs,
   guaranteesExtrinsic,
@@ -22,7 +22,7 @@ import {
 } from '../../spec/codecs.js';
 import type { ChainSpec } from '../../spec/chain-spec.js';
 import { diffValues } from '../diff.js';
-import { listFiles, readJson, vectorsDir } from '../locate.js';
+import { listFiles, vectorsDir } from '../locate.js';
 import { failed, passed, type CaseResult, type Config, type VectorClass } from '../report.js';
 
 /** Forgets a codec's value type (the runner only compares values). */
@@ -70,7 +70,7 @@ const runCase = (spec: ChainSpec, binPath: string): CaseResult => {
         `${toHex(again.subarray(i, i + 16))} vs ${toHex(bin.subarray(i, i + 16))}`,
     );
   }
-  const fromJs = fromJson(schema, readJson(binPath.replace(/\.bin$/, '.json')));
+  const fromJs = fromJson(schema, parseJson(readFileSync(binPath.replace(/\.bin$/, '.json'), 'utf8')));
   if (isLeft(fromJs)) return failed(`JSON decode: ${fromJs.left.toString()}`);
   const diff = diffValues(fromJs.right, fromBin.right, stem);
   return diff.length === 0 ? passed : failed(`JSON value != binary value:\n  ${diff.join('\n  ')}`);
