@@ -77,7 +77,7 @@ const scenario = fc
     const reports = g.authorizers.map((a, i) => report(i % C, a));
     const targets = reports.map((w) => workReportHash(w));
     const rho: ReadonlyArray<PendingReport | undefined> = g.onCore.map((i, c) =>
-      i === undefined ? undefined : { workReport: report(c, g.authorizers[i]!), timeslot: 0 },
+      i === undefined ? undefined : { workReport: report(c, g.authorizers[i]!), timestamp: 0 },
     );
     const kinds = g.kinds.map((kind, i) => ({ kind, target: targets[i]!, i }));
     const verdicts: Verdict[] = kinds

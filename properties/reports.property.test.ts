@@ -156,7 +156,7 @@ const breakOne = ({ state, input }: Case, which: number): [Case, string] | undef
       return [{ state, input: withG0({ ...g0, timeslot: input.slot + 1 }) }, 'future_report_slot'];
     case 5:
       return [
-        { state: { ...state, rho: state.rho.map((p, c) => (c === g0.workReport.core ? { workReport: g0.workReport, timeslot: 0 } : p)) }, input },
+        { state: { ...state, rho: state.rho.map((p, c) => (c === g0.workReport.core ? { workReport: g0.workReport, timestamp: 0 } : p)) }, input },
         'core_engaged',
       ];
     case 6:
@@ -187,7 +187,7 @@ describe('reports (guarantees)', () => {
         const [post, out] = r.right;
         post.rho.forEach((p, c) => {
           const g = input.guarantees.find((x) => x.workReport.core === c);
-          expect(p).toEqual(g === undefined ? state.rho[c] : { workReport: g.workReport, timeslot: input.slot });
+          expect(p).toEqual(g === undefined ? state.rho[c] : { workReport: g.workReport, timestamp: input.slot });
         });
         const signers = input.guarantees.flatMap((g) => g.credential.map((s) => kappa[s.validatorIndex]!.ed));
         expect(out.reporters).toEqual([...new Set(signers)].sort(bytesCompare));

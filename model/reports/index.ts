@@ -248,7 +248,7 @@ const rhoPrimeOf = (
 ): ReadonlyArray<PendingReport | undefined> =>
   rho.map((a, c) => {
     const g = guarantees.find((x) => x.workReport.core === c);
-    return g === undefined ? a : { workReport: g.workReport, timeslot: tauPrime };
+    return g === undefined ? a : { workReport: g.workReport, timestamp: tauPrime };
   });
 
 /** @gp 11.26 -- the reporters set: the Ed25519 keys behind every credential, as a set */
