@@ -20,6 +20,7 @@ import { statisticsClass } from './classes/statistics.js';
 import { disputesClass } from './classes/disputes.js';
 import { reportsClass } from './classes/reports.js';
 import { safroleClass } from './classes/safrole.js';
+import { sealClass } from './classes/seal.js';
 
 export const vectorClasses: ReadonlyArray<VectorClass> = [
   codecClass,
@@ -39,6 +40,7 @@ export const vectorClasses: ReadonlyArray<VectorClass> = [
   disputesClass,
   reportsClass,
   safroleClass,
+  sealClass,
 ];
 
 export const findClass = (name: string): VectorClass | undefined => vectorClasses.find((c) => c.name === name);
