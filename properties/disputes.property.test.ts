@@ -199,6 +199,10 @@ describe('disputes', () => {
         return x.faults.length === 0 ? undefined : [{ ...x, faults: x.faults.slice(1) }, 'not_enough_faults'];
       case 6:
         return x.culprits.length < 2 ? undefined : [{ ...x, culprits: [...x.culprits].reverse() }, 'culprits_not_sorted_unique'];
+      case 7:
+        return v.length === 0
+          ? undefined
+          : [{ ...x, verdicts: [{ ...v[0]!, judgments: v[0]!.judgments.slice(1) }, ...v.slice(1)] }, 'bad_vote_split'];
       default:
         return x.faults.length === 0
           ? undefined
@@ -208,7 +212,7 @@ describe('disputes', () => {
 
   it("one broken rule gives that rule's error and leaves the state as it was (200 cases)", () => {
     fc.assert(
-      fc.property(scenario, fc.nat({ max: 7 }), ({ state, extrinsic }, which) => {
+      fc.property(scenario, fc.nat({ max: 8 }), ({ state, extrinsic }, which) => {
         const broken = breakOne(extrinsic, state.tau, which);
         fc.pre(broken !== undefined);
         const [x, error] = broken!;

@@ -12,6 +12,7 @@ import { trieClass } from './classes/trie.js';
 import { erasureClass } from './classes/erasure.js';
 import { bandersnatchClass } from './classes/bandersnatch.js';
 import { pvm } from './classes/pvm.js';
+import { sealClass } from './classes/seal.js';
 import { safroleClass } from './classes/safrole.js';
 import { disputesClass } from './classes/disputes.js';
 import { assurancesClass } from './classes/assurances.js';
@@ -32,6 +33,7 @@ export const vectorClasses: ReadonlyArray<VectorClass> = [
   erasureClass,
   bandersnatchClass,
   pvm,
+  sealClass,
   safroleClass,
   disputesClass,
   assurancesClass,

@@ -111,6 +111,15 @@ const checkVerdictSignatures =
     return E.right(undefined);
   };
 
+/**
+ * @gp 10.2 -- a verdict carries exactly floor(2V/3)+1 judgments (the binary codec cannot say
+ * otherwise; a value built in memory can, and its tally is then not one of 10.11's)
+ */
+const checkJudgmentCount =
+  (spec: ChainSpec) =>
+  (verdict: Verdict): E.Either<DisputesError, void> =>
+    verdict.judgments.length === superMajority(spec) ? E.right(undefined) : E.left('bad_vote_split');
+
 /** @gp 10.10 -- the judgments of a verdict ordered and unique by validator index */
 const checkJudgmentsOrder = (verdict: Verdict): E.Either<DisputesError, void> =>
   isOrderedUnique(verdict.judgments, (a, b) => a.judgeIndex - b.judgeIndex) ? E.right(undefined) : E.left('judgements_not_sorted_unique');
@@ -248,6 +257,7 @@ export const disputes =
       () => checkVerdictsOrder(verdicts),
       () => checkNotJudged(state.psi, verdicts),
       ...verdicts.flatMap((verdict) => [
+        () => checkJudgmentCount(spec)(verdict),
         () => checkJudgmentsOrder(verdict),
         () => checkVerdictSignatures(spec)(state, verdict),
       ]),

@@ -19,7 +19,9 @@ import { workReportHash } from './work-report.js';
 
 /**
  * What the guarantees read: rho-double-dagger (as `rho`), the posterior kappa', lambda', eta',
- * psi', the recent history beta, the authorizer pools alpha and the service accounts delta.
+ * psi', the recent history beta-dagger (beta with the parent's state root filled in, 7.5; the
+ * anchor check 11.33 reads it, the rest reads beta), the authorizer pools alpha and the service
+ * accounts delta.
  */
 export type ReportsState = Pick<State, 'rho' | 'kappa' | 'lambda' | 'eta' | 'psi' | 'beta' | 'alpha'> & {
   /** delta restricted to what guarantees read: each service's code hash and minimum item gas. */
@@ -120,6 +122,7 @@ const checkDependencyCount = (spec: ChainSpec, w: WorkReport): Check =>
 
 /** @gp 11.8 -- the authorizer trace and successful outputs together at most W_R octets */
 const checkReportSize = (spec: ChainSpec, w: WorkReport): Check => {
+  // @gp 11.9 -- W_R = 48 * 2^10, the chain spec's Cmaxreportvarsize
   let size = w.authTrace.length;
   for (const d of w.digests) if (d.result.kind === 'ok') size += d.result.value.length;
   return check(size <= spec.Cmaxreportvarsize, 'work_report_too_big');
@@ -164,13 +167,14 @@ const checkCredentials =
     for (const { validatorIndex, signature } of g.credential) {
       if (cores[validatorIndex] !== g.workReport.core) return E.left('wrong_assignment');
       const key = keys[validatorIndex]!.ed;
+      // Phi (6.14) nulled the offenders' keys in M and M*, so an offender's signature never verifies.
       if (!ed25519Verify(key, message, signature))
         return E.left(offenders.length > 0 && isNullKey(key) ? 'banned_validator' : 'bad_signature');
     }
     return ok;
   };
 
-/** Phi nulls an offender's key; a signature can then never verify, and the vectors name that ban. */
+/** A key Phi (6.14) nulled: the vectors name a signature under it `banned_validator`. */
 const isNullKey = (k: Uint8Array): boolean => k.every((b) => b === 0);
 
 /** @gp 11.29 -- the core is free in rho-double-dagger and the authorizer is in its pool */

@@ -13,7 +13,7 @@ export const blacklistFilter = (
   return keys.map((k) => (offenders.some((o) => bytesEqual(o, k.ed)) ? nullValidator(k) : k));
 };
 
-/** [0, 0, ...]: a validator key of the same shape with every octet zero. */
+/** @gp 6.8-6.12 -- [0, 0, ...]: the null key, 336 zero octets split as k_b, k_e, k_BLS and k_M */
 const nullValidator = (k: ValidatorKey): ValidatorKey => ({
   bs: new Uint8Array(k.bs.length),
   ed: new Uint8Array(k.ed.length),

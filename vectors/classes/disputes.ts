@@ -3,11 +3,11 @@
  * kappa, lambda) under the paper's own names, output the offenders marker H_o.
  */
 import type { ChainSpec } from '../../spec/chain-spec.js';
-import { record, u32, varSequence } from '../../spec/codec.js';
+import { enumeration, record, u32, varSequence } from '../../spec/codec.js';
 import { codecs, disputesRecords, ed25519Key } from '../../spec/codecs.js';
 import type { DisputesExtrinsic } from '../../spec/types.js';
 import { disputes, type DisputesError, type DisputesOutput, type DisputesState } from '../../model/disputes/index.js';
-import { errorCode, fromEither, okOrErr, stfCaseCodec, stfClass, type OkOrErr } from '../stf.js';
+import { fromEither, okOrErr, stfCaseCodec, stfClass, type OkOrErr } from '../stf.js';
 
 interface Input {
   readonly disputes: DisputesExtrinsic;
@@ -46,7 +46,7 @@ const testCase = (spec: ChainSpec) => {
   const input = record<Input>('DisputesInput', [['disputes', 'disputes', c.disputesExtrinsic]]);
   const output = okOrErr(
     record<DisputesOutput>('DisputesOutput', [['offendersMark', 'offenders_mark', varSequence(ed25519Key)]]),
-    errorCode('DisputesErrorCode', errors),
+    enumeration('DisputesErrorCode', errors),
   );
   return stfCaseCodec(input, state, output);
 };

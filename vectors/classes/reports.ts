@@ -7,7 +7,7 @@
  */
 import type { ChainSpec } from '../../spec/chain-spec.js';
 import type { Ed25519Key, Hash } from '../../spec/bytes.js';
-import { dictionary, mapCodec, record, sequence, u32, varSequence } from '../../spec/codec.js';
+import { dictionary, enumeration, mapCodec, record, sequence, u32, varSequence } from '../../spec/codec.js';
 import {
   codecs,
   coreActivity,
@@ -31,7 +31,7 @@ import type {
 } from '../../spec/types.js';
 import { reports, type ReportsError, type ReportsOutput } from '../../model/reports/index.js';
 import { coreStatistics, serviceStatistics } from '../../model/statistics/index.js';
-import { errorCode, fromEither, okOrErr, stfCaseCodec, stfClass, type OkOrErr } from '../stf.js';
+import { fromEither, okOrErr, stfCaseCodec, stfClass, type OkOrErr } from '../stf.js';
 
 /** The vectors' state, named as reports.asn names it. */
 interface VectorsState {
@@ -120,7 +120,7 @@ const testCase = (spec: ChainSpec) => {
       ['reported', 'reported', varSequence(reported)],
       ['reporters', 'reporters', varSequence(ed25519Key)],
     ]),
-    errorCode('ReportsErrorCode', errors),
+    enumeration('ReportsErrorCode', errors),
   );
   return stfCaseCodec(input, state, output);
 };

@@ -6,11 +6,11 @@
  */
 import type { ChainSpec } from '../../spec/chain-spec.js';
 import type { Ed25519Key, Hash, RingRoot } from '../../spec/bytes.js';
-import { optional, record, u32, varSequence } from '../../spec/codec.js';
+import { enumeration, optional, record, u32, varSequence } from '../../spec/codec.js';
 import { codecs, ed25519Key, hash, ringRoot, ticketsExtrinsic } from '../../spec/codecs.js';
 import type { Entropy, SealKeys, Ticket, TicketEnvelope, ValidatorKey } from '../../spec/types.js';
 import { safrole, type SafroleError, type SafroleOutput, type SafroleState } from '../../model/safrole/index.js';
-import { errorCode, fromEither, okOrErr, stfCaseCodec, stfClass, type OkOrErr } from '../stf.js';
+import { fromEither, okOrErr, stfCaseCodec, stfClass, type OkOrErr } from '../stf.js';
 import { vectorsRingSrs } from './bandersnatch.js';
 
 /** The vectors' state, named as safrole.asn names it. */
@@ -69,7 +69,7 @@ const testCase = (spec: ChainSpec) => {
       ['epochMark', 'epoch_mark', optional(c.epochMark)],
       ['ticketsMark', 'tickets_mark', optional(c.winnersMark)],
     ]),
-    errorCode('SafroleErrorCode', errors),
+    enumeration('SafroleErrorCode', errors),
   );
   return stfCaseCodec(input, state, output);
 };
