@@ -20,6 +20,7 @@ import { historyClass } from './classes/history.js';
 import { authorizationsClass } from './classes/authorizations.js';
 import { statisticsClass } from './classes/statistics.js';
 import { preimagesClass } from './classes/preimages.js';
+import { tracesClass } from './classes/traces.js';
 
 export const vectorClasses: ReadonlyArray<VectorClass> = [
   codecClass,
@@ -39,6 +40,7 @@ export const vectorClasses: ReadonlyArray<VectorClass> = [
   authorizationsClass,
   statisticsClass,
   preimagesClass,
+  tracesClass,
 ];
 
 export const findClass = (name: string): VectorClass | undefined => vectorClasses.find((c) => c.name === name);
