@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
 import { bytesEqual, toHex, type Hash } from '../../spec/bytes.js';
 import { tiny, type ChainSpec } from '../../spec/chain-spec.js';
-import { blob, bytes, decode, mapCodec, record, varSequence, type Codec } from '../../spec/codec.js';
+import { blob, bytes, decode, fromJson, mapCodec, parseJson, record, varSequence, type Codec } from '../../spec/codec.js';
 import { codecs, hash } from '../../spec/codecs.js';
 import type { Block, Header } from '../../spec/types.js';
 import {
@@ -78,9 +78,12 @@ export const traceGenesis = (spec: ChainSpec): Codec<{ readonly header: Header; 
     ['state', 'state', rawState()],
   ]);
 
-/** Decodes one step file (binary). */
-export const loadTraceStep = (spec: ChainSpec, path: string): E.Either<string, TraceStep> =>
-  E.mapLeft((e: { toString: () => string }) => `${path}: ${e.toString()}`)(decode(traceStep(spec), new Uint8Array(readFileSync(path))));
+/** Decodes one step file, binary (`.bin`) or JSON (`.json`). */
+export const loadTraceStep = (spec: ChainSpec, path: string): E.Either<string, TraceStep> => {
+  const c = traceStep(spec);
+  const decoded = path.endsWith('.json') ? fromJson(c, parseJson(readFileSync(path, 'utf8'))) : decode(c, new Uint8Array(readFileSync(path)));
+  return E.mapLeft((e: { toString: () => string }) => `${path}: ${e.toString()}`)(decoded);
+};
 
 /** A readable rejection: the stage and its error name. */
 export const describeImportError = (e: ImportError): string => `${e.stage}: ${e.error}`;
@@ -119,12 +122,12 @@ export const runTraceStep = (spec: ChainSpec, step: TraceStep, accumulate: Accum
   }
 };
 
-/** The step files of one trace folder, in order. */
-export const traceSteps = (folder: string): ReadonlyArray<string> =>
-  readdirSync(folder)
-    .filter((f) => /^\d+\.bin$/.test(f))
-    .sort()
-    .map((f) => join(folder, f));
+/** The step files of one trace folder, in order: each numbered step's `.bin`, else its `.json`. */
+export const traceSteps = (folder: string): ReadonlyArray<string> => {
+  const files = new Set(readdirSync(folder));
+  const steps = [...new Set([...files].filter((f) => /^\d+\.(bin|json)$/.test(f)).map((f) => f.replace(/\.(bin|json)$/, '')))].sort();
+  return steps.map((n) => join(folder, files.has(`${n}.bin`) ? `${n}.bin` : `${n}.json`));
+};
 
 /** The trace folders (`traces/<name>/`). */
 export const traceFolders = (): ReadonlyArray<string> => {
