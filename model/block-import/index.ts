@@ -47,34 +47,37 @@ import { statistics, type AccumulationStatistics } from '../statistics/index.js'
 // ---------------------------------------------------------------------------------------------
 // Accumulation, as a parameter
 
-/** What accumulation reads and writes of the state (eq. 4.16): omega, xi, delta, chi, iota, phi. */
-export type AccumulationState = Pick<State, 'omega' | 'xi' | 'delta' | 'chi' | 'iota' | 'phi'>;
+/** What accumulation reads of the state (eq. 4.16): omega, xi, delta, chi, iota, phi and tau. */
+export type AccumulationState = Pick<State, 'omega' | 'xi' | 'delta' | 'chi' | 'iota' | 'phi' | 'tau'>;
+
+/** What accumulation defines of the posterior state: omega', xi', delta-dagger, chi', iota', phi'. */
+export type AccumulationPosterior = Pick<State, 'omega' | 'xi' | 'delta' | 'chi' | 'iota' | 'phi'>;
 
 export interface AccumulationInput {
-  /** tau: the prior timeslot. */
-  readonly tau: TimeSlot;
   /** tau' = H_T. */
   readonly slot: TimeSlot;
-  /** eta'_0: the posterior entropy accumulator (it seeds new service ids). */
-  readonly entropy: Hash;
   /** R (eq. 11.16): the work-reports that just became available, in core order. */
   readonly available: ReadonlyArray<WorkReport>;
+  /** eta'_0: the posterior entropy accumulator (it seeds new service ids). */
+  readonly entropy: Hash;
 }
 
 export interface AccumulationResult {
   /** theta': this block's accumulation outputs (`lastaccout'` of eq. 4.16). */
-  readonly thetaPrime: ReadonlyArray<AccumulationOutput>;
+  readonly theta: ReadonlyArray<AccumulationOutput>;
   /** S (eq. 12.29): per accumulated service, the digests accumulated and the gas used. */
-  readonly statistics: AccumulationStatistics;
+  readonly accumulationStatistics: AccumulationStatistics;
 }
 
 /**
  * Section 12 as eq. 4.16 states it: (omega', xi', delta-dagger, chi', iota', phi', theta', S) from
- * (R*, omega, xi, delta, chi, iota, phi, tau, tau'), eta'_0 for new service ids. Accumulation rejects nothing.
+ * (R*, omega, xi, delta, chi, iota, phi, tau, tau'), eta'_0 for new service ids. Accumulation
+ * rejects nothing (`Either<never, ...>`). `accumulation(spec, PsiA)` of model/accumulation has
+ * this shape once its Psi_A is applied.
  */
 export type Accumulate = (
   spec: ChainSpec,
-) => (state: AccumulationState, input: AccumulationInput) => readonly [AccumulationState, AccumulationResult];
+) => (state: AccumulationState, input: AccumulationInput) => E.Either<never, readonly [AccumulationPosterior, AccumulationResult]>;
 
 /** Thrown by `accumulateNothing` on a block that has something to accumulate. */
 export class AccumulationUnavailable extends Error {}
@@ -89,13 +92,14 @@ export class AccumulationUnavailable extends Error {}
  * @gp 12.33 -- xi'_i = xi_{i+1}
  */
 export const accumulateNothing: Accumulate = () => (state, input) => {
+  const { tau: _tau, ...unchanged } = state;
   const queued = state.omega.some((slot) => slot.length > 0);
   if (input.available.length > 0 || queued || state.chi.alwaysAccers.size > 0)
     throw new AccumulationUnavailable(
       `accumulation (section 12) is not plugged in, and this block has ${input.available.length} available report(s), ` +
         `${queued ? 'a non-empty' : 'an empty'} ready queue and ${state.chi.alwaysAccers.size} always-accumulate service(s)`,
     );
-  return [{ ...state, xi: [...state.xi.slice(1), []] }, { thetaPrime: [], statistics: new Map() }];
+  return E.right([{ ...unchanged, xi: [...state.xi.slice(1), []] }, { theta: [], accumulationStatistics: new Map() }]);
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -261,10 +265,12 @@ export const importBlock =
     const incoming = extrinsic.guarantees.map((g) => g.workReport);
 
     /** @gp 4.16 eq:accountspostxfer -- (omega', xi', delta-dagger, chi', iota', phi', theta', S) */
-    const [{ omega: omegaPrime, xi: xiPrime, delta: deltaDagger, chi: chiPrime, iota: iotaPrime, phi: phiPrime }, { thetaPrime, statistics: S }] =
-      deps.accumulate(spec)(
-        { omega: sigma.omega, xi: sigma.xi, delta: sigma.delta, chi: sigma.chi, iota: sigma.iota, phi: sigma.phi },
-        { tau, slot: tauPrime, entropy: etaPrime[0], available },
+    const [{ omega: omegaPrime, xi: xiPrime, delta: deltaDagger, chi: chiPrime, iota: iotaPrime, phi: phiPrime }, { theta: thetaPrime, accumulationStatistics: S }] =
+      E.toUnion(
+        deps.accumulate(spec)(
+          { omega: sigma.omega, xi: sigma.xi, delta: sigma.delta, chi: sigma.chi, iota: sigma.iota, phi: sigma.phi, tau },
+          { slot: tauPrime, entropy: etaPrime[0], available },
+        ),
       );
 
     const hH = headerHash(spec, header);
