@@ -6,7 +6,6 @@
  *
  *   npm run build && node dist/bench/crypto/index.js
  */
-import { performance } from 'node:perf_hooks';
 import * as E from 'fp-ts/lib/Either.js';
 import { bandersnatch as typeberry, init } from '@typeberry/native';
 import { ascii, bytesEqual, concatBytes, type RingRoot } from '../../spec/bytes.js';
@@ -19,20 +18,7 @@ import {
   verifyBsSignature,
 } from '../../model/crypto/bandersnatch.js';
 import { vectorsRingSrs } from '../../vectors/classes/bandersnatch.js';
-
-/** Operations per second: repeats `f` for at least `budgetMs` (and at least twice). */
-const opsPerSecond = (f: () => unknown, budgetMs: number): number => {
-  f(); // warm-up
-  let n = 0;
-  const start = performance.now();
-  let elapsed = 0;
-  while (n < 2 || elapsed < budgetMs) {
-    f();
-    n++;
-    elapsed = performance.now() - start;
-  }
-  return n / (elapsed / 1e3);
-};
+import { opsPerSecond } from '../timing.js';
 
 const must = <A>(what: string, e: E.Either<string, A>): A => {
   if (E.isLeft(e)) throw new Error(`${what}: ${e.left}`);

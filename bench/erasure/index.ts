@@ -9,26 +9,12 @@
  *
  *   npm run build && node dist/bench/erasure/index.js
  */
-import { performance } from 'node:perf_hooks';
 import * as E from 'fp-ts/lib/Either.js';
 import { init, reedSolomon } from '@typeberry/native';
 import { bytesEqual } from '../../spec/bytes.js';
 import { full } from '../../spec/chain-spec.js';
 import { erasureCode, erasureRecover, nativeEngine, tsEngine, zeroPad, type ErasureEngine } from '../../model/erasure/index.js';
-
-/** Mean milliseconds per call: repeats `f` for at least `budgetMs` (and at least twice). */
-const time = (f: () => unknown, budgetMs: number): number => {
-  f(); // warm-up
-  let n = 0;
-  const start = performance.now();
-  let elapsed = 0;
-  while (n < 2 || elapsed < budgetMs) {
-    f();
-    n++;
-    elapsed = performance.now() - start;
-  }
-  return elapsed / n;
-};
+import { msPerCall } from '../timing.js';
 
 const random = (length: number): Uint8Array => {
   const b = new Uint8Array(length);
@@ -54,7 +40,7 @@ interface Row {
 }
 
 const measure = (what: string, engine: string, bytes: number, f: () => unknown, budgetMs: number): Row => {
-  const ms = time(f, budgetMs);
+  const ms = msPerCall(f, budgetMs);
   return { what, engine, ms, mbps: bytes / 1e6 / (ms / 1e3) };
 };
 
