@@ -11,7 +11,7 @@ import { tiny } from '../spec/chain-spec.js';
 import { encode } from '../spec/codec.js';
 import { codecs } from '../spec/codecs.js';
 import type { Block, Header } from '../spec/types.js';
-import { loadTraceStep, traceAccumulate, type TraceStep } from './classes/traces.js';
+import { diffPosterior, loadTraceStep, traceAccumulate, type TraceStep } from './classes/traces.js';
 import { vectorsRingSrs } from './classes/bandersnatch.js';
 import { vectorsDir } from './locate.js';
 import { blake2b256 } from '../model/crypto/hash.js';
@@ -196,5 +196,30 @@ describe('block import: negative cases from valid trace blocks', () => {
       stage: 'header',
       error: 'bad_offenders_mark',
     });
+  });
+});
+
+describe('block import: the posterior diff names each differing key\'s component', () => {
+  it('one changed, one missing and one extra key, each named; the root line first', () => {
+    const s = step('safrole', 3);
+    const out = importBlock(tiny, { srs: vectorsRingSrs(), accumulate: traceAccumulate })(priorOf(s), s.block);
+    if (E.isLeft(out)) throw new Error(`${out.left.stage}: ${out.left.error}`);
+    expect(diffPosterior(out.right, s.post)).toEqual([]);
+    const kv = s.post.keyvals;
+    const tauAt = kv.findIndex(([k]) => k[0] === 11 && k.subarray(1).every((b) => b === 0));
+    const etaAt = kv.findIndex(([k]) => k[0] === 6 && k.subarray(1).every((b) => b === 0));
+        const edited = kv
+      .map(([k, v], i): readonly [typeof k, Uint8Array] => (i === tauAt ? [k, flip(v)] : [k, v]))
+      .filter((_, i) => i !== etaAt);
+    const extraKey = new Uint8Array(31) as (typeof kv)[number][0];
+    extraKey[0] = 200;
+    const lines = diffPosterior(out.right, { root: s.post.root, keyvals: [...edited, [extraKey, new Uint8Array([1])]] });
+    expect(lines.some((l) => l.includes('tau (C(11))') && l.includes('expected 0x'))).toBe(true);
+    expect(lines.some((l) => l.includes('eta (C(6))') && l.includes('expected absent'))).toBe(true);
+    expect(lines.some((l) => l.includes('service 200 storage or request') && l.includes('model absent'))).toBe(true);
+    expect(lines).toHaveLength(3);
+    const wrongRoot = diffPosterior(out.right, { root: flip(s.post.root), keyvals: kv });
+    expect(wrongRoot).toHaveLength(1);
+    expect(wrongRoot[0]).toMatch(/^state root: expected 0x[0-9a-f]{64}, model 0x[0-9a-f]{64}$/);
   });
 });
