@@ -4,7 +4,7 @@
  * very same value. Property: for any posterior built that way from a recorded trace state (some
  * components swapped for those of another recorded state, accounts added, removed, their info
  * changed, their entries set and deleted), the updated trie's root is the root of T(sigma')
- * merklized afresh (eq. D.2, D.3), and the prior import state still has its own root.
+ * merklized afresh (eq. D.2, D.5), and the prior import state still has its own root.
  */
 import fc from 'fast-check';
 import * as E from 'fp-ts/lib/Either.js';

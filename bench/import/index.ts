@@ -5,7 +5,7 @@
  * root are counted (a block that needs what is not plugged in, e.g. accumulation, is listed as
  * skipped). The peer, measured in the same run on the same posterior states: the state root
  * computed the way a non-persistent importer would, serializing the whole posterior state and
- * building its trie afresh (T(sigma') then eq. D.3), against the incremental trie update the
+ * building its trie afresh (T(sigma') then eq. D.5), against the incremental trie update the
  * import does.
  *
  *   npm run build && JAM_VECTORS=... node dist/bench/import/index.js [folder ...]

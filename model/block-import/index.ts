@@ -124,7 +124,7 @@ export const importStateFromKeyvals = (
 ): E.Either<StateDecodeError, ImportState> =>
   E.map((state: State) => ({ state, trie: trieFromEntries(keyvals) }))(deserializeState(spec)(keyvals));
 
-/** @gp D.3 -- M_sigma(sigma): the state root. */
+/** @gp D.5 -- M_sigma(sigma): the state root, M over T(sigma) */
 export const stateRoot = (s: ImportState): Hash => trieRoot(s.trie);
 
 /** The trie with key k set to v, untouched (no rehashing) when k already holds v. */
