@@ -204,7 +204,7 @@ describe('block import: the posterior diff names each differing key\'s component
     const s = step('safrole', 3);
     const out = importBlock(tiny, { srs: vectorsRingSrs(), accumulate: traceAccumulate })(priorOf(s), s.block);
     if (E.isLeft(out)) throw new Error(`${out.left.stage}: ${out.left.error}`);
-    expect(diffPosterior(out.right, s.post)).toEqual([]);
+    expect(diffPosterior(tiny, out.right, s.post)).toEqual([]);
     const kv = s.post.keyvals;
     const tauAt = kv.findIndex(([k]) => k[0] === 11 && k.subarray(1).every((b) => b === 0));
     const etaAt = kv.findIndex(([k]) => k[0] === 6 && k.subarray(1).every((b) => b === 0));
@@ -213,12 +213,14 @@ describe('block import: the posterior diff names each differing key\'s component
       .filter((_, i) => i !== etaAt);
     const extraKey = new Uint8Array(31) as (typeof kv)[number][0];
     extraKey[0] = 200;
-    const lines = diffPosterior(out.right, { root: s.post.root, keyvals: [...edited, [extraKey, new Uint8Array([1])]] });
+    const lines = diffPosterior(tiny, out.right, { root: s.post.root, keyvals: [...edited, [extraKey, new Uint8Array([1])]] });
     expect(lines.some((l) => l.includes('tau (C(11))') && l.includes('expected 0x'))).toBe(true);
     expect(lines.some((l) => l.includes('eta (C(6))') && l.includes('expected absent'))).toBe(true);
     expect(lines.some((l) => l.includes('service 200 storage or request') && l.includes('model absent'))).toBe(true);
-    expect(lines).toHaveLength(3);
-    const wrongRoot = diffPosterior(out.right, { root: flip(s.post.root), keyvals: kv });
+    expect(lines.filter((l) => !l.startsWith('    '))).toHaveLength(3);
+    // tau is on both sides: its decoded value follows its line.
+    expect(lines.filter((l) => l.startsWith('    '))).toEqual([expect.stringMatching(/^    \(root\): \d+ != \d+ \(expected != model\)$/)]);
+    const wrongRoot = diffPosterior(tiny, out.right, { root: flip(s.post.root), keyvals: kv });
     expect(wrongRoot).toHaveLength(1);
     expect(wrongRoot[0]).toMatch(/^state root: expected 0x[0-9a-f]{64}, model 0x[0-9a-f]{64}$/);
   });

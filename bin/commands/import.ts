@@ -82,7 +82,7 @@ export const run = async (argv: ReadonlyArray<string>): Promise<number> => {
       if (E.isLeft(out)) outcome = E.left(`block rejected: ${describeImportError(out.left)}`);
       else {
         root = out.right.root;
-        outcome = E.right(diffPosterior(out.right, post));
+        outcome = E.right(diffPosterior(tiny, out.right, post));
         state = out.right;
       }
     } catch (e) {

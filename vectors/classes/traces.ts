@@ -13,7 +13,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import { bytesEqual, toHex, type Hash } from '../../spec/bytes.js';
 import { tiny, type ChainSpec } from '../../spec/chain-spec.js';
 import { blob, bytes, decode, fromJson, mapCodec, parseJson, record, varSequence, type Codec } from '../../spec/codec.js';
-import { codecs, hash } from '../../spec/codecs.js';
+import { codecs, hash, serviceInfo } from '../../spec/codecs.js';
 import type { Block, Header } from '../../spec/types.js';
 import {
   accumulateNothing,
@@ -25,6 +25,7 @@ import {
   type Imported,
 } from '../../model/block-import/index.js';
 import { describeComponent, stateKeyClassifier, trieDiff, trieFromEntries, type StateKey } from '../../model/merklization/index.js';
+import { diffValues } from '../diff.js';
 import { vectorsDir } from '../locate.js';
 import { failed, passed, type CaseResult, type Config, type VectorClass } from '../report.js';
 import { vectorsRingSrs } from './bandersnatch.js';
@@ -90,9 +91,10 @@ export const describeImportError = (e: ImportError): string => `${e.stage}: ${e.
 
 /**
  * The differences between the model's posterior and the recorded one: the roots, then each key
- * that differs, named by its component (`kappa (C(8))`, `service 0 storage or request`, ...).
+ * that differs, named by its component (`kappa (C(8))`, `service 0 storage or request`, ...),
+ * and for a component or account value on both sides the decoded fields that differ.
  */
-export const diffPosterior = (got: Imported, expected: RawState, limit = 40): ReadonlyArray<string> => {
+export const diffPosterior = (spec: ChainSpec, got: Imported, expected: RawState, limit = 40): ReadonlyArray<string> => {
   const lines: string[] = [];
   if (!bytesEqual(got.root, expected.root)) lines.push(`state root: expected ${toHex(expected.root)}, model ${toHex(got.root)}`);
   const recorded = trieFromEntries(expected.keyvals);
@@ -103,8 +105,23 @@ export const diffPosterior = (got: Imported, expected: RawState, limit = 40): Re
     const h = toHex(v);
     return h.length > 130 ? `${h.slice(0, 130)}... (${v.length} octets)` : h;
   };
-  for (const c of changes.slice(0, limit))
-    lines.push(`${toHex(c.key)} ${describeComponent(classify(c.key, c.after ?? c.before))}: expected ${short(c.after)}, model ${short(c.before)}`);
+  for (const c of changes.slice(0, limit)) {
+    const component = classify(c.key, c.after ?? c.before);
+    lines.push(`${toHex(c.key)} ${describeComponent(component)}: expected ${short(c.after)}, model ${short(c.before)}`);
+    // A component or account value present on both sides: its fields that differ, decoded.
+    const valueCodec =
+      component.kind === 'component'
+        ? (codecs(spec).stateComponents as Readonly<Record<string, Codec<unknown>>>)[component.name]
+        : component.kind === 'account'
+          ? (serviceInfo as Codec<unknown>)
+          : undefined;
+    if (valueCodec !== undefined && c.before !== undefined && c.after !== undefined) {
+      const expectedValue = decode(valueCodec, c.after);
+      const modelValue = decode(valueCodec, c.before);
+      if (E.isRight(expectedValue) && E.isRight(modelValue))
+        lines.push(...diffValues(expectedValue.right, modelValue.right, '', 12).map((l) => `    ${l} (expected != model)`));
+    }
+  }
   if (changes.length > limit) lines.push(`... and ${changes.length - limit} more keys`);
   return lines;
 };
@@ -143,7 +160,7 @@ const runStep = (path: string): CaseResult => {
   if (E.isLeft(step)) return failed(step.left);
   const out = runTraceStep(tiny, step.right);
   if (E.isLeft(out)) return failed(out.left);
-  const diff = diffPosterior(out.right, step.right.post);
+  const diff = diffPosterior(tiny, out.right, step.right.post);
   return diff.length === 0 ? passed : failed(`posterior (expected != model):\n${diff.map((l) => `  ${l}`).join('\n')}`);
 };
 
