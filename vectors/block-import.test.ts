@@ -10,7 +10,7 @@ import { ascii, bytesEqual, concatBytes, type BandersnatchSignature, type Hash }
 import { tiny } from '../spec/chain-spec.js';
 import { encode } from '../spec/codec.js';
 import { codecs } from '../spec/codecs.js';
-import type { Block, Header } from '../spec/types.js';
+import type { Block, Extrinsic, Header } from '../spec/types.js';
 import { diffPosterior, loadTraceStep, traceAccumulate, type TraceStep } from './classes/traces.js';
 import { vectorsRingSrs } from './classes/bandersnatch.js';
 import { vectorsDir } from './locate.js';
@@ -20,6 +20,7 @@ import { serializeState } from '../model/merklization/serialize.js';
 import { merklizeState } from '../model/merklization/trie.js';
 import { Xticket } from '../model/safrole/index.js';
 import { Xentropy, Xfallback } from '../model/safrole/seal.js';
+import { extrinsicHash } from '../model/header/index.js';
 import { importBlock, importStateFromKeyvals, stateRoot, type ImportError, type ImportState } from '../model/block-import/index.js';
 
 const step = (folder: string, n: number): TraceStep => {
@@ -223,5 +224,52 @@ describe('block import: the posterior diff names each differing key\'s component
     const wrongRoot = diffPosterior(tiny, out.right, { root: flip(s.post.root), keyvals: kv });
     expect(wrongRoot).toHaveLength(1);
     expect(wrongRoot[0]).toMatch(/^state root: expected 0x[0-9a-f]{64}, model 0x[0-9a-f]{64}$/);
+  });
+});
+
+/**
+ * The block with another extrinsic: its header's H_X recomputed (5.4) and, when `sealed`, the
+ * header re-sealed, so that the header passes and the extrinsic's own stage decides.
+ */
+const withExtrinsic = (s: TraceStep, extrinsic: Extrinsic, sealed: boolean): Block => {
+  const header = { ...s.block.header, extrinsicHash: extrinsicHash(tiny, extrinsic) };
+  return { header: sealed ? reseal(s, priorOf(s), header) : header, extrinsic };
+};
+
+describe('block import: a component stage rejects, the prior state stays', () => {
+  beforeAll(() => {
+    importer = importBlock(tiny, { srs: vectorsRingSrs(), accumulate: traceAccumulate });
+  });
+
+  it('a ticket whose ring proof does not verify: safrole bad_ticket_proof', () => {
+    const s = step('safrole', 12);
+    const x = s.block.extrinsic;
+    expect(x.tickets.length).toBeGreaterThan(0);
+    const tickets = x.tickets.map((t, i) => (i === 0 ? { ...t, proof: flip(t.proof, 100) } : t));
+    expectRejected(s, withExtrinsic(s, { ...x, tickets }, false), { stage: 'safrole', error: 'bad_ticket_proof' });
+  });
+
+  it('an assurance with a bad signature: assurances bad_signature', () => {
+    const s = step('storage', 3);
+    const x = s.block.extrinsic;
+    const assurances = x.assurances.map((a, i) => (i === 0 ? { ...a, signature: flip(a.signature, 10) } : a));
+    expectRejected(s, withExtrinsic(s, { ...x, assurances }, true), { stage: 'assurances', error: 'bad_signature' });
+  });
+
+  it('a guarantee with a bad credential signature: reports bad_signature', () => {
+    const s = step('storage', 2);
+    const x = s.block.extrinsic;
+    const guarantees = x.guarantees.map((g) => ({
+      ...g,
+      credential: g.credential.map((c, i) => (i === 0 ? { ...c, signature: flip(c.signature, 10) } : c)),
+    }));
+    expectRejected(s, withExtrinsic(s, { ...x, guarantees }, true), { stage: 'reports', error: 'bad_signature' });
+  });
+
+  it('a preimage nobody requested: preimages preimage_unneeded', () => {
+    const s = step('storage', 2);
+    const x = s.block.extrinsic;
+    const preimages = [{ serviceIndex: 0, data: new Uint8Array([0xde, 0xad]) }];
+    expectRejected(s, withExtrinsic(s, { ...x, preimages }, true), { stage: 'preimages', error: 'preimage_unneeded' });
   });
 });
