@@ -4,7 +4,8 @@
  * very same value. Property: for any posterior built that way from a recorded trace state (some
  * components swapped for those of another recorded state, accounts added, removed, their info
  * changed, their entries set and deleted), the updated trie's root is the root of T(sigma')
- * merklized afresh (eq. D.2, D.5), and the prior import state still has its own root.
+ * merklized afresh (eq. D.2, D.5), as is that of `importStateOf`, and the prior import state
+ * still has its own root.
  */
 import fc from 'fast-check';
 import * as E from 'fp-ts/lib/Either.js';
@@ -12,7 +13,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { toHex } from '../spec/bytes.js';
 import { tiny } from '../spec/chain-spec.js';
 import type { AccountEntryKey, ServiceAccount, ServiceId, State } from '../spec/types.js';
-import { importStateFromKeyvals, stateRoot, updateTrie, type ImportState } from '../model/block-import/index.js';
+import { importStateFromKeyvals, importStateOf, stateRoot, updateTrie, type ImportState } from '../model/block-import/index.js';
 import { componentNames } from '../model/merklization/state-key.js';
 import { serializeState } from '../model/merklization/serialize.js';
 import { merklizeState } from '../model/merklization/trie.js';
@@ -88,7 +89,9 @@ describe('block import: incremental trie update (tiny)', () => {
           if (edits.length > 0) posterior.delta = delta;
           const sigmaPrime = posterior as unknown as State;
           const next = updateTrie(tiny)(prior, sigmaPrime);
-          expect(toHex(stateRoot(next))).toBe(toHex(merklizeState(serializeState(tiny)(sigmaPrime))));
+          const fresh = toHex(merklizeState(serializeState(tiny)(sigmaPrime)));
+          expect(toHex(stateRoot(next))).toBe(fresh);
+          expect(toHex(stateRoot(importStateOf(tiny, sigmaPrime)))).toBe(fresh);
           expect(toHex(stateRoot(prior))).toBe(rootBefore);
         },
       ),
