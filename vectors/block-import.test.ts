@@ -11,7 +11,7 @@ import { tiny } from '../spec/chain-spec.js';
 import { encode } from '../spec/codec.js';
 import { codecs } from '../spec/codecs.js';
 import type { Block, Extrinsic, Header } from '../spec/types.js';
-import { diffPosterior, loadTraceStep, traceAccumulate, type TraceStep } from './classes/traces.js';
+import { diffPosterior, loadTraceGenesis, loadTraceStep, traceAccumulate, traceGenesisFile, type TraceStep } from './classes/traces.js';
 import { vectorsRingSrs } from './classes/bandersnatch.js';
 import { vectorsDir } from './locate.js';
 import { blake2b256 } from '../model/crypto/hash.js';
@@ -20,8 +20,8 @@ import { serializeState } from '../model/merklization/serialize.js';
 import { merklizeState } from '../model/merklization/trie.js';
 import { Xticket } from '../model/safrole/index.js';
 import { Xentropy, Xfallback } from '../model/safrole/seal.js';
-import { extrinsicHash } from '../model/header/index.js';
-import { importBlock, importStateFromKeyvals, stateRoot, type ImportError, type ImportState } from '../model/block-import/index.js';
+import { extrinsicHash, headerHash } from '../model/header/index.js';
+import { importBlock, importStateFromKeyvals, retainAncestors, stateRoot, type Ancestor, type ImportError, type ImportState } from '../model/block-import/index.js';
 
 const step = (folder: string, n: number): TraceStep => {
   const s = loadTraceStep(tiny, `${vectorsDir('traces', folder)}/${String(n).padStart(8, '0')}.bin`);
@@ -271,5 +271,32 @@ describe('block import: a component stage rejects, the prior state stays', () =>
     const x = s.block.extrinsic;
     const preimages = [{ serviceIndex: 0, data: new Uint8Array([0xde, 0xad]) }];
     expectRejected(s, withExtrinsic(s, { ...x, preimages }, true), { stage: 'preimages', error: 'preimage_unneeded' });
+  });
+});
+
+describe('block import: lookup anchors against the retained header chain (5.3, 11.35)', () => {
+  it('the chain from genesis knows each anchor; a chain without it rejects: reports lookup_anchor_not_recent', () => {
+    const run = importBlock(tiny, { srs: vectorsRingSrs(), accumulate: traceAccumulate });
+    const genesis = loadTraceGenesis(tiny, traceGenesisFile(vectorsDir('traces', 'storage'))!);
+    if (E.isLeft(genesis)) throw new Error(genesis.left);
+    let chain: ReadonlyArray<Ancestor> = [{ timeslot: genesis.right.header.timeslot, headerHash: headerHash(tiny, genesis.right.header) }];
+    const first = step('storage', 1);
+    const second = step('storage', 2);
+    expect(second.block.extrinsic.guarantees.length).toBeGreaterThan(0);
+    const one = run(priorOf(first), first.block, chain);
+    if (E.isLeft(one)) throw new Error(`${one.left.stage}: ${one.left.error}`);
+    chain = retainAncestors(tiny, chain, { timeslot: first.block.header.timeslot, headerHash: one.right.headerHash });
+    const two = run(one.right, second.block, chain);
+    expect(E.isRight(two) && bytesEqual(two.right.root, second.post.root)).toBe(true);
+    const prior = one.right;
+    const rejected = run(prior, second.block, chain.slice(0, 0));
+    expect(E.isLeft(rejected) ? rejected.left : 'accepted').toEqual({ stage: 'reports', error: 'lookup_anchor_not_recent' });
+    expect(bytesEqual(stateRoot(prior), second.pre.root)).toBe(true);
+  });
+
+  it('retainAncestors drops headers older than L timeslots and appends the new one', () => {
+    const h = (t: number): Ancestor => ({ timeslot: t, headerHash: new Uint8Array(32).fill(t % 256) as Hash });
+    const L = tiny.Cmaxlookupanchorage;
+    expect(retainAncestors(tiny, [h(1), h(2), h(3)], h(L + 2)).map((a) => a.timeslot)).toEqual([2, 3, L + 2]);
   });
 });

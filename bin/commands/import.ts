@@ -9,9 +9,11 @@ import { parseArgs } from 'node:util';
 import * as E from 'fp-ts/lib/Either.js';
 import { bytesEqual, toHex } from '../../spec/bytes.js';
 import { tiny } from '../../spec/chain-spec.js';
-import { importBlock, importStateFromKeyvals, stateRoot, type ImportState } from '../../model/block-import/index.js';
+import { importBlock, importStateFromKeyvals, retainAncestors, stateRoot, type Ancestor, type ImportState } from '../../model/block-import/index.js';
+import { headerHash } from '../../model/header/index.js';
+import type { Header } from '../../spec/types.js';
 import { vectorsRingSrs } from '../../vectors/classes/bandersnatch.js';
-import { describeImportError, diffPosterior, loadTraceStep, traceAccumulate, traceSteps } from '../../vectors/classes/traces.js';
+import { describeImportError, diffPosterior, loadTraceGenesis, loadTraceStep, traceAccumulate, traceGenesisFile, traceSteps } from '../../vectors/classes/traces.js';
 import { progress } from '../progress.js';
 
 export const help = `usage: jam-model import <file or folder> ... [--json]
@@ -20,17 +22,34 @@ Imports block-trace steps (TraceStep: pre_state, block, post_state; .bin or .jso
 chain-fashion: the first step starts from its recorded pre_state, each later step from the
 model's own posterior state. Each posterior root and key-value set is compared with the step's
 post_state; the first mismatch prints a key-by-key diff naming each key's state component.
-A folder stands for its numbered step files (genesis is not a step). Config: tiny. Ring SRS and
-accumulation as in the traces vector class (JAM_VECTORS locates the SRS).
+A folder stands for its numbered step files; with its genesis file, the header chain from
+genesis is retained, so each guarantee's lookup anchor is checked to be an ancestor (11.35).
+Config: tiny. Ring SRS and accumulation as in the traces vector class (JAM_VECTORS locates the SRS).
 
   --json        one line per block {"step","ok","root","expected_root","ms"}, then a summary line
   -h, --help    this text
 
 Exit status: 0 when every step matched, 1 when one did not, 2 on bad usage.`;
 
-/** The step files named on the command line: files as given, folders as their numbered steps. */
-const stepFiles = (paths: ReadonlyArray<string>): ReadonlyArray<string> =>
-  paths.flatMap((p) => (statSync(p).isDirectory() ? traceSteps(p) : [p]));
+/** One step to import, and the genesis file of its folder when it is the folder's first step. */
+interface StepFile {
+  readonly file: string;
+  readonly genesis: string | undefined;
+}
+
+/** The steps named on the command line: files as given, folders as their numbered steps. */
+const stepFiles = (paths: ReadonlyArray<string>): ReadonlyArray<StepFile> =>
+  paths.flatMap((p) => {
+    if (!statSync(p).isDirectory()) return [{ file: p, genesis: undefined }];
+    const genesis = traceGenesisFile(p);
+    return traceSteps(p).map((file, i) => ({ file, genesis: i === 0 ? genesis : undefined }));
+  });
+
+/** The header chain from a genesis file: the genesis header as the first retained ancestor. */
+const ancestorsFromGenesis = (path: string): E.Either<string, ReadonlyArray<Ancestor>> =>
+  E.map(({ header }: { readonly header: Header }) => [{ timeslot: header.timeslot, headerHash: headerHash(tiny, header) }])(
+    loadTraceGenesis(tiny, path),
+  );
 
 export const run = async (argv: ReadonlyArray<string>): Promise<number> => {
   const { values, positionals } = parseArgs({
@@ -50,13 +69,24 @@ export const run = async (argv: ReadonlyArray<string>): Promise<number> => {
   const bar = progress(!values.json);
   const importer = importBlock(tiny, { srs: vectorsRingSrs(), accumulate: traceAccumulate });
   let state: ImportState | undefined;
+  /** The retained header chain (5.3), known when a folder's import starts from its genesis. */
+  let ancestors: ReadonlyArray<Ancestor> | undefined;
   let ok = 0;
   let bad = 0;
   let reportedDiff = false;
   let totalMs = 0;
-  for (const [i, file] of files.entries()) {
+  for (const [i, { file, genesis }] of files.entries()) {
     const name = basename(file);
     bar.update(i, files.length, name);
+    if (genesis !== undefined) {
+      const chain = ancestorsFromGenesis(genesis);
+      if (E.isLeft(chain)) {
+        bar.done();
+        console.error(`jam-model import: ${chain.left}`);
+        return 2;
+      }
+      ancestors = chain.right;
+    }
     const step = loadTraceStep(tiny, file);
     if (E.isLeft(step)) {
       bar.done();
@@ -78,7 +108,7 @@ export const run = async (argv: ReadonlyArray<string>): Promise<number> => {
     let outcome: E.Either<string, ReturnType<typeof diffPosterior>> = E.left('');
     let root: Uint8Array | undefined;
     try {
-      const out = importer(state, block);
+      const out = importer(state, block, ancestors);
       if (E.isLeft(out)) outcome = E.left(`block rejected: ${describeImportError(out.left)}`);
       else {
         root = out.right.root;
@@ -89,6 +119,8 @@ export const run = async (argv: ReadonlyArray<string>): Promise<number> => {
       outcome = E.left(`block import threw: ${(e as Error).message}`);
     }
     const ms = performance.now() - t0;
+    if (ancestors !== undefined)
+      ancestors = retainAncestors(tiny, ancestors, { timeslot: block.header.timeslot, headerHash: headerHash(tiny, block.header) });
     totalMs += ms;
     const matched = E.isRight(outcome) && outcome.right.length === 0;
     if (matched) ok++;

@@ -199,6 +199,21 @@ export interface ImportDependencies {
   readonly accumulate: Accumulate;
 }
 
+/** A retained ancestor header (5.3): its timeslot and hash, what a lookup anchor names (11.35). */
+export interface Ancestor {
+  readonly timeslot: TimeSlot;
+  readonly headerHash: Hash;
+}
+
+/**
+ * @gp 5.3 eq:ancestors -- the ancestors kept after importing a header: those of the last L
+ * timeslots (L = Cmaxlookupanchorage, the lookup-anchor age bound of 11.34), then the header.
+ */
+export const retainAncestors = (spec: ChainSpec, ancestors: ReadonlyArray<Ancestor>, header: Ancestor): ReadonlyArray<Ancestor> => [
+  ...ancestors.filter((a) => a.timeslot + spec.Cmaxlookupanchorage >= header.timeslot),
+  header,
+];
+
 /** The posterior state with its trie, its root, and the header hash (the next block's H_P). */
 export interface Imported extends ImportState {
   readonly root: Hash;
@@ -207,11 +222,13 @@ export interface Imported extends ImportState {
 
 /**
  * Upsilon(sigma, B): the posterior state of a valid block, or which stage rejected it (the prior
- * state is then untouched: nothing is returned but the error).
+ * state is then untouched: nothing is returned but the error). `ancestors`, when the caller
+ * retains the header chain (`retainAncestors`), lets the reports stage check that each lookup
+ * anchor is an ancestor (11.35); the state alone cannot tell.
  */
 export const importBlock =
   (spec: ChainSpec, deps: ImportDependencies) =>
-  (prior: ImportState, block: Block): E.Either<ImportError, Imported> => {
+  (prior: ImportState, block: Block, ancestors?: ReadonlyArray<Ancestor>): E.Either<ImportError, Imported> => {
     const { header, extrinsic } = block;
     const sigma = prior.state;
     const { tau } = sigma;
@@ -258,7 +275,7 @@ export const importBlock =
     /** @gp 4.14 eq:rhoprime -- rho' from E_G, rho-double-dagger, kappa and tau' */
     const reported = reports(spec)(
       { rho: rhoDoubleDagger, kappa: kappaPrime, lambda: lambdaPrime, eta: etaPrime, psi: psiPrime, beta: betaDagger, alpha: sigma.alpha, delta: sigma.delta },
-      { guarantees: extrinsic.guarantees, slot: tauPrime, knownPackages: knownPackages(sigma) },
+      { guarantees: extrinsic.guarantees, slot: tauPrime, knownPackages: knownPackages(sigma), ...(ancestors === undefined ? {} : { ancestors }) },
     );
     if (E.isLeft(reported)) return E.left(at('reports')(reported.left));
     const [{ rho: rhoPrime }, { reporters }] = reported.right;

@@ -7,7 +7,7 @@
  *
  * Also exports the TraceStep codec and the comparison, for `jam-model import` and `bench/import`.
  */
-import { readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
 import { bytesEqual, toHex, type Hash } from '../../spec/bytes.js';
@@ -79,12 +79,22 @@ export const traceGenesis = (spec: ChainSpec): Codec<{ readonly header: Header; 
     ['state', 'state', rawState()],
   ]);
 
-/** Decodes one step file, binary (`.bin`) or JSON (`.json`). */
-export const loadTraceStep = (spec: ChainSpec, path: string): E.Either<string, TraceStep> => {
-  const c = traceStep(spec);
+/** Decodes a file, binary (`.bin`) or JSON (`.json`), saying which file failed. */
+const loadFile = <T>(c: Codec<T>, path: string): E.Either<string, T> => {
   const decoded = path.endsWith('.json') ? fromJson(c, parseJson(readFileSync(path, 'utf8'))) : decode(c, new Uint8Array(readFileSync(path)));
   return E.mapLeft((e: { toString: () => string }) => `${path}: ${e.toString()}`)(decoded);
 };
+
+/** Decodes one step file. */
+export const loadTraceStep = (spec: ChainSpec, path: string): E.Either<string, TraceStep> => loadFile(traceStep(spec), path);
+
+/** Decodes a genesis file (its header and state). */
+export const loadTraceGenesis = (spec: ChainSpec, path: string): E.Either<string, { readonly header: Header; readonly state: RawState }> =>
+  loadFile(traceGenesis(spec), path);
+
+/** A trace folder's genesis file (`genesis.bin`, else `genesis.json`), if it has one. */
+export const traceGenesisFile = (folder: string): string | undefined =>
+  ['genesis.bin', 'genesis.json'].map((f) => join(folder, f)).find((f) => existsSync(f));
 
 /** A readable rejection: the stage and its error name. */
 export const describeImportError = (e: ImportError): string => `${e.stage}: ${e.error}`;
