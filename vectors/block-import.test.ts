@@ -6,7 +6,7 @@
  */
 import * as E from 'fp-ts/lib/Either.js';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ascii, bytesEqual, concatBytes, type BandersnatchSignature, type Hash } from '../spec/bytes.js';
+import { ascii, bytesEqual, concatBytes, type BandersnatchSignature, type Ed25519Signature, type Hash } from '../spec/bytes.js';
 import { tiny } from '../spec/chain-spec.js';
 import { encode } from '../spec/codec.js';
 import { codecs } from '../spec/codecs.js';
@@ -239,6 +239,16 @@ const withExtrinsic = (s: TraceStep, extrinsic: Extrinsic, sealed: boolean): Blo
 describe('block import: a component stage rejects, the prior state stays', () => {
   beforeAll(() => {
     importer = importBlock(tiny, { srs: vectorsRingSrs(), accumulate: traceAccumulate });
+  });
+
+  it('a culprit whose report was never judged bad: disputes culprits_verdict_not_bad', () => {
+    const s = step('fallback', 5);
+    const x = s.block.extrinsic;
+    const culprits = [{ reportHash: new Uint8Array(32).fill(7) as Hash, key: priorOf(s).state.kappa[0]!.ed, signature: new Uint8Array(64) as Ed25519Signature }];
+    expectRejected(s, withExtrinsic(s, { ...x, disputes: { ...x.disputes, culprits } }, false), {
+      stage: 'disputes',
+      error: 'culprits_verdict_not_bad',
+    });
   });
 
   it('a ticket whose ring proof does not verify: safrole bad_ticket_proof', () => {
