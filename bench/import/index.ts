@@ -41,6 +41,12 @@ const main = (): void => {
   const wanted = process.argv.slice(2);
   const folders = traceFolders().filter((f) => wanted.length === 0 || wanted.includes(basename(f)));
   const importer = importBlock(tiny, { srs: vectorsRingSrs(), accumulate: traceAccumulate });
+  // Warm-up, untimed: the first import loads the native addon and compiles the hot paths.
+  const first = loadTraceStep(tiny, traceSteps(folders[0] ?? traceFolders()[0]!)[0]!);
+  if (E.isRight(first)) {
+    const s = importStateFromKeyvals(tiny, first.right.pre.keyvals);
+    if (E.isRight(s)) importer(s.right, first.right.block);
+  }
   console.log('block import per block, ms (tiny); root: incremental trie update vs whole-state rebuild (peer)');
   console.log(`${'folder'.padEnd(16)} ${'blocks'.padStart(6)} ${'skipped'.padStart(7)} ${'mean'.padStart(8)} ${'median'.padStart(8)} ${'p90'.padStart(8)} ${'max'.padStart(8)}   ${'root incr'.padStart(9)} ${'rebuild'.padStart(8)} ${'ratio'.padStart(6)}`);
   for (const folder of folders) {
