@@ -15,8 +15,6 @@ import type { EpochMark, Extrinsic, Header, Ticket } from '../../spec/types.js';
 import { blake2b256 } from '../crypto/index.js';
 import type { SealError } from '../safrole/seal.js';
 
-export type { SealError } from '../safrole/seal.js';
-
 /** Why a header is not valid for its prior state and extrinsic. */
 export type HeaderError =
   | 'bad_parent'
