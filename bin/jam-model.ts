@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 /** The `jam-model` command: argument parsing and printing only; the protocol lives in `model/`. */
 import * as vectors from './commands/vectors.js';
+import * as importCommand from './commands/import.js';
 
 interface Command {
   readonly summary: string;
@@ -10,6 +11,7 @@ interface Command {
 
 const commands: Readonly<Record<string, Command>> = {
   vectors: { summary: 'run the public conformance vectors and report pass/fail per class', ...vectors },
+  import: { summary: 'import block-trace steps as a chain and diff each posterior state key by key', ...importCommand },
 };
 
 const usage = `usage: jam-model <command> [options]

@@ -22,6 +22,7 @@ import { authorizationsClass } from './classes/authorizations.js';
 import { statisticsClass } from './classes/statistics.js';
 import { preimagesClass } from './classes/preimages.js';
 import { accumulateClass } from './classes/accumulate.js';
+import { tracesClass } from './classes/traces.js';
 
 export const vectorClasses: ReadonlyArray<VectorClass> = [
   codecClass,
@@ -43,6 +44,7 @@ export const vectorClasses: ReadonlyArray<VectorClass> = [
   statisticsClass,
   preimagesClass,
   accumulateClass,
+  tracesClass,
 ];
 
 export const findClass = (name: string): VectorClass | undefined => vectorClasses.find((c) => c.name === name);
