@@ -11,8 +11,6 @@
  * - Z is the outside-in permutation and F draws keys of kappa';
  * - a fallback or ticket seal made by the slot's key verifies, any other header does not.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import fc from 'fast-check';
 import * as E from 'fp-ts/lib/Either.js';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -28,13 +26,12 @@ import {
   getRingRoot,
   proveBsRing,
   publicKeyFromSeed,
-  ringSrs,
+  embeddedRingSrs,
   signBs,
   type RingSrs,
 } from '../model/crypto/bandersnatch.js';
 import { fallbackKeys, outsideIn, safrole, Xticket, type SafroleState } from '../model/safrole/index.js';
 import { verifySeal, Xentropy, Xfallback } from '../model/safrole/seal.js';
-import { vectorsDir } from '../vectors/locate.js';
 
 const spec = tiny;
 const V = spec.Cvalcount;
@@ -43,9 +40,7 @@ const Y = spec.Cepochtailstart;
 
 let srs: RingSrs;
 beforeAll(() => {
-  srs = E.getOrElseW(() => {
-    throw new Error('bad SRS');
-  })(ringSrs(readFileSync(join(vectorsDir('stf', 'safrole'), 'zcash-srs-2-11-uncompressed.bin'))));
+  srs = embeddedRingSrs();
 });
 
 const hash = fc.uint8Array({ minLength: 32, maxLength: 32 }).map((b) => b as Hash);

@@ -16,8 +16,8 @@ import {
   signBs,
   verifyBsRingProof,
   verifyBsSignature,
+  embeddedRingSrs,
 } from '../../model/crypto/bandersnatch.js';
-import { vectorsRingSrs } from '../../vectors/classes/bandersnatch.js';
 import { opsPerSecond } from '../timing.js';
 
 const must = <A>(what: string, e: E.Either<string, A>): A => {
@@ -35,7 +35,7 @@ interface Row {
 
 const main = async () => {
   await init.bandersnatch();
-  const srs = vectorsRingSrs();
+  const srs = embeddedRingSrs();
   const context = ascii('jam_ticket_seal-bench');
   const message = ascii('header');
   const rows: Row[] = [];

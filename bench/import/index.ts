@@ -18,7 +18,7 @@ import { tiny } from '../../spec/chain-spec.js';
 import { importBlock, importStateFromKeyvals, stateRoot, updateTrie, type ImportState } from '../../model/block-import/index.js';
 import { serializeState } from '../../model/merklization/serialize.js';
 import { merklizeState, trieRoot } from '../../model/merklization/trie.js';
-import { vectorsRingSrs } from '../../vectors/classes/bandersnatch.js';
+import { embeddedRingSrs } from '../../model/crypto/bandersnatch.js';
 import { loadTraceStep, traceAccumulate, traceFolders, traceSteps } from '../../vectors/classes/traces.js';
 
 interface Stats {
@@ -40,7 +40,7 @@ const fmt = (x: number): string => x.toFixed(2).padStart(8);
 const main = (): void => {
   const wanted = process.argv.slice(2);
   const folders = traceFolders().filter((f) => wanted.length === 0 || wanted.includes(basename(f)));
-  const importer = importBlock(tiny, { srs: vectorsRingSrs(), accumulate: traceAccumulate });
+  const importer = importBlock(tiny, { srs: embeddedRingSrs(), accumulate: traceAccumulate });
   // Warm-up, untimed: the first import loads the native addon and compiles the hot paths.
   const first = loadTraceStep(tiny, traceSteps(folders[0] ?? traceFolders()[0]!)[0]!);
   if (E.isRight(first)) {

@@ -12,7 +12,7 @@ import { tiny } from '../../spec/chain-spec.js';
 import { importBlock, importStateFromKeyvals, retainAncestors, stateRoot, type Ancestor, type ImportState } from '../../model/block-import/index.js';
 import { headerHash } from '../../model/header/index.js';
 import type { Header } from '../../spec/types.js';
-import { vectorsRingSrs } from '../../vectors/classes/bandersnatch.js';
+import { embeddedRingSrs } from '../../model/crypto/bandersnatch.js';
 import { describeImportError, diffPosterior, loadTraceGenesis, loadTraceStep, traceAccumulate, traceGenesisFile, traceSteps } from '../../vectors/classes/traces.js';
 import { progress } from '../progress.js';
 
@@ -67,7 +67,7 @@ export const run = async (argv: ReadonlyArray<string>): Promise<number> => {
   }
   const files = stepFiles(positionals);
   const bar = progress(!values.json);
-  const importer = importBlock(tiny, { srs: vectorsRingSrs(), accumulate: traceAccumulate });
+  const importer = importBlock(tiny, { srs: embeddedRingSrs(), accumulate: traceAccumulate });
   let state: ImportState | undefined;
   /** The retained header chain (5.3), known when a folder's import starts from its genesis. */
   let ancestors: ReadonlyArray<Ancestor> | undefined;

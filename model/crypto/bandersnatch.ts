@@ -56,6 +56,20 @@ export const ringSrs = (bytes: Uint8Array): E.Either<'bad_srs', RingSrs> => {
   }
 };
 
+let embedded: RingSrs | undefined;
+
+/**
+ * The ring SRS ark-vrf 0.2.1 ships, built into the native addon: parsed on first use and kept
+ * (it is a constant of the protocol, so caching it changes no result).
+ */
+export const embeddedRingSrs = (): RingSrs => {
+  embedded ??= { native: loadNative().BandersnatchRingSrs.embedded() };
+  return embedded;
+};
+
+/** The octets of the built-in SRS, to check them against another copy. */
+export const embeddedRingSrsBytes = (): Uint8Array => loadNative().bandersnatchEmbeddedSrs();
+
 /**
  * @gp G.1 -- whether `signature` is in F^m_k<c>, the IETF VRF signatures of key `k` on context
  * `c` and message `m`; Right carries its output Y (G.2).

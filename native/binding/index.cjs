@@ -696,6 +696,7 @@ module.exports.__napiBindingTarget = __napiStampBindingTarget(nativeBinding, __n
 module.exports = nativeBinding
 module.exports.BandersnatchRingSrs = nativeBinding.BandersnatchRingSrs
 module.exports.NativePvm = nativeBinding.NativePvm
+module.exports.bandersnatchEmbeddedSrs = nativeBinding.bandersnatchEmbeddedSrs
 module.exports.bandersnatchIetfSign = nativeBinding.bandersnatchIetfSign
 module.exports.bandersnatchIetfVerify = nativeBinding.bandersnatchIetfVerify
 module.exports.bandersnatchPedersenVerify = nativeBinding.bandersnatchPedersenVerify

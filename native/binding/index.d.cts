@@ -13,6 +13,8 @@ export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-was
 export declare class BandersnatchRingSrs {
   /** Parses the uncompressed SRS bytes; throws `bad_srs` when they do not decode.  */
   constructor(srs: Uint8Array)
+  /** The SRS ark-vrf 0.2.1 ships, built into the addon: no file is read at run time.  */
+  static embedded(): BandersnatchRingSrs
   /** G.3: the ring root (144 octets) of the concatenated 32-octet keys; invalid keys are padded.  */
   ringRoot(keysConcat: Uint8Array): Uint8Array | string
   /** G.4/G.5: verify a ring VRF proof (784 octets) against a ring root; its output Y or an error code.  */
@@ -45,6 +47,12 @@ export declare class NativePvm {
   dispose(): void
 }
 
+/**
+ * The public key of the secret derived from `seed`.
+ * The ring SRS octets built into the addon (ark-vrf 0.2.1's own), for checking against a file.
+ */
+export declare function bandersnatchEmbeddedSrs(): Uint8Array
+
 /** An IETF VRF signature (96 octets) by the secret derived from `seed`.  */
 export declare function bandersnatchIetfSign(seed: Uint8Array, context: Uint8Array, message: Uint8Array): Uint8Array | string
 
@@ -54,7 +62,6 @@ export declare function bandersnatchIetfVerify(key: Uint8Array, context: Uint8Ar
 /** The Pedersen VRF inside a ring proof (output point + Pedersen proof, 192 octets); its output Y or an error code.  */
 export declare function bandersnatchPedersenVerify(context: Uint8Array, message: Uint8Array, signature: Uint8Array): Uint8Array | string
 
-/** The public key of the secret derived from `seed`.  */
 export declare function bandersnatchPublicKey(seed: Uint8Array): Uint8Array
 
 /** G.2/G.5: the VRF output Y of a signature or ring proof, from its leading 32-octet output point.  */

@@ -14,7 +14,6 @@
 import { readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
-import { pipe } from 'fp-ts/lib/function.js';
 import {
   bytesEqual,
   concatBytes,
@@ -28,29 +27,25 @@ import {
 import { full, tiny, type ChainSpec } from '../../spec/chain-spec.js';
 import {
   banderout,
+  embeddedRingSrs,
+  embeddedRingSrsBytes,
   getRingRoot,
-  ringSrs,
   verifyBsRingProof,
   verifyBsSignature,
   verifyPedersen,
-  type RingSrs,
 } from '../../model/crypto/bandersnatch.js';
 import { listFiles, readJson, vectorsDir } from '../locate.js';
 import { failed, passed, type CaseResult, type VectorCase, type VectorClass } from '../report.js';
 
-let srsCache: RingSrs | undefined;
+const srsPath = (): string => join(vectorsDir('stf', 'safrole'), 'zcash-srs-2-11-uncompressed.bin');
 
-/** The ring SRS of the vectors (`stf/safrole/zcash-srs-2-11-uncompressed.bin`), parsed once. */
-export const vectorsRingSrs = (): RingSrs => {
-  if (srsCache !== undefined) return srsCache;
-  const path = join(vectorsDir('stf', 'safrole'), 'zcash-srs-2-11-uncompressed.bin');
-  srsCache = pipe(
-    ringSrs(readFileSync(path)),
-    E.getOrElseW(() => {
-      throw new Error(`${path}: not a ring SRS`);
-    }),
-  );
-  return srsCache;
+/** The SRS built into the addon (ark-vrf's own) is the vectors' SRS, octet for octet. */
+const embeddedSrsCase = (): CaseResult => {
+  const file = new Uint8Array(readFileSync(srsPath()));
+  const built = embeddedRingSrsBytes();
+  return bytesEqual(file, built)
+    ? passed
+    : failed(`built-in SRS (${built.length} octets) != ${srsPath()} (${file.length} octets)`);
 };
 
 const hex = (field: string, v: unknown): Uint8Array => {
@@ -105,7 +100,7 @@ const pedersenCase = (v: Json) => (): CaseResult => {
 };
 
 const ringCase = (v: Json) => (): CaseResult => {
-  const srs = vectorsRingSrs();
+  const srs = embeddedRingSrs();
   const pks = hex('ring_pks', v['ring_pks']);
   const keys = Array.from({ length: pks.length / 32 }, (_, i) => pks.subarray(32 * i, 32 * i + 32) as BandersnatchKey);
   const expectedRoot = hex('ring_pks_com', v['ring_pks_com']);
@@ -211,7 +206,7 @@ const tinyRingStates = (jsonPath: string): readonly [RingState, RingState] => {
 };
 
 const safroleCase = (states: () => readonly [RingState, RingState]) => (): CaseResult => {
-  const root = getRingRoot(vectorsRingSrs());
+  const root = getRingRoot(embeddedRingSrs());
   const [pre, post] = states();
   const diffs = (
     [
@@ -236,6 +231,7 @@ export const bandersnatchClass: VectorClass = {
   description: 'Bandersnatch IETF, Pedersen and ring VRFs and ring roots (Appendix G), ark-vrf 0.2.1',
   configs: ['none'],
   cases: (): ReadonlyArray<VectorCase> => [
+    { name: 'srs/built-in-equals-vectors', run: embeddedSrsCase },
     ...specVectors('ietf').map((v, i) => ({ name: `ietf/vector-${i + 1}`, run: ietfCase(v) })),
     ...specVectors('pedersen').map((v, i) => ({ name: `pedersen/vector-${i + 1}`, run: pedersenCase(v) })),
     ...specVectors('ring').map((v, i) => ({ name: `ring/vector-${i + 1}`, run: ringCase(v) })),

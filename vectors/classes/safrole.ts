@@ -11,7 +11,7 @@ import { codecs, ed25519Key, hash, ringRoot, ticketsExtrinsic } from '../../spec
 import type { Entropy, SealKeys, Ticket, TicketEnvelope, ValidatorKey } from '../../spec/types.js';
 import { safrole, type SafroleError, type SafroleOutput, type SafroleState } from '../../model/safrole/index.js';
 import { fromEither, okOrErr, stfCaseCodec, stfClass, type OkOrErr } from '../stf.js';
-import { vectorsRingSrs } from './bandersnatch.js';
+import { embeddedRingSrs } from '../../model/crypto/bandersnatch.js';
 
 /** The vectors' state, named as safrole.asn names it. */
 interface VectorsState {
@@ -103,7 +103,7 @@ export const safroleClass = stfClass<Input, VectorsState, Output>({
   description: 'Section 6: timekeeping, key rotation, entropy, slot-key sequence, markers, tickets',
   testCase,
   run: (spec) => (pre, input) =>
-    fromEither(pre, safrole(spec, vectorsRingSrs())(toModel(pre), input), (state, output) => ({
+    fromEither(pre, safrole(spec, embeddedRingSrs())(toModel(pre), input), (state, output) => ({
       output,
       postState: fromModel(state),
     })),

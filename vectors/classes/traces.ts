@@ -28,7 +28,7 @@ import { describeComponent, stateKeyClassifier, trieDiff, trieFromEntries, type 
 import { diffValues } from '../diff.js';
 import { vectorsDir } from '../locate.js';
 import { failed, passed, type CaseResult, type Config, type VectorClass } from '../report.js';
-import { vectorsRingSrs } from './bandersnatch.js';
+import { embeddedRingSrs } from '../../model/crypto/bandersnatch.js';
 
 /** The accumulation the traces run with (section 12, as a parameter of the composition). */
 export const traceAccumulate: Accumulate = accumulateNothing;
@@ -142,7 +142,7 @@ export const runTraceStep = (spec: ChainSpec, step: TraceStep, accumulate: Accum
   if (E.isLeft(pre)) return E.left(`pre_state does not decode: ${pre.left.key ?? ''} ${pre.left.reason}`);
   const prior: ImportState = pre.right;
   try {
-    const out = importBlock(spec, { srs: vectorsRingSrs(), accumulate })(prior, step.block);
+    const out = importBlock(spec, { srs: embeddedRingSrs(), accumulate })(prior, step.block);
     return E.isLeft(out) ? E.left(`block rejected: ${describeImportError(out.left)}`) : E.right(out.right);
   } catch (e) {
     return E.left(`block import threw: ${(e as Error).message}`);

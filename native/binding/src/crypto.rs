@@ -65,6 +65,12 @@ pub fn bandersnatch_vrf_output(output_point: Uint8Array) -> Result<Either<Uint8A
 }
 
 /** The public key of the secret derived from `seed`. */
+/** The ring SRS octets built into the addon (ark-vrf 0.2.1's own), for checking against a file. */
+#[napi]
+pub fn bandersnatch_embedded_srs() -> Uint8Array {
+    Uint8Array::from(jam_crypto::EMBEDDED_SRS.to_vec())
+}
+
 #[napi]
 pub fn bandersnatch_public_key(seed: Uint8Array) -> Uint8Array {
     Uint8Array::new(SecretKey::from_seed(&seed).public().to_vec())
@@ -90,6 +96,14 @@ impl BandersnatchRingSrs {
         RingSrs::new(&srs)
             .map(|inner| BandersnatchRingSrs { inner })
             .map_err(|e| Error::new(Status::InvalidArg, e.code()))
+    }
+
+    /** The SRS ark-vrf 0.2.1 ships, built into the addon: no file is read at run time. */
+    #[napi(factory)]
+    pub fn embedded() -> Result<Self> {
+        RingSrs::embedded()
+            .map(|inner| BandersnatchRingSrs { inner })
+            .map_err(|e| Error::new(Status::GenericFailure, e.code()))
     }
 
     /** G.3: the ring root (144 octets) of the concatenated 32-octet keys; invalid keys are padded. */

@@ -201,7 +201,16 @@ pub struct RingSrs {
     setups: Mutex<HashMap<usize, Arc<RingSetup>>>,
 }
 
+/// The uncompressed ring SRS shipped with ark-vrf 0.2.1 (copied by `build.rs` from the crate's
+/// package); the same octets as the vectors' `zcash-srs-2-11-uncompressed.bin`.
+pub const EMBEDDED_SRS: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/ring-srs.bin"));
+
 impl RingSrs {
+    /// The SRS ark-vrf ships (`EMBEDDED_SRS`), parsed.
+    pub fn embedded() -> Result<Self> {
+        Self::new(EMBEDDED_SRS)
+    }
+
     /// Parses the uncompressed SRS (`zcash-srs-2-11-uncompressed.bin`).
     pub fn new(srs: &[u8]) -> Result<Self> {
         let pcs = PcsParams::deserialize_uncompressed_unchecked(srs).map_err(|_| CryptoError::BadSrs)?;
