@@ -10,8 +10,8 @@ import { join } from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
 import { describe, expect, it } from 'vitest';
 import { tiny } from '../spec/chain-spec.js';
-import { encode, record, u32 } from '../spec/codec.js';
-import { errorCode, fromEither, loadStfCase, okOrErr, runStfCase, stfCaseCodec, type OkOrErr, type StfClassDefinition } from './stf.js';
+import { encode, enumeration, record, u32 } from '../spec/codec.js';
+import { fromEither, loadStfCase, okOrErr, runStfCase, stfCaseCodec, type OkOrErr, type StfClassDefinition } from './stf.js';
 
 interface Counter {
   readonly count: number;
@@ -19,7 +19,7 @@ interface Counter {
 type Step = { readonly by: number };
 const counter = record<Counter>('Counter', [['count', 'count', u32]]);
 const step = record<Step>('Step', [['by', 'by', u32]]);
-const output = okOrErr(u32, errorCode('StepError', ['odd_step'] as const));
+const output = okOrErr(u32, enumeration('StepError', ['odd_step'] as const));
 
 /** The component: adds an even step, returns the new count, rejects an odd one. */
 const add = (s: Counter, i: Step): E.Either<'odd_step', readonly [Counter, number]> =>

@@ -13,7 +13,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
 import { chainSpecs, type ChainSpec } from '../spec/chain-spec.js';
-import { choice, codec, CodecFailure, decode, fromJson, record, type Codec, type CodecError } from '../spec/codec.js';
+import { choice, decode, fromJson, record, type Codec, type CodecError } from '../spec/codec.js';
 import { diffValues } from './diff.js';
 import { listFiles, readJson, vectorsDir } from './locate.js';
 import { failed, passed, skipped, type CaseResult, type Config, type VectorCase, type VectorClass } from './report.js';
@@ -30,27 +30,6 @@ export interface StfCase<I, S, O> {
 export type OkOrErr<O, Err extends string> =
   | { readonly kind: 'ok'; readonly value: O }
   | { readonly kind: 'err'; readonly value: Err };
-
-/** The vectors' `ErrorCode ::= ENUMERATED { ... }`: one octet, the name's index; JSON: the name. */
-export const errorCode = <Err extends string>(name: string, names: ReadonlyArray<Err>): Codec<Err> =>
-  codec({
-    name,
-    minSize: 1,
-    encodeTo: (w, v) => w.u8(names.indexOf(v)),
-    decodeFrom: (r) => {
-      const at = r.offset;
-      const i = r.u8();
-      const v = names[i];
-      if (v === undefined) throw new CodecFailure(at, `${name}: no error code ${i}`);
-      return v;
-    },
-    fromJson: (u) => {
-      const v = names.find((n) => n === u);
-      if (v === undefined) throw new CodecFailure(-1, `${name}: unknown error ${JSON.stringify(u)}`);
-      return v;
-    },
-    toJson: (v) => v,
-  });
 
 /** `Output ::= CHOICE { ok <payload>, err ErrorCode }`. */
 export const okOrErr = <O, Err extends string>(ok: Codec<O>, err: Codec<Err>): Codec<OkOrErr<O, Err>> =>

@@ -3,7 +3,7 @@
  * rho dagger (mutated to rho double-dagger), `curr_validators` is kappa; the output's
  * `reported` is R, the reports that became available.
  */
-import { record, u32, varSequence } from '../../spec/codec.js';
+import { enumeration, record, u32, varSequence } from '../../spec/codec.js';
 import { codecs, hash, workReport } from '../../spec/codecs.js';
 import {
   assurances,
@@ -12,7 +12,7 @@ import {
   type AssurancesOutput,
   type AssurancesState,
 } from '../../model/assurances/index.js';
-import { errorCode, fromEither, okOrErr, stfCaseCodec, stfClass } from '../stf.js';
+import { fromEither, okOrErr, stfCaseCodec, stfClass } from '../stf.js';
 
 const errors: ReadonlyArray<AssurancesError> = [
   'bad_attestation_parent',
@@ -24,7 +24,7 @@ const errors: ReadonlyArray<AssurancesError> = [
 
 const output = okOrErr(
   record<AssurancesOutput>('AssurancesOutput', [['available', 'reported', varSequence(workReport)]]),
-  errorCode('AssurancesErrorCode', errors),
+  enumeration('AssurancesErrorCode', errors),
 );
 
 export const assurancesClass = stfClass({

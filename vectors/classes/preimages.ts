@@ -3,7 +3,7 @@
  * only a_p (`preimage_blobs`) and a_l (`preimage_requests`); `statistics` is pi_S, of which this
  * step defines the provision counters (eq. 13.12 with no incoming reports and no accumulation).
  */
-import { blob, dictionary, mapCodec, nothing, record, u32, varSequence } from '../../spec/codec.js';
+import { blob, dictionary, enumeration, mapCodec, nothing, record, u32, varSequence } from '../../spec/codec.js';
 import { hash, hexKey, preimagesExtrinsic, requestTimeslots, servicesStatistics } from '../../spec/codecs.js';
 import { fromHex, toHex, type Hash } from '../../spec/bytes.js';
 import type { ServiceActivity, ServiceId, TimeSlot } from '../../spec/types.js';
@@ -16,7 +16,7 @@ import {
 import { serviceStatistics } from '../../model/statistics/index.js';
 import { blake2b256 } from '../../model/crypto/index.js';
 import { preimageOf, requestOf, withPreimage, withRequest } from '../../model/merklization/serialize.js';
-import { errorCode, fromEither, okOrErr, stfCaseCodec, stfClass } from '../stf.js';
+import { fromEither, okOrErr, stfCaseCodec, stfClass } from '../stf.js';
 
 /** One entry of the vectors' `preimage_requests`: (hash, length) -> timeslots. */
 interface RequestEntry {
@@ -106,7 +106,7 @@ const errors: ReadonlyArray<PreimagesError> = ['preimage_unneeded', 'preimages_n
 export const preimagesClass = stfClass({
   name: 'preimages',
   description: 'preimage integration into delta (eqs. 12.35-12.38) and the provision statistics of pi_S',
-  testCase: () => stfCaseCodec(input, state, okOrErr(nothing, errorCode('PreimagesErrorCode', errors))),
+  testCase: () => stfCaseCodec(input, state, okOrErr(nothing, enumeration('PreimagesErrorCode', errors))),
   run: (spec) => (preState, i) =>
     fromEither(preState, preimages(spec)({ delta: preState.delta }, i), ({ delta }) => ({
       output: null,
