@@ -33,10 +33,10 @@ const requestLength = (z: bigint): number | undefined => (z < TWO_32 ? Number(z)
  */
 export const query: AccumulateHostCall = (_env, machine, xy) => {
   const z = reg(machine, 8);
-  const h = readRange(machine, reg(machine, 7), 32n);
+  const h = readRange(machine, reg(machine, 7), 32n) as Hash | undefined;
   if (h === undefined) return panic(xy);
   const l = requestLength(z);
-  const a = l === undefined ? undefined : requestOf(self(xy.x), h as Hash, l);
+  const a = l === undefined ? undefined : requestOf(self(xy.x), h, l);
   if (a === undefined) return code('NONE', xy, 0n);
   const [x, y, w] = a.map(BigInt);
   if (x === undefined) return value(0n, xy, 0n);
@@ -51,15 +51,15 @@ export const query: AccumulateHostCall = (_env, machine, xy) => {
  */
 export const solicit: AccumulateHostCall = (env, machine, xy) => {
   const z = reg(machine, 8);
-  const h = readRange(machine, reg(machine, 7), 32n);
+  const h = readRange(machine, reg(machine, 7), 32n) as Hash | undefined;
   if (h === undefined) return panic(xy);
   const l = requestLength(z);
   const s = self(xy.x);
-  const old = l === undefined ? undefined : requestOf(s, h as Hash, l);
+  const old = l === undefined ? undefined : requestOf(s, h, l);
   let a: ServiceAccount;
   if (l === undefined) return code('HUH', xy);
-  if (old === undefined) a = footprintDelta(withRequest(s, h as Hash, l, []), 2, 81n + z);
-  else if (old.length === 2) a = withRequest(s, h as Hash, l, [...old, env.tau]);
+  if (old === undefined) a = footprintDelta(withRequest(s, h, l, []), 2, 81n + z);
+  else if (old.length === 2) a = withRequest(s, h, l, [...old, env.tau]);
   else return code('HUH', xy);
   if (a.balance < thresholdBalance(env.spec, a)) return code('FULL', xy);
   return code('OK', regular(xy, withAccount(xy.x, xy.x.id, a)));
@@ -71,19 +71,19 @@ export const solicit: AccumulateHostCall = (env, machine, xy) => {
  */
 export const forget: AccumulateHostCall = (env, machine, xy) => {
   const z = reg(machine, 8);
-  const h = readRange(machine, reg(machine, 7), 32n);
+  const h = readRange(machine, reg(machine, 7), 32n) as Hash | undefined;
   if (h === undefined) return panic(xy);
   const l = requestLength(z);
   const s = self(xy.x);
-  const old = l === undefined ? undefined : requestOf(s, h as Hash, l);
+  const old = l === undefined ? undefined : requestOf(s, h, l);
   if (l === undefined || old === undefined) return code('HUH', xy);
   const expired = (y: TimeSlot | undefined): boolean => y !== undefined && y < env.tau - env.spec.Cexpungeperiod;
   const [x, y, w] = old;
   let a: ServiceAccount;
   if (old.length === 0 || (old.length === 2 && expired(y))) {
-    a = footprintDelta(withPreimage(withRequest(s, h as Hash, l, undefined), h as Hash, undefined), -2, -(81n + z));
-  } else if (old.length === 1 && x !== undefined) a = withRequest(s, h as Hash, l, [x, env.tau]);
-  else if (old.length === 3 && expired(y) && w !== undefined) a = withRequest(s, h as Hash, l, [w, env.tau]);
+    a = footprintDelta(withPreimage(withRequest(s, h, l, undefined), h, undefined), -2, -(81n + z));
+  } else if (old.length === 1 && x !== undefined) a = withRequest(s, h, l, [x, env.tau]);
+  else if (old.length === 3 && expired(y) && w !== undefined) a = withRequest(s, h, l, [w, env.tau]);
   else return code('HUH', xy);
   return code('OK', regular(xy, withAccount(xy.x, xy.x.id, a)));
 };
