@@ -107,9 +107,7 @@ const account: ServiceAccount = {
   created: 0,
   lastAcc: 0,
   parent: 0,
-  storage: new Map(),
-  preimages: new Map(),
-  requests: new Map(),
+  entries: new Map(),
 };
 
 /** How the stand-in Psi_A behaves for each service: the eighths of its gas it spends, and whom it pays. */

@@ -6,11 +6,12 @@
  * default, the TypeScript reference on request) through Psi_M of `model/pvm`.
  */
 import * as E from 'fp-ts/lib/Either.js';
-import { toHex, type Hash } from '../../spec/bytes.js';
+import type { Hash } from '../../spec/bytes.js';
 import type { ChainSpec } from '../../spec/chain-spec.js';
 import { Writer, decodePrefix, natural } from '../../spec/codec.js';
 import type { ServiceAccount, ServiceId, TimeSlot } from '../../spec/types.js';
 import { blake2b256 } from '../crypto/index.js';
+import { preimageOf } from '../merklization/serialize.js';
 import { PsiM, type HostCall, type PvmEngine } from '../pvm/index.js';
 import { nativeEngine } from '../pvm/native.js';
 import { type AccumulateHostCall, type HostEnv, RESULT, check } from './host-calls/common.js';
@@ -61,7 +62,7 @@ export const hostCalls: ReadonlyMap<number, { readonly name: string; readonly ca
  * none when the preimage is missing or does not split so.
  */
 export const serviceCode = (a: ServiceAccount): Uint8Array | undefined => {
-  const p = a.preimages.get(toHex(a.codeHash));
+  const p = preimageOf(a, a.codeHash);
   if (p === undefined) return undefined;
   const split = decodePrefix(natural, p);
   if (E.isLeft(split)) return undefined;

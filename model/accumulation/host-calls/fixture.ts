@@ -3,9 +3,10 @@
  * TypeScript PVM instance with one read-only and one writable page, service accounts with a
  * given footprint, a partial state over them, and one host call run through Psi_A's dispatch F.
  */
-import { toHex, type Hash } from '../../../spec/bytes.js';
+import type { Hash } from '../../../spec/bytes.js';
 import { Writer } from '../../../spec/codec.js';
 import { blake2b256 } from '../../crypto/index.js';
+import { withPreimage } from '../../merklization/serialize.js';
 import { NativeUnavailable } from '../../native.js';
 import { nativeEngine } from '../../pvm/native.js';
 import { type ChainSpec, tiny } from '../../../spec/chain-spec.js';
@@ -58,9 +59,7 @@ export const account = (fields: Partial<ServiceAccount> = {}): ServiceAccount =>
   created: 0,
   lastAcc: 0,
   parent: 0,
-  storage: new Map(),
-  preimages: new Map(),
-  requests: new Map(),
+  entries: new Map(),
   ...fields,
 });
 
@@ -152,7 +151,7 @@ export const withCode = (p: Uint8Array, balance = 1000n): ServiceAccount => {
   w.bytes(p);
   const preimage = w.result();
   const codeHash = blake2b256(preimage);
-  return account({ balance, codeHash, preimages: new Map([[toHex(codeHash), preimage]]) });
+  return withPreimage(account({ balance, codeHash }), codeHash, preimage);
 };
 
 /** Whether the native addon is built (tests then run on both engines). */

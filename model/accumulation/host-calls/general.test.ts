@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { toHex } from '../../../spec/bytes.js';
 import { tiny } from '../../../spec/chain-spec.js';
+import { storageOf, withPreimage, withStorage } from '../../merklization/serialize.js';
 import { RESULT, SELF, thresholdBalance } from './common.js';
 import { RO, RW, UNMAPPED, account, call, context, env, hash, machine, partialState, setRegisters } from './fixture.js';
 import { constantsBlob } from './general.js';
@@ -80,8 +81,8 @@ describe('fetch (1)', () => {
 
 describe('lookup (2)', () => {
   const h = hash(7);
-  const me = account({ preimages: new Map([[toHex(h), bytes(1, 2, 3)]]) });
-  const other = account({ preimages: new Map([[toHex(h), bytes(9)]]) });
+  const me = withPreimage(account(), h, bytes(1, 2, 3));
+  const other = withPreimage(account(), h, bytes(9));
   const xy = context(partialState([[S, me], [S + 1, other]]), S);
   const at = (r7: bigint | number): ReturnType<typeof machine> => {
     const m = machine(100n);
@@ -112,8 +113,8 @@ describe('lookup (2)', () => {
 
 describe('read (3)', () => {
   const key = bytes(0xaa, 0xbb);
-  const me = account({ storage: new Map([[toHex(key), bytes(5, 6, 7, 8)]]) });
-  const other = account({ storage: new Map([[toHex(key), bytes(1)]]) });
+  const me = withStorage(account(), key, bytes(5, 6, 7, 8));
+  const other = withStorage(account(), key, bytes(1));
   const xy = context(partialState([[S, me], [S + 1, other]]), S);
   const at = (r7: bigint | number, k: Uint8Array = key): ReturnType<typeof machine> => {
     const m = machine(100n);
@@ -140,9 +141,9 @@ describe('read (3)', () => {
 
 describe('write (4)', () => {
   const key = bytes(1, 2, 3);
-  const run = (balance: bigint, storage: Map<string, Uint8Array>, value: Uint8Array | undefined) => {
-    const octets = [...storage].reduce((n, [k, v]) => n + 34n + BigInt((k.length - 2) / 2 + v.length), 0n);
-    const me = account({ balance, storage, items: storage.size, octets });
+  const run = (balance: bigint, storage: ReadonlyArray<readonly [Uint8Array, Uint8Array]>, value: Uint8Array | undefined) => {
+    const octets = storage.reduce((n, [k, v]) => n + 34n + BigInt(k.length + v.length), 0n);
+    const me = storage.reduce((a, [k, v]) => withStorage(a, k, v), account({ balance, items: storage.length, octets }));
     const m = machine(100n);
     m.writeMemory(RW, key);
     if (value !== undefined) m.writeMemory(RW + 32, value);
@@ -150,30 +151,32 @@ describe('write (4)', () => {
     return call(4, m, context(partialState([[S, me]]), S));
   };
   it('a new item: NONE, a_i + 1, a_o + 34 + |k| + |v|', () => {
-    const r = run(1000n, new Map(), bytes(9, 9));
+    const r = run(1000n, [], bytes(9, 9));
     expect(r.r7).toBe(RESULT.NONE);
     const a = r.xy.x.state.delta.get(S)!;
-    expect(a.storage.get(toHex(key))).toEqual(bytes(9, 9));
-    expect([a.items, a.octets]).toEqual([1, 34n + 3n + 2n]);
-    expect(r.xy.y.state.delta.get(S)!.storage.size).toBe(0);
+    expect(storageOf(a, key)).toEqual(bytes(9, 9));
+    expect([a.entries.size, a.items, a.octets]).toEqual([1, 1, 34n + 3n + 2n]);
+    expect(r.xy.y.state.delta.get(S)!.entries.size).toBe(0);
   });
   it('an overwrite answers the old length', () => {
-    const r = run(1000n, new Map([[toHex(key), bytes(1, 1, 1, 1)]]), bytes(2));
+    const r = run(1000n, [[key, bytes(1, 1, 1, 1)]], bytes(2));
     expect(r.r7).toBe(4n);
-    expect(r.xy.x.state.delta.get(S)!.octets).toBe(34n + 3n + 1n);
+    const a = r.xy.x.state.delta.get(S)!;
+    expect(storageOf(a, key)).toEqual(bytes(2));
+    expect([a.entries.size, a.items, a.octets]).toEqual([1, 1, 34n + 3n + 1n]);
   });
   it('v_Z = 0 removes the item', () => {
-    const r = run(1000n, new Map([[toHex(key), bytes(1, 1)]]), undefined);
+    const r = run(1000n, [[key, bytes(1, 1)]], undefined);
     expect(r.r7).toBe(2n);
     const a = r.xy.x.state.delta.get(S)!;
-    expect([a.storage.size, a.items, a.octets]).toEqual([0, 0, 0n]);
+    expect([a.entries.size, a.items, a.octets]).toEqual([0, 0, 0n]);
   });
   it('FULL when the new threshold exceeds the balance, state unchanged', () => {
     // B_S + B_I + B_L (34 + 3 + 2) = 100 + 10 + 39 = 149.
-    const r = run(148n, new Map(), bytes(9, 9));
+    const r = run(148n, [], bytes(9, 9));
     expect(r.r7).toBe(RESULT.FULL);
-    expect(r.xy.x.state.delta.get(S)!.storage.size).toBe(0);
-    expect(run(149n, new Map(), bytes(9, 9)).r7).toBe(RESULT.NONE);
+    expect(r.xy.x.state.delta.get(S)!.entries.size).toBe(0);
+    expect(run(149n, [], bytes(9, 9)).r7).toBe(RESULT.NONE);
   });
   it('panics when the value is unreadable', () => {
     const m = machine(100n);

@@ -3,11 +3,12 @@
  * through the dispatch F of B.9): gas, fetch, lookup, read, write and info. read, write, lookup
  * and info act on x_s and (x_e)_d; G writes x_s back.
  */
-import { toHex, type Hash } from '../../../spec/bytes.js';
+import type { Hash } from '../../../spec/bytes.js';
 import type { ChainSpec } from '../../../spec/chain-spec.js';
 import { Writer, encode } from '../../../spec/codec.js';
 import { codecs } from '../../../spec/codecs.js';
 import type { ServiceAccount } from '../../../spec/types.js';
+import { preimageOf, storageOf, withStorage } from '../../merklization/serialize.js';
 import type { PvmInstance } from '../../pvm/index.js';
 import type { ImplicationsPair } from '../types.js';
 import {
@@ -116,7 +117,7 @@ export const lookup: AccumulateHostCall = (_env, machine, xy) => {
   const a = accountOf(xy, reg(machine, 7));
   const h = readRange(machine, reg(machine, 8), 32n);
   if (h === undefined) return panic(xy);
-  const v = a?.preimages.get(toHex(h));
+  const v = a === undefined ? undefined : preimageOf(a, h as Hash);
   return answerBlob(machine, xy, v, reg(machine, 9), 10, 11);
 };
 
@@ -125,7 +126,7 @@ export const read: AccumulateHostCall = (_env, machine, xy) => {
   const a = accountOf(xy, reg(machine, 7));
   const k = readRange(machine, reg(machine, 8), reg(machine, 9));
   if (k === undefined) return panic(xy);
-  const v = a?.storage.get(toHex(k));
+  const v = a === undefined ? undefined : storageOf(a, k);
   return answerBlob(machine, xy, v, reg(machine, 10), 11, 12);
 };
 
@@ -141,19 +142,10 @@ export const write: AccumulateHostCall = (env, machine, xy) => {
   const v = vZ === 0n ? undefined : readRange(machine, vO, vZ);
   if (vZ !== 0n && v === undefined) return panic(xy);
   const s = self(xy.x);
-  const key = toHex(k);
-  const old = s.storage.get(key);
-  const storage = new Map(s.storage);
-  let a = s;
-  if (old !== undefined) {
-    storage.delete(key);
-    a = footprintDelta(a, -1, -BigInt(34 + k.length + old.length));
-  }
-  if (v !== undefined) {
-    storage.set(key, v);
-    a = footprintDelta(a, 1, BigInt(34 + k.length + v.length));
-  }
-  a = { ...a, storage };
+  const old = storageOf(s, k);
+  let a = withStorage(s, k, v);
+  if (old !== undefined) a = footprintDelta(a, -1, -BigInt(34 + k.length + old.length));
+  if (v !== undefined) a = footprintDelta(a, 1, BigInt(34 + k.length + v.length));
   if (thresholdBalance(env.spec, a) > a.balance) return code('FULL', xy);
   const l = old === undefined ? undefined : BigInt(old.length);
   const next = regular(xy, withAccount(xy.x, xy.x.id, a));

@@ -1,36 +1,38 @@
 /** query, solicit, forget, yield and provide (B.20), from the paper's text. */
 import { describe, expect, it } from 'vitest';
 import { toHex } from '../../../spec/bytes.js';
-import { requestMapKey } from '../../../spec/codecs.js';
 import { tiny } from '../../../spec/chain-spec.js';
 import type { TimeSlot } from '../../../spec/types.js';
 import { blake2b256 } from '../../crypto/index.js';
+import { preimageOf, requestOf, withPreimage, withRequest } from '../../merklization/serialize.js';
 import { RESULT, SELF } from './common.js';
 import { RW, UNMAPPED, account, call, context, env, hash, machine, partialState, setRegisters } from './fixture.js';
 
 const S = 42;
 const h = hash(0x31);
 const z = 10;
-const key = requestMapKey(h, z);
 const TAU = 100;
 const old = TAU - tiny.Cexpungeperiod - 1;
 const recent = TAU - tiny.Cexpungeperiod;
 
-/** s with the request (h, z) -> slots (footprint included) and, optionally, the preimage h. */
-const withRequest = (slots: TimeSlot[] | undefined, balance = 1000n) =>
-  account({
-    balance,
-    items: slots === undefined ? 0 : 2,
-    octets: slots === undefined ? 0n : 81n + BigInt(z),
-    requests: slots === undefined ? new Map() : new Map([[key, slots]]),
-    preimages: new Map([[toHex(h), new Uint8Array(z)]]),
-  });
+/** s with the request (h, z) -> slots (footprint included), when given, and the preimage h. */
+const requesting = (slots: TimeSlot[] | undefined, balance = 1000n) =>
+  withRequest(
+    withPreimage(
+      account({ balance, items: slots === undefined ? 0 : 2, octets: slots === undefined ? 0n : 81n + BigInt(z) }),
+      h,
+      new Uint8Array(z),
+    ),
+    h,
+    z,
+    slots,
+  );
 
 const run = (id: number, slots: TimeSlot[] | undefined, balance = 1000n) => {
   const m = machine(100n);
   m.writeMemory(RW, h);
   setRegisters(m, 7, [RW, z]);
-  return call(id, m, context(partialState([[S, withRequest(slots, balance)]]), S), env({ tau: TAU }));
+  return call(id, m, context(partialState([[S, requesting(slots, balance)]]), S), env({ tau: TAU }));
 };
 
 describe('query (22)', () => {
@@ -48,10 +50,10 @@ describe('solicit (23)', () => {
   it('a new request (h, z) -> [], a_i + 2, a_o + 81 + z', () => {
     const r = run(23, undefined);
     const a = r.xy.x.state.delta.get(S)!;
-    expect([r.r7, a.requests.get(key), a.items, a.octets]).toEqual([RESULT.OK, [], 2, 81n + BigInt(z)]);
+    expect([r.r7, requestOf(a, h, z), a.items, a.octets]).toEqual([RESULT.OK, [], 2, 81n + BigInt(z)]);
   });
   it('[x, y] -> [x, y, t]', () => {
-    expect(run(23, [1, 2]).xy.x.state.delta.get(S)!.requests.get(key)).toEqual([1, 2, TAU]);
+    expect(requestOf(run(23, [1, 2]).xy.x.state.delta.get(S)!, h, z)).toEqual([1, 2, TAU]);
   });
   it('HUH for [], [x] or [x, y, z]', () => {
     for (const slots of [[], [1], [1, 2, 3]]) expect(run(23, slots).r7).toBe(RESULT.HUH);
@@ -68,12 +70,12 @@ describe('forget (24)', () => {
   it('[] and an expired [x, y] drop the request and the preimage', () => {
     for (const slots of [[], [1, old]]) {
       const a = after(slots);
-      expect([a.requests.has(key), a.preimages.size, a.items, a.octets]).toEqual([false, 0, 0, 0n]);
+      expect([requestOf(a, h, z), preimageOf(a, h), a.entries.size, a.items, a.octets]).toEqual([undefined, undefined, 0, 0, 0n]);
     }
   });
   it('[x] -> [x, t]; expired [x, y, w] -> [w, t]', () => {
-    expect(after([5]).requests.get(key)).toEqual([5, TAU]);
-    expect(after([5, old, 7]).requests.get(key)).toEqual([7, TAU]);
+    expect(requestOf(after([5]), h, z)).toEqual([5, TAU]);
+    expect(requestOf(after([5, old, 7]), h, z)).toEqual([7, TAU]);
   });
   it('HUH for a missing request or one not yet expired', () => {
     expect(run(24, undefined).r7).toBe(RESULT.HUH);
@@ -98,7 +100,7 @@ describe('yield (25)', () => {
 describe('provide (26)', () => {
   const data = Uint8Array.of(1, 2, 3, 4);
   const requested = (slots: TimeSlot[]) =>
-    account({ requests: new Map([[requestMapKey(blake2b256(data), data.length), slots]]) });
+    withRequest(account(), blake2b256(data), data.length, slots);
   const prepared = (service: bigint | number) => {
     const m = machine(100n);
     m.writeMemory(RW, data);

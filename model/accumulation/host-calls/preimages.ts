@@ -2,10 +2,10 @@
  * The accumulate host calls on preimage requests and outputs (B.20 "Accumulate Functions"):
  * query, solicit, forget, yield and provide.
  */
-import { bytesEqual, toHex, type Hash } from '../../../spec/bytes.js';
-import { requestMapKey } from '../../../spec/codecs.js';
+import { bytesEqual, type Hash } from '../../../spec/bytes.js';
 import type { ServiceAccount, TimeSlot } from '../../../spec/types.js';
 import { blake2b256 } from '../../crypto/index.js';
+import { requestOf, withPreimage, withRequest } from '../../merklization/serialize.js';
 import {
   type AccumulateHostCall,
   SELF,
@@ -23,9 +23,8 @@ import {
 
 const TWO_32 = 1n << 32n;
 
-/** The request key (h, z), or undefined when z is no length (z >= 2^32: no such key can exist). */
-const requestKey = (h: Uint8Array, z: bigint): string | undefined =>
-  z < TWO_32 ? requestMapKey(h as Hash, Number(z)) : undefined;
+/** The length z of a request key (h, z), or undefined when z is no length (z >= 2^32: no such key can exist). */
+const requestLength = (z: bigint): number | undefined => (z < TWO_32 ? Number(z) : undefined);
 
 /**
  * @gp B.20 -- query = 22: [o, z] = omega_7, omega_8; the request (mu_{o..+32}, z) of x_s packed
@@ -34,10 +33,10 @@ const requestKey = (h: Uint8Array, z: bigint): string | undefined =>
  */
 export const query: AccumulateHostCall = (_env, machine, xy) => {
   const z = reg(machine, 8);
-  const h = readRange(machine, reg(machine, 7), 32n);
+  const h = readRange(machine, reg(machine, 7), 32n) as Hash | undefined;
   if (h === undefined) return panic(xy);
-  const key = requestKey(h, z);
-  const a = key === undefined ? undefined : self(xy.x).requests.get(key);
+  const l = requestLength(z);
+  const a = l === undefined ? undefined : requestOf(self(xy.x), h, l);
   if (a === undefined) return code('NONE', xy, 0n);
   const [x, y, w] = a.map(BigInt);
   if (x === undefined) return value(0n, xy, 0n);
@@ -52,15 +51,15 @@ export const query: AccumulateHostCall = (_env, machine, xy) => {
  */
 export const solicit: AccumulateHostCall = (env, machine, xy) => {
   const z = reg(machine, 8);
-  const h = readRange(machine, reg(machine, 7), 32n);
+  const h = readRange(machine, reg(machine, 7), 32n) as Hash | undefined;
   if (h === undefined) return panic(xy);
-  const key = requestKey(h, z);
+  const l = requestLength(z);
   const s = self(xy.x);
-  const old = key === undefined ? undefined : s.requests.get(key);
+  const old = l === undefined ? undefined : requestOf(s, h, l);
   let a: ServiceAccount;
-  if (key === undefined) return code('HUH', xy);
-  if (old === undefined) a = footprintDelta(withRequest(s, key, []), 2, 81n + z);
-  else if (old.length === 2) a = withRequest(s, key, [...old, env.tau]);
+  if (l === undefined) return code('HUH', xy);
+  if (old === undefined) a = footprintDelta(withRequest(s, h, l, []), 2, 81n + z);
+  else if (old.length === 2) a = withRequest(s, h, l, [...old, env.tau]);
   else return code('HUH', xy);
   if (a.balance < thresholdBalance(env.spec, a)) return code('FULL', xy);
   return code('OK', regular(xy, withAccount(xy.x, xy.x.id, a)));
@@ -72,31 +71,21 @@ export const solicit: AccumulateHostCall = (env, machine, xy) => {
  */
 export const forget: AccumulateHostCall = (env, machine, xy) => {
   const z = reg(machine, 8);
-  const h = readRange(machine, reg(machine, 7), 32n);
+  const h = readRange(machine, reg(machine, 7), 32n) as Hash | undefined;
   if (h === undefined) return panic(xy);
-  const key = requestKey(h, z);
+  const l = requestLength(z);
   const s = self(xy.x);
-  const old = key === undefined ? undefined : s.requests.get(key);
-  if (key === undefined || old === undefined) return code('HUH', xy);
+  const old = l === undefined ? undefined : requestOf(s, h, l);
+  if (l === undefined || old === undefined) return code('HUH', xy);
   const expired = (y: TimeSlot | undefined): boolean => y !== undefined && y < env.tau - env.spec.Cexpungeperiod;
   const [x, y, w] = old;
   let a: ServiceAccount;
   if (old.length === 0 || (old.length === 2 && expired(y))) {
-    const requests = new Map(s.requests);
-    requests.delete(key);
-    const preimages = new Map(s.preimages);
-    preimages.delete(toHex(h));
-    a = footprintDelta({ ...s, requests, preimages }, -2, -(81n + z));
-  } else if (old.length === 1 && x !== undefined) a = withRequest(s, key, [x, env.tau]);
-  else if (old.length === 3 && expired(y) && w !== undefined) a = withRequest(s, key, [w, env.tau]);
+    a = footprintDelta(withPreimage(withRequest(s, h, l, undefined), h, undefined), -2, -(81n + z));
+  } else if (old.length === 1 && x !== undefined) a = withRequest(s, h, l, [x, env.tau]);
+  else if (old.length === 3 && expired(y) && w !== undefined) a = withRequest(s, h, l, [w, env.tau]);
   else return code('HUH', xy);
   return code('OK', regular(xy, withAccount(xy.x, xy.x.id, a)));
-};
-
-const withRequest = (s: ServiceAccount, key: string, slots: ReadonlyArray<TimeSlot>): ServiceAccount => {
-  const requests = new Map(s.requests);
-  requests.set(key, slots);
-  return { ...s, requests };
 };
 
 /** @gp B.20 -- yield = 25: x_y = mu_{omega_7..+32}. */
@@ -119,7 +108,7 @@ export const provide: AccumulateHostCall = (_env, machine, xy) => {
   if (i === undefined) return panic(xy);
   const a = s < TWO_32 ? x.state.delta.get(Number(s)) : undefined;
   if (a === undefined) return code('WHO', xy);
-  const request = a.requests.get(requestMapKey(blake2b256(i), i.length));
+  const request = requestOf(a, blake2b256(i), i.length);
   if (request === undefined || request.length !== 0) return code('HUH', xy);
   const service = Number(s);
   if (x.provisions.some((p) => p.service === service && bytesEqual(p.data, i))) return code('HUH', xy);

@@ -1,8 +1,8 @@
 /** checkpoint, new, upgrade, transfer and eject (B.20), from the paper's text. */
 import { describe, expect, it } from 'vitest';
 import { bytesEqual, toHex } from '../../../spec/bytes.js';
-import { requestMapKey } from '../../../spec/codecs.js';
 import { tiny } from '../../../spec/chain-spec.js';
+import { requestOf, withRequest } from '../../merklization/serialize.js';
 import { RESULT } from './common.js';
 import { RW, UNMAPPED, account, call, context, env, hash, machine, partialState, setRegisters } from './fixture.js';
 
@@ -35,7 +35,8 @@ describe('new (18)', () => {
     expect(r.r7).toBe(BigInt(id));
     const a = r.xy.x.state.delta.get(id)!;
     expect(bytesEqual(a.codeHash, hash(0x77))).toBe(true);
-    expect(a.requests.get(requestMapKey(hash(0x77), l))).toEqual([]);
+    expect(requestOf(a, hash(0x77), l)).toEqual([]);
+    expect(a.entries.size).toBe(1);
     expect([a.balance, a.minAccGas, a.minMemoGas, a.created, a.parent, a.items, a.octets]).toEqual([
       newThreshold,
       5n,
@@ -135,14 +136,7 @@ describe('eject (21)', () => {
   };
   // d_o = 81 + 10: the one request (h, 10).
   const ejectee = (slots: number[], fields = {}) =>
-    account({
-      codeHash: ownHash(S),
-      balance: 77n,
-      items: 2,
-      octets: 91n,
-      requests: new Map([[requestMapKey(h, 10), slots]]),
-      ...fields,
-    });
+    withRequest(account({ codeHash: ownHash(S), balance: 77n, items: 2, octets: 91n, ...fields }), h, 10, slots);
   const run = (d: ReturnType<typeof account>, tau = 100) => {
     const m = machine(100n);
     m.writeMemory(RW, h);

@@ -3,8 +3,8 @@
  * (B.20 "Accumulate Functions"): checkpoint, new, upgrade, transfer and eject.
  */
 import { bytesEqual, type Hash } from '../../../spec/bytes.js';
-import { requestMapKey } from '../../../spec/codecs.js';
 import type { DeferredTransfer, ServiceAccount } from '../../../spec/types.js';
+import { requestOf, withRequest } from '../../merklization/serialize.js';
 import {
   type AccumulateHostCall,
   asServiceId,
@@ -53,11 +53,9 @@ export const newService: AccumulateHostCall = (env, machine, xy) => {
     created: env.tau,
     lastAcc: 0,
     parent: x.id,
-    storage: new Map(),
-    preimages: new Map(),
-    requests: new Map([[requestMapKey(c as Hash, Number(l)), []]]),
+    entries: new Map(),
   };
-  const a: ServiceAccount = { ...bare, balance: thresholdBalance(spec, bare) };
+  const a: ServiceAccount = { ...withRequest(bare, c as Hash, Number(l), []), balance: thresholdBalance(spec, bare) };
   const me = self(x);
   const s: ServiceAccount = { ...me, balance: me.balance - a.balance };
   if (gratis !== 0n && x.id !== x.state.manager) return code('HUH', xy);
@@ -124,7 +122,7 @@ export const eject: AccumulateHostCall = (env, machine, xy) => {
   new DataView(ownHash.buffer).setUint32(0, x.id, true);
   if (id === undefined || target === undefined || !bytesEqual(target.codeHash, ownHash)) return code('WHO', xy);
   const l = (target.octets > 81n ? target.octets : 81n) - 81n;
-  const request = l < 1n << 32n ? target.requests.get(requestMapKey(h as Hash, Number(l))) : undefined;
+  const request = l < 1n << 32n ? requestOf(target, h as Hash, Number(l)) : undefined;
   if (target.items !== 2 || request === undefined) return code('HUH', xy);
   const [, y] = request;
   if (request.length !== 2 || y === undefined || !(y < env.tau - env.spec.Cexpungeperiod)) return code('HUH', xy);
