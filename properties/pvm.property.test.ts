@@ -328,22 +328,58 @@ describe('pvm register rows against a literal transcription of the tables (A.28,
 });
 
 describe('pvm rows no vector executes', () => {
-  it('A.28 sbrk (row 101), read literally: x = max(h, q - omega_A + 1) for q the first unreadable address from h', () => {
-    // Y with empty o and w and z = 0: the heap [h, h) is empty, so q = h = 2 Z_Z.
-    const code = blob([op.sbrk, 0x21, op.sbrk, 0x43, op.trap], [0, 2, 4]); // omega_1 = sbrk(omega_2); omega_3 = sbrk(omega_4)
-    const p = Uint8Array.from([...new Array<number>(11).fill(0), code.length, 0, 0, 0, ...code]);
+  it('A.28 sbrk (row 101) as a heap pointer from the end of the heap region of Y', () => {
+    // |o| = 0, w = [1, 2, 3], z = 1: the heap region is [2 Z_Z, 2 Z_Z + P(3) + Z_P), h starts at its end.
+    // omega_1 = sbrk(omega_2); omega_3 = sbrk(omega_4); omega_5 = sbrk(omega_6); trap
+    const code = blob([op.sbrk, 0x21, op.sbrk, 0x43, op.sbrk, 0x65, op.trap], [0, 2, 4, 6]);
+    const p = Uint8Array.from([0, 0, 0, 3, 0, 0, 1, 0, 0, 0, 0, 1, 2, 3, code.length, 0, 0, 0, ...code]);
     const init = Y(p, new Uint8Array(0));
     if (O.isNone(init)) throw new Error('Y failed');
-    const h = 2 * 2 ** 16;
+    const h = 2 * 2 ** 16 + 2 * 4096;
+    expect(init.value.memory.heapStart).toBe(h);
     const registers = [...init.value.registers];
-    registers[2] = 4096n;
-    registers[4] = 16n;
+    registers[2] = 0n;
+    registers[4] = 5000n;
+    registers[6] = 0n;
     const m = instantiate({ program: init.value.code, pc: 0, gas: 10n, registers, memory: init.value.memory });
     expect(m.run()).toEqual({ kind: 'panic' });
-    expect(m.getRegister(1)).toBe(BigInt(h));
-    expect(m.getRegister(3)).toBe(BigInt(h + 4096 - 16 + 1));
-    expect(m.writeMemory(h, new Uint8Array(4096 + 16))).toBe(true);
-    expect(m.writeMemory(h + 2 * 4096, new Uint8Array(1))).toBe(false);
+    expect([m.getRegister(1), m.getRegister(3), m.getRegister(5)]).toEqual([BigInt(h), BigInt(h), BigInt(h + 5000)]);
+    expect(m.writeMemory(h, new Uint8Array(8192))).toBe(true);
+    expect(m.writeMemory(h + 8192, new Uint8Array(1))).toBe(false);
+    expect([...(m.readMemory(2 * 2 ** 16, 3) ?? [])]).toEqual([1, 2, 3]);
+  });
+
+  it('A.28 sbrk: answers and advances a byte-precise pointer, maps the pages it passes, refuses 2^32', () => {
+    // omega_{2i} = sbrk(omega_{2i+1}) for i = 0..5; trap
+    const code = blob([...[0, 1, 2, 3, 4, 5].flatMap((i) => [op.sbrk, 2 * i + ((2 * i + 1) << 4)]), op.trap], [0, 2, 4, 6, 8, 10, 12]);
+    const arbSize = fc.oneof(fc.constant(0n), fc.bigInt({ min: 1n, max: 20_000n }), fc.bigInt({ min: 0n, max: 2n ** 64n - 1n }));
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 2 ** 32 - 1 }), fc.array(arbSize, { minLength: 6, maxLength: 6 }), (h0, sizes) => {
+        const registers = [...zeroRegs];
+        sizes.forEach((n, i) => (registers[2 * i + 1] = n));
+        const m = instantiate({ program: code, pc: 0, gas: 10n, registers, memory: { ...emptyMemory, heapStart: h0 } });
+        expect(m.run()).toEqual({ kind: 'panic' });
+        let h = h0;
+        const mapped: number[] = [];
+        sizes.forEach((n, i) => {
+          if (n === 0n) expect(m.getRegister(2 * i)).toBe(BigInt(h));
+          else if (BigInt(h) + n >= 2n ** 32n) expect(m.getRegister(2 * i)).toBe(0n);
+          else {
+            expect(m.getRegister(2 * i)).toBe(BigInt(h));
+            if (h + Number(n) > Math.ceil(h / 4096) * 4096) mapped.push(Math.ceil(h / 4096) * 4096, h + Number(n) - 1);
+            h += Number(n);
+          }
+        });
+        // The first and last byte of each newly covered range are writable; the page at P(h) and
+        // the one below P(h0) are not.
+        for (const a of mapped) expect(m.writeMemory(a, new Uint8Array(1))).toBe(true);
+        const top = Math.ceil(h / 4096) * 4096;
+        if (top < 2 ** 32) expect(m.writeMemory(top, new Uint8Array(1))).toBe(false);
+        const bottom = Math.ceil(h0 / 4096) * 4096 - 4096;
+        if (bottom >= 0) expect(m.writeMemory(bottom, new Uint8Array(1))).toBe(false);
+      }),
+      { numRuns: 2000 },
+    );
   });
 
   it('A.29 cmov_nz_imm (row 148): omega_A = nu_X when omega_B is not zero', () => {

@@ -22,7 +22,7 @@ export type PageAccess = 'read' | 'write';
 export interface MemoryLayout {
   readonly pages: ReadonlyArray<{ readonly address: number; readonly length: number; readonly access: PageAccess }>;
   readonly contents: ReadonlyArray<{ readonly address: number; readonly data: Uint8Array }>;
-  /** h of sbrk (A.28): the heap start of the standard layout (A.42); absent (h = 0) otherwise. */
+  /** The initial heap pointer h of sbrk (A.28): the end of the standard layout's heap region (A.42); absent (h = 0) otherwise. */
   readonly heapStart?: number;
 }
 

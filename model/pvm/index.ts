@@ -16,7 +16,8 @@
  *   write omega'_A even when the jump then panics or halts (Psi returns omega' for both).
  * - A.32: r_D = min(12, zeta_{imath+2}) (the whole octet, not its low nibble).
  * - A.21: ecalli's identifier nu_X is sign-extended; the `host` exit reports it mod 2^32.
- * - A.28: sbrk read literally (see `TsInstance.sbrk`), with h from `MemoryLayout.heapStart`.
+ * - A.28: sbrk leaves h undefined and is page-granular; the model keeps a byte-precise heap pointer
+ *   (from `MemoryLayout.heapStart`) as the vectors and the author's advice do (see `TsInstance.sbrk`).
  * - deblob (A.2) requires canonical naturals (C.6), |k| = |c| with zero padding bits, no trailing octets.
  */
 export type { ExitReason, MemoryLayout, PageAccess, PvmEngine, PvmInit, PvmInstance } from './engine.js';

@@ -11,7 +11,7 @@
  */
 import * as E from 'fp-ts/lib/Either.js';
 import type { ExitReason, MemoryLayout, PvmEngine, PvmInit, PvmInstance } from './engine.js';
-import { ACCESSIBLE, Access, Memory, PAGE_SIZE } from './memory.js';
+import { ACCESSIBLE, Access, Memory, P, PAGE_SIZE } from './memory.js';
 import { op } from './opcodes.js';
 import { bytesEqual } from '../../spec/bytes.js';
 import { type Program, decodeProgram, deblob } from './program.js';
@@ -56,6 +56,8 @@ export class TsInstance implements PvmInstance {
   private gasValue: bigint;
   /** Set after a host exit: the next run() starts after the ecalli (Psi_H, A.35). */
   private hostPending = false;
+  /** h of sbrk (A.28): the heap pointer, a byte address below 2^32 that sbrk advances. */
+  private heapPointer: number;
 
   constructor(
     private readonly program: Program,
@@ -63,13 +65,14 @@ export class TsInstance implements PvmInstance {
     pc: number,
     gas: bigint,
     registers: ReadonlyArray<bigint>,
-    /** h of sbrk (A.28): the heap start of a standard layout, else 0. */
-    private readonly heapStart: number,
+    /** The initial heap pointer of sbrk (A.28): the heap start of a standard layout, else 0. */
+    heapStart: number,
   ) {
     if (!Number.isInteger(pc) || pc < 0 || pc >= TWO_32) throw new RangeError(`pc ${pc} is not a natural below 2^32`);
     if (registers.length !== 13) throw new RangeError(`${registers.length} registers given, the PVM has 13`);
     this.imath = pc;
     this.gasValue = gas;
+    this.heapPointer = heapStart;
     registers.forEach((value, i) => this.setRegister(i, value));
   }
 
@@ -688,19 +691,23 @@ export class TsInstance implements PvmInstance {
   }
 
   /**
-   * @gp A.28 -- sbrk (row 101): omega'_D = min x >= h with [x, x + omega_A) not wholly readable in mu
-   * and wholly writable in mu'. Read literally: the lowest such x is max(h, q - omega_A + 1), q being
-   * the first unreadable address at or above h; the pages of [x, x + omega_A) become writable.
-   * With omega_A = 0 (no range can fail to be readable) or a range past 2^32 no x exists; the model
-   * then answers q and changes nothing (an ambiguity of 0.7.2, reported).
+   * @gp A.28 -- sbrk (row 101) as a byte-precise heap pointer. Ambiguity of 0.7.2: the row asks
+   * for the least x >= h with [x, x + omega_A) not readable in mu and writable in mu', but the
+   * machine state has no h and the answer is page-granular. The model follows the test vectors
+   * and the paper author's advice (traces/README.md, "Notes on SBRK"): h is instance state,
+   * starting at the layout's heap start; sbrk(0) answers h; sbrk(n) answers h, sets h to h + n
+   * and makes writable the pages from P(h) up to P(h + n). A pointer that would reach 2^32
+   * (not an address) is refused: the answer is 0 (no memory) and nothing changes.
    */
   private sbrk(size: bigint): bigint {
-    const q = this.memory.firstUnreadableFrom(this.heapStart);
-    if (size === 0n || size > BigInt(TWO_32)) return BigInt(q);
-    const x = Math.max(this.heapStart, q - Number(size) + 1);
-    if (x + Number(size) > TWO_32) return BigInt(q);
-    this.memory.setAccess(x, Number(size), Access.Write);
-    return BigInt(x);
+    const h = this.heapPointer;
+    if (size === 0n) return BigInt(h);
+    if (BigInt(h) + size >= BigInt(TWO_32)) return 0n;
+    const next = h + Number(size);
+    const mappedTo = P(h);
+    if (next > mappedTo) this.memory.setAccess(mappedTo, P(next) - mappedTo, Access.Write);
+    this.heapPointer = next;
+    return BigInt(h);
   }
 }
 

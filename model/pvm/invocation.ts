@@ -4,15 +4,14 @@
  */
 import * as O from 'fp-ts/lib/Option.js';
 import type { MemoryLayout, PvmEngine, PvmInstance } from './engine.js';
-import { PAGE_SIZE } from './memory.js';
+import { P, PAGE_SIZE } from './memory.js';
 
 /** @gp A.39 -- Z_Z: the major zone size; Z_I: the largest argument blob. */
 export const ZONE_SIZE = 2 ** 16;
 export const INPUT_SIZE = 2 ** 24;
 const TWO_32 = 2 ** 32;
 
-/** @gp A.40 -- P(x): x rounded up to whole pages; Z(x): rounded up to whole zones. */
-const P = (x: number): number => PAGE_SIZE * Math.ceil(x / PAGE_SIZE);
+/** @gp A.40 -- Z(x): x rounded up to whole zones (P, to whole pages, is in memory.ts). */
 const Z = (x: number): number => ZONE_SIZE * Math.ceil(x / ZONE_SIZE);
 
 /** The result of Y: the program blob for Psi, the registers, RAM (as a layout) and the heap start h. */
@@ -49,23 +48,25 @@ export const Y = (p: Uint8Array, a: Uint8Array): O.Option<StandardProgram> => {
   // @gp A.41 -- 5 Z_Z + Z(|o|) + Z(|w| + z Z_P) + Z(s) + Z_I <= 2^32
   if (5 * ZONE_SIZE + Z(oLength) + Z(wLength + z * PAGE_SIZE) + Z(s) + INPUT_SIZE > TWO_32) return O.none;
 
-  const heapStart = 2 * ZONE_SIZE + Z(oLength);
+  const rwStart = 2 * ZONE_SIZE + Z(oLength);
   const stackEnd = TWO_32 - 2 * ZONE_SIZE - INPUT_SIZE;
   const argsStart = TWO_32 - ZONE_SIZE - INPUT_SIZE;
   // @gp A.42 -- the memory layout: read-only data, heap (read-write data then z zero pages), stack, arguments
   const memory: MemoryLayout = {
     pages: [
       { address: ZONE_SIZE, length: P(oLength), access: 'read' as const },
-      { address: heapStart, length: P(wLength) + z * PAGE_SIZE, access: 'write' as const },
+      { address: rwStart, length: P(wLength) + z * PAGE_SIZE, access: 'write' as const },
       { address: stackEnd - P(s), length: P(s), access: 'write' as const },
       { address: argsStart, length: P(a.length), access: 'read' as const },
     ].filter((region) => region.length > 0),
     contents: [
       { address: ZONE_SIZE, data: p.subarray(oStart, wStart) },
-      { address: heapStart, data: p.subarray(wStart, cLengthAt) },
+      { address: rwStart, data: p.subarray(wStart, cLengthAt) },
       { address: argsStart, data: a },
     ].filter((chunk) => chunk.data.length > 0),
-    heapStart,
+    // The initial heap pointer of sbrk (A.28, which leaves it undefined): the end of the heap
+    // region, past the read-write data and the z zero pages, as the accumulate vectors require.
+    heapStart: rwStart + P(wLength) + z * PAGE_SIZE,
   };
   // @gp A.43 -- registers: omega_0 the halt address, omega_1 the stack top, omega_7/omega_8 the arguments
   const registers = Array.from({ length: 13 }, () => 0n);

@@ -9,6 +9,9 @@ export const PAGE_SIZE = 4096;
 const PAGE_COUNT = 2 ** 32 / PAGE_SIZE;
 const TWO_32 = 2 ** 32;
 
+/** @gp A.40 -- P(x): x rounded up to whole pages. */
+export const P = (x: number): number => PAGE_SIZE * Math.ceil(x / PAGE_SIZE);
+
 /** Page access: none, read-only (R) or writable (W, which is also readable). */
 export const Access = { None: 0, Read: 1, Write: 2 } as const;
 export type Access = (typeof Access)[keyof typeof Access];
@@ -120,12 +123,5 @@ export class Memory {
 
   write(a: number, bytes: Uint8Array): void {
     for (let i = 0; i < bytes.length; i++) this.setByte(a + i, bytes[i] ?? 0);
-  }
-
-  /** The lowest address at or above h whose page is not readable (2^32 if none). */
-  firstUnreadableFrom(h: number): number {
-    for (let x = h; x < TWO_32; x = (Math.floor(x / PAGE_SIZE) + 1) * PAGE_SIZE)
-      if (this.accessOf(Math.floor(x / PAGE_SIZE)) === Access.None) return x;
-    return TWO_32;
   }
 }

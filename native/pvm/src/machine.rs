@@ -26,7 +26,8 @@ pub struct Machine {
     /// After a host call: the stream position of the instruction following the ecalli.
     resume: Option<u32>,
     pub memory: Memory,
-    /// h of sbrk: the heap start (0 when the machine was not set up by the standard initialization).
+    /// h of sbrk: the heap pointer, which sbrk advances; it starts at the layout's heap start (0 when
+    /// the machine was not set up by the standard initialization).
     pub heap: u32,
 }
 
@@ -76,7 +77,7 @@ impl Machine {
             self.pc = 0;
             return Exit::Panic;
         };
-        let (exit, pc, resume) = step_loop(&self.program, &mut self.registers, &mut self.memory, &mut g, start, self.heap);
+        let (exit, pc, resume) = step_loop(&self.program, &mut self.registers, &mut self.memory, &mut g, start, &mut self.heap);
         self.gas = owed + i128::from(g) - i128::from(exit == Exit::OutOfGas);
         self.pc = pc;
         self.resume = resume;
@@ -114,7 +115,7 @@ fn step_loop(
     mem: &mut Memory,
     gas: &mut u64,
     start: u32,
-    heap: u32,
+    heap: &mut u32,
 ) -> (Exit, u32, Option<u32>) {
     let instrs = &program.instrs[..];
     let jump_table = &program.jump_table[..];
@@ -483,28 +484,26 @@ pub fn rem_s_64(a: u64, b: u64) -> u64 {
     }
 }
 
-/// sbrk (101, A.28): omega'_D = the least x >= h such that [x, x + n) is not wholly readable in
-/// mu and wholly writable in mu'. Read literally, with q the first unreadable address at or above
-/// h, x = max(h, q - n + 1), and the pages of [x, x + n) become writable. When no such x exists
-/// (n = 0, or the range would pass 2^32) the machine answers q and changes nothing, as the
-/// TypeScript reference does (an ambiguity of 0.7.2).
-fn sbrk(mem: &mut Memory, heap: u32, n: u64) -> u64 {
+/// sbrk (101, A.28) as a byte-precise heap pointer, identical to the TypeScript reference
+/// (`TsInstance.sbrk`). Ambiguity of 0.7.2: the row asks for the least x >= h with [x, x + n) not
+/// readable in mu and writable in mu', but the machine state has no h and the answer is
+/// page-granular; the model follows the vectors and the paper author's advice (traces README,
+/// "Notes on SBRK"): sbrk(0) answers h; sbrk(n) answers h, sets h to h + n and makes writable the
+/// pages from P(h) up to P(h + n). A pointer that would reach 2^32 is refused: 0, nothing changes.
+fn sbrk(mem: &mut Memory, heap: &mut u32, n: u64) -> u64 {
+    let h = u64::from(*heap);
+    if n == 0 {
+        return h;
+    }
+    let Some(next) = h.checked_add(n).filter(|&next| next < 1 << 32) else {
+        return 0;
+    };
     let page_size = u64::from(PAGE_SIZE);
-    let mut q = u64::from(heap);
-    while q < 1 << 32 && mem.is_mapped((q / page_size) as u32) {
-        q = (q / page_size + 1) * page_size;
-    }
-    if n == 0 || n > 1 << 32 {
-        return q;
-    }
-    let x = (q + 1).saturating_sub(n).max(u64::from(heap));
-    if x + n > 1 << 32 {
-        return q;
-    }
-    for page in x / page_size..(x + n).div_ceil(page_size) {
+    for page in h.div_ceil(page_size)..next.div_ceil(page_size) {
         mem.map_page(page as u32, true);
     }
-    x
+    *heap = next as u32;
+    h
 }
 
 #[cfg(test)]
@@ -602,15 +601,21 @@ mod tests {
     }
 
     #[test]
-    fn sbrk_maps_from_the_heap_start() {
-        // sbrk r1 = r0 (opcode 101, r_D = 1, r_A = 0); trap
-        let mut m = Machine::new(&blob(&[101, 0x01, 0], &[0, 2]), 0, 10, [0; 13]).unwrap();
-        m.heap = 0x30000;
-        m.registers[0] = 5000;
+    fn sbrk_is_a_bump_pointer() {
+        // sbrk r1 = r0; sbrk r2 = r3; sbrk r4 = r5; sbrk r6 = r7; trap (opcode 101, r_D | r_A << 4)
+        let code = [101, 0x01, 101, 0x32, 101, 0x54, 101, 0x76, 0];
+        let mut m = Machine::new(&blob(&code, &[0, 2, 4, 6, 8]), 0, 10, [0; 13]).unwrap();
+        m.heap = 0x30010;
+        m.registers[0] = 5000; // h: 0x30010 -> 0x31398, pages 0x31000.. become writable
+        m.registers[3] = 0; // sbrk(0) answers h
+        m.registers[5] = (1 << 32) - 0x31398; // would reach 2^32: refused
+        m.registers[7] = 3176; // 0x31398 + 3176 = 0x32000: within the mapped page
         assert_eq!(m.run(), Exit::Panic);
-        assert_eq!(m.registers[1], 0x30000);
-        assert!(m.write_memory(0x30000 + 4999, &[1]));
-        assert!(!m.write_memory(0x30000 + 8192, &[1]));
+        assert_eq!((m.registers[1], m.registers[2], m.registers[4], m.registers[6]), (0x30010, 0x31398, 0, 0x31398));
+        assert_eq!(m.heap, 0x32000);
+        assert!(!m.write_memory(0x30000, &[1]));
+        assert!(m.write_memory(0x31000, &[1; 4096]));
+        assert!(!m.write_memory(0x32000, &[1]));
     }
 
     #[test]

@@ -77,10 +77,6 @@ impl Memory {
         dir[(page as usize) & (L2_LEN - 1)].access = if writable { Access::Write } else { Access::Read };
     }
 
-    pub fn is_mapped(&self, page: u32) -> bool {
-        self.readable(page).is_some()
-    }
-
     /// Reads N octets at address (mod 2^32, wrapping), or the first unreadable address.
     #[inline(always)]
     pub fn read<const N: usize>(&self, address: u32) -> Result<[u8; N], Inaccessible> {
