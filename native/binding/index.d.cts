@@ -26,7 +26,7 @@ export declare class BandersnatchRingSrs {
 export declare class NativePvm {
   /**
    * A machine for program blob p at pc with gas, 13 registers and a memory layout (pages,
-   * contents, and h of sbrk, 0 when absent).
+   * contents, and the initial heap pointer h of sbrk, 0 when absent).
    * Throws PVM_BAD_BLOB when the blob does not deblob (the caller's panic), PVM_RANGE or
    * PVM_LAYOUT for bad arguments.
    */

@@ -7,14 +7,9 @@
  * `assign` touch: the model runs with an all-zero staging set and authorizer queues, and those
  * two components are not compared. Runs on either PVM engine (`ts`, `native`).
  *
- * Known disagreement (paper vs vectors, not skipped: it is the PVM's to decide): in
- * `accumulate_ready_queued_reports-1` and `enqueue_and_unlock_chain_wraps-5` the test service's
- * allocator grows its heap with `sbrk` (928 and 608 octets, then 64 per item). The engines follow
- * A.28 as written (omega'_D = min x >= h with [x, x + omega_A) not wholly readable: a page-granular
- * answer), and the service then spends 3 gas less per item than the vectors record (16119 vs
- * 16146, 14730 vs 14754). A byte-precise bump pointer (sbrk returns the old heap top and advances
- * it by omega_A; sbrk(0) returns the top) reproduces the vectors' gas exactly; every other field
- * already matches.
+ * sbrk: the test service's allocator grows its heap with `sbrk`; the A.28 row leaves the heap
+ * pointer h undefined, and the PVM follows the vectors' byte-precise heap pointer (see
+ * `model/pvm/interpreter.ts`), which reproduces their gas in every case.
  */
 import * as E from 'fp-ts/lib/Either.js';
 import type { ChainSpec } from '../../spec/chain-spec.js';
