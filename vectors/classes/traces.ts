@@ -16,7 +16,6 @@ import { blob, bytes, decode, fromJson, mapCodec, parseJson, record, varSequence
 import { codecs, hash, serviceInfo } from '../../spec/codecs.js';
 import type { Block, Header } from '../../spec/types.js';
 import {
-  accumulateNothing,
   importBlock,
   importStateFromKeyvals,
   type Accumulate,
@@ -29,9 +28,11 @@ import { diffValues } from '../diff.js';
 import { vectorsDir } from '../locate.js';
 import { failed, passed, type CaseResult, type Config, type VectorClass } from '../report.js';
 import { embeddedRingSrs } from '../../model/crypto/bandersnatch.js';
+import { accumulation } from '../../model/accumulation/index.js';
+import { PsiA } from '../../model/accumulation/invocation.js';
 
-/** The accumulation the traces run with (section 12, as a parameter of the composition). */
-export const traceAccumulate: Accumulate = accumulateNothing;
+/** The accumulation the traces run with: section 12 with Psi_A on the native PVM. */
+export const traceAccumulate: Accumulate = (spec) => accumulation(spec, PsiA(spec));
 
 export type KeyValue = readonly [StateKey, Uint8Array];
 
