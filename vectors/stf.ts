@@ -126,7 +126,7 @@ export const loadStfCase = <I, S, O>(
 };
 
 /** The case names of a folder: every `.json` or `.bin` file, without its extension, once. */
-const caseNames = (dir: string): ReadonlyArray<string> => {
+export const caseNames = (dir: string): ReadonlyArray<string> => {
   const names = new Set([...listFiles(dir, '.json'), ...listFiles(dir, '.bin')].map((f) => basename(f).replace(/\.(json|bin)$/, '')));
   return [...names].sort();
 };

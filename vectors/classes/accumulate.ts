@@ -19,6 +19,7 @@ import { accounts, codecs, hash, servicesStatistics, workReport } from '../../sp
 import type { Privileges, ServiceAccount, ServiceActivity, ServiceId, State, TimeSlot, WorkReport } from '../../spec/types.js';
 import { accumulation } from '../../model/accumulation/index.js';
 import { PsiA } from '../../model/accumulation/invocation.js';
+import type { HostCallObserver } from '../../model/accumulation/types.js';
 import { zeroHash } from '../../model/crypto/index.js';
 import { accoutLogRoot } from '../../model/history/index.js';
 import { accountOfRaw } from '../../model/merklization/serialize.js';
@@ -98,13 +99,18 @@ const placeholders = (spec: ChainSpec): Pick<State, 'iota' | 'phi'> => ({
   phi: Array.from({ length: spec.Ccorecount }, () => Array.from({ length: spec.Cauthqueuesize }, () => zeroHash)),
 });
 
-/** Runs accumulation on a vector's pre-state and input, with Psi_A on the given PVM engine. */
+/**
+ * Runs accumulation on a vector's pre-state and input, with Psi_A on the given PVM engine; an
+ * observer, when given, is told of every host call (for the coverage table).
+ */
 export const runAccumulate =
-  (engine: PvmEngine) =>
+  (engine: PvmEngine, observer?: HostCallObserver) =>
   (spec: ChainSpec) =>
   (pre: AccumulateVectorState, i: AccumulateVectorInput): StfResult<AccumulateVectorState, AccumulateVectorOutput> => {
+    const psiA = PsiA(spec, engine);
+    const observed: typeof psiA = observer === undefined ? psiA : (e, t, s, g, inputs, entropy) => psiA(e, t, s, g, inputs, entropy, observer);
     const [posterior, result] = E.toUnion(
-      accumulation(spec, PsiA(spec, engine))(
+      accumulation(spec, observed)(
         { ...pre, ...placeholders(spec) },
         { slot: i.slot, available: i.reports, entropy: pre.entropy },
       ),
