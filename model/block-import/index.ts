@@ -79,29 +79,6 @@ export type Accumulate = (
   spec: ChainSpec,
 ) => (state: AccumulationState, input: AccumulationInput) => E.Either<never, readonly [AccumulationPosterior, AccumulationResult]>;
 
-/** Thrown by `accumulateNothing` on a block that has something to accumulate. */
-export class AccumulationUnavailable extends Error {}
-
-/**
- * Section 12 restricted to a block with nothing to accumulate: no report just available, an empty
- * ready queue omega and no always-accumulate service in chi. Then nothing runs:
- * omega' is omega (all empty, rotated), xi' shifts by one with an empty set appended, theta' and
- * S are empty, and delta, chi, iota, phi stay. Any other block throws `AccumulationUnavailable`:
- * this stands in for the section-12 implementation until it is plugged in, and never guesses.
- * @gp 12.32 -- xi'_{E-1}: the packages accumulated now (none)
- * @gp 12.33 -- xi'_i = xi_{i+1}
- */
-export const accumulateNothing: Accumulate = () => (state, input) => {
-  const { tau: _tau, ...unchanged } = state;
-  const queued = state.omega.some((slot) => slot.length > 0);
-  if (input.available.length > 0 || queued || state.chi.alwaysAccers.size > 0)
-    throw new AccumulationUnavailable(
-      `accumulation (section 12) is not plugged in, and this block has ${input.available.length} available report(s), ` +
-        `${queued ? 'a non-empty' : 'an empty'} ready queue and ${state.chi.alwaysAccers.size} always-accumulate service(s)`,
-    );
-  return E.right([{ ...unchanged, xi: [...state.xi.slice(1), []] }, { theta: [], accumulationStatistics: new Map() }]);
-};
-
 // ---------------------------------------------------------------------------------------------
 // The state with its trie
 
