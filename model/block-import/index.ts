@@ -16,7 +16,7 @@ import { bytesEqual, fromHex, type Hash } from '../../spec/bytes.js';
 import type { ChainSpec } from '../../spec/chain-spec.js';
 import { encode, type Codec } from '../../spec/codec.js';
 import { codecs, serviceInfo } from '../../spec/codecs.js';
-import type { AccountEntryKey, AccumulationOutput, Block, ServiceAccount, ServiceId, State, TimeSlot, WorkReport } from '../../spec/types.js';
+import type { AccountEntryKey, Block, ServiceAccount, ServiceId, State, TimeSlot } from '../../spec/types.js';
 import { assurances, type AssurancesError } from '../assurances/index.js';
 import { authorization } from '../authorization/index.js';
 import { banderout, type RingSrs } from '../crypto/bandersnatch.js';
@@ -42,32 +42,11 @@ import { preimages, type PreimagesError } from '../preimages/index.js';
 import { knownPackages, reports, type ReportsError } from '../reports/index.js';
 import { safrole, type SafroleError } from '../safrole/index.js';
 import { verifySeal } from '../safrole/seal.js';
-import { statistics, type AccumulationStatistics } from '../statistics/index.js';
+import type { AccumulateInput, AccumulationPosterior, AccumulationResult, AccumulationState } from '../accumulation/index.js';
+import { statistics } from '../statistics/index.js';
 
 // ---------------------------------------------------------------------------------------------
 // Accumulation, as a parameter
-
-/** What accumulation reads of the state (eq. 4.16): omega, xi, delta, chi, iota, phi and tau. */
-export type AccumulationState = Pick<State, 'omega' | 'xi' | 'delta' | 'chi' | 'iota' | 'phi' | 'tau'>;
-
-/** What accumulation defines of the posterior state: omega', xi', delta-dagger, chi', iota', phi'. */
-export type AccumulationPosterior = Pick<State, 'omega' | 'xi' | 'delta' | 'chi' | 'iota' | 'phi'>;
-
-export interface AccumulationInput {
-  /** tau' = H_T. */
-  readonly slot: TimeSlot;
-  /** R (eq. 11.16): the work-reports that just became available, in core order. */
-  readonly available: ReadonlyArray<WorkReport>;
-  /** eta'_0: the posterior entropy accumulator (it seeds new service ids). */
-  readonly entropy: Hash;
-}
-
-export interface AccumulationResult {
-  /** theta': this block's accumulation outputs (`lastaccout'` of eq. 4.16). */
-  readonly theta: ReadonlyArray<AccumulationOutput>;
-  /** S (eq. 12.29): per accumulated service, the digests accumulated and the gas used. */
-  readonly accumulationStatistics: AccumulationStatistics;
-}
 
 /**
  * Section 12 as eq. 4.16 states it: (omega', xi', delta-dagger, chi', iota', phi', theta', S) from
@@ -77,7 +56,7 @@ export interface AccumulationResult {
  */
 export type Accumulate = (
   spec: ChainSpec,
-) => (state: AccumulationState, input: AccumulationInput) => E.Either<never, readonly [AccumulationPosterior, AccumulationResult]>;
+) => (state: AccumulationState, input: AccumulateInput) => E.Either<never, readonly [AccumulationPosterior, AccumulationResult]>;
 
 // ---------------------------------------------------------------------------------------------
 // The state with its trie
