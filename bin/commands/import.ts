@@ -66,6 +66,10 @@ export const run = async (argv: ReadonlyArray<string>): Promise<number> => {
     return 2;
   }
   const files = stepFiles(positionals);
+  if (files.length === 0) {
+    console.error(`jam-model import: no trace steps (.bin or .json) in ${positionals.join(', ')}`);
+    return 2;
+  }
   const bar = progress(!values.json);
   const importer = importBlock(tiny, { srs: embeddedRingSrs(), accumulate: traceAccumulate });
   let state: ImportState | undefined;
