@@ -2,6 +2,7 @@
 /** The `jam-model` command: argument parsing and printing only; the protocol lives in `model/`. */
 import * as vectors from './commands/vectors.js';
 import * as importCommand from './commands/import.js';
+import * as fuzzTarget from './commands/fuzz-target.js';
 
 interface Command {
   readonly summary: string;
@@ -12,6 +13,7 @@ interface Command {
 const commands: Readonly<Record<string, Command>> = {
   vectors: { summary: 'run the public conformance vectors and report pass/fail per class', ...vectors },
   import: { summary: 'import block-trace steps as a chain and diff each posterior state key by key', ...importCommand },
+  'fuzz-target': { summary: 'serve the fuzz-v1 protocol on a Unix socket (a target for client teams\' fuzzers)', ...fuzzTarget },
 };
 
 const usage = `usage: jam-model <command> [options]
