@@ -72,8 +72,8 @@ export const replaySession = async (spec: ChainSpec, folder: string): Promise<Re
   const mismatches: string[] = [];
   const importMs: number[] = [];
   const codec = message(spec);
+  const client = await connectClient(path);
   try {
-    const client = await connectClient(path);
     let last: { readonly header: Hash; readonly root: Hash } | undefined;
     for (const { step, request, reply } of exchanges(folder)) {
       const req = decode(codec, request);
@@ -112,8 +112,8 @@ export const replaySession = async (spec: ChainSpec, folder: string): Promise<Re
       else if (!bytesEqual(merklizeState(answer.right.value), last.root))
         mismatches.push(`GetState ${toHex(last.header)}: the key-values merklize to ${toHex(merklizeState(answer.right.value))}, not ${toHex(last.root)}`);
     }
-    client.close();
   } finally {
+    client.close();
     await new Promise<void>((done) => server.close(() => done()));
     rmSync(dir, { recursive: true, force: true });
   }
