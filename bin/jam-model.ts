@@ -3,6 +3,7 @@
 import * as vectors from './commands/vectors.js';
 import * as importCommand from './commands/import.js';
 import * as hostCalls from './commands/host-calls.js';
+import * as fuzzTarget from './commands/fuzz-target.js';
 
 interface Command {
   readonly summary: string;
@@ -14,6 +15,7 @@ const commands: Readonly<Record<string, Command>> = {
   vectors: { summary: 'run the public conformance vectors and report pass/fail per class', ...vectors },
   import: { summary: 'import block-trace steps as a chain and diff each posterior state key by key', ...importCommand },
   'host-calls': { summary: 'which accumulate host calls and outcomes the public vectors reach', ...hostCalls },
+  'fuzz-target': { summary: 'serve the fuzz-v1 protocol on a Unix socket (a target for client teams\' fuzzers)', ...fuzzTarget },
 };
 
 const usage = `usage: jam-model <command> [options]

@@ -23,6 +23,7 @@ import { statisticsClass } from './classes/statistics.js';
 import { preimagesClass } from './classes/preimages.js';
 import { accumulateClass } from './classes/accumulate.js';
 import { tracesClass } from './classes/traces.js';
+import { fuzzSessionsClass } from './classes/fuzz-sessions.js';
 
 export const vectorClasses: ReadonlyArray<VectorClass> = [
   codecClass,
@@ -45,6 +46,7 @@ export const vectorClasses: ReadonlyArray<VectorClass> = [
   preimagesClass,
   accumulateClass,
   tracesClass,
+  fuzzSessionsClass,
 ];
 
 export const findClass = (name: string): VectorClass | undefined => vectorClasses.find((c) => c.name === name);
