@@ -7,34 +7,22 @@
  * state exactly as it was; the same extrinsic on the posterior state is `already_judged`.
  */
 import fc from 'fast-check';
-import { ed25519 } from '@noble/curves/ed25519.js';
 import { describe, expect, it } from 'vitest';
 import { tiny } from '../spec/chain-spec.js';
 import { bytesCompare, bytesEqual, concatBytes } from '../spec/bytes.js';
-import type { BandersnatchKey, BlsKey, Ed25519Key, Ed25519Signature, Hash } from '../spec/bytes.js';
-import type { Culprit, DisputesExtrinsic, Fault, PendingReport, ValidatorKey, Verdict, WorkReport } from '../spec/types.js';
+import type { Ed25519Signature, Hash } from '../spec/bytes.js';
+import type { Culprit, DisputesExtrinsic, Fault, PendingReport, Verdict, WorkReport } from '../spec/types.js';
 import { disputes, superMajority, oneThird, Xinvalid, Xvalid, type DisputesState } from '../model/disputes/index.js';
 import { Xguarantee } from '../model/reports/index.js';
 import { workReportHash } from '../model/reports/work-report.js';
+import { signingValidators } from './validators.fixture.js';
 
 const spec = tiny;
 const V = spec.Cvalcount;
 const C = spec.Ccorecount;
 const E = spec.Cepochlen;
 
-/** 2V secret keys: the first V are kappa's, the next V lambda's. */
-const secrets = Array.from({ length: 2 * V }, (_, i) => new Uint8Array(32).fill(i + 1));
-const publicKey = (i: number): Ed25519Key => ed25519.getPublicKey(secrets[i]!) as Ed25519Key;
-const validators = (from: number): ReadonlyArray<ValidatorKey> =>
-  Array.from({ length: V }, (_, v) => ({
-    bs: new Uint8Array(32) as BandersnatchKey,
-    ed: publicKey(from + v),
-    bls: new Uint8Array(144) as BlsKey,
-    metadata: new Uint8Array(128),
-  }));
-const kappa = validators(0);
-const lambda = validators(V);
-const sign = (i: number, message: Uint8Array): Ed25519Signature => ed25519.sign(message, secrets[i]!) as Ed25519Signature;
+const { publicKey, kappa, lambda, sign } = signingValidators(spec);
 
 const zero = new Uint8Array(32) as Hash;
 /** A work report told apart by its authorizer hash. */

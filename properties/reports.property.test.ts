@@ -7,15 +7,15 @@
  * rule's error and leaves the state exactly as it was.
  */
 import fc from 'fast-check';
-import { ed25519 } from '@noble/curves/ed25519.js';
 import { describe, expect, it } from 'vitest';
 import { full, tiny, type ChainSpec } from '../spec/chain-spec.js';
 import { bytesCompare, bytesEqual, concatBytes } from '../spec/bytes.js';
-import type { BandersnatchKey, BlsKey, Ed25519Key, Ed25519Signature, Hash } from '../spec/bytes.js';
-import type { Entropy, Guarantee, ServiceInfo, ValidatorKey, WorkReport } from '../spec/types.js';
+import type { Ed25519Signature, Hash } from '../spec/bytes.js';
+import type { Entropy, Guarantee, ServiceInfo, WorkReport } from '../spec/types.js';
 import { guarantorAssignments, permute, rotate } from '../model/reports/assignments.js';
 import { reports, Xguarantee, type ReportsInput, type ReportsState } from '../model/reports/index.js';
 import { workReportHash } from '../model/reports/work-report.js';
+import { signingValidators } from './validators.fixture.js';
 
 const hash = fc.uint8Array({ minLength: 32, maxLength: 32 }).map((b) => b as Hash);
 
@@ -41,17 +41,7 @@ const V = spec.Cvalcount;
 const C = spec.Ccorecount;
 const E = spec.Cepochlen;
 
-const secrets = Array.from({ length: 2 * V }, (_, i) => new Uint8Array(32).fill(i + 1));
-const publicKey = (i: number): Ed25519Key => ed25519.getPublicKey(secrets[i]!) as Ed25519Key;
-const validators = (from: number): ReadonlyArray<ValidatorKey> =>
-  Array.from({ length: V }, (_, v) => ({
-    bs: new Uint8Array(32) as BandersnatchKey,
-    ed: publicKey(from + v),
-    bls: new Uint8Array(144) as BlsKey,
-    metadata: new Uint8Array(128),
-  }));
-const kappa = validators(0);
-const lambda = validators(V);
+const { kappa, lambda, sign } = signingValidators(spec);
 
 const service = 7;
 const codeHash = new Uint8Array(32).fill(0xc0) as Hash;
@@ -113,7 +103,7 @@ const scenario = fc
       return {
         workReport,
         timeslot: g.tau,
-        credential: signers.map((v) => ({ validatorIndex: v, signature: ed25519.sign(message, secrets[v]!) as Ed25519Signature })),
+        credential: signers.map((v) => ({ validatorIndex: v, signature: sign(v, message) })),
       };
     });
     const state: ReportsState = {
