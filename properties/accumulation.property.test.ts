@@ -41,6 +41,7 @@ import { diffValues } from '../vectors/diff.js';
 import { listFiles, vectorsDir } from '../vectors/locate.js';
 import { loadStfCase } from '../vectors/stf.js';
 import { accumulateTestCase, runAccumulate } from '../vectors/classes/accumulate.js';
+import { account as emptyAccount } from '../model/accumulation/host-calls/fixture.js';
 
 /** A spec whose block gas is small enough that the gas limit cuts R* short. */
 const spec: ChainSpec = { ...tiny, Cblockaccgas: 3000n, Creportaccgas: 500n };
@@ -96,19 +97,7 @@ const reports = (maxLength: number): fc.Arbitrary<ReadonlyArray<WorkReport>> =>
       ),
     );
 
-const account: ServiceAccount = {
-  codeHash: filled(32, 0) as Hash,
-  balance: 0n,
-  minAccGas: 0n,
-  minMemoGas: 0n,
-  octets: 0n,
-  gratis: 0n,
-  items: 0,
-  created: 0,
-  lastAcc: 0,
-  parent: 0,
-  entries: new Map(),
-};
+const account: ServiceAccount = emptyAccount({ codeHash: filled(32, 0) as Hash, balance: 0n });
 
 /** How the stand-in Psi_A behaves for each service: the eighths of its gas it spends, and whom it pays. */
 interface Behaviour {
