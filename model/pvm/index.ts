@@ -8,9 +8,12 @@
  *   of gas it is the exiting instruction's.
  * - A.1/A.9: out of gas when g - 1 < 0: the state is unchanged and the gas is reported as g - 1
  *   (so -1 from 0), as Psi returns the signed g'.
- * - A.7/A.8: the memory-access check comes before the gas check: a panic (index below 2^16) or a
- *   fault (at the page of the lowest inaccessible index, indices taken mod 2^32) leaves the gas
- *   untouched, even at gas 0.
+ * - A.7/A.8 against A.1's text: every instruction pays its gas before it runs, so a panic (index
+ *   below 2^16) or a fault (at the page of the lowest inaccessible index, indices taken mod 2^32)
+ *   leaves registers and memory unchanged but is charged. A.8 writes its exception rows with the
+ *   prior counter; A.1's text says "some gas is always charged whenever execution is attempted ...
+ *   even if ... machine state is unchanged", and the recorded fuzz session no_forks (step 52, a
+ *   load below 2^16 in an accumulation) and the PVM vectors' faults charge it.
  * - A.17: a branch not taken continues at imath + 1 + skip(imath) (the default of A.9; A.17 writes
  *   imath); a taken branch to a non-basic-block start panics. load_imm_jump and load_imm_jump_ind
  *   write omega'_A even when the jump then panics or halts (Psi returns omega' for both).

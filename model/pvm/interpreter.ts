@@ -1,8 +1,8 @@
 /**
  * The TypeScript PVM: Psi (A.1) as a loop of Psi_1 (A.6-A.9) over a program decoded once
- * (`program.ts`). Every instruction follows one skeleton: decode (precomputed), memory-access
- * check (A.7-A.8: a failing access leaves the state and the gas untouched), gas (1 per
- * instruction; the machine stops out of gas when the counter would fall below zero), effect,
+ * (`program.ts`). Every instruction follows one skeleton: decode (precomputed), gas (1 per
+ * instruction; the machine stops out of gas when the counter would fall below zero), memory-access
+ * check (A.7-A.8: a failing access leaves registers and memory untouched, its gas paid), effect,
  * next instruction counter. Each case cites its table (the equation that decodes its operands)
  * and its row (the opcode).
  *
@@ -146,7 +146,20 @@ export class TsInstance implements PvmInstance {
       // @gp A.4 -- zeta: past the code every octet is 0 (trap)
       const o = i < n ? opcode[i]! : 0;
 
-      // @gp A.7 -- memory-access exception, checked before gas: the state and gas stay untouched
+      // @gp A.9 -- gas: g' = g - 1; below zero the machine stops out of gas, state unchanged (A.1)
+      if (g < 1 && reserve > 0n) {
+        const add = reserve > BigInt(GAS_CHUNK) ? GAS_CHUNK : Number(reserve);
+        reserve -= BigInt(add);
+        g += add;
+      }
+      if (g < 1) {
+        g -= 1;
+        return stop(outOfGas, i);
+      }
+      g -= 1;
+
+      // @gp A.7 -- memory-access exception: registers and memory stay untouched, the gas is paid
+      // (A.8 writes the prior counter, but A.1's text charges "whenever execution is attempted")
       let address = 0;
       const access = memoryAccess[o]!;
       if (access !== 0) {
@@ -162,18 +175,6 @@ export class TsInstance implements PvmInstance {
           return xm < LOWEST_ACCESSIBLE ? stop(panic, 0) : stop({ kind: 'fault', address: xm - (xm % PAGE_SIZE) }, i);
         }
       }
-
-      // @gp A.9 -- gas: g' = g - 1; below zero the machine stops out of gas, state unchanged (A.1)
-      if (g < 1 && reserve > 0n) {
-        const add = reserve > BigInt(GAS_CHUNK) ? GAS_CHUNK : Number(reserve);
-        reserve -= BigInt(add);
-        g += add;
-      }
-      if (g < 1) {
-        g -= 1;
-        return stop(outOfGas, i);
-      }
-      g -= 1;
 
       const rA = rAs[i]!;
       const rB = rBs[i]!;

@@ -53,13 +53,16 @@ impl Machine {
     /// Runs until an exit (Psi, A.1).
     ///
     /// The cases of A.1 and A.8 decide what an exit leaves behind:
-    /// - halt and panic: imath = 0, gas charged (a panic from an access below 2^16 is not charged);
+    /// - halt and panic: imath = 0, gas charged (a panic from an access below 2^16 too);
     /// - out of gas: imath and state of the instruction that could not pay, gas = g - 1 < 0;
-    /// - fault: imath of the faulting instruction, gas not charged, state unchanged;
+    /// - fault: imath of the faulting instruction, gas charged, registers and memory unchanged;
     /// - host: imath of the ecalli, gas charged; the next `run` continues after it.
     ///
-    /// Running again with negative gas stops at the first instruction: a memory exception as
-    /// usual (A.8 precedes the gas check of A.1), otherwise out of gas with the counter one lower.
+    /// Every instruction is charged before it runs, so a memory exception of A.8 still pays its
+    /// gas: A.8 writes the exception rows with the prior counter, but A.1's text says "some gas is
+    /// always charged whenever execution is attempted ... even if ... machine state is unchanged",
+    /// and the recorded fuzz sessions and the PVM vectors charge it too. Running again with
+    /// negative gas stops at once, out of gas with the counter one lower.
     pub fn run(&mut self) -> Exit {
         let owed = self.gas.min(0);
         let mut g = self.gas.max(0) as u64;
@@ -143,7 +146,8 @@ fn step_loop(
                 g -= 1;
             }};
         }
-        // @gp A.8 -- an inaccessible access leaves the state (and gas) unchanged.
+        // @gp A.8 -- an inaccessible access leaves registers and memory unchanged; its gas is
+        // charged (A.1: "some gas is always charged whenever execution is attempted").
         macro_rules! inaccessible {
             ($e:expr) => {{
                 let Inaccessible(addr) = $e;
@@ -155,9 +159,9 @@ fn step_loop(
         }
         macro_rules! load {
             ($addr:expr, $n:literal, $conv:expr) => {{
+                charge!();
                 match mem.read::<$n>($addr as u32) {
                     Ok(v) => {
-                        charge!();
                         regs[a] = $conv(v);
                         ip = ins.next as usize;
                     }
@@ -167,19 +171,10 @@ fn step_loop(
         }
         macro_rules! store {
             ($addr:expr, $n:literal, $value:expr) => {{
-                let addr = $addr as u32;
+                charge!();
                 let bytes: [u8; $n] = ($value).to_le_bytes();
-                if g == 0 {
-                    if let Err(e) = mem.check_writable(addr, $n) {
-                        inaccessible!(e)
-                    }
-                    exit!(Exit::OutOfGas, ins.pc, 0)
-                }
-                match mem.write::<$n>(addr, bytes) {
-                    Ok(()) => {
-                        g -= 1;
-                        ip = ins.next as usize;
-                    }
+                match mem.write::<$n>($addr as u32, bytes) {
+                    Ok(()) => ip = ins.next as usize,
                     Err(e) => inaccessible!(e),
                 }
             }};
@@ -578,11 +573,11 @@ mod tests {
     }
 
     #[test]
-    fn store_faults_without_charging() {
+    fn store_faults_and_charges() {
         // store_imm_u8 [0x20000] = 0x12
         let mut m = Machine::new(&blob(&[30, 3, 0, 0, 2, 0x12], &[0]), 0, 10, [0; 13]).unwrap();
         assert_eq!(m.run(), Exit::Fault(0x20000));
-        assert_eq!((m.pc(), m.gas), (0, 10));
+        assert_eq!((m.pc(), m.gas), (0, 9));
         m.memory.map_page(0x20, true);
         assert_eq!(m.run(), Exit::Panic);
         let mut b = [0u8; 1];
@@ -637,7 +632,7 @@ mod tests {
         // load_u8 r0 = [0x100]
         let mut m = Machine::new(&blob(&[52, 0, 0, 1], &[0]), 0, 10, [0; 13]).unwrap();
         assert_eq!(m.run(), Exit::Panic);
-        assert_eq!((m.pc(), m.gas), (0, 10));
+        assert_eq!((m.pc(), m.gas), (0, 9));
     }
 
     #[test]
