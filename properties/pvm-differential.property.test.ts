@@ -297,6 +297,16 @@ describe('pvm: native engine = TypeScript reference', () => {
     );
   });
 
+  it('agrees again on 2,000 programs run twice (the second time from the binding\'s decoded-program cache)', () => {
+    fc.assert(
+      fc.property(arbProgramCase, (c) => {
+        agree(c);
+        agree(c);
+      }),
+      { numRuns: 2_000 },
+    );
+  });
+
   it('agrees on a long-running loop with a host call in it', () => {
     // 0: ecalli 1; 2: fallthrough; 3: add_imm_64 r0 = r0 + 1; 6: branch_ne_imm r0 != 50000 -> 3; 15: trap.
     const code = [10, 1, 1, 149, 0x00, 1, 82, 0x30, 0x50, 0xc3, 0x00, 0xfd, 0xff, 0xff, 0xff, 0];

@@ -9,4 +9,4 @@ mod program;
 
 pub use machine::{Exit, Machine};
 pub use memory::PAGE_SIZE;
-pub use program::{deblob, BlobError};
+pub use program::{deblob, BlobError, Program};

@@ -1,8 +1,10 @@
 //! The machine: Psi (A.1) as a loop over the pre-decoded instruction stream, each step being
 //! Psi_1 (A.6) for one instruction of the tables of Appendix A.
 
+use std::sync::Arc;
+
 use crate::memory::{Inaccessible, Memory, PAGE_SIZE};
-use crate::program::{deblob, BlobError, Program, PANIC_TARGET};
+use crate::program::{BlobError, Program, PANIC_TARGET};
 
 /// @gp A.1 -- epsilon: the exit reason.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -16,9 +18,10 @@ pub enum Exit {
     Host(u64),
 }
 
-/// A PVM instance: the program decoded once, and the machine state (imath, gas, omega, mu).
+/// A PVM instance: the program decoded once (shareable between instances), and the machine state
+/// (imath, gas, omega, mu).
 pub struct Machine {
-    program: Program,
+    program: Arc<Program>,
     pub registers: [u64; 13],
     /// Signed gas: negative only after an out-of-gas exit (A.1 returns the negative counter).
     pub gas: i128,
@@ -41,8 +44,12 @@ const LOW_MEMORY: u32 = 1 << 16;
 impl Machine {
     /// A machine for blob p at pc with gas and registers, and empty memory.
     pub fn new(p: &[u8], pc: u32, gas: u64, registers: [u64; 13]) -> Result<Machine, BlobError> {
-        let program = Program::new(deblob(p)?);
-        Ok(Machine { program, registers, gas: i128::from(gas), pc, resume: None, memory: Memory::default(), heap: 0 })
+        Ok(Machine::with_program(Arc::new(Program::from_blob(p)?), pc, gas, registers))
+    }
+
+    /// A machine for an already decoded program at pc with gas and registers, and empty memory.
+    pub fn with_program(program: Arc<Program>, pc: u32, gas: u64, registers: [u64; 13]) -> Machine {
+        Machine { program, registers, gas: i128::from(gas), pc, resume: None, memory: Memory::default(), heap: 0 }
     }
 
     /// imath: the instruction counter.

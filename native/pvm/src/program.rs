@@ -189,6 +189,11 @@ fn reg(nibble: u8) -> u8 {
 }
 
 impl Program {
+    /// Deblobs p (A.2) and decodes it.
+    pub fn from_blob(p: &[u8]) -> Result<Program, BlobError> {
+        Ok(Program::new(deblob(p)?))
+    }
+
     /// Decodes every instruction of a deblobbed program once (A.3 to A.32).
     pub fn new(d: Deblobbed) -> Program {
         let Deblobbed { code: c, bitmask: k, jump_table: j, jump_len } = d;
