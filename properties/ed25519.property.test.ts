@@ -1,21 +1,152 @@
 /**
- * Properties of Ed25519 verification beyond the vectors (whose 196 cases are all valid): a signature
- * made by the key verifies; a changed message, a changed signature octet, or the same s written as
- * s + q (a non-canonical scalar, which ZIP-215 rejects) does not.
+ * Properties of Ed25519 verification (ZIP-215 rules, `model/crypto/ed25519.ts`).
+ *
+ * Differential: the native engine the model calls (`ed25519Verify`) gives the same verdict as the
+ * TypeScript reference (`ed25519VerifyTs`) on the 196 cases of `crypto/ed25519` and on random
+ * triples: valid signatures, then flipped bits in key, message or signature, random 32/64-octet
+ * garbage, s >= q, small-order and non-canonical encodings of A and R, wrong lengths; and the
+ * one-call `ed25519VerifyEach` answers as `ed25519Verify` does, triple by triple.
+ *
+ * Semantic: a signature made by the key verifies; a changed message or signature octet does not;
+ * s + q in place of s does not (ZIP-215 wants s < q); a signature by a key or nonce with a
+ * small-order component does (the cofactored equation multiplies the torsion away).
  */
+import { join } from 'node:path';
 import fc from 'fast-check';
-import { ed25519 } from '@noble/curves/ed25519.js';
+import { ED25519_TORSION_SUBGROUP, ed25519 } from '@noble/curves/ed25519.js';
+import { sha512 } from '@noble/hashes/sha2.js';
 import { describe, expect, it } from 'vitest';
-import { ed25519Verify } from '../model/crypto/index.js';
+import { concatBytes, fromHex, toHex } from '../spec/bytes.js';
+import { ed25519Verify, ed25519VerifyEach, ed25519VerifyTs } from '../model/crypto/ed25519.js';
+import { readJson, vectorsDir } from '../vectors/locate.js';
 
-/** q, the order of the prime subgroup. */
+/** q, the order of the prime subgroup; p, the field prime. */
 const q = 2n ** 252n + 27742317777372353535851937790883648493n;
+const p = 2n ** 255n - 19n;
 
 const leToBigint = (b: Uint8Array): bigint => b.reduceRight((acc, x) => (acc << 8n) | BigInt(x), 0n);
 const bigintToLe = (n: bigint): Uint8Array => Uint8Array.from({ length: 32 }, (_, i) => Number((n >> BigInt(8 * i)) & 0xffn));
 
+type Triple = readonly [key: Uint8Array, message: Uint8Array, signature: Uint8Array];
+
+/** The verdict of both engines, after checking that they agree. */
+const agreed = ([key, message, signature]: Triple): boolean => {
+  const reference = ed25519VerifyTs(key, message, signature);
+  expect(
+    ed25519Verify(key, message, signature),
+    `native vs TypeScript on key ${toHex(key)}, message ${toHex(message)}, signature ${toHex(signature)}`,
+  ).toBe(reference);
+  return reference;
+};
+
 const secret = fc.uint8Array({ minLength: 32, maxLength: 32 });
 const message = fc.uint8Array({ maxLength: 100 });
+
+/** A valid triple: a key, a message and the key's signature on it. */
+const signed: fc.Arbitrary<Triple> = fc
+  .tuple(secret, message)
+  .map(([sk, msg]) => [ed25519.getPublicKey(sk), msg, ed25519.sign(msg, sk)] as const);
+
+/**
+ * Encodings of the eight small-order points (canonical), and of y < 19 written as y or as y + p
+ * (non-canonical; it still fits in 255 bits), with either sign bit: some decode, some do not.
+ */
+const oddPoint: fc.Arbitrary<Uint8Array> = fc.oneof(
+  fc.constantFrom(...ED25519_TORSION_SUBGROUP).map((h) => fromHex(h)!),
+  fc.tuple(fc.nat({ max: 18 }), fc.boolean(), fc.boolean()).map(([y, nonCanonical, sign]) => {
+    const b = bigintToLe(nonCanonical ? BigInt(y) + p : BigInt(y));
+    if (sign) b[31]! |= 0x80;
+    return b;
+  }),
+);
+
+const flipBit = (b: Uint8Array, bit: number): Uint8Array => {
+  const c = b.slice();
+  c[bit >> 3]! ^= 1 << (bit & 7);
+  return c;
+};
+
+const withS = (signature: Uint8Array, s: bigint): Uint8Array => concatBytes(signature.subarray(0, 32), bigintToLe(s));
+
+/** A change to a valid triple, named for the failure report. */
+type Mutation = readonly [what: string, change: (t: Triple) => Triple];
+
+const mutation: fc.Arbitrary<Mutation> = fc.oneof(
+  fc.constant<Mutation>(['none', (t) => t]),
+  fc.nat({ max: 255 }).map<Mutation>((bit) => [`flip key bit ${bit}`, ([k, m, s]) => [flipBit(k, bit), m, s]]),
+  fc.nat({ max: 511 }).map<Mutation>((bit) => [`flip signature bit ${bit}`, ([k, m, s]) => [k, m, flipBit(s, bit)]]),
+  fc.nat({ max: 799 }).map<Mutation>((bit) => [
+    `flip message bit ${bit}`,
+    ([k, m, s]) => [k, m.length === 0 ? Uint8Array.of(1) : flipBit(m, bit % (8 * m.length)), s],
+  ]),
+  fc.uint8Array({ minLength: 32, maxLength: 32 }).map<Mutation>((g) => ['garbage key', ([, m, s]) => [g, m, s]]),
+  fc.uint8Array({ minLength: 64, maxLength: 64 }).map<Mutation>((g) => ['garbage signature', ([k, m]) => [k, m, g]]),
+  // s + jq < 15q < 2^256 for s < q, j <= 14
+  fc.integer({ min: 1, max: 14 }).map<Mutation>((j) => [`s + ${j}q`, ([k, m, s]) => [k, m, withS(s, leToBigint(s.subarray(32)) + BigInt(j) * q)]]),
+  fc.bigInt({ min: q, max: 2n ** 256n - 1n }).map<Mutation>((v) => [`s = ${v} >= q`, ([k, m, s]) => [k, m, withS(s, v)]]),
+  oddPoint.map<Mutation>((a) => [`A = ${toHex(a)}`, ([, m, s]) => [a, m, s]]),
+  oddPoint.map<Mutation>((r) => [`R = ${toHex(r)}`, ([k, m, s]) => [k, m, concatBytes(r, s.subarray(32))]]),
+  fc.tuple(oddPoint, oddPoint).map<Mutation>(([a, r]) => [`A = ${toHex(a)}, R = ${toHex(r)}, s = 0`, ([, m]) => [a, m, concatBytes(r, new Uint8Array(32))]]),
+  fc.constant<Mutation>(['key of 31 octets', ([k, m, s]) => [k.subarray(1), m, s]]),
+  fc.constant<Mutation>(['signature of 63 octets', ([k, m, s]) => [k, m, s.subarray(1)]]),
+);
+
+describe('ed25519Verify (native) = ed25519VerifyTs (TypeScript reference)', () => {
+  it('on the 196 cases of crypto/ed25519 (all valid under ZIP-215)', () => {
+    const cases = readJson(join(vectorsDir('crypto', 'ed25519'), 'vectors.json')) as ReadonlyArray<{
+      readonly pk: string;
+      readonly r: string;
+      readonly s: string;
+      readonly msg: string;
+    }>;
+    expect(cases).toHaveLength(196);
+    for (const c of cases) expect(agreed([fromHex(c.pk)!, fromHex(c.msg)!, concatBytes(fromHex(c.r)!, fromHex(c.s)!)])).toBe(true);
+  });
+
+  it('on valid signatures and their mutations (1500 cases)', () => {
+    fc.assert(
+      fc.property(signed, mutation, (t, [what, change]) => {
+        const verdict = agreed(change(t));
+        if (what === 'none') expect(verdict).toBe(true);
+      }),
+      { numRuns: 1500 },
+    );
+  });
+
+  it('on random triples (500 cases)', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 32, maxLength: 32 }), message, fc.uint8Array({ minLength: 64, maxLength: 64 }), (k, m, s) => {
+        agreed([k, m, s]);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('accepts signatures whose key and nonce carry a small-order component, A = [a]B + T, R = [r]B + T2 (300 cases)', () => {
+    const torsion = fc.constantFrom(...ED25519_TORSION_SUBGROUP).map((h) => ed25519.Point.fromBytes(fromHex(h)!));
+    const scalar = fc.bigInt({ min: 1n, max: q - 1n });
+    fc.assert(
+      fc.property(scalar, scalar, torsion, torsion, message, (a, r, t1, t2, msg) => {
+        const A = ed25519.Point.BASE.multiply(a).add(t1).toBytes();
+        const R = ed25519.Point.BASE.multiply(r).add(t2).toBytes();
+        const k = leToBigint(sha512(concatBytes(R, A, msg))) % q;
+        const s = (r + k * a) % q;
+        expect(agreed([A, msg, concatBytes(R, bigintToLe(s))])).toBe(true);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('ed25519VerifyEach answers as ed25519Verify, triple by triple (100 lists of up to 8)', () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(signed, mutation), { maxLength: 8 }), (xs) => {
+        const triples = xs.map(([t, [, change]]) => change(t));
+        expect(ed25519VerifyEach(triples)).toEqual(triples.map(([k, m, s]) => ed25519Verify(k, m, s)));
+      }),
+      { numRuns: 100 },
+    );
+  });
+});
 
 describe('ed25519Verify (ZIP-215)', () => {
   it('accepts what the key signed, rejects a changed message or signature octet (200 cases)', () => {
@@ -39,9 +170,7 @@ describe('ed25519Verify (ZIP-215)', () => {
       fc.property(secret, message, (sk, msg) => {
         const pk = ed25519.getPublicKey(sk);
         const sig = ed25519.sign(msg, sk);
-        const s = leToBigint(sig.subarray(32)) + q;
-        const nonCanonical = sig.slice();
-        nonCanonical.set(bigintToLe(s), 32);
+        const nonCanonical = withS(sig, leToBigint(sig.subarray(32)) + q);
         expect(ed25519Verify(pk, msg, nonCanonical)).toBe(false);
       }),
       { numRuns: 200 },

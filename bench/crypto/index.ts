@@ -4,10 +4,16 @@
  * the tiny (6) and full (1023) rings, against `@typeberry/native` (its native binding when it
  * loads, else WASM) on the same inputs in the same run.
  *
+ * Then Ed25519 verification (ZIP-215, `model/crypto/ed25519.ts`): the native engine the model
+ * calls, its TypeScript reference (noble) and `@typeberry/native`'s ed25519 (WASM,
+ * ed25519-consensus), on one signature and on six (a tiny block's assurances: six calls, one
+ * `ed25519VerifyEach` call, or typeberry's one call of six), after checking all three agree.
+ *
  *   npm run build && node dist/bench/crypto/index.js
  */
 import * as E from 'fp-ts/lib/Either.js';
-import { bandersnatch as typeberry, init } from '@typeberry/native';
+import { ed25519 } from '@noble/curves/ed25519.js';
+import { bandersnatch as typeberry, ed25519 as typeberryEd25519, init } from '@typeberry/native';
 import { ascii, bytesEqual, concatBytes, type RingRoot } from '../../spec/bytes.js';
 import {
   getRingRoot,
@@ -18,6 +24,7 @@ import {
   verifyBsSignature,
   embeddedRingSrs,
 } from '../../model/crypto/bandersnatch.js';
+import { ed25519Verify, ed25519VerifyEach, ed25519VerifyTs } from '../../model/crypto/ed25519.js';
 import { opsPerSecond } from '../timing.js';
 
 const must = <A>(what: string, e: E.Either<string, A>): A => {
@@ -83,4 +90,67 @@ const main = async () => {
     console.log(`${r.what.padEnd(30)} ${r.ours.toFixed(1).padStart(10)} ${r.peer.toFixed(1).padStart(11)}   ${(r.ours / r.peer).toFixed(2).padStart(8)}x`);
 };
 
+type Ed25519Triple = readonly [key: Uint8Array, message: Uint8Array, signature: Uint8Array];
+
+/** typeberry's input: per triple the key, the signature, the message length (one octet) and the message. */
+const typeberryInput = (triples: ReadonlyArray<Ed25519Triple>): Uint8Array =>
+  concatBytes(...triples.flatMap(([k, m, s]) => [k, s, Uint8Array.of(m.length), m]));
+
+interface Ed25519Row {
+  readonly what: string;
+  readonly native: number;
+  readonly noble: number;
+  readonly typeberry: number;
+}
+
+const ed25519Bench = async () => {
+  await init.ed25519();
+  const triples: ReadonlyArray<Ed25519Triple> = Array.from({ length: 6 }, (_, i) => {
+    const sk = new Uint8Array(32).fill(i + 1);
+    const message = concatBytes(ascii('jam_available'), new Uint8Array(32).fill(i));
+    return [ed25519.getPublicKey(sk), message, ed25519.sign(message, sk)] as const;
+  });
+  const forged = triples.map(([k, m, s], i): Ed25519Triple => (i % 2 === 0 ? [k, m, s] : [k, m, concatBytes(s.subarray(0, 63), Uint8Array.of(s[63]! ^ 1))]));
+  const expected = forged.map((_, i) => i % 2 === 0);
+  const agree = [
+    forged.map(([k, m, s]) => ed25519Verify(k, m, s)),
+    forged.map(([k, m, s]) => ed25519VerifyTs(k, m, s)),
+    ed25519VerifyEach(forged),
+    Array.from(typeberryEd25519.verify_ed25519(typeberryInput(forged)), (x) => x === 1),
+  ].every((verdicts) => verdicts.length === expected.length && verdicts.every((v, i) => v === expected[i]));
+  if (!agree) throw new Error('the Ed25519 verifiers do not agree on valid and forged signatures');
+
+  const [key, message, signature] = triples[0]!;
+  const one = typeberryInput([triples[0]!]);
+  const six = typeberryInput(triples);
+  const rows: ReadonlyArray<Ed25519Row> = [
+    {
+      what: 'verify 1',
+      native: opsPerSecond(() => ed25519Verify(key, message, signature), 500),
+      noble: opsPerSecond(() => ed25519VerifyTs(key, message, signature), 1000),
+      typeberry: opsPerSecond(() => typeberryEd25519.verify_ed25519(one), 1000),
+    },
+    {
+      what: 'verify 6, one call each',
+      native: opsPerSecond(() => triples.map(([k, m, s]) => ed25519Verify(k, m, s)), 500),
+      noble: opsPerSecond(() => triples.map(([k, m, s]) => ed25519VerifyTs(k, m, s)), 1000),
+      typeberry: opsPerSecond(() => typeberryEd25519.verify_ed25519(six), 1000),
+    },
+    {
+      what: 'verify 6, ed25519VerifyEach',
+      native: opsPerSecond(() => ed25519VerifyEach(triples), 500),
+      noble: opsPerSecond(() => triples.map(([k, m, s]) => ed25519VerifyTs(k, m, s)), 1000),
+      typeberry: opsPerSecond(() => typeberryEd25519.verify_ed25519(six), 1000),
+    },
+  ];
+  console.log(`\ned25519 verify (ZIP-215), one run; peer: @typeberry/native (WASM, ed25519-consensus); op/s`);
+  console.log('operation                       native       noble   typeberry   native/noble   native/typeberry');
+  for (const r of rows)
+    console.log(
+      `${r.what.padEnd(28)} ${r.native.toFixed(1).padStart(9)} ${r.noble.toFixed(1).padStart(11)} ${r.typeberry.toFixed(1).padStart(11)}` +
+        `   ${(r.native / r.noble).toFixed(2).padStart(11)}x   ${(r.native / r.typeberry).toFixed(2).padStart(15)}x`,
+    );
+};
+
 await main();
+await ed25519Bench();

@@ -7,12 +7,13 @@
  * encoding of a curve point, cofactored equation [8][s]B = [8]R + [8][k]A). With s = 0 and A, R of
  * order dividing 8 both sides are the identity, so every case is valid under ZIP-215: the expected
  * verdict of each case is derived from these facts, which the runner checks (s = 0, A and R
- * decode to points of small order) before comparing verdicts.
+ * decode to points of small order) before comparing verdicts. Both engines run every case: `ts`
+ * (the noble reference) and `native` (the engine the model calls).
  */
 import { join } from 'node:path';
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { fromHex } from '../../spec/bytes.js';
-import { ed25519Verify } from '../../model/crypto/index.js';
+import { ed25519Verifiers, type Ed25519Verifier } from '../../model/crypto/ed25519.js';
 import { readJson, vectorsDir } from '../locate.js';
 import { failed, passed, type VectorCase, type VectorClass } from '../report.js';
 
@@ -33,7 +34,7 @@ const isCase = (x: unknown): x is Ed25519Case => {
   );
 };
 
-const runCase = (c: Ed25519Case) => () => {
+const runCase = (verify: Ed25519Verifier, c: Ed25519Case) => () => {
   const pk = fromHex(c.pk);
   const r = fromHex(c.r);
   const s = fromHex(c.s);
@@ -54,7 +55,7 @@ const runCase = (c: Ed25519Case) => () => {
   const signature = new Uint8Array(64);
   signature.set(r, 0);
   signature.set(s, 32);
-  const verdict = ed25519Verify(pk, msg, signature);
+  const verdict = verify(pk, msg, signature);
   return verdict ? passed : failed(`case ${c.number} (${c.desc}): expected valid (ZIP-215, small-order A and R, s = 0), got invalid`);
 };
 
@@ -62,12 +63,14 @@ export const ed25519Class: VectorClass = {
   name: 'ed25519',
   description: 'Ed25519 verification verdicts on torsion and non-canonical encodings (ZIP-215)',
   configs: ['none'],
-  cases: (): ReadonlyArray<VectorCase> => {
+  engines: ['ts', 'native'],
+  cases: (_config, engine): ReadonlyArray<VectorCase> => {
+    const verify = ed25519Verifiers[(engine ?? 'ts') as keyof typeof ed25519Verifiers];
     const all = readJson(join(vectorsDir('crypto', 'ed25519'), 'vectors.json'));
     if (!Array.isArray(all)) throw new Error('vectors.json: not an array');
     return all.map((c: unknown, i) => ({
       name: isCase(c) ? `${c.number}: ${c.desc}` : `${i}`,
-      run: isCase(c) ? runCase(c) : () => failed(`entry ${i} lacks number, desc, pk, r, s or msg`),
+      run: isCase(c) ? runCase(verify, c) : () => failed(`entry ${i} lacks number, desc, pk, r, s or msg`),
     }));
   },
 };

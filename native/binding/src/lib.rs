@@ -2,6 +2,7 @@
 //! Every error crosses as a JavaScript Error with a stable code; no panic crosses the boundary.
 
 mod crypto;
+mod ed25519;
 mod erasure;
 mod pvm;
 

@@ -11,6 +11,10 @@
 //!
 //! The context `c` is the VRF input (hashed to the curve), the message `m` the additional data.
 //! The ring SRS is not shipped by this crate: the caller passes its bytes to [`RingSrs::new`].
+//!
+//! Ed25519 verification (section 3.8.2) is the module [`ed25519`].
+
+pub mod ed25519;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
