@@ -4,8 +4,7 @@
  * Differential: the native engine the model calls (`ed25519Verify`) gives the same verdict as the
  * TypeScript reference (`ed25519VerifyTs`) on the 196 cases of `crypto/ed25519` and on random
  * triples: valid signatures, then flipped bits in key, message or signature, random 32/64-octet
- * garbage, s >= q, small-order and non-canonical encodings of A and R, wrong lengths; and the
- * one-call `ed25519VerifyEach` answers as `ed25519Verify` does, triple by triple.
+ * garbage, s >= q, small-order and non-canonical encodings of A and R, wrong lengths.
  *
  * Semantic: a signature made by the key verifies; a changed message or signature octet does not;
  * s + q in place of s does not (ZIP-215 wants s < q); a signature by a key or nonce with a
@@ -17,7 +16,7 @@ import { ED25519_TORSION_SUBGROUP, ed25519 } from '@noble/curves/ed25519.js';
 import { sha512 } from '@noble/hashes/sha2.js';
 import { describe, expect, it } from 'vitest';
 import { concatBytes, fromHex, toHex } from '../spec/bytes.js';
-import { ed25519Verify, ed25519VerifyEach, ed25519VerifyTs } from '../model/crypto/ed25519.js';
+import { ed25519Verify, ed25519VerifyTs } from '../model/crypto/ed25519.js';
 import { readJson, vectorsDir } from '../vectors/locate.js';
 
 /** q, the order of the prime subgroup; p, the field prime. */
@@ -134,16 +133,6 @@ describe('ed25519Verify (native) = ed25519VerifyTs (TypeScript reference)', () =
         expect(agreed([A, msg, concatBytes(R, bigintToLe(s))])).toBe(true);
       }),
       { numRuns: 300 },
-    );
-  });
-
-  it('ed25519VerifyEach answers as ed25519Verify, triple by triple (100 lists of up to 8)', () => {
-    fc.assert(
-      fc.property(fc.array(fc.tuple(signed, mutation), { maxLength: 8 }), (xs) => {
-        const triples = xs.map(([t, [, change]]) => change(t));
-        expect(ed25519VerifyEach(triples)).toEqual(triples.map(([k, m, s]) => ed25519Verify(k, m, s)));
-      }),
-      { numRuns: 100 },
     );
   });
 });

@@ -38,24 +38,3 @@ export const ed25519Verifiers: Readonly<Record<'ts' | 'native', Ed25519Verifier>
   ts: ed25519VerifyTs,
   native: ed25519Verify,
 };
-
-/**
- * The verdict of each (key, message, signature) triple, in one native call. Each is decided on
- * its own, as `ed25519Verify` decides it (no all-or-nothing batch equation), so the answer says
- * which ones fail.
- */
-export const ed25519VerifyEach = (
-  triples: ReadonlyArray<readonly [key: Ed25519Key, message: Uint8Array, signature: Ed25519Signature]>,
-): ReadonlyArray<boolean> => {
-  const sized = triples.map(([key, , signature]) => wellSized(key, signature));
-  const ok = triples.filter((_, i) => sized[i]);
-  const keys = new Uint8Array(32 * ok.length);
-  const signatures = new Uint8Array(64 * ok.length);
-  ok.forEach(([key, , signature], i) => {
-    keys.set(key, 32 * i);
-    signatures.set(signature, 64 * i);
-  });
-  const verdicts = loadNative().ed25519VerifyEach(keys, ok.map(([, message]) => message), signatures);
-  let next = 0;
-  return sized.map((s) => s && verdicts[next++] === true);
-};

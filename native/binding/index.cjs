@@ -703,7 +703,6 @@ module.exports.bandersnatchPedersenVerify = nativeBinding.bandersnatchPedersenVe
 module.exports.bandersnatchPublicKey = nativeBinding.bandersnatchPublicKey
 module.exports.bandersnatchVrfOutput = nativeBinding.bandersnatchVrfOutput
 module.exports.ed25519Verify = nativeBinding.ed25519Verify
-module.exports.ed25519VerifyEach = nativeBinding.ed25519VerifyEach
 module.exports.erasureEncode = nativeBinding.erasureEncode
 module.exports.erasureRecover = nativeBinding.erasureRecover
 module.exports.grayPaperVersion = nativeBinding.grayPaperVersion

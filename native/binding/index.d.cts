@@ -70,12 +70,6 @@ export declare function bandersnatchVrfOutput(outputPoint: Uint8Array): Uint8Arr
 /** Whether `signature` (64 octets) is a valid Ed25519 signature of `message` by `key` (32 octets), ZIP-215 rules.  */
 export declare function ed25519Verify(key: Uint8Array, message: Uint8Array, signature: Uint8Array): boolean
 
-/** * The verdict of each of n triples in one call: the i-th key is octets 32i..32i+32 of `keys`, the
- * i-th signature octets 64i..64i+64 of `signatures`, the i-th message `messages[i]`. Each triple is
- * verified on its own (no all-or-nothing batch equation), so the answer says which ones fail.
- */
-export declare function ed25519VerifyEach(keys: Uint8Array, messages: Array<Uint8Array>, signatures: Uint8Array): Array<boolean>
-
 /** H.4: `data` (`originals` shards of equal even size) to `total` chunks of that size, concatenated.  */
 export declare function erasureEncode(data: Uint8Array, originals: number, total: number): Uint8Array
 
