@@ -702,6 +702,7 @@ module.exports.bandersnatchIetfVerify = nativeBinding.bandersnatchIetfVerify
 module.exports.bandersnatchPedersenVerify = nativeBinding.bandersnatchPedersenVerify
 module.exports.bandersnatchPublicKey = nativeBinding.bandersnatchPublicKey
 module.exports.bandersnatchVrfOutput = nativeBinding.bandersnatchVrfOutput
+module.exports.blake2b256Into = nativeBinding.blake2b256Into
 module.exports.ed25519Verify = nativeBinding.ed25519Verify
 module.exports.erasureEncode = nativeBinding.erasureEncode
 module.exports.erasureRecover = nativeBinding.erasureRecover

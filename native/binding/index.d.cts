@@ -67,6 +67,11 @@ export declare function bandersnatchPublicKey(seed: Uint8Array): Uint8Array
 /** G.2/G.5: the VRF output Y of a signature or ring proof, from its leading 32-octet output point.  */
 export declare function bandersnatchVrfOutput(outputPoint: Uint8Array): Uint8Array | string
 
+/** * Writes H(data), the 32-octet Blake2b hash, into `out` (32 octets). The caller allocates `out`:
+ * a JavaScript allocation is cheaper than an external buffer made here, and H is called often.
+ */
+export declare function blake2b256Into(data: Uint8Array, out: Uint8Array): void
+
 /** Whether `signature` (64 octets) is a valid Ed25519 signature of `message` by `key` (32 octets), ZIP-215 rules.  */
 export declare function ed25519Verify(key: Uint8Array, message: Uint8Array, signature: Uint8Array): boolean
 

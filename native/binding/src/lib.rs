@@ -4,6 +4,7 @@
 mod crypto;
 mod ed25519;
 mod erasure;
+mod hash;
 mod pvm;
 
 use napi_derive::napi;

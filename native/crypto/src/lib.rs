@@ -12,8 +12,10 @@
 //! The context `c` is the VRF input (hashed to the curve), the message `m` the additional data.
 //! The ring SRS is not shipped by this crate: the caller passes its bytes to [`RingSrs::new`].
 //!
-//! Ed25519 verification (section 3.8.2) is the module [`ed25519`].
+//! Ed25519 verification (section 3.8.2) is the module [`ed25519`], the hash H (section 3.8.1) the
+//! module [`blake2b`].
 
+pub mod blake2b;
 pub mod ed25519;
 
 use std::collections::HashMap;
