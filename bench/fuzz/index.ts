@@ -8,7 +8,7 @@
  * where the step's post_state root is its pre_state root). A peer's mismatches are reported,
  * not fatal; the model's make the exit status 1.
  *
- *   npm run build && npm run bench:fuzz -- [--reps N] [--cold] [--json] [folder ...]
+ *   npm run build && npm run bench:fuzz -- [--reps N] [--cold] [--fresh] [--json] [folder ...]
  */
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -28,7 +28,7 @@ import { loadTraceGenesis, loadTraceStep, traceFolders, traceGenesisFile, traceS
 import { stats, type Stats } from '../timing.js';
 import { startTarget, type Target, type TargetCommand } from './targets.js';
 
-const help = `usage: npm run bench:fuzz -- [--reps N] [--cold] [--json] [folder ...]
+const help = `usage: npm run bench:fuzz -- [--reps N] [--cold] [--fresh] [--json] [folder ...]
 
 Import latency per ImportBlock over the fuzz-v1 protocol: the model's target (dist/bin/jam-model.js
 fuzz-target) and typeberry's, each in its own process, replayed by one client: the recorded
@@ -41,6 +41,9 @@ mismatches, mean, median, p90 and max ms per round trip, and typeberry/jam-model
   --cold        no warm-up: by default the first folder is replayed once, untimed, against
                 each target before measuring (the first import loads the native addon, the
                 ring SRS and compiles the hot paths: hundreds of ms, in either client)
+  --fresh       a new process of each target for every replay (as the peer's bench.sh does):
+                nothing carried over from earlier replays, every replay cold; by default
+                each target is one process serving every replay, one connection each
   --json        print the results as JSON instead of the table
   folder ...    only these sessions or trace folders (e.g. no_forks fallback)
   -h, --help    this text
@@ -213,6 +216,7 @@ const main = async (): Promise<number> => {
       reps: { type: 'string', default: '1' },
       json: { type: 'boolean', default: false },
       cold: { type: 'boolean', default: false },
+      fresh: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
     allowPositionals: true,
@@ -258,24 +262,42 @@ const main = async (): Promise<number> => {
     progress(`typeberry not found at ${tbDir} (no index.js; set TYPEBERRY_DIR, or run the peer's install.sh): measuring jam-model only, no ratios`);
 
   const dir = mkdtempSync(join(tmpdir(), 'jam-bench-fuzz-'));
-  const targets: Target[] = [];
   let keepLogs = false;
   // Also on SIGINT (targets.ts exits the process then).
   process.on('exit', () => {
     if (!keepLogs) rmSync(dir, { recursive: true, force: true });
   });
+  const commands = [ours(dir), ...(withPeer ? [typeberry(dir, tbDir)] : [])];
+  const names = commands.map((c) => c.name);
+  const fresh = values.fresh;
+  const cold = values.cold || fresh;
+  /** The running target of each command; with --fresh, started for one replay and stopped after it. */
+  const live = new Map<string, Target>();
+  const socketOf = async (c: TargetCommand): Promise<string> => {
+    const t = live.get(c.name) ?? (await startTarget(c));
+    live.set(c.name, t);
+    return t.socket;
+  };
+  const replay = async (w: Workload, c: TargetCommand): Promise<ReplayResult> => {
+    const path = await socketOf(c);
+    // A target that cannot be reached (e.g. it died) is a mismatch of that replay, not the end of the run.
+    const result = await w.replay(path).catch((e: unknown): ReplayResult => ({ mismatches: [`replay failed: ${(e as Error).message}`], importMs: [] }));
+    if (fresh) {
+      await live.get(c.name)?.stop();
+      live.delete(c.name);
+    }
+    return result;
+  };
   try {
     // Started one after the other, so neither start-up competes with the other for the CPU.
-    targets.push(await startTarget(ours(dir)));
-    if (withPeer) targets.push(await startTarget(typeberry(dir, tbDir)));
-    const names = targets.map((t) => t.name);
+    if (!fresh) for (const c of commands) await socketOf(c);
     progress(`targets: ${names.join(', ')}; reps ${reps}; node ${process.version}; ${cpus().length} cpus; load ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
 
     const warmUp = workloads[0];
-    if (!values.cold && warmUp !== undefined)
-      for (const t of targets) {
-        const result = await warmUp.replay(t.socket).catch((e: unknown): ReplayResult => ({ mismatches: [(e as Error).message], importMs: [] }));
-        progress(`  warm-up ${warmUp.name} ${t.name}: ${result.importMs.length} imports, untimed, ${result.mismatches.length} mismatch(es)`);
+    if (!cold && warmUp !== undefined)
+      for (const c of commands) {
+        const result = await replay(warmUp, c);
+        progress(`  warm-up ${warmUp.name} ${c.name}: ${result.importMs.length} imports, untimed, ${result.mismatches.length} mismatch(es)`);
       }
 
     const times = new Map<string, number[]>();
@@ -283,23 +305,22 @@ const main = async (): Promise<number> => {
     const blocks = new Map<string, number>();
     for (let rep = 0; rep < reps; rep++)
       for (const w of workloads) {
-        const order = rep % 2 === 0 ? targets : [...targets].reverse();
-        for (const t of order) {
-          const key = `${w.name}\u0000${t.name}`;
-          // A target that cannot be reached (e.g. it died) is a mismatch of that replay, not the end of the run.
-          const result = await w.replay(t.socket).catch((e: unknown): ReplayResult => ({ mismatches: [`replay failed: ${(e as Error).message}`], importMs: [] }));
+        const order = rep % 2 === 0 ? commands : [...commands].reverse();
+        for (const c of order) {
+          const key = `${w.name}\u0000${c.name}`;
+          const result = await replay(w, c);
           (times.get(key) ?? times.set(key, []).get(key)!).push(...result.importMs);
           (mismatches.get(key) ?? mismatches.set(key, []).get(key)!).push(...result.mismatches.map((m) => (reps > 1 ? `rep ${rep + 1}: ${m}` : m)));
           blocks.set(key, Math.max(blocks.get(key) ?? 0, result.importMs.length));
           const s = stats(result.importMs);
-          progress(`  rep ${rep + 1} ${w.name} ${t.name}: ${s.n} imports, mean ${s.mean.toFixed(2)} ms, ${result.mismatches.length} mismatch(es)`);
+          progress(`  rep ${rep + 1} ${w.name} ${c.name}: ${s.n} imports, mean ${s.mean.toFixed(2)} ms, ${result.mismatches.length} mismatch(es)`);
         }
       }
 
     const rows: Row[] = workloads.flatMap((w) =>
-      targets.map((t): Row => {
-        const key = `${w.name}\u0000${t.name}`;
-        return { folder: w.name, kind: w.kind, target: t.name, blocks: blocks.get(key) ?? 0, stats: stats(times.get(key) ?? []), mismatches: mismatches.get(key) ?? [] };
+      names.map((name): Row => {
+        const key = `${w.name}\u0000${name}`;
+        return { folder: w.name, kind: w.kind, target: name, blocks: blocks.get(key) ?? 0, stats: stats(times.get(key) ?? []), mismatches: mismatches.get(key) ?? [] };
       }),
     );
     const loadAfter = loadavg();
@@ -311,7 +332,8 @@ const main = async (): Promise<number> => {
             cpus: cpus().length,
             loadAfter,
             reps,
-            warmUp: values.cold ? undefined : workloads[0]?.name,
+            fresh,
+            warmUp: cold ? undefined : workloads[0]?.name,
             targets: names,
             rows: rows.map((r) => ({
               ...r,
@@ -323,7 +345,7 @@ const main = async (): Promise<number> => {
         ),
       );
     } else {
-      const warmth = values.cold ? 'cold' : `warmed up on ${workloads[0]?.name ?? ''}`;
+      const warmth = fresh ? 'a fresh target process per replay' : cold ? 'cold' : `warmed up on ${workloads[0]?.name ?? ''}`;
       console.log(`ImportBlock round trip over fuzz-v1, ms (tiny); reps ${reps}; ${warmth}; node ${process.version}; load after ${loadAfter.map((l) => l.toFixed(2)).join(' ')}`);
       printTable(rows, names);
     }
@@ -334,7 +356,7 @@ const main = async (): Promise<number> => {
     progress(`bench:fuzz failed: ${(e as Error).message}\n(target logs kept in ${dir})`);
     return 1;
   } finally {
-    for (const t of targets) await t.stop();
+    for (const t of live.values()) await t.stop();
   }
 };
 
