@@ -48,10 +48,10 @@ const installCleanup = (): void => {
   process.on('exit', () => {
     for (const c of running) killGroup(c, 'SIGKILL');
   });
-  for (const signal of ['SIGINT', 'SIGTERM'] as const)
+  for (const [signal, status] of [['SIGINT', 130], ['SIGTERM', 143]] as const)
     process.once(signal, () => {
       for (const c of running) killGroup(c, 'SIGKILL');
-      process.exit(130);
+      process.exit(status);
     });
 };
 
