@@ -20,20 +20,7 @@ import { serializeState } from '../../model/merklization/serialize.js';
 import { merklizeState, trieRoot } from '../../model/merklization/trie.js';
 import { embeddedRingSrs } from '../../model/crypto/bandersnatch.js';
 import { loadTraceStep, traceAccumulate, traceFolders, traceSteps } from '../../vectors/classes/traces.js';
-
-interface Stats {
-  readonly n: number;
-  readonly mean: number;
-  readonly median: number;
-  readonly p90: number;
-  readonly max: number;
-}
-
-const stats = (xs: ReadonlyArray<number>): Stats => {
-  const s = [...xs].sort((a, b) => a - b);
-  const at = (q: number): number => s[Math.min(s.length - 1, Math.floor(q * s.length))] ?? NaN;
-  return { n: s.length, mean: s.reduce((a, b) => a + b, 0) / Math.max(1, s.length), median: at(0.5), p90: at(0.9), max: s[s.length - 1] ?? NaN };
-};
+import { stats } from '../timing.js';
 
 const fmt = (x: number): string => x.toFixed(2).padStart(8);
 

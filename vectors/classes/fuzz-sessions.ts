@@ -6,7 +6,7 @@
  * The session ends with a GetState for the last block that imported: the key-values returned
  * must merklize (eq. D.5) to the StateRoot the target gave for it.
  *
- * Also exports the replay with per-ImportBlock timing, for the latency figures.
+ * Also exports the replay with per-ImportBlock timing, against any target socket, for `bench/fuzz`.
  */
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -64,11 +64,12 @@ export interface ReplayResult {
 const describeMessage = (m: Message): string =>
   m.kind === 'stateRoot' ? `StateRoot ${toHex(m.value)}` : m.kind === 'error' ? `Error "${m.value}"` : m.kind;
 
-/** Replays one recorded session against a target started in-process on a temporary socket. */
-export const replaySession = async (spec: ChainSpec, folder: string): Promise<ReplayResult> => {
-  const dir = mkdtempSync(join(tmpdir(), 'jam-fuzz-'));
-  const path = join(dir, 'target.sock');
-  const server = await startTarget(path, { spec, appVersion: { major: 0, minor: 1, patch: 0 } });
+/**
+ * Replays one recorded session against the target listening on the Unix socket `path` (ours or
+ * another client's), over one new connection. A PeerInfo or Error reply is compared by kind
+ * only (the app name and the error text are the target's own).
+ */
+export const replaySessionAt = async (spec: ChainSpec, folder: string, path: string): Promise<ReplayResult> => {
   const mismatches: string[] = [];
   const importMs: number[] = [];
   const codec = message(spec);
@@ -119,10 +120,21 @@ export const replaySession = async (spec: ChainSpec, folder: string): Promise<Re
     }
   } finally {
     client.close();
+  }
+  return { mismatches, importMs };
+};
+
+/** Replays one recorded session against the model's target, started in-process on a temporary socket. */
+export const replaySession = async (spec: ChainSpec, folder: string): Promise<ReplayResult> => {
+  const dir = mkdtempSync(join(tmpdir(), 'jam-fuzz-'));
+  const path = join(dir, 'target.sock');
+  const server = await startTarget(path, { spec, appVersion: { major: 0, minor: 1, patch: 0 } });
+  try {
+    return await replaySessionAt(spec, folder, path);
+  } finally {
     await new Promise<void>((done) => server.close(() => done()));
     rmSync(dir, { recursive: true, force: true });
   }
-  return { mismatches, importMs };
 };
 
 const runSession = async (folder: string): Promise<CaseResult> => {

@@ -1,0 +1,108 @@
+/**
+ * Fuzz-v1 targets as child processes: each target runs in its own process, on its own Unix
+ * socket, so that the round trips measured against it are comparable. Every process started
+ * here is stopped by `stop`, and killed when this process exits, is interrupted or fails.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, openSync, readFileSync, closeSync } from 'node:fs';
+import { connect } from 'node:net';
+
+export interface Target {
+  /** The name printed in the table, e.g. `jam-model`, `typeberry`. */
+  readonly name: string;
+  readonly socket: string;
+  /** Where the target's stdout and stderr go. */
+  readonly log: string;
+  /** Stops the target: SIGTERM to its process group, SIGKILL if it is still there after a while. */
+  readonly stop: () => Promise<void>;
+}
+
+export interface TargetCommand {
+  readonly name: string;
+  readonly command: string;
+  readonly args: ReadonlyArray<string>;
+  readonly cwd?: string;
+  readonly env?: NodeJS.ProcessEnv;
+  readonly socket: string;
+  readonly log: string;
+}
+
+const running = new Set<ChildProcess>();
+
+/** Kills a child's whole process group (it was started detached, as its group leader). */
+const killGroup = (child: ChildProcess, signal: NodeJS.Signals): void => {
+  if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
+  try {
+    process.kill(-child.pid, signal);
+  } catch {
+    // Already gone.
+  }
+};
+
+let cleanupInstalled = false;
+
+/** On exit (normal, error) and on SIGINT/SIGTERM: every target still running is killed. */
+const installCleanup = (): void => {
+  if (cleanupInstalled) return;
+  cleanupInstalled = true;
+  process.on('exit', () => {
+    for (const c of running) killGroup(c, 'SIGKILL');
+  });
+  for (const [signal, status] of [['SIGINT', 130], ['SIGTERM', 143]] as const)
+    process.once(signal, () => {
+      for (const c of running) killGroup(c, 'SIGKILL');
+      process.exit(status);
+    });
+};
+
+const sleep = (ms: number): Promise<void> => new Promise((done) => setTimeout(done, ms));
+
+const canConnect = (path: string): Promise<boolean> =>
+  new Promise((done) => {
+    const s = connect(path);
+    s.once('connect', () => {
+      s.destroy();
+      done(true);
+    });
+    s.once('error', () => done(false));
+  });
+
+/** The last lines of a log file, for an error message. */
+export const logTail = (path: string, lines = 15): string => {
+  try {
+    return readFileSync(path, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
+  } catch {
+    return '(no log)';
+  }
+};
+
+/**
+ * Starts a target and resolves once its socket accepts a connection; rejects, with the end of
+ * its log, if the process exits first or the socket is not there within `timeoutMs`.
+ */
+export const startTarget = async (t: TargetCommand, timeoutMs = 120_000): Promise<Target> => {
+  installCleanup();
+  const out = openSync(t.log, 'w');
+  const child = spawn(t.command, [...t.args], { cwd: t.cwd, env: t.env ?? process.env, stdio: ['ignore', out, out], detached: true });
+  closeSync(out);
+  running.add(child);
+  const exited = new Promise<void>((done) => child.once('exit', () => done()));
+  void exited.then(() => running.delete(child));
+  const stop = async (): Promise<void> => {
+    killGroup(child, 'SIGTERM');
+    const gone = await Promise.race([exited.then(() => true), sleep(5_000).then(() => false)]);
+    if (!gone) {
+      killGroup(child, 'SIGKILL');
+      await exited;
+    }
+  };
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null || child.signalCode !== null)
+      throw new Error(`${t.name} exited before listening (${child.exitCode ?? child.signalCode}); its log ${t.log}:\n${logTail(t.log)}`);
+    if (existsSync(t.socket) && (await canConnect(t.socket))) return { name: t.name, socket: t.socket, log: t.log, stop };
+    await sleep(100);
+  }
+  await stop();
+  throw new Error(`${t.name}: socket ${t.socket} not ready after ${timeoutMs / 1000} s; its log ${t.log}:\n${logTail(t.log)}`);
+};
