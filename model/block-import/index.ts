@@ -19,7 +19,7 @@ import { codecs, serviceInfo } from '../../spec/codecs.js';
 import type { AccountEntryKey, Block, ServiceAccount, ServiceId, State, TimeSlot } from '../../spec/types.js';
 import { assurances, type AssurancesError } from '../assurances/index.js';
 import { authorization } from '../authorization/index.js';
-import { banderout, type RingSrs } from '../crypto/bandersnatch.js';
+import { banderout, prepareRing, type RingSrs } from '../crypto/bandersnatch.js';
 import { disputes, type DisputesError } from '../disputes/index.js';
 import {
   checkAuthorIndex,
@@ -183,129 +183,132 @@ export interface Imported extends ImportState {
  * anchor is an ancestor (11.35); the state alone cannot tell.
  */
 export const importBlock =
-  (spec: ChainSpec, deps: ImportDependencies) =>
-  (prior: ImportState, block: Block, ancestors?: ReadonlyArray<Ancestor>): E.Either<ImportError, Imported> => {
-    const { header, extrinsic } = block;
-    const sigma = prior.state;
-    const { tau } = sigma;
+  (spec: ChainSpec, deps: ImportDependencies) => {
+    // The ring of V keys (gamma'_Z, 6.25) is set up here, once, not inside the first epoch's block.
+    prepareRing(deps.srs)(spec.Cvalcount);
+    return (prior: ImportState, block: Block, ancestors?: ReadonlyArray<Ancestor>): E.Either<ImportError, Imported> => {
+      const { header, extrinsic } = block;
+      const sigma = prior.state;
+      const { tau } = sigma;
 
-    const parentHash = sigma.beta.history[sigma.beta.history.length - 1]?.headerHash;
-    const priorChecks = checkHeaderPrior(spec, header, extrinsic, { parentHash, tau, priorStateRoot: stateRoot(prior) });
-    if (E.isLeft(priorChecks)) return E.left(at('header')(priorChecks.left));
+      const parentHash = sigma.beta.history[sigma.beta.history.length - 1]?.headerHash;
+      const priorChecks = checkHeaderPrior(spec, header, extrinsic, { parentHash, tau, priorStateRoot: stateRoot(prior) });
+      if (E.isLeft(priorChecks)) return E.left(at('header')(priorChecks.left));
 
-    /** @gp 4.5 eq:transitionfunctioncomposition -- tau' from H */
-    const tauPrime = header.timeslot;
+      /** @gp 4.5 eq:transitionfunctioncomposition -- tau' from H */
+      const tauPrime = header.timeslot;
 
-    /** @gp 4.11 -- psi' from E_D and psi; @gp 4.12 eq:rhodagger -- rho-dagger from E_D and rho */
-    const judged = disputes(spec)({ psi: sigma.psi, rho: sigma.rho, kappa: sigma.kappa, lambda: sigma.lambda, tau }, extrinsic.disputes);
-    if (E.isLeft(judged)) return E.left(at('disputes')(judged.left));
-    const [{ psi: psiPrime, rho: rhoDagger }, { offendersMark }] = judged.right;
+      /** @gp 4.11 -- psi' from E_D and psi; @gp 4.12 eq:rhodagger -- rho-dagger from E_D and rho */
+      const judged = disputes(spec)({ psi: sigma.psi, rho: sigma.rho, kappa: sigma.kappa, lambda: sigma.lambda, tau }, extrinsic.disputes);
+      if (E.isLeft(judged)) return E.left(at('disputes')(judged.left));
+      const [{ psi: psiPrime, rho: rhoDagger }, { offendersMark }] = judged.right;
 
-    /** @gp 6.17 eq:vrfsigcheck -- Y(H_V), the entropy eta'_0 takes in (checked with the seal below) */
-    const vrfOutput = banderout(header.vrfSig);
-    if (E.isLeft(vrfOutput)) return E.left(at('header')('bad_vrf_signature'));
+      /** @gp 6.17 eq:vrfsigcheck -- Y(H_V), the entropy eta'_0 takes in (checked with the seal below) */
+      const vrfOutput = banderout(header.vrfSig);
+      if (E.isLeft(vrfOutput)) return E.left(at('header')('bad_vrf_signature'));
 
-    /** @gp 4.7 -- gamma'; @gp 4.8 -- eta'; @gp 4.9 -- kappa'; @gp 4.10 -- lambda' */
-    const sealed = safrole(spec, deps.srs)(
-      { tau, eta: sigma.eta, lambda: sigma.lambda, kappa: sigma.kappa, gamma: sigma.gamma, iota: sigma.iota, psi: psiPrime },
-      { slot: tauPrime, entropy: vrfOutput.right, extrinsic: extrinsic.tickets },
-    );
-    if (E.isLeft(sealed)) return E.left(at('safrole')(sealed.left));
-    const [{ gamma: gammaPrime, eta: etaPrime, kappa: kappaPrime, lambda: lambdaPrime }, { epochMark, ticketsMark }] = sealed.right;
+      /** @gp 4.7 -- gamma'; @gp 4.8 -- eta'; @gp 4.9 -- kappa'; @gp 4.10 -- lambda' */
+      const sealed = safrole(spec, deps.srs)(
+        { tau, eta: sigma.eta, lambda: sigma.lambda, kappa: sigma.kappa, gamma: sigma.gamma, iota: sigma.iota, psi: psiPrime },
+        { slot: tauPrime, entropy: vrfOutput.right, extrinsic: extrinsic.tickets },
+      );
+      if (E.isLeft(sealed)) return E.left(at('safrole')(sealed.left));
+      const [{ gamma: gammaPrime, eta: etaPrime, kappa: kappaPrime, lambda: lambdaPrime }, { epochMark, ticketsMark }] = sealed.right;
 
-    const author = checkAuthorIndex(header, kappaPrime.length);
-    if (E.isLeft(author)) return E.left(at('header')(author.left));
-    const seal = verifySeal(spec)(header, kappaPrime[header.authorIndex]!.bs, gammaPrime.sealTickets, etaPrime[3]);
-    if (E.isLeft(seal)) return E.left(at('header')(seal.left));
-    const markers = checkMarkers(header, { epochMark, ticketsMark, offendersMark });
-    if (E.isLeft(markers)) return E.left(at('header')(markers.left));
+      const author = checkAuthorIndex(header, kappaPrime.length);
+      if (E.isLeft(author)) return E.left(at('header')(author.left));
+      const seal = verifySeal(spec)(header, kappaPrime[header.authorIndex]!.bs, gammaPrime.sealTickets, etaPrime[3]);
+      if (E.isLeft(seal)) return E.left(at('header')(seal.left));
+      const markers = checkMarkers(header, { epochMark, ticketsMark, offendersMark });
+      if (E.isLeft(markers)) return E.left(at('header')(markers.left));
 
-    /** @gp 4.13 eq:rhoddagger -- rho-double-dagger from E_A and rho-dagger; @gp 4.15 -- R*, the reports made available */
-    const assured = assurances(spec)({ rho: rhoDagger, kappa: sigma.kappa }, { assurances: extrinsic.assurances, slot: tauPrime, parent: header.parent });
-    if (E.isLeft(assured)) return E.left(at('assurances')(assured.left));
-    const [{ rho: rhoDoubleDagger }, { available }] = assured.right;
+      /** @gp 4.13 eq:rhoddagger -- rho-double-dagger from E_A and rho-dagger; @gp 4.15 -- R*, the reports made available */
+      const assured = assurances(spec)({ rho: rhoDagger, kappa: sigma.kappa }, { assurances: extrinsic.assurances, slot: tauPrime, parent: header.parent });
+      if (E.isLeft(assured)) return E.left(at('assurances')(assured.left));
+      const [{ rho: rhoDoubleDagger }, { available }] = assured.right;
 
-    /** @gp 4.6 eq:betadagger -- beta-dagger: beta with the parent's state root H_R filled in */
-    const betaDagger = { ...sigma.beta, history: recentHistoryDagger(sigma.beta.history, header.priorStateRoot) };
+      /** @gp 4.6 eq:betadagger -- beta-dagger: beta with the parent's state root H_R filled in */
+      const betaDagger = { ...sigma.beta, history: recentHistoryDagger(sigma.beta.history, header.priorStateRoot) };
 
-    /** @gp 4.14 eq:rhoprime -- rho' from E_G, rho-double-dagger, kappa and tau' */
-    const reported = reports(spec)(
-      { rho: rhoDoubleDagger, kappa: kappaPrime, lambda: lambdaPrime, eta: etaPrime, psi: psiPrime, beta: betaDagger, alpha: sigma.alpha, delta: sigma.delta },
-      { guarantees: extrinsic.guarantees, slot: tauPrime, knownPackages: knownPackages(sigma), ...(ancestors === undefined ? {} : { ancestors }) },
-    );
-    if (E.isLeft(reported)) return E.left(at('reports')(reported.left));
-    const [{ rho: rhoPrime }, { reporters }] = reported.right;
-    const incoming = extrinsic.guarantees.map((g) => g.workReport);
+      /** @gp 4.14 eq:rhoprime -- rho' from E_G, rho-double-dagger, kappa and tau' */
+      const reported = reports(spec)(
+        { rho: rhoDoubleDagger, kappa: kappaPrime, lambda: lambdaPrime, eta: etaPrime, psi: psiPrime, beta: betaDagger, alpha: sigma.alpha, delta: sigma.delta },
+        { guarantees: extrinsic.guarantees, slot: tauPrime, knownPackages: knownPackages(sigma), ...(ancestors === undefined ? {} : { ancestors }) },
+      );
+      if (E.isLeft(reported)) return E.left(at('reports')(reported.left));
+      const [{ rho: rhoPrime }, { reporters }] = reported.right;
+      const incoming = extrinsic.guarantees.map((g) => g.workReport);
 
-    /** @gp 4.16 eq:accountspostxfer -- (omega', xi', delta-dagger, chi', iota', phi', theta', S) */
-    const [{ omega: omegaPrime, xi: xiPrime, delta: deltaDagger, chi: chiPrime, iota: iotaPrime, phi: phiPrime }, { theta: thetaPrime, accumulationStatistics: S }] =
-      E.toUnion(
-        deps.accumulate(spec)(
-          { omega: sigma.omega, xi: sigma.xi, delta: sigma.delta, chi: sigma.chi, iota: sigma.iota, phi: sigma.phi, tau },
-          { slot: tauPrime, entropy: etaPrime[0], available },
+      /** @gp 4.16 eq:accountspostxfer -- (omega', xi', delta-dagger, chi', iota', phi', theta', S) */
+      const [{ omega: omegaPrime, xi: xiPrime, delta: deltaDagger, chi: chiPrime, iota: iotaPrime, phi: phiPrime }, { theta: thetaPrime, accumulationStatistics: S }] =
+        E.toUnion(
+          deps.accumulate(spec)(
+            { omega: sigma.omega, xi: sigma.xi, delta: sigma.delta, chi: sigma.chi, iota: sigma.iota, phi: sigma.phi, tau },
+            { slot: tauPrime, entropy: etaPrime[0], available },
+          ),
+        );
+
+      const hH = headerHash(spec, header);
+      /** @gp 4.17 eq:betaprime -- beta' from H, E_G, beta-dagger and theta' */
+      const [{ beta: betaPrime }] = E.toUnion(
+        history(spec)(
+          { beta: sigma.beta },
+          {
+            headerHash: hH,
+            priorStateRoot: header.priorStateRoot,
+            accoutLogRoot: accoutLogRoot(thetaPrime),
+            reportedPackageHashes: reportedPackageHashes(incoming),
+          },
         ),
       );
 
-    const hH = headerHash(spec, header);
-    /** @gp 4.17 eq:betaprime -- beta' from H, E_G, beta-dagger and theta' */
-    const [{ beta: betaPrime }] = E.toUnion(
-      history(spec)(
-        { beta: sigma.beta },
-        {
-          headerHash: hH,
-          priorStateRoot: header.priorStateRoot,
-          accoutLogRoot: accoutLogRoot(thetaPrime),
-          reportedPackageHashes: reportedPackageHashes(incoming),
-        },
-      ),
-    );
+      /** @gp 4.18 eq:accountspostpreimage -- delta' from E_P, delta-dagger and tau' */
+      const provided = preimages(spec)({ delta: deltaDagger }, { preimages: extrinsic.preimages, slot: tauPrime });
+      if (E.isLeft(provided)) return E.left(at('preimages')(provided.left));
+      const [{ delta: deltaPrime }] = provided.right;
 
-    /** @gp 4.18 eq:accountspostpreimage -- delta' from E_P, delta-dagger and tau' */
-    const provided = preimages(spec)({ delta: deltaDagger }, { preimages: extrinsic.preimages, slot: tauPrime });
-    if (E.isLeft(provided)) return E.left(at('preimages')(provided.left));
-    const [{ delta: deltaPrime }] = provided.right;
+      /** @gp 4.19 -- alpha' from H, E_G, phi' and alpha */
+      const [{ alpha: alphaPrime }] = E.toUnion(authorization(spec)({ alpha: sigma.alpha, phi: phiPrime }, { slot: tauPrime, guaranteed: incoming }));
 
-    /** @gp 4.19 -- alpha' from H, E_G, phi' and alpha */
-    const [{ alpha: alphaPrime }] = E.toUnion(authorization(spec)({ alpha: sigma.alpha, phi: phiPrime }, { slot: tauPrime, guaranteed: incoming }));
+      /** @gp 4.20 -- pi' from E_G, E_P, E_A, E_T, tau, kappa', pi, H and S */
+      const [{ pi: piPrime }] = E.toUnion(
+        statistics(spec)(
+          { pi: sigma.pi, tau },
+          {
+            slot: tauPrime,
+            authorIndex: header.authorIndex,
+            tickets: extrinsic.tickets,
+            preimages: extrinsic.preimages,
+            assurances: extrinsic.assurances,
+            kappaPrime,
+            reporters,
+            incoming,
+            available,
+            accumulationStatistics: S,
+          },
+        ),
+      );
 
-    /** @gp 4.20 -- pi' from E_G, E_P, E_A, E_T, tau, kappa', pi, H and S */
-    const [{ pi: piPrime }] = E.toUnion(
-      statistics(spec)(
-        { pi: sigma.pi, tau },
-        {
-          slot: tauPrime,
-          authorIndex: header.authorIndex,
-          tickets: extrinsic.tickets,
-          preimages: extrinsic.preimages,
-          assurances: extrinsic.assurances,
-          kappaPrime,
-          reporters,
-          incoming,
-          available,
-          accumulationStatistics: S,
-        },
-      ),
-    );
-
-    const sigmaPrime: State = {
-      alpha: alphaPrime,
-      beta: betaPrime,
-      theta: thetaPrime,
-      gamma: gammaPrime,
-      delta: deltaPrime,
-      eta: etaPrime,
-      iota: iotaPrime,
-      kappa: kappaPrime,
-      lambda: lambdaPrime,
-      rho: rhoPrime,
-      tau: tauPrime,
-      phi: phiPrime,
-      chi: chiPrime,
-      psi: psiPrime,
-      pi: piPrime,
-      omega: omegaPrime,
-      xi: xiPrime,
+      const sigmaPrime: State = {
+        alpha: alphaPrime,
+        beta: betaPrime,
+        theta: thetaPrime,
+        gamma: gammaPrime,
+        delta: deltaPrime,
+        eta: etaPrime,
+        iota: iotaPrime,
+        kappa: kappaPrime,
+        lambda: lambdaPrime,
+        rho: rhoPrime,
+        tau: tauPrime,
+        phi: phiPrime,
+        chi: chiPrime,
+        psi: psiPrime,
+        pi: piPrime,
+        omega: omegaPrime,
+        xi: xiPrime,
+      };
+      const next = updateTrie(spec)(prior, sigmaPrime);
+      return E.right({ ...next, root: trieRoot(next.trie), headerHash: hH });
     };
-    const next = updateTrie(spec)(prior, sigmaPrime);
-    return E.right({ ...next, root: trieRoot(next.trie), headerHash: hH });
   };

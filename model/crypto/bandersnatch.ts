@@ -82,11 +82,31 @@ export const verifyBsSignature = (
 ): E.Either<BandersnatchError, Hash> => fromNative<Hash>(loadNative().bandersnatchIetfVerify(k, c, m, signature));
 
 /**
+ * G.1 decided by ark-vrf's own verifier, the twin `verifyBsSignature` (a faster verification of
+ * the same equation) is kept equal to by a property.
+ */
+export const verifyBsSignatureReference = (
+  k: BandersnatchKey,
+  c: Uint8Array,
+  m: Uint8Array,
+  signature: BandersnatchSignature,
+): E.Either<BandersnatchError, Hash> => fromNative<Hash>(loadNative().bandersnatchIetfVerifyReference(k, c, m, signature));
+
+/**
  * @gp G.2, G.5 -- Y(x): the VRF output of a signature or of a ring proof, the first 32 octets
  * of the hash of its leading output point. Left when that point does not decode.
  */
 export const banderout = (x: BandersnatchSignature | BandersnatchRingProof): E.Either<BandersnatchError, Hash> =>
   fromNative<Hash>(loadNative().bandersnatchVrfOutput(x.subarray(0, 32)));
+
+/**
+ * Builds the ring parameters for rings of `ringSize` keys now (a third of a second for the tiny
+ * configuration's 6, two seconds for the full 1023) rather than inside the first ring operation.
+ */
+export const prepareRing =
+  (srs: RingSrs) =>
+  (ringSize: number): void =>
+    srs.native.prepareRing(ringSize);
 
 /**
  * @gp G.3 -- O(keys): the ring root (KZG commitment) of a sequence of keys, a ring of

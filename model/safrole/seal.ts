@@ -10,7 +10,7 @@ import type { BandersnatchKey, Hash } from '../../spec/bytes.js';
 import { encode } from '../../spec/codec.js';
 import { codecs } from '../../spec/codecs.js';
 import type { Header, SealKeys } from '../../spec/types.js';
-import { banderout, verifyBsSignature } from '../crypto/bandersnatch.js';
+import { verifyBsSignature } from '../crypto/bandersnatch.js';
 import { Xticket } from './index.js';
 
 /** @gp 6.18 -- X_E, the entropy-source context */
@@ -28,39 +28,36 @@ export interface SealOutcome {
   readonly vrfOutput: Hash;
 }
 
-/** @gp 6.15 -- a ticket seal: signed over X_T ++ eta'_3 ++ i_e, its output the ticket's identifier */
+/** @gp 6.15 -- a ticket seal: signed over X_T ++ eta'_3 ++ i_e, its output Y(H_S) the ticket's identifier */
 const verifyTicketSeal = (
   unsigned: Uint8Array,
   header: Header,
   authorKey: BandersnatchKey,
   eta3Prime: Hash,
   ticket: { readonly id: Hash; readonly entryIndex: number },
-): E.Either<SealError, void> => {
+): E.Either<SealError, Hash> => {
   const out = verifyBsSignature(authorKey, concatBytes(Xticket, eta3Prime, new Uint8Array([ticket.entryIndex])), unsigned, header.sealSig);
   if (E.isLeft(out)) return E.left('bad_seal_signature');
-  return bytesEqual(out.right, ticket.id) ? E.right(undefined) : E.left('seal_key_mismatch');
+  return bytesEqual(out.right, ticket.id) ? out : E.left('seal_key_mismatch');
 };
 
-/** @gp 6.16 -- a fallback seal: the slot's key is the author's, signed over X_F ++ eta'_3 */
+/** @gp 6.16 -- a fallback seal: the slot's key is the author's, signed over X_F ++ eta'_3; its output Y(H_S) */
 const verifyFallbackSeal = (
   unsigned: Uint8Array,
   header: Header,
   authorKey: BandersnatchKey,
   eta3Prime: Hash,
   key: BandersnatchKey,
-): E.Either<SealError, void> => {
+): E.Either<SealError, Hash> => {
   if (!bytesEqual(key, authorKey)) return E.left('seal_key_mismatch');
-  return E.isLeft(verifyBsSignature(authorKey, concatBytes(Xfallback, eta3Prime), unsigned, header.sealSig))
-    ? E.left('bad_seal_signature')
-    : E.right(undefined);
+  const out = verifyBsSignature(authorKey, concatBytes(Xfallback, eta3Prime), unsigned, header.sealSig);
+  return E.isLeft(out) ? E.left('bad_seal_signature') : out;
 };
 
 /** @gp 6.17 -- H_V signs X_E ++ Y(H_S) with the author's key and an empty message */
-const verifyEntropySource = (header: Header, authorKey: BandersnatchKey): E.Either<SealError, Hash> => {
-  const sealOutput = banderout(header.sealSig);
-  if (E.isLeft(sealOutput)) return E.left('bad_seal_signature');
-  const out = verifyBsSignature(authorKey, concatBytes(Xentropy, sealOutput.right), new Uint8Array(0), header.vrfSig);
-  return E.isLeft(out) ? E.left('bad_vrf_signature') : E.right(out.right);
+const verifyEntropySource = (header: Header, authorKey: BandersnatchKey, sealOutput: Hash): E.Either<SealError, Hash> => {
+  const out = verifyBsSignature(authorKey, concatBytes(Xentropy, sealOutput), new Uint8Array(0), header.vrfSig);
+  return E.isLeft(out) ? E.left('bad_vrf_signature') : out;
 };
 
 /**
@@ -77,7 +74,7 @@ export const verifySeal =
         ? verifyTicketSeal(unsigned, header, authorKey, eta3Prime, gammaSPrime.value[index]!)
         : verifyFallbackSeal(unsigned, header, authorKey, eta3Prime, gammaSPrime.value[index]!);
     if (E.isLeft(seal)) return seal;
-    const vrfOutput = verifyEntropySource(header, authorKey);
+    const vrfOutput = verifyEntropySource(header, authorKey, seal.right);
     if (E.isLeft(vrfOutput)) return vrfOutput;
     return E.right({ isTicketed: gammaSPrime.kind === 'tickets', vrfOutput: vrfOutput.right });
   };

@@ -15,6 +15,8 @@ export declare class BandersnatchRingSrs {
   constructor(srs: Uint8Array)
   /** The SRS ark-vrf 0.2.1 ships, built into the addon: no file is read at run time.  */
   static embedded(): BandersnatchRingSrs
+  /** Builds the parameters of rings of `ring_size` keys now, not on first use; throws `bad_ring` for 0.  */
+  prepareRing(ringSize: number): void
   /** G.3: the ring root (144 octets) of the concatenated 32-octet keys; invalid keys are padded.  */
   ringRoot(keysConcat: Uint8Array): Uint8Array | string
   /** G.4/G.5: verify a ring VRF proof (784 octets) against a ring root; its output Y or an error code.  */
@@ -47,10 +49,7 @@ export declare class NativePvm {
   dispose(): void
 }
 
-/**
- * The public key of the secret derived from `seed`.
- * The ring SRS octets built into the addon (ark-vrf 0.2.1's own), for checking against a file.
- */
+/** The ring SRS octets built into the addon (ark-vrf 0.2.1's own), for checking against a file.  */
 export declare function bandersnatchEmbeddedSrs(): Uint8Array
 
 /** An IETF VRF signature (96 octets) by the secret derived from `seed`.  */
@@ -59,9 +58,13 @@ export declare function bandersnatchIetfSign(seed: Uint8Array, context: Uint8Arr
 /** G.1/G.2: verify an IETF VRF signature (96 octets) of `key` on context and message; its output Y or an error code.  */
 export declare function bandersnatchIetfVerify(key: Uint8Array, context: Uint8Array, message: Uint8Array, signature: Uint8Array): Uint8Array | string
 
+/** G.1 by ark-vrf's own verifier: the reference `bandersnatchIetfVerify` is checked against.  */
+export declare function bandersnatchIetfVerifyReference(key: Uint8Array, context: Uint8Array, message: Uint8Array, signature: Uint8Array): Uint8Array | string
+
 /** The Pedersen VRF inside a ring proof (output point + Pedersen proof, 192 octets); its output Y or an error code.  */
 export declare function bandersnatchPedersenVerify(context: Uint8Array, message: Uint8Array, signature: Uint8Array): Uint8Array | string
 
+/** The public key of the secret derived from `seed`.  */
 export declare function bandersnatchPublicKey(seed: Uint8Array): Uint8Array
 
 /** G.2/G.5: the VRF output Y of a signature or ring proof, from its leading 32-octet output point.  */

@@ -32,6 +32,7 @@ import {
   getRingRoot,
   verifyBsRingProof,
   verifyBsSignature,
+  verifyBsSignatureReference,
   verifyPedersen,
 } from '../../model/crypto/bandersnatch.js';
 import { listFiles, readJson, vectorsDir } from '../locate.js';
@@ -81,6 +82,7 @@ const ietfCase = (v: Json) => (): CaseResult => {
   const signature = concatBytes(hex('gamma', v['gamma']), hex('proof_c', v['proof_c']), hex('proof_s', v['proof_s'])) as BandersnatchSignature;
   return verdict([
     ...expectOutput('verify', verifyBsSignature(pk, alpha, ad, signature), beta),
+    ...expectOutput('verify (ark-vrf reference)', verifyBsSignatureReference(pk, alpha, ad, signature), beta),
     ...expectOutput('banderout', banderout(signature), beta),
     ...expectRejected('verify with another message', verifyBsSignature(pk, alpha, otherMessage(ad), signature)),
   ]);

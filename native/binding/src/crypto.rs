@@ -47,6 +47,18 @@ pub fn bandersnatch_ietf_verify(
     Ok(value(jam_crypto::ietf_verify(&fixed::<KEY_LEN>("key", &key)?[..], &context, &message, signature)))
 }
 
+/** G.1 by ark-vrf's own verifier: the reference `bandersnatchIetfVerify` is checked against. */
+#[napi]
+pub fn bandersnatch_ietf_verify_reference(
+    key: Uint8Array,
+    context: Uint8Array,
+    message: Uint8Array,
+    signature: Uint8Array,
+) -> Result<Either<Uint8Array, String>> {
+    let signature = fixed::<SIGNATURE_LEN>("signature", &signature)?;
+    Ok(value(jam_crypto::ietf::verify_reference(&fixed::<KEY_LEN>("key", &key)?[..], &context, &message, signature)))
+}
+
 /** The Pedersen VRF inside a ring proof (output point + Pedersen proof, 192 octets); its output Y or an error code. */
 #[napi]
 pub fn bandersnatch_pedersen_verify(
@@ -64,13 +76,13 @@ pub fn bandersnatch_vrf_output(output_point: Uint8Array) -> Result<Either<Uint8A
     Ok(value(jam_crypto::vrf_output(&fixed::<32>("output point", &output_point)?[..])))
 }
 
-/** The public key of the secret derived from `seed`. */
 /** The ring SRS octets built into the addon (ark-vrf 0.2.1's own), for checking against a file. */
 #[napi]
 pub fn bandersnatch_embedded_srs() -> Uint8Array {
     Uint8Array::from(jam_crypto::EMBEDDED_SRS.to_vec())
 }
 
+/** The public key of the secret derived from `seed`. */
 #[napi]
 pub fn bandersnatch_public_key(seed: Uint8Array) -> Uint8Array {
     Uint8Array::new(SecretKey::from_seed(&seed).public().to_vec())
@@ -104,6 +116,12 @@ impl BandersnatchRingSrs {
         RingSrs::embedded()
             .map(|inner| BandersnatchRingSrs { inner })
             .map_err(|e| Error::new(Status::GenericFailure, e.code()))
+    }
+
+    /** Builds the parameters of rings of `ring_size` keys now, not on first use; throws `bad_ring` for 0. */
+    #[napi]
+    pub fn prepare_ring(&self, ring_size: u32) -> Result<()> {
+        self.inner.prepare(ring_size as usize).map_err(|e| Error::new(Status::InvalidArg, e.code()))
     }
 
     /** G.3: the ring root (144 octets) of the concatenated 32-octet keys; invalid keys are padded. */

@@ -1,0 +1,153 @@
+//! IETF VRF verification (G.1) with the same answers as ark-vrf's `Verifier::verify`, faster:
+//!
+//! - the two checks `U = [s]G - [c]Y` and `V = [s]I - [c]Gamma` are each one interleaved
+//!   double-scalar multiplication (Straus, width-5 wNAF), which shares the 253 doublings that two
+//!   separate multiplications each pay;
+//! - checked point decodes (on the curve, in the prime-order subgroup: a multiplication by the
+//!   group order each) are remembered by their octets, since a block's author key and its
+//!   entropy output Gamma_V are decoded more than once.
+//!
+//! [`verify_reference`] is ark-vrf's own verification, kept as the twin a property compares with.
+
+use std::sync::{LazyLock, Mutex};
+
+use ark_vrf::ietf::Verifier as IetfVerifier;
+use ark_vrf::reexports::ark_ec::{AdditiveGroup, AffineRepr, CurveGroup};
+use ark_vrf::reexports::ark_ff::{BigInteger, PrimeField};
+use ark_vrf::reexports::ark_serialize::CanonicalDeserialize;
+use ark_vrf::suites::bandersnatch::{AffinePoint, BandersnatchSha512Ell2, IetfProof, Output, Public};
+use ark_vrf::Suite;
+
+use crate::{output_hash, vrf_input, CryptoError, Result, OUTPUT_LEN, SIGNATURE_LEN};
+
+type Projective = <AffinePoint as AffineRepr>::Group;
+type Scalar = <AffinePoint as AffineRepr>::ScalarField;
+
+/// wNAF width: digits are odd and below 2^(W-1) in magnitude, so a table holds 2^(W-2) points.
+const W: usize = 5;
+const TABLE: usize = 1 << (W - 2);
+
+/// The odd multiples P, 3P, ..., (2^(W-1) - 1)P, affine for the cheaper mixed addition.
+fn odd_multiples(p: AffinePoint) -> [AffinePoint; TABLE] {
+    let p2 = p.into_group().double();
+    let mut table = [p.into_group(); TABLE];
+    for i in 1..TABLE {
+        table[i] = table[i - 1] + p2;
+    }
+    CurveGroup::normalize_batch(&table).try_into().expect("TABLE points in, TABLE out")
+}
+
+static GENERATOR_TABLE: LazyLock<[AffinePoint; TABLE]> =
+    LazyLock::new(|| odd_multiples(BandersnatchSha512Ell2::generator()));
+
+fn wnaf(k: &Scalar) -> Vec<i64> {
+    k.into_bigint().find_wnaf(W).expect("W is within 2..64")
+}
+
+/// `[a]P + [b]Q` by Straus' interleaving: one doubling per bit, one addition per nonzero digit.
+fn double_mul(a: &Scalar, p: &[AffinePoint; TABLE], b: &Scalar, q: &[AffinePoint; TABLE]) -> Projective {
+    let (na, nb) = (wnaf(a), wnaf(b));
+    let mut acc = Projective::default();
+    for i in (0..na.len().max(nb.len())).rev() {
+        acc.double_in_place();
+        for (naf, table) in [(&na, p), (&nb, q)] {
+            match naf.get(i).copied().unwrap_or(0) {
+                0 => {}
+                d if d > 0 => acc += &table[(d / 2) as usize],
+                d => acc -= &table[(-d / 2) as usize],
+            }
+        }
+    }
+    acc
+}
+
+/// Remembered checked decodes, most recent last; a few suffice for one block's keys and outputs.
+static DECODED: Mutex<Vec<([u8; 32], AffinePoint)>> = Mutex::new(Vec::new());
+const DECODED_CAPACITY: usize = 16;
+
+/// A point from its 32 octets, on the curve and in the prime-order subgroup, or `err`.
+pub(crate) fn decode_checked(bytes: &[u8], err: CryptoError) -> Result<AffinePoint> {
+    let key: [u8; 32] = bytes.try_into().map_err(|_| err)?;
+    let mut cache = DECODED.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(&(_, p)) = cache.iter().rev().find(|(k, _)| *k == key) {
+        return Ok(p);
+    }
+    let p = AffinePoint::deserialize_compressed(bytes).map_err(|_| err)?;
+    if cache.len() == DECODED_CAPACITY {
+        let _evicted = cache.remove(0);
+    }
+    cache.push((key, p));
+    Ok(p)
+}
+
+fn parts(key: &[u8], signature: &[u8; SIGNATURE_LEN]) -> Result<(AffinePoint, AffinePoint, IetfProof)> {
+    let y = decode_checked(key, CryptoError::BadKey)?;
+    let gamma = decode_checked(&signature[..32], CryptoError::BadEncoding)?;
+    let proof = IetfProof::deserialize_compressed(&signature[32..]).map_err(|_| CryptoError::BadEncoding)?;
+    Ok((y, gamma, proof))
+}
+
+/// @gp G.1 -- whether `signature` is in `F^m_k<c>`; on success its output `Y` (G.2).
+pub fn verify(key: &[u8], context: &[u8], message: &[u8], signature: &[u8; SIGNATURE_LEN]) -> Result<[u8; OUTPUT_LEN]> {
+    let (y, gamma, IetfProof { c, s }) = parts(key, signature)?;
+    let input = vrf_input(context)?.0;
+    let minus_c = -c;
+    let u = double_mul(&s, &GENERATOR_TABLE, &minus_c, &odd_multiples(y));
+    let v = double_mul(&s, &odd_multiples(input), &minus_c, &odd_multiples(gamma));
+    let uv = CurveGroup::normalize_batch(&[u, v]);
+    let expected = BandersnatchSha512Ell2::challenge(&[&y, &input, &gamma, &uv[0], &uv[1]], message);
+    if expected != c {
+        return Err(CryptoError::VerificationFailure);
+    }
+    Ok(output_hash(&Output::from_affine(gamma)))
+}
+
+/// G.1 by ark-vrf's own `Verifier::verify`: the reference [`verify`] must agree with.
+pub fn verify_reference(
+    key: &[u8],
+    context: &[u8],
+    message: &[u8],
+    signature: &[u8; SIGNATURE_LEN],
+) -> Result<[u8; OUTPUT_LEN]> {
+    let y = AffinePoint::deserialize_compressed(key).map_err(|_| CryptoError::BadKey)?;
+    let gamma = AffinePoint::deserialize_compressed(&signature[..32]).map_err(|_| CryptoError::BadEncoding)?;
+    let proof = IetfProof::deserialize_compressed(&signature[32..]).map_err(|_| CryptoError::BadEncoding)?;
+    let output = Output::from_affine(gamma);
+    Public::from_affine(y)
+        .verify(vrf_input(context)?, output, message, &proof)
+        .map_err(|_| CryptoError::VerificationFailure)?;
+    Ok(output_hash(&output))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::SecretKey;
+
+    #[test]
+    fn double_mul_is_the_sum_of_two_multiplications() {
+        let g = BandersnatchSha512Ell2::generator();
+        let h = (g * Scalar::from(7u64)).into_affine();
+        for (a, b) in [(1u64, 0u64), (0, 1), (12345, 678910), (u64::MAX, 3)] {
+            let (a, b) = (Scalar::from(a), -Scalar::from(b));
+            assert_eq!(double_mul(&a, &odd_multiples(g), &b, &odd_multiples(h)), g * a + h * b);
+        }
+    }
+
+    #[test]
+    fn agrees_with_ark_vrf_on_valid_and_altered_signatures() {
+        for i in 0u8..20 {
+            let sk = SecretKey::from_seed(&[i]);
+            let sig = sk.ietf_sign(&[i, 1], &[i, 2]).unwrap();
+            let key = sk.public();
+            assert_eq!(verify(&key, &[i, 1], &[i, 2], &sig), verify_reference(&key, &[i, 1], &[i, 2], &sig));
+            assert!(verify(&key, &[i, 1], &[i, 2], &sig).is_ok());
+            for at in [0usize, 31, 32, 40, 64, 95] {
+                let mut bad = sig;
+                bad[at] ^= 1 << (i % 8);
+                assert_eq!(verify(&key, &[i, 1], &[i, 2], &bad), verify_reference(&key, &[i, 1], &[i, 2], &bad));
+            }
+            assert_eq!(verify(&key, &[i, 1], &[i, 3], &sig), Err(CryptoError::VerificationFailure));
+        }
+    }
+}

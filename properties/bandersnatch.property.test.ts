@@ -1,0 +1,120 @@
+/**
+ * Properties of the Bandersnatch IETF VRF verification (G.1, `model/crypto/bandersnatch.ts`).
+ *
+ * Differential: the verification the model calls (`verifyBsSignature`: interleaved
+ * double-scalar multiplications, remembered point decodes) gives the same answer, output Y or
+ * error code, as ark-vrf's own verifier (`verifyBsSignatureReference`) on valid signatures, on
+ * signatures with one flipped bit, on another context or message, on keys and output points
+ * moved off the prime-order subgroup by the 2-torsion point, and on random octets.
+ */
+import fc from 'fast-check';
+import * as E from 'fp-ts/lib/Either.js';
+import { describe, expect, it } from 'vitest';
+import type { BandersnatchKey, BandersnatchSignature } from '../spec/bytes.js';
+import { toHex } from '../spec/bytes.js';
+import {
+  banderout,
+  publicKeyFromSeed,
+  signBs,
+  verifyBsSignature,
+  verifyBsSignatureReference,
+} from '../model/crypto/bandersnatch.js';
+
+type Case = readonly [key: Uint8Array, context: Uint8Array, message: Uint8Array, signature: Uint8Array];
+
+/** The answer of both verifications (a hex output or an error code), after checking they agree. */
+const agreed = ([k, c, m, sig]: Case): string => {
+  const answer = (r: E.Either<string, Uint8Array>): string => (E.isLeft(r) ? r.left : toHex(r.right));
+  const reference = answer(verifyBsSignatureReference(k as BandersnatchKey, c, m, sig as BandersnatchSignature));
+  expect(
+    answer(verifyBsSignature(k as BandersnatchKey, c, m, sig as BandersnatchSignature)),
+    `fast vs ark-vrf on key ${toHex(k)}, context ${toHex(c)}, message ${toHex(m)}, signature ${toHex(sig)}`,
+  ).toBe(reference);
+  return reference;
+};
+
+const bytes = (maxLength: number) => fc.uint8Array({ maxLength });
+
+/** A valid case: a key, a context, a message and the key's signature on them. */
+const signed: fc.Arbitrary<Case> = fc.tuple(bytes(32), bytes(40), bytes(80)).map(([seed, c, m]) => {
+  const sig = signBs(seed, c, m);
+  if (E.isLeft(sig)) throw new Error(`signBs: ${sig.left}`);
+  return [publicKeyFromSeed(seed), c, m, sig.right] as const;
+});
+
+/** q, the order of Bandersnatch's base field (BLS12-381's scalar field). */
+const q = 0x73eda753299d7d483339d80809a1d80553bda402fffe5bfeffffffff00000001n;
+
+/**
+ * P + T for the 2-torsion point T = (0, -1), i.e. (-x, -y), in ark's compressed form (y little
+ * endian, the top bit telling the sign of x): on the curve, outside the prime-order subgroup.
+ */
+const plusTorsion = (point: Uint8Array): Uint8Array => {
+  const flag = point[31]! & 0x80;
+  const y = point.reduceRight((acc, b, i) => (acc << 8n) | BigInt(i === 31 ? b & 0x7f : b), 0n);
+  const out = Uint8Array.from({ length: 32 }, (_, i) => Number(((q - y) >> BigInt(8 * i)) & 0xffn));
+  out[31]! |= flag ^ 0x80;
+  return out;
+};
+
+describe('Bandersnatch IETF verification: fast and ark-vrf agree', () => {
+  it('valid signatures verify, with the output Y of their output point (200 cases)', () => {
+    fc.assert(
+      fc.property(signed, (s) => {
+        const y = agreed(s);
+        const expected = banderout(s[3] as BandersnatchSignature);
+        expect(E.isRight(expected) && toHex(expected.right)).toBe(y);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('one flipped bit anywhere in key or signature (500 cases)', () => {
+    fc.assert(
+      fc.property(signed, fc.nat({ max: 128 * 8 - 1 }), ([k, c, m, sig], bit) => {
+        const [key, signature] = [Uint8Array.from(k), Uint8Array.from(sig)];
+        const target = bit < 32 * 8 ? key : signature;
+        const at = bit < 32 * 8 ? bit : bit - 32 * 8;
+        target[at >> 3]! ^= 1 << (at & 7);
+        expect(agreed([key, c, m, signature])).not.toMatch(/^[0-9a-f]{64}$/);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('another context or message (200 cases)', () => {
+    fc.assert(
+      fc.property(signed, bytes(40), fc.boolean(), ([k, c, m, sig], other, inContext) => {
+        fc.pre(toHex(other) !== toHex(inContext ? c : m));
+        expect(agreed(inContext ? [k, other, m, sig] : [k, c, other, sig])).toBe('verification_failure');
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('a key or output point moved off the subgroup by the 2-torsion point (200 cases)', () => {
+    fc.assert(
+      fc.property(signed, fc.boolean(), ([k, c, m, sig], inKey) => {
+        const signature = Uint8Array.from(sig);
+        if (!inKey) signature.set(plusTorsion(sig.subarray(0, 32)));
+        expect(agreed([inKey ? plusTorsion(k) : k, c, m, signature])).toBe(inKey ? 'bad_key' : 'bad_encoding');
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('random octets as key and signature (100 cases)', () => {
+    fc.assert(
+      fc.property(
+        fc.uint8Array({ minLength: 32, maxLength: 32 }),
+        fc.uint8Array({ minLength: 96, maxLength: 96 }),
+        bytes(40),
+        bytes(40),
+        (k, sig, c, m) => {
+          expect(agreed([k, c, m, sig])).not.toMatch(/^[0-9a-f]{64}$/);
+        },
+      ),
+      { numRuns: 100 },
+    );
+  });
+});
