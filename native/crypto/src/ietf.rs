@@ -3,9 +3,9 @@
 //! - the two checks `U = [s]G - [c]Y` and `V = [s]I - [c]Gamma` are each one interleaved
 //!   double-scalar multiplication (Straus, width-5 wNAF), which shares the 253 doublings that two
 //!   separate multiplications each pay;
-//! - checked point decodes (on the curve, in the prime-order subgroup: a multiplication by the
-//!   group order each) are remembered by their octets, since a block's author key and its
-//!   entropy output Gamma_V are decoded more than once.
+//! - checked point decodes (on the curve, in the prime-order subgroup: [`subgroup::decode`]) are
+//!   remembered by their octets, since a block's author key and its entropy output Gamma_V are
+//!   decoded more than once.
 //!
 //! [`verify_reference`] is ark-vrf's own verification, kept as the twin a property compares with.
 
@@ -18,7 +18,7 @@ use ark_vrf::reexports::ark_serialize::CanonicalDeserialize;
 use ark_vrf::suites::bandersnatch::{AffinePoint, BandersnatchSha512Ell2, IetfProof, Output, Public};
 use ark_vrf::Suite;
 
-use crate::{output_hash, vrf_input, CryptoError, Result, OUTPUT_LEN, SIGNATURE_LEN};
+use crate::{output_hash, subgroup, vrf_input, CryptoError, Result, OUTPUT_LEN, SIGNATURE_LEN};
 
 type Projective = <AffinePoint as AffineRepr>::Group;
 type Scalar = <AffinePoint as AffineRepr>::ScalarField;
@@ -72,7 +72,7 @@ pub(crate) fn decode_checked(bytes: &[u8], err: CryptoError) -> Result<AffinePoi
     if let Some(&(_, p)) = cache.iter().rev().find(|(k, _)| *k == key) {
         return Ok(p);
     }
-    let p = AffinePoint::deserialize_compressed(bytes).map_err(|_| err)?;
+    let p = subgroup::decode(bytes).ok_or(err)?;
     if cache.len() == DECODED_CAPACITY {
         let _evicted = cache.remove(0);
     }

@@ -18,6 +18,7 @@
 pub mod blake2b;
 pub mod ed25519;
 pub mod ietf;
+pub mod subgroup;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -81,7 +82,7 @@ pub(crate) type Result<T> = std::result::Result<T, CryptoError>;
 
 /// A key as a point: the checked decode (on the curve and in the prime-order subgroup).
 fn decode_key(key: &[u8]) -> Result<AffinePoint> {
-    AffinePoint::deserialize_compressed(key).map_err(|_| CryptoError::BadKey)
+    subgroup::decode(key).ok_or(CryptoError::BadKey)
 }
 
 /// A point the proof carries (the output gamma): decoded and checked like a key, remembered.
