@@ -1,14 +1,15 @@
 /**
  * Block import time per trace folder: each folder's steps imported as a chain (the first from
  * its recorded pre_state, each next one from the model's own posterior), timing `importBlock`
- * per block (mean, median, p90, max). Only the blocks that import and match their recorded
+ * per block (mean, median, p90, max), over N passes pooled (`--reps`, default 3; the per-pass
+ * means are printed too, the first pass being the coldest). Only the blocks that import and match their recorded
  * root are counted (a block that needs what is not plugged in, e.g. accumulation, is listed as
  * skipped). The peer, measured in the same run on the same posterior states: the state root
  * computed the way a non-persistent importer would, serializing the whole posterior state and
  * building its trie afresh (T(sigma') then eq. D.5), against the incremental trie update the
  * import does.
  *
- *   npm run build && JAM_VECTORS=... node dist/bench/import/index.js [folder ...]
+ *   npm run build && JAM_VECTORS=... node dist/bench/import/index.js [--reps N] [--json] [folder ...]
  */
 import { basename } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -24,65 +25,126 @@ import { stats } from '../timing.js';
 
 const fmt = (x: number): string => x.toFixed(2).padStart(8);
 
+const usage = `usage: node dist/bench/import/index.js [--reps N] [--json] [folder ...]
+
+Per-block import time of each trace folder (tiny), imported as a chain, N passes (default 3)
+pooled; then the state root of each posterior, incremental trie update vs whole-state rebuild.
+--json prints one line per folder.`;
+
+interface Options {
+  readonly reps: number;
+  readonly json: boolean;
+  readonly folders: ReadonlyArray<string>;
+}
+
+const parseArgs = (args: ReadonlyArray<string>): Options | string => {
+  let reps = 3;
+  let json = false;
+  const folders: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (a === '--help' || a === '-h') return usage;
+    else if (a === '--json') json = true;
+    else if (a === '--reps') {
+      reps = Number(args[++i]);
+      if (!Number.isInteger(reps) || reps < 1) return `--reps: expected a positive integer, got ${args[i] ?? 'nothing'}\n${usage}`;
+    } else if (a.startsWith('-')) return `unknown option ${a}\n${usage}`;
+    else folders.push(a);
+  }
+  return { reps, json, folders };
+};
+
+type Importer = ReturnType<typeof importBlock>;
+
+/** One pass over a folder's chain: the time of each block that imports and matches its root. */
+const pass = (importer: Importer, folder: string): { times: number[]; skipped: number; pairs: Array<readonly [ImportState, ImportState]> } => {
+  const times: number[] = [];
+  const pairs: Array<readonly [ImportState, ImportState]> = [];
+  let skipped = 0;
+  let state: ImportState | undefined;
+  for (const file of traceSteps(folder)) {
+    const step = loadTraceStep(tiny, file);
+    if (E.isLeft(step)) throw new Error(step.left);
+    const { pre, block, post } = step.right;
+    if (state === undefined || !bytesEqual(stateRoot(state), pre.root)) {
+      const loaded = importStateFromKeyvals(tiny, pre.keyvals);
+      if (E.isLeft(loaded)) throw new Error(`${file}: ${loaded.left.reason}`);
+      state = loaded.right;
+    }
+    const prior = state;
+    const t0 = performance.now();
+    let out;
+    try {
+      out = importer(prior, block);
+    } catch {
+      out = undefined;
+    }
+    const ms = performance.now() - t0;
+    if (out === undefined || E.isLeft(out) || !bytesEqual(out.right.root, post.root)) {
+      skipped++;
+      state = undefined;
+      continue;
+    }
+    times.push(ms);
+    pairs.push([prior, out.right]);
+    state = out.right;
+  }
+  return { times, skipped, pairs };
+};
+
 const main = (): void => {
-  const wanted = process.argv.slice(2);
-  const folders = traceFolders().filter((f) => wanted.length === 0 || wanted.includes(basename(f)));
+  const options = parseArgs(process.argv.slice(2));
+  if (typeof options === 'string') {
+    console.log(options);
+    process.exitCode = options === usage ? 0 : 2;
+    return;
+  }
+  const all = traceFolders();
+  const unknown = options.folders.filter((w) => !all.some((f) => basename(f) === w));
+  if (unknown.length > 0) {
+    console.error(`unknown trace folder(s): ${unknown.join(', ')} (have: ${all.map((f) => basename(f)).join(', ')})`);
+    process.exitCode = 2;
+    return;
+  }
+  const folders = all.filter((f) => options.folders.length === 0 || options.folders.includes(basename(f)));
   const importer = importBlock(tiny, { srs: embeddedRingSrs(), accumulate: traceAccumulate });
   // Warm-up, untimed: the first import loads the native addon and compiles the hot paths.
-  const first = loadTraceStep(tiny, traceSteps(folders[0] ?? traceFolders()[0]!)[0]!);
+  const first = loadTraceStep(tiny, traceSteps(folders[0]!)[0]!);
   if (E.isRight(first)) {
     const s = importStateFromKeyvals(tiny, first.right.pre.keyvals);
     if (E.isRight(s)) importer(s.right, first.right.block);
   }
-  console.log('block import per block, ms (tiny); root: incremental trie update vs whole-state rebuild (peer)');
-  console.log(`${'folder'.padEnd(16)} ${'blocks'.padStart(6)} ${'skipped'.padStart(7)} ${'mean'.padStart(8)} ${'median'.padStart(8)} ${'p90'.padStart(8)} ${'max'.padStart(8)}   ${'root incr'.padStart(9)} ${'rebuild'.padStart(8)} ${'ratio'.padStart(6)}`);
+  if (!options.json) {
+    console.log(`block import per block, ms (tiny), ${options.reps} passes pooled; root: incremental trie update vs whole-state rebuild (peer)`);
+    console.log(`${'folder'.padEnd(16)} ${'blocks'.padStart(6)} ${'skipped'.padStart(7)} ${'mean'.padStart(8)} ${'median'.padStart(8)} ${'p90'.padStart(8)} ${'max'.padStart(8)}   ${'pass means'.padEnd(20)} ${'root incr'.padStart(9)} ${'rebuild'.padStart(8)} ${'ratio'.padStart(6)}`);
+  }
   for (const folder of folders) {
-    const times: number[] = [];
+    const passes = Array.from({ length: options.reps }, () => pass(importer, folder));
+    const s = stats(passes.flatMap((p) => p.times));
+    const passMeans = passes.map((p) => stats(p.times).mean);
+    // The root comparison runs after the timed passes, so its garbage does not land in them.
     const incremental: number[] = [];
     const rebuild: number[] = [];
-    let skippedBlocks = 0;
-    let state: ImportState | undefined;
-    for (const file of traceSteps(folder)) {
-      const step = loadTraceStep(tiny, file);
-      if (E.isLeft(step)) throw new Error(step.left);
-      const { pre, block, post } = step.right;
-      if (state === undefined || !bytesEqual(stateRoot(state), pre.root)) {
-        const loaded = importStateFromKeyvals(tiny, pre.keyvals);
-        if (E.isLeft(loaded)) throw new Error(`${file}: ${loaded.left.reason}`);
-        state = loaded.right;
-      }
-      const prior = state;
-      const t0 = performance.now();
-      let out;
-      try {
-        out = importer(prior, block);
-      } catch {
-        out = undefined;
-      }
-      const ms = performance.now() - t0;
-      if (out === undefined || E.isLeft(out) || !bytesEqual(out.right.root, post.root)) {
-        skippedBlocks++;
-        state = undefined;
-        continue;
-      }
-      times.push(ms);
-      const posterior = out.right.state;
+    for (const [prior, posterior] of passes[0]!.pairs) {
       const t1 = performance.now();
-      const incr = trieRoot(updateTrie(tiny)(prior, posterior).trie);
+      const incr = trieRoot(updateTrie(tiny)(prior, posterior.state).trie);
       const t2 = performance.now();
-      const whole = merklizeState(serializeState(tiny)(posterior));
+      const whole = merklizeState(serializeState(tiny)(posterior.state));
       const t3 = performance.now();
-      if (!bytesEqual(incr, whole)) throw new Error(`${file}: incremental and rebuilt roots differ`);
+      if (!bytesEqual(incr, whole)) throw new Error(`${basename(folder)}: incremental and rebuilt roots differ`);
       incremental.push(t2 - t1);
       rebuild.push(t3 - t2);
-      state = out.right;
     }
-    const s = stats(times);
     const inc = stats(incremental).mean;
     const reb = stats(rebuild).mean;
-    console.log(
-      `${basename(folder).padEnd(16)} ${String(s.n).padStart(6)} ${String(skippedBlocks).padStart(7)} ${fmt(s.mean)} ${fmt(s.median)} ${fmt(s.p90)} ${fmt(s.max)}   ${fmt(inc).padStart(9)} ${fmt(reb)} ${(reb / inc).toFixed(1).padStart(5)}x`,
-    );
+    const skipped = passes[0]!.skipped;
+    if (options.json) {
+      console.log(JSON.stringify({ folder: basename(folder), blocks: s.n / options.reps, skipped, reps: options.reps, ...s, passMeans, rootIncremental: inc, rootRebuild: reb }));
+    } else {
+      console.log(
+        `${basename(folder).padEnd(16)} ${String(s.n / options.reps).padStart(6)} ${String(skipped).padStart(7)} ${fmt(s.mean)} ${fmt(s.median)} ${fmt(s.p90)} ${fmt(s.max)}   ${passMeans.map((m) => m.toFixed(2)).join(' ').padEnd(20)} ${fmt(inc).padStart(9)} ${fmt(reb)} ${(reb / inc).toFixed(1).padStart(5)}x`,
+      );
+    }
   }
 };
 
