@@ -70,27 +70,30 @@ export const embeddedRingSrs = (): RingSrs => {
 /** The octets of the built-in SRS, to check them against another copy. */
 export const embeddedRingSrsBytes = (): Uint8Array => loadNative().bandersnatchEmbeddedSrs();
 
-/**
- * @gp G.1 -- whether `signature` is in F^m_k<c>, the IETF VRF signatures of key `k` on context
- * `c` and message `m`; Right carries its output Y (G.2).
- */
-export const verifyBsSignature = (
+/** A signature's verdict from one of the two native IETF verifications. */
+type IetfVerifier = (
   k: BandersnatchKey,
   c: Uint8Array,
   m: Uint8Array,
   signature: BandersnatchSignature,
-): E.Either<BandersnatchError, Hash> => fromNative<Hash>(loadNative().bandersnatchIetfVerify(k, c, m, signature));
+) => E.Either<BandersnatchError, Hash>;
+
+const ietfVerifier =
+  (name: 'bandersnatchIetfVerify' | 'bandersnatchIetfVerifyReference'): IetfVerifier =>
+  (k, c, m, signature) =>
+    fromNative<Hash>(loadNative()[name](k, c, m, signature));
+
+/**
+ * @gp G.1 -- whether `signature` is in F^m_k<c>, the IETF VRF signatures of key `k` on context
+ * `c` and message `m`; Right carries its output Y (G.2).
+ */
+export const verifyBsSignature: IetfVerifier = ietfVerifier('bandersnatchIetfVerify');
 
 /**
  * G.1 decided by ark-vrf's own verifier, the twin `verifyBsSignature` (a faster verification of
  * the same equation) is kept equal to by a property.
  */
-export const verifyBsSignatureReference = (
-  k: BandersnatchKey,
-  c: Uint8Array,
-  m: Uint8Array,
-  signature: BandersnatchSignature,
-): E.Either<BandersnatchError, Hash> => fromNative<Hash>(loadNative().bandersnatchIetfVerifyReference(k, c, m, signature));
+export const verifyBsSignatureReference: IetfVerifier = ietfVerifier('bandersnatchIetfVerifyReference');
 
 /**
  * @gp G.2, G.5 -- Y(x): the VRF output of a signature or of a ring proof, the first 32 octets

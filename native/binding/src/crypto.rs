@@ -35,6 +35,14 @@ fn value<const N: usize>(r: std::result::Result<[u8; N], CryptoError>) -> Either
     }
 }
 
+type IetfVerify = fn(&[u8], &[u8], &[u8], &[u8; SIGNATURE_LEN]) -> std::result::Result<[u8; 32], CryptoError>;
+
+/// One IETF verification with its arguments' lengths checked.
+fn ietf(verify: IetfVerify, key: &[u8], context: &[u8], message: &[u8], signature: &[u8]) -> Result<Either<Uint8Array, String>> {
+    let signature = fixed::<SIGNATURE_LEN>("signature", signature)?;
+    Ok(value(verify(&fixed::<KEY_LEN>("key", key)?[..], context, message, signature)))
+}
+
 /** G.1/G.2: verify an IETF VRF signature (96 octets) of `key` on context and message; its output Y or an error code. */
 #[napi]
 pub fn bandersnatch_ietf_verify(
@@ -43,8 +51,7 @@ pub fn bandersnatch_ietf_verify(
     message: Uint8Array,
     signature: Uint8Array,
 ) -> Result<Either<Uint8Array, String>> {
-    let signature = fixed::<SIGNATURE_LEN>("signature", &signature)?;
-    Ok(value(jam_crypto::ietf_verify(&fixed::<KEY_LEN>("key", &key)?[..], &context, &message, signature)))
+    ietf(jam_crypto::ietf_verify, &key, &context, &message, &signature)
 }
 
 /** G.1 by ark-vrf's own verifier: the reference `bandersnatchIetfVerify` is checked against. */
@@ -55,8 +62,7 @@ pub fn bandersnatch_ietf_verify_reference(
     message: Uint8Array,
     signature: Uint8Array,
 ) -> Result<Either<Uint8Array, String>> {
-    let signature = fixed::<SIGNATURE_LEN>("signature", &signature)?;
-    Ok(value(jam_crypto::ietf::verify_reference(&fixed::<KEY_LEN>("key", &key)?[..], &context, &message, signature)))
+    ietf(jam_crypto::ietf::verify_reference, &key, &context, &message, &signature)
 }
 
 /** The Pedersen VRF inside a ring proof (output point + Pedersen proof, 192 octets); its output Y or an error code. */
