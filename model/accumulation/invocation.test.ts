@@ -78,10 +78,8 @@ it('Psi_M on the ts engine: halting with an unreadable output range yields nothi
   expect([o.gasUsed, o.yield]).toEqual([3n, undefined]);
 });
 
-describe.runIf(nativeBuilt())('Psi_M on the native engine (known defect, reported)', () => {
-  // The native readMemory throws PVM_RANGE for lengths >= 2^28 instead of answering "not
-  // readable"; this test turns red (as `it.fails`) once that is fixed: then make it a plain `it`.
-  it.fails('halting with omega_8 = 2^28 + 1 yields nothing', () => {
+describe.runIf(nativeBuilt())('Psi_M on the native engine', () => {
+  it('halting with an unreadable output range of 2^28 + 1 octets yields nothing', () => {
     const o = PsiA(tiny, nativeEngine)(partialState([[S, withCode(longOutput)]]), 5, S, 1000n, [], hash(1));
     expect([o.gasUsed, o.yield]).toEqual([3n, undefined]);
   });

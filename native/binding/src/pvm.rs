@@ -29,9 +29,6 @@ fn fail<T>(code: &'static str, reason: String) -> Result<T> {
     Err(napi::Error::new(Code(code), reason))
 }
 
-/// The longest `readMemory` (it allocates what it returns): 256 MiB.
-const MAX_READ: f64 = (1u64 << 28) as f64;
-
 /// A non-negative integer below `limit` given as a JavaScript number.
 fn natural(what: &str, value: f64, limit: f64) -> Result<u64> {
     if value.fract() != 0.0 || !(0.0..limit).contains(&value) {
@@ -235,7 +232,9 @@ impl NativePvm {
     #[napi(catch_unwind)]
     pub fn read_memory(&mut self, address: f64, length: f64) -> Result<Option<Uint8Array>> {
         let at = self::address("address", address)?;
-        let len = natural("length", length, MAX_READ + 1.0)?;
+        // Any length up to 2^32: readability decides (A.44's R gives nothing for an unreadable
+        // range), and the octets are allocated only once every page is known to be readable.
+        let len = natural("length", length, 4_294_967_296.0 + 1.0)?;
         let m = self.machine()?;
         if u64::from(at) + len > 1 << 32 || m.memory.check_readable(at, len).is_err() {
             return Ok(None);
