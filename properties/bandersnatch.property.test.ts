@@ -5,7 +5,9 @@
  * double-scalar multiplications, remembered point decodes) gives the same answer, output Y or
  * error code, as ark-vrf's own verifier (`verifyBsSignatureReference`) on valid signatures, on
  * signatures with one flipped bit, on another context or message, on keys and output points
- * moved off the prime-order subgroup by the 2-torsion point, and on random octets.
+ * moved off the prime-order subgroup by the 2-torsion point, and on random octets. And the ring
+ * proofs of a tickets extrinsic checked together (`verifyBsRingProofs`, a batch first) answer
+ * for each proof what `verifyBsRingProof` answers for it alone.
  */
 import fc from 'fast-check';
 import * as E from 'fp-ts/lib/Either.js';
@@ -14,11 +16,17 @@ import type { BandersnatchKey, BandersnatchSignature } from '../spec/bytes.js';
 import { toHex } from '../spec/bytes.js';
 import {
   banderout,
+  embeddedRingSrs,
+  getRingRoot,
+  proveBsRing,
   publicKeyFromSeed,
   signBs,
+  verifyBsRingProof,
+  verifyBsRingProofs,
   verifyBsSignature,
   verifyBsSignatureReference,
 } from '../model/crypto/bandersnatch.js';
+import type { BandersnatchRingProof } from '../spec/bytes.js';
 
 type Case = readonly [key: Uint8Array, context: Uint8Array, message: Uint8Array, signature: Uint8Array];
 
@@ -76,7 +84,7 @@ describe('Bandersnatch IETF verification: fast and ark-vrf agree', () => {
         const target = bit < 32 * 8 ? key : signature;
         const at = bit < 32 * 8 ? bit : bit - 32 * 8;
         target[at >> 3]! ^= 1 << (at & 7);
-        expect(agreed([key, c, m, signature])).not.toMatch(/^[0-9a-f]{64}$/);
+        expect(agreed([key, c, m, signature])).not.toMatch(/^0x[0-9a-f]{64}$/);
       }),
       { numRuns: 500 },
     );
@@ -111,10 +119,47 @@ describe('Bandersnatch IETF verification: fast and ark-vrf agree', () => {
         bytes(40),
         bytes(40),
         (k, sig, c, m) => {
-          expect(agreed([k, c, m, sig])).not.toMatch(/^[0-9a-f]{64}$/);
+          expect(agreed([k, c, m, sig])).not.toMatch(/^0x[0-9a-f]{64}$/);
         },
       ),
       { numRuns: 100 },
+    );
+  });
+});
+
+describe('ring proofs checked together answer as each alone', () => {
+  const srs = embeddedRingSrs();
+  const seeds = Array.from({ length: 6 }, (_, i) => Uint8Array.of(i));
+  const ring = seeds.map(publicKeyFromSeed);
+  const root = getRingRoot(srs)(ring);
+  const m = new Uint8Array(0);
+  /** One proof per ring member and context, made once: proving is the slow part. */
+  const proofs = seeds.map((seed, i) => {
+    const c = Uint8Array.of(0x74, i);
+    const proof = proveBsRing(srs)(seed, ring, c, m);
+    if (E.isLeft(proof)) throw new Error(`proveBsRing: ${proof.left}`);
+    return { c, m, proof: proof.right };
+  });
+  const answer = (r: E.Either<string, Uint8Array>): string => (E.isLeft(r) ? r.left : toHex(r.right));
+
+  it('1 to 6 proofs, some with one flipped bit, another context or another ring size (150 cases)', () => {
+    fc.assert(
+      fc.property(
+        fc.shuffledSubarray(proofs, { minLength: 1 }),
+        fc.array(fc.tuple(fc.nat(), fc.nat({ max: 784 * 8 - 1 })), { maxLength: 2 }),
+        fc.boolean(),
+        fc.constantFrom(6, 6, 6, 5),
+        (chosen, flips, swapContexts, ringSize) => {
+          const items = chosen.map((x) => ({ ...x, proof: Uint8Array.from(x.proof) as BandersnatchRingProof }));
+          for (const [which, bit] of flips) items[which % items.length]!.proof[bit >> 3]! ^= 1 << (bit & 7);
+          if (swapContexts && items.length > 1) [items[0], items[1]] = [{ ...items[0]!, c: items[1]!.c }, { ...items[1]!, c: items[0]!.c }];
+          const together = verifyBsRingProofs(srs)(ringSize, root, items).map(answer);
+          const alone = items.map((x) => answer(verifyBsRingProof(srs)(ringSize, root, x.c, x.m, x.proof)));
+          expect(together).toEqual(alone);
+          if (flips.length === 0 && !swapContexts && ringSize === 6) expect(together.every((a) => /^0x[0-9a-f]{64}$/.test(a))).toBe(true);
+        },
+      ),
+      { numRuns: 150 },
     );
   });
 });

@@ -9,7 +9,7 @@ import { ascii, bytesCompare, bytesEqual, concatBytes } from '../../spec/bytes.j
 import type { BandersnatchKey, Ed25519Key, Hash, RingRoot } from '../../spec/bytes.js';
 import type { Entropy, EpochMark, SealKeys, State, Ticket, TicketEnvelope, ValidatorKey } from '../../spec/types.js';
 import { blake2b256 } from '../crypto/index.js';
-import { getRingRoot, verifyBsRingProof, type RingSrs } from '../crypto/bandersnatch.js';
+import { getRingRoot, verifyBsRingProofs, type RingSrs } from '../crypto/bandersnatch.js';
 import { blacklistFilter } from './keys.js';
 
 export type SafroleState = Pick<State, 'tau' | 'eta' | 'lambda' | 'kappa' | 'gamma' | 'iota' | 'psi'>;
@@ -120,10 +120,14 @@ const newTickets = (
   eta2Prime: Hash,
   xt: ReadonlyArray<TicketEnvelope>,
 ): E.Either<SafroleError, ReadonlyArray<Ticket>> => {
+  const ids = verifyBsRingProofs(srs)(
+    spec.Cvalcount,
+    gammaZPrime,
+    xt.map((t) => ({ c: concatBytes(Xticket, eta2Prime, new Uint8Array([t.entryIndex])), m: new Uint8Array(0), proof: t.proof })),
+  );
   const n: Ticket[] = [];
-  for (const t of xt) {
-    const context = concatBytes(Xticket, eta2Prime, new Uint8Array([t.entryIndex]));
-    const id = verifyBsRingProof(srs)(spec.Cvalcount, gammaZPrime, context, new Uint8Array(0), t.proof);
+  for (const [i, t] of xt.entries()) {
+    const id = ids[i]!;
     if (E.isLeft(id)) return E.left('bad_ticket_proof');
     n.push({ id: id.right, entryIndex: t.entryIndex });
   }

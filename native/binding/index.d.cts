@@ -21,6 +21,8 @@ export declare class BandersnatchRingSrs {
   ringRoot(keysConcat: Uint8Array): Uint8Array | string
   /** G.4/G.5: verify a ring VRF proof (784 octets) against a ring root; its output Y or an error code.  */
   ringVerify(ringSize: number, root: Uint8Array, context: Uint8Array, message: Uint8Array, proof: Uint8Array): Uint8Array | string
+  /** G.4/G.5 for several proofs on one ring root (checked as a batch first): each one's output Y or error code, as `ringVerify` alone answers.  */
+  ringVerifyEach(ringSize: number, root: Uint8Array, contexts: Array<Uint8Array>, messages: Array<Uint8Array>, proofs: Array<Uint8Array>): Array<Uint8Array | string>
   /** A ring VRF proof (784 octets) by the secret derived from `seed`, whose key is in the ring.  */
   ringProve(seed: Uint8Array, keysConcat: Uint8Array, context: Uint8Array, message: Uint8Array): Uint8Array | string
 }

@@ -151,6 +151,29 @@ impl BandersnatchRingSrs {
         Ok(value(self.inner.ring_verify(ring_size as usize, root, &context, &message, proof)))
     }
 
+    /** G.4/G.5 for several proofs on one ring root (checked as a batch first): each one's output Y or error code, as `ringVerify` alone answers. */
+    #[napi]
+    pub fn ring_verify_each(
+        &self,
+        ring_size: u32,
+        root: Uint8Array,
+        contexts: Vec<Uint8Array>,
+        messages: Vec<Uint8Array>,
+        proofs: Vec<Uint8Array>,
+    ) -> Result<Vec<Either<Uint8Array, String>>> {
+        let root = fixed::<RING_ROOT_LEN>("ring root", &root)?;
+        if contexts.len() != proofs.len() || messages.len() != proofs.len() {
+            return Err(Error::new(
+                Status::InvalidArg,
+                format!("{} contexts, {} messages and {} proofs: expected as many of each", contexts.len(), messages.len(), proofs.len()),
+            ));
+        }
+        let proofs = proofs.iter().map(|p| fixed::<RING_PROOF_LEN>("ring proof", p)).collect::<Result<Vec<_>>>()?;
+        let items: Vec<(&[u8], &[u8], &[u8; RING_PROOF_LEN])> =
+            contexts.iter().zip(&messages).zip(proofs).map(|((c, m), p)| (&c[..], &m[..], p)).collect();
+        Ok(self.inner.ring_verify_each(ring_size as usize, root, &items).into_iter().map(value).collect())
+    }
+
     /** A ring VRF proof (784 octets) by the secret derived from `seed`, whose key is in the ring. */
     #[napi]
     pub fn ring_prove(

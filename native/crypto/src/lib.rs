@@ -279,6 +279,46 @@ impl RingSrs {
         Ok(output_hash(&output))
     }
 
+    /// @gp G.4 -- for each `(context, message, proof)`, what [`Self::ring_verify`] answers, for
+    /// one ring root. Two or more proofs are first checked as one batch (ark-vrf's
+    /// `BatchVerifier`: random linear combinations, with scalars derived from the proofs, that
+    /// pay the pairing and MSM checks once); when the batch holds every proof is in the set
+    /// (a false proof passes with probability about 2^-128), and otherwise, or when a proof does
+    /// not decode, each proof is verified alone, so the answers are always `ring_verify`'s.
+    pub fn ring_verify_each(
+        &self,
+        ring_size: usize,
+        root: &[u8; RING_ROOT_LEN],
+        items: &[(&[u8], &[u8], &[u8; RING_PROOF_LEN])],
+    ) -> Vec<Result<[u8; OUTPUT_LEN]>> {
+        if items.len() >= 2 {
+            if let Some(outputs) = self.setup(ring_size).ok().and_then(|setup| Self::batch(&setup, root, items)) {
+                return outputs.into_iter().map(Ok).collect();
+            }
+        }
+        items.iter().map(|(c, m, proof)| self.ring_verify(ring_size, root, c, m, proof)).collect()
+    }
+
+    /// The outputs of proofs that decode and pass together as one batch; `None` otherwise.
+    fn batch(
+        setup: &RingSetup,
+        root: &[u8; RING_ROOT_LEN],
+        items: &[(&[u8], &[u8], &[u8; RING_PROOF_LEN])],
+    ) -> Option<Vec<[u8; OUTPUT_LEN]>> {
+        let commitment = RingCommitment::deserialize_compressed(&root[..]).ok()?;
+        // The batch consumes its verifier: a fresh one for this root.
+        let verifier = setup.params.verifier(setup.params.verifier_key_from_commitment(commitment));
+        let mut batch = ark_vrf::ring::BatchVerifier::new(verifier);
+        let mut outputs = Vec::with_capacity(items.len());
+        for (context, message, proof) in items {
+            let output = Output::from_affine(decode_point(&proof[..32]).ok()?);
+            let ring_proof = RingProof::deserialize_compressed(&proof[32..]).ok()?;
+            batch.push(vrf_input(context).ok()?, output, message, &ring_proof);
+            outputs.push(output_hash(&output));
+        }
+        batch.verify().ok().map(|()| outputs)
+    }
+
     /// A ring VRF proof in `F-bar^m_r<c>` (G.4) by `secret`, whose public key must be in `keys`.
     pub fn ring_prove(
         &self,
@@ -304,6 +344,33 @@ impl RingSrs {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ring_verify_each_answers_as_ring_verify_alone() {
+        let srs = RingSrs::embedded().unwrap();
+        let seeds: Vec<[u8; 1]> = (0..6u8).map(|i| [i]).collect();
+        let keys: Vec<[u8; KEY_LEN]> = seeds.iter().map(|s| SecretKey::from_seed(s).public()).collect();
+        let root = srs.ring_root(&keys).unwrap();
+        let contexts: Vec<[u8; 2]> = (0..4u8).map(|i| [b'c', i]).collect();
+        let mut proofs: Vec<[u8; RING_PROOF_LEN]> = contexts
+            .iter()
+            .enumerate()
+            .map(|(i, c)| srs.ring_prove(&SecretKey::from_seed(&seeds[i]), &keys, c, b"m").unwrap())
+            .collect();
+        let check = |proofs: &[[u8; RING_PROOF_LEN]]| {
+            let items: Vec<(&[u8], &[u8], &[u8; RING_PROOF_LEN])> =
+                contexts.iter().zip(proofs).map(|(c, p)| (&c[..], &b"m"[..], p)).collect();
+            let each = srs.ring_verify_each(6, &root, &items);
+            let alone: Vec<_> = items.iter().map(|(c, m, p)| srs.ring_verify(6, &root, c, m, p)).collect();
+            assert_eq!(each, alone);
+            each
+        };
+        assert!(check(&proofs).iter().all(|r| r.is_ok()));
+        proofs[2][500] ^= 1; // the ring proof of the third
+        assert_eq!(check(&proofs)[2], Err(CryptoError::VerificationFailure));
+        proofs[1][0] ^= 0xff; // the output point of the second
+        assert!(check(&proofs)[1].is_err());
+    }
 
     #[test]
     fn ietf_sign_verify_roundtrip() {
