@@ -109,11 +109,13 @@ export interface Header {
   readonly priorStateRoot: Hash;
   readonly extrinsicHash: Hash;
   readonly timeslot: TimeSlot;
+  /** @gp 5.10 -- H_E: the epoch marker, if any (entropies and the next epoch's keys). */
   readonly epochMark: EpochMark | undefined;
-  /** H_W: the winning-tickets marker (the vectors' `tickets_mark`). */
+  /** @gp 5.10 -- H_W: the winning-tickets marker, if any (the vectors' `tickets_mark`). */
   readonly winnersMark: ReadonlyArray<Ticket> | undefined;
   readonly authorIndex: ValidatorIndex;
   readonly vrfSig: BandersnatchSignature;
+  /** @gp 5.10 -- H_O: the offenders marker, Ed25519 keys. */
   readonly offendersMark: ReadonlyArray<Ed25519Key>;
   readonly sealSig: BandersnatchSignature;
 }

@@ -51,6 +51,7 @@ const rotr32 = (x: number, n: number): number => ((x >>> n) | (x << (32 - n))) >
 const fromI32 = (x: number): bigint => BigInt(x | 0);
 
 export class TsInstance implements PvmInstance {
+  /** @gp A.11 -- omega: every store reduces mod 2^64, which is Z_8^-1 of a signed result. */
   private readonly regs = new BigUint64Array(13);
   private imath: number;
   private gasValue: bigint;
@@ -141,6 +142,7 @@ export class TsInstance implements PvmInstance {
       return t < n && varpi[t] === 1 ? t : -1;
     };
 
+    // @gp A.6 -- Psi_1: one pass of this loop, (c, k, j, imath, gas, omega, mu) to the next state or an exit
     for (;;) {
       const i = pc;
       // @gp A.4 -- zeta: past the code every octet is 0 (trap)
@@ -334,7 +336,7 @@ export class TsInstance implements PvmInstance {
           regs[rD] = BigInt(popcount32(low32(regs[rA]!)));
           break;
         case op.leading_zero_bits_64: {
-          // row 104
+          // row 104 @gp A.14 eq:revbitsfunc -- the leading zeros of revbits_8(omega_A): the clear bits from the top
           const hi = low32(regs[rA]! >> 32n);
           regs[rD] = BigInt(hi !== 0 ? Math.clz32(hi) : 32 + Math.clz32(low32(regs[rA]!)));
           break;

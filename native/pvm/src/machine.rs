@@ -119,6 +119,7 @@ fn sext32(x: u64) -> u64 {
 }
 
 /// The main loop. Returns the exit, the imath to report, and where to resume after a host call.
+/// @gp A.6 -- Psi_1: one pass of the loop, one instruction.
 fn step_loop(
     program: &Program,
     regs: &mut [u64; 13],
@@ -304,7 +305,7 @@ fn step_loop(
             }
             102 => set!(d, u64::from(ra.count_ones())),
             103 => set!(d, u64::from((ra as u32).count_ones())),
-            104 => set!(d, u64::from(ra.leading_zeros())),
+            104 => set!(d, u64::from(ra.leading_zeros())), // @gp A.14 -- the clear bits atop revbits_8(omega_A)
             105 => set!(d, u64::from((ra as u32).leading_zeros())),
             106 => set!(d, u64::from(ra.trailing_zeros())),
             107 => set!(d, u64::from((ra as u32).trailing_zeros())),
