@@ -37,7 +37,7 @@ import type {
   RingRoot,
 } from './bytes.js';
 
-/** N_S: a service index (32 bits). */
+/** @gp 9.1 eq:serviceaccounts -- N_S: a service index (32 bits). */
 export type ServiceId = number;
 /** N_T: a timeslot index (32 bits). */
 export type TimeSlot = number;
@@ -512,7 +512,7 @@ export interface State {
   readonly theta: ReadonlyArray<AccumulationOutput>;
   /** gamma: Safrole. */
   readonly gamma: SafroleState;
-  /** delta: the service accounts. */
+  /** @gp 9.1 eq:serviceaccounts -- delta: the service accounts, a dictionary from N_S to A. */
   readonly delta: ReadonlyMap<ServiceId, ServiceAccount>;
   /** eta: entropy. */
   readonly eta: Entropy;

@@ -71,7 +71,7 @@ export const serviceCode = (a: ServiceAccount): Uint8Array | undefined => {
 };
 
 /**
- * @gp B.9 -- I(e, s): the initial context, with the next free id
+ * @gp B.10 -- I(e, s): the initial context, with the next free id
  * check((E_4^-1(H(E(s, eta'_0, H_t))) mod (2^32 - S - 2^8)) + S).
  */
 export const initialContext = (
@@ -93,7 +93,7 @@ export const initialContext = (
   return { id: s, state, nextFreeId, xfers: [], yield: undefined, provisions: [] };
 };
 
-/** @gp B.9 -- C: the regular dimension after a halt, the exceptional one after panic or out of gas. */
+/** @gp B.13 -- C: the regular dimension after a halt, the exceptional one after panic or out of gas. */
 export const collapse = (
   gasUsed: bigint,
   o: Uint8Array | 'panic' | 'out-of-gas',
@@ -111,7 +111,7 @@ export const collapse = (
 };
 
 /**
- * @gp B.9 -- F: the host-call dispatch of Psi_A. Charges g (out of gas, nothing else changed,
+ * @gp B.11 -- F: the host-call dispatch of Psi_A. Charges g (out of gas, nothing else changed,
  * when the gas left is below it), runs the call, sets omega'_7 (and omega'_8); an unknown id
  * costs 10 and answers WHAT.
  */

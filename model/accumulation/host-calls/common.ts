@@ -11,7 +11,7 @@ import type { HostCallOutcome, Implications, ImplicationsPair, ResultCode } from
 
 const TWO_64 = 1n << 64n;
 
-/** @gp B.1 -- the host-call result constants. */
+/** The host-call result constants (the list opening appendix B; it has no equation number). */
 export const RESULT: Readonly<Record<ResultCode, bigint>> = {
   NONE: TWO_64 - 1n,
   WHAT: TWO_64 - 2n,
@@ -115,7 +115,7 @@ export const min = (a: bigint, b: bigint): bigint => (a < b ? a : b);
 /** A register value as a service id, or undefined when it is not in N_S. */
 export const asServiceId = (r: bigint): ServiceId | undefined => (r < TWO_32 ? Number(r) : undefined);
 
-/** x_s: the accumulating service's account in the context's state (always present: nothing removes it). */
+/** @gp B.8 -- x_s: the accumulating service's account in the context's state (always present: nothing removes it). */
 export const self = (x: Implications): ServiceAccount => {
   const a = x.state.delta.get(x.id);
   if (a === undefined) throw new Error(`the accumulating service ${x.id} is missing from its own context`);

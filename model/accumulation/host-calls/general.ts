@@ -148,6 +148,7 @@ export const write: AccumulateHostCall = (env, machine, xy) => {
   if (v !== undefined) a = footprintDelta(a, 1, BigInt(34 + k.length + v.length));
   if (thresholdBalance(env.spec, a) > a.balance) return code('FULL', xy);
   const l = old === undefined ? undefined : BigInt(old.length);
+  // @gp B.12 -- G: the pair with x_s replaced by the account write returns
   const next = regular(xy, withAccount(xy.x, xy.x.id, a));
   return l === undefined ? code('NONE', next) : value(l, next);
 };
