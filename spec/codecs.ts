@@ -1,5 +1,5 @@
 /**
- * The encodings of Appendix C.2 (eq. C.13-C.35) for every structure of `types.ts`, built from the
+ * The encodings of Appendix C.2 (eq. C.16-C.35) for every structure of `types.ts`, built from the
  * chain spec (V, C, E fix the sizes of several sequences) and memoized per spec:
  *
  *   const { header, block } = codecs(tiny);
@@ -110,7 +110,7 @@ export const ringProof = bytes<BandersnatchRingProof>(784, 'BandersnatchRingProo
 // ---------------------------------------------------------------------------------------------
 // Spec-independent structures
 
-/** @gp 6.7 -- K: 336 octets, [bandersnatch, ed25519, bls, metadata]. */
+/** @gp 6.8-6.12 -- K: 336 octets, [bandersnatch, ed25519, bls, metadata]. */
 export const validatorKey: Codec<ValidatorKey> = record<ValidatorKey>('ValidatorKey', [
   ['bs', 'bandersnatch', bandersnatchKey],
   ['ed', 'ed25519', ed25519Key],

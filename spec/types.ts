@@ -53,7 +53,7 @@ export type Balance = bigint;
 // ---------------------------------------------------------------------------------------------
 // Validators and Safrole (section 6)
 
-/** @gp 6.7 -- K: a validator's key set, 336 octets: Bandersnatch, Ed25519, BLS, metadata. */
+/** @gp 6.8-6.12 -- K: a validator's key set, 336 octets: Bandersnatch, Ed25519, BLS, metadata. */
 export interface ValidatorKey {
   readonly bs: BandersnatchKey;
   readonly ed: Ed25519Key;
@@ -80,7 +80,7 @@ export type SealKeys =
 
 /** @gp 6.3 -- gamma: the Safrole state (pending keys, ring root, seal keys, ticket accumulator). */
 export interface SafroleState {
-  /** gamma_P: the validator keys of the next epoch. */
+  /** @gp 6.7 eq:validatorkeys -- gamma_P in K^V: the validator keys of the next epoch. */
   readonly pendingSet: ReadonlyArray<ValidatorKey>;
   /** gamma_Z: the Bandersnatch ring root of the pending set. */
   readonly epochRoot: RingRoot;
@@ -292,7 +292,7 @@ export interface DisputesExtrinsic {
   readonly faults: ReadonlyArray<Fault>;
 }
 
-/** @gp 4.3 -- E: the extrinsic (in the order of its encoding, C.13). */
+/** @gp 4.3 -- E: the extrinsic (in the order of its encoding, C.16). */
 export interface Extrinsic {
   readonly tickets: ReadonlyArray<TicketEnvelope>;
   readonly preimages: ReadonlyArray<Preimage>;
@@ -512,15 +512,15 @@ export interface State {
   readonly theta: ReadonlyArray<AccumulationOutput>;
   /** gamma: Safrole. */
   readonly gamma: SafroleState;
-  /** @gp 9.1 eq:serviceaccounts -- delta: the service accounts, a dictionary from N_S to A. */
+  /** @gp 9.2 -- delta: the service accounts, a dictionary from N_S to A. */
   readonly delta: ReadonlyMap<ServiceId, ServiceAccount>;
   /** eta: entropy. */
   readonly eta: Entropy;
-  /** iota: the validator keys staged for the next epoch. */
+  /** @gp 6.7 eq:validatorkeys -- iota in K^V: the validator keys staged for the next epoch. */
   readonly iota: ReadonlyArray<ValidatorKey>;
-  /** kappa: the active validator keys. */
+  /** @gp 6.7 eq:validatorkeys -- kappa in K^V: the active validator keys. */
   readonly kappa: ReadonlyArray<ValidatorKey>;
-  /** lambda: the previous epoch's validator keys. */
+  /** @gp 6.7 eq:validatorkeys -- lambda in K^V: the previous epoch's validator keys. */
   readonly lambda: ReadonlyArray<ValidatorKey>;
   /** rho: the pending report of each core. */
   readonly rho: ReadonlyArray<PendingReport | undefined>;

@@ -184,7 +184,7 @@ export interface Imported extends ImportState {
  */
 export const importBlock =
   (spec: ChainSpec, deps: ImportDependencies) => {
-    // The ring of V keys (gamma'_Z, 6.25) is set up here, once, not inside the first epoch's block.
+    // The ring of V keys (gamma'_Z, 6.13) is set up here, once, not inside the first epoch's block.
     prepareRing(deps.srs)(spec.Cvalcount);
     return (prior: ImportState, block: Block, ancestors?: ReadonlyArray<Ancestor>): E.Either<ImportError, Imported> => {
       const { header, extrinsic } = block;

@@ -80,7 +80,7 @@ const rotateKeys = (srs: RingSrs, state: SafroleState, offendersPrime: ReadonlyA
     gammaKPrime,
     kappaPrime: state.gamma.pendingSet,
     lambdaPrime: state.kappa,
-    // @gp 6.4 -- gamma'_Z, a ring root (B_144), of the new pending set's Bandersnatch keys
+    // @gp 6.13 -- gamma'_Z = z, the ring root of the new pending set's Bandersnatch keys (a B_144, 6.4)
     gammaZPrime: getRingRoot(srs)(gammaKPrime.map((k) => k.bs)),
   };
 };
