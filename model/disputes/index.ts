@@ -64,7 +64,7 @@ const isOrderedUnique = <T>(xs: ReadonlyArray<T>, cmp: (a: T, b: T) => number): 
 
 const setHas = (set: ReadonlyArray<Uint8Array>, x: Uint8Array): boolean => set.some((y) => bytesEqual(x, y));
 
-/** A set of octet strings, kept in the paper's (lexicographic) order without duplicates. */
+/** @gp C.11 -- a set of octet strings, kept in the order its encoding lists them (ascending), without duplicates. */
 const setUnion = <T extends Uint8Array>(set: ReadonlyArray<T>, add: ReadonlyArray<T>): ReadonlyArray<T> => {
   const out = [...set];
   for (const x of add) if (!setHas(out, x)) out.push(x);
