@@ -30,9 +30,11 @@ import type { BandersnatchRingProof } from '../spec/bytes.js';
 
 type Case = readonly [key: Uint8Array, context: Uint8Array, message: Uint8Array, signature: Uint8Array];
 
+/** A verification's answer as one string: the output in hex, or the error code. */
+const answer = (r: E.Either<string, Uint8Array>): string => (E.isLeft(r) ? r.left : toHex(r.right));
+
 /** The answer of both verifications (a hex output or an error code), after checking they agree. */
 const agreed = ([k, c, m, sig]: Case): string => {
-  const answer = (r: E.Either<string, Uint8Array>): string => (E.isLeft(r) ? r.left : toHex(r.right));
   const reference = answer(verifyBsSignatureReference(k as BandersnatchKey, c, m, sig as BandersnatchSignature));
   expect(
     answer(verifyBsSignature(k as BandersnatchKey, c, m, sig as BandersnatchSignature)),
@@ -140,8 +142,6 @@ describe('ring proofs checked together answer as each alone', () => {
     if (E.isLeft(proof)) throw new Error(`proveBsRing: ${proof.left}`);
     return { c, m, proof: proof.right };
   });
-  const answer = (r: E.Either<string, Uint8Array>): string => (E.isLeft(r) ? r.left : toHex(r.right));
-
   it('1 to 6 proofs, some with one flipped bit, another context or another ring size (150 cases)', () => {
     fc.assert(
       fc.property(

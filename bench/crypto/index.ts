@@ -36,6 +36,12 @@ const must = <A>(what: string, e: E.Either<string, A>): A => {
 
 const seed = (i: number): Uint8Array => concatBytes(ascii('bench-seed-'), Uint8Array.of(i));
 
+/** A call of `f` on the next of `xs` each time, round and round. */
+const inTurn = <T>(xs: ReadonlyArray<T>, f: (x: T) => unknown): (() => unknown) => {
+  let i = 0;
+  return () => f(xs[i++ % xs.length]!);
+};
+
 interface Row {
   readonly what: string;
   readonly ours: number;
@@ -60,14 +66,10 @@ const main = async () => {
       throw new Error('@typeberry/native does not agree on the IETF signature');
     return { key, c, sig };
   });
-  const inTurn = (f: (s: (typeof signed)[number]) => unknown): (() => unknown) => {
-    let i = 0;
-    return () => f(signed[i++ % signed.length]!);
-  };
   rows.push({
     what: 'IETF VRF verify',
-    ours: opsPerSecond(inTurn(({ key, c, sig }) => verifyBsSignature(key, c, message, sig)), 1000),
-    peer: opsPerSecond(inTurn(({ key, c, sig }) => typeberry.verifySeal(key, sig, c, message)), 1000),
+    ours: opsPerSecond(inTurn(signed, ({ key, c, sig }) => verifyBsSignature(key, c, message, sig)), 1000),
+    peer: opsPerSecond(inTurn(signed, ({ key, c, sig }) => typeberry.verifySeal(key, sig, c, message)), 1000),
   });
 
   for (const size of [6, 1023]) {
@@ -89,13 +91,10 @@ const main = async () => {
     });
     // Two rings in turn (the second one key along), as the model remembers the last root only.
     const rings = [keys, [...keys.slice(1), keys[0]!]];
-    const flats = rings.map((r) => concatBytes(...r));
-    let turn = 0;
-    let peerTurn = 0;
     rows.push({
       what: `ring root (ring ${size})`,
-      ours: opsPerSecond(() => getRingRoot(srs)(rings[turn++ % 2]!), 2000),
-      peer: opsPerSecond(() => typeberry.ringCommitment(flats[peerTurn++ % 2]!), 2000),
+      ours: opsPerSecond(inTurn(rings, (r) => getRingRoot(srs)(r)), 2000),
+      peer: opsPerSecond(inTurn(rings.map((r) => concatBytes(...r)), (flat) => typeberry.ringCommitment(flat)), 2000),
     });
   }
 

@@ -51,7 +51,7 @@ pub fn bandersnatch_ietf_verify(
     message: Uint8Array,
     signature: Uint8Array,
 ) -> Result<Either<Uint8Array, String>> {
-    ietf(jam_crypto::ietf_verify, &key, &context, &message, &signature)
+    ietf(jam_crypto::ietf::verify, &key, &context, &message, &signature)
 }
 
 /** G.1 by ark-vrf's own verifier: the reference `bandersnatchIetfVerify` is checked against. */

@@ -3,14 +3,14 @@
 //! - the two checks `U = [s]G - [c]Y` and `V = [s]I - [c]Gamma` are each one interleaved
 //!   double-scalar multiplication (Straus, width-5 wNAF), which shares the 253 doublings that two
 //!   separate multiplications each pay;
-//! - checked point decodes (on the curve, in the prime-order subgroup: [`subgroup::decode`]),
-//!   the keys' tables of odd multiples and the VRF inputs of contexts are remembered, the last
-//!   few of each: a block's author key and entropy output Gamma_V are decoded more than once,
-//!   its author signs again within the epoch, and a fallback seal's context lasts the epoch.
+//! - checked point decodes ([`crate::subgroup::decode`]), the keys' tables of odd multiples and
+//!   the VRF inputs of contexts are remembered, the last few of each: a block's author key and
+//!   entropy output Gamma_V are decoded more than once, its author signs again within the
+//!   epoch, and a fallback seal's context lasts the epoch.
 //!
 //! [`verify_reference`] is ark-vrf's own verification, kept as the twin a property compares with.
 
-use std::sync::{LazyLock, Mutex};
+use std::sync::LazyLock;
 
 use ark_vrf::ietf::Verifier as IetfVerifier;
 use ark_vrf::reexports::ark_ec::{AdditiveGroup, AffineRepr, CurveGroup};
@@ -19,7 +19,8 @@ use ark_vrf::reexports::ark_serialize::CanonicalDeserialize;
 use ark_vrf::suites::bandersnatch::{AffinePoint, BandersnatchSha512Ell2, IetfProof, Output, Public};
 use ark_vrf::Suite;
 
-use crate::{output_hash, subgroup, vrf_input, CryptoError, Result, OUTPUT_LEN, SIGNATURE_LEN};
+use crate::recent::Recent;
+use crate::{decode_point, decode_remembered, output_hash, vrf_input, CryptoError, Result, OUTPUT_LEN, SIGNATURE_LEN};
 
 type Projective = <AffinePoint as AffineRepr>::Group;
 type Scalar = <AffinePoint as AffineRepr>::ScalarField;
@@ -62,60 +63,23 @@ fn double_mul(a: &Scalar, p: &[AffinePoint; TABLE], b: &Scalar, q: &[AffinePoint
     acc
 }
 
-/// The last few values computed from a key, most recent last: a pure function remembered.
-struct Recent<K, V> {
-    entries: Vec<(K, V)>,
-}
-
-impl<K: PartialEq, V: Clone> Recent<K, V> {
-    const CAPACITY: usize = 16;
-
-    const fn new() -> Self {
-        Recent { entries: Vec::new() }
-    }
-
-    fn get_or_try(&mut self, key: K, f: impl FnOnce() -> Result<V>) -> Result<V> {
-        if let Some((_, v)) = self.entries.iter().rev().find(|(k, _)| *k == key) {
-            return Ok(v.clone());
-        }
-        let v = f()?;
-        if self.entries.len() == Self::CAPACITY {
-            let _evicted = self.entries.remove(0);
-        }
-        self.entries.push((key, v.clone()));
-        Ok(v)
-    }
-}
-
-/// Checked decodes: a block's author key and its entropy output Gamma_V are decoded more than once.
-static DECODED: Mutex<Recent<[u8; 32], AffinePoint>> = Mutex::new(Recent::new());
 /// Odd-multiple tables of keys (the same few validators sign block after block).
-static TABLES: Mutex<Recent<[u8; 32], [AffinePoint; TABLE]>> = Mutex::new(Recent::new());
+static TABLES: Recent<[u8; 32], [AffinePoint; TABLE], 16> = Recent::new();
 /// VRF inputs of contexts with their tables (a fallback seal's context lasts an epoch).
-static INPUTS: Mutex<Recent<Vec<u8>, (AffinePoint, [AffinePoint; TABLE])>> = Mutex::new(Recent::new());
-
-fn locked<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|e| e.into_inner())
-}
-
-/// A point from its 32 octets, on the curve and in the prime-order subgroup, or `err`.
-pub(crate) fn decode_checked(bytes: &[u8], err: CryptoError) -> Result<AffinePoint> {
-    let key: [u8; 32] = bytes.try_into().map_err(|_| err)?;
-    locked(&DECODED).get_or_try(key, || subgroup::decode(bytes).ok_or(err))
-}
+static INPUTS: Recent<Vec<u8>, (AffinePoint, [AffinePoint; TABLE]), 16> = Recent::new();
 
 /// @gp G.1 -- whether `signature` is in `F^m_k<c>`; on success its output `Y` (G.2).
 pub fn verify(key: &[u8], context: &[u8], message: &[u8], signature: &[u8; SIGNATURE_LEN]) -> Result<[u8; OUTPUT_LEN]> {
     let key: [u8; 32] = key.try_into().map_err(|_| CryptoError::BadKey)?;
-    let y = decode_checked(&key, CryptoError::BadKey)?;
-    let gamma = decode_checked(&signature[..32], CryptoError::BadEncoding)?;
+    let y = decode_remembered(&key).ok_or(CryptoError::BadKey)?;
+    let gamma = decode_point(&signature[..32])?;
     let IetfProof { c, s } =
         IetfProof::deserialize_compressed(&signature[32..]).map_err(|_| CryptoError::BadEncoding)?;
-    let (input, input_table) = locked(&INPUTS).get_or_try(context.to_vec(), || {
+    let (input, input_table) = INPUTS.get_or_try(context.to_vec(), || {
         let input = vrf_input(context)?.0;
         Ok((input, odd_multiples(input)))
     })?;
-    let y_table = locked(&TABLES).get_or_try(key, || Ok(odd_multiples(y)))?;
+    let y_table = TABLES.get_or_try(key, || Ok(odd_multiples(y)))?;
     let minus_c = -c;
     let u = double_mul(&s, &GENERATOR_TABLE, &minus_c, &y_table);
     let v = double_mul(&s, &input_table, &minus_c, &odd_multiples(gamma));

@@ -18,10 +18,13 @@
 pub mod blake2b;
 pub mod ed25519;
 pub mod ietf;
+mod recent;
 pub mod subgroup;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
+
+use recent::Recent;
 
 use ark_vrf::reexports::ark_serialize::{CanonicalDeserialize, CanonicalSerialize};
 use ark_vrf::ring::{Prover as RingProver, Verifier as RingVerifier};
@@ -85,9 +88,18 @@ fn decode_key(key: &[u8]) -> Result<AffinePoint> {
     subgroup::decode(key).ok_or(CryptoError::BadKey)
 }
 
+/// The checked decode, remembered for the last 16 encodings: a block's author key and its
+/// entropy output Gamma_V are decoded more than once. (A ring's keys are not: 1023 of them
+/// would only push these out.)
+fn decode_remembered(bytes: &[u8]) -> Option<AffinePoint> {
+    static DECODED: Recent<[u8; 32], AffinePoint, 16> = Recent::new();
+    let key: [u8; 32] = bytes.try_into().ok()?;
+    DECODED.get_or_try(key, || subgroup::decode(bytes).ok_or(CryptoError::BadEncoding)).ok()
+}
+
 /// A point the proof carries (the output gamma): decoded and checked like a key, remembered.
 fn decode_point(bytes: &[u8]) -> Result<AffinePoint> {
-    ietf::decode_checked(bytes, CryptoError::BadEncoding)
+    decode_remembered(bytes).ok_or(CryptoError::BadEncoding)
 }
 
 fn encode<T: CanonicalSerialize, const N: usize>(value: &T) -> [u8; N] {
@@ -114,8 +126,6 @@ pub(crate) fn output_hash(output: &Output) -> [u8; OUTPUT_LEN] {
 pub fn vrf_output(output_point: &[u8]) -> Result<[u8; OUTPUT_LEN]> {
     Ok(output_hash(&Output::from_affine(decode_point(output_point)?)))
 }
-
-pub use ietf::verify as ietf_verify;
 
 /// The Pedersen VRF part of a ring proof (G.4) alone, for the Bandersnatch specification's own
 /// vectors: whether `signature` (output point, Pedersen proof) verifies on context and message,
@@ -165,9 +175,9 @@ struct RingSetup {
     lagrange: RingBuilderPcsParams<BandersnatchSha512Ell2>,
     empty: RingVerifierKeyBuilder,
     /// The verifier of the ring root used last: a block's tickets all verify against one root.
-    last_verifier: Mutex<Option<([u8; RING_ROOT_LEN], Arc<RingVerifierOf>)>>,
+    last_verifier: Recent<[u8; RING_ROOT_LEN], Arc<RingVerifierOf>, 1>,
     /// The ring root computed last, with its keys: the next epoch's ring is often the same.
-    last_root: Mutex<Option<(Vec<[u8; KEY_LEN]>, [u8; RING_ROOT_LEN])>>,
+    last_root: Recent<Vec<[u8; KEY_LEN]>, [u8; RING_ROOT_LEN], 1>,
 }
 
 type RingVerifierOf = ark_vrf::suites::bandersnatch::RingVerifier;
@@ -175,17 +185,11 @@ type RingVerifierOf = ark_vrf::suites::bandersnatch::RingVerifier;
 impl RingSetup {
     /// The verifier for a ring root, reused while the root stays the same.
     fn verifier(&self, root: &[u8; RING_ROOT_LEN]) -> Result<Arc<RingVerifierOf>> {
-        let mut last = self.last_verifier.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some((r, v)) = last.as_ref() {
-            if r == root {
-                return Ok(v.clone());
-            }
-        }
-        let commitment =
-            RingCommitment::deserialize_compressed(&root[..]).map_err(|_| CryptoError::BadEncoding)?;
-        let verifier = Arc::new(self.params.verifier(self.params.verifier_key_from_commitment(commitment)));
-        *last = Some((*root, verifier.clone()));
-        Ok(verifier)
+        self.last_verifier.get_or_try(*root, || {
+            let commitment =
+                RingCommitment::deserialize_compressed(&root[..]).map_err(|_| CryptoError::BadEncoding)?;
+            Ok(Arc::new(self.params.verifier(self.params.verifier_key_from_commitment(commitment))))
+        })
     }
 }
 
@@ -229,7 +233,7 @@ impl RingSrs {
         let params = RingProofParams::from_pcs_params(ring_size, self.pcs.clone())
             .map_err(|_| CryptoError::BadSrs)?;
         let (empty, lagrange) = params.verifier_key_builder();
-        let s = Arc::new(RingSetup { params, lagrange, empty, last_verifier: Mutex::new(None), last_root: Mutex::new(None) });
+        let s = Arc::new(RingSetup { params, lagrange, empty, last_verifier: Recent::new(), last_root: Recent::new() });
         cache.insert(ring_size, s.clone());
         Ok(s)
     }
@@ -245,19 +249,13 @@ impl RingSrs {
     /// @gp G.3 -- the ring root `O(keys)`: the commitment of the ring of `keys.len()` keys.
     pub fn ring_root(&self, keys: &[[u8; KEY_LEN]]) -> Result<[u8; RING_ROOT_LEN]> {
         let setup = self.setup(keys.len())?;
-        let mut last = setup.last_root.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some((k, root)) = last.as_ref() {
-            if k == keys {
-                return Ok(*root);
-            }
-        }
-        let mut builder = setup.empty.clone();
-        builder
-            .append(&Self::ring_points(keys), &setup.lagrange)
-            .map_err(|_| CryptoError::BadRing)?;
-        let root = encode(&builder.finalize().commitment());
-        *last = Some((keys.to_vec(), root));
-        Ok(root)
+        setup.last_root.get_or_try(keys.to_vec(), || {
+            let mut builder = setup.empty.clone();
+            builder
+                .append(&Self::ring_points(keys), &setup.lagrange)
+                .map_err(|_| CryptoError::BadRing)?;
+            Ok(encode(&builder.finalize().commitment()))
+        })
     }
 
     /// @gp G.4 -- whether `proof` is in `F-bar^m_r<c>` for the ring root `r` of a ring of
@@ -376,10 +374,10 @@ mod tests {
     fn ietf_sign_verify_roundtrip() {
         let sk = SecretKey::from_seed(b"seed");
         let sig = sk.ietf_sign(b"context", b"message").unwrap();
-        let y = ietf_verify(&sk.public(), b"context", b"message", &sig).unwrap();
+        let y = ietf::verify(&sk.public(), b"context", b"message", &sig).unwrap();
         assert_eq!(y, vrf_output(&sig[..32]).unwrap());
         assert_eq!(
-            ietf_verify(&sk.public(), b"context", b"other", &sig),
+            ietf::verify(&sk.public(), b"context", b"other", &sig),
             Err(CryptoError::VerificationFailure)
         );
     }
