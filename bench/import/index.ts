@@ -2,8 +2,8 @@
  * Block import time per trace folder: each folder's steps imported as a chain (the first from
  * its recorded pre_state, each next one from the model's own posterior), timing `importBlock`
  * per block (mean, median, p90, max), over N passes pooled (`--reps`, default 3; the per-pass
- * means are printed too, the first pass being the coldest). Only the blocks that import and match their recorded
- * root are counted (a block that needs what is not plugged in, e.g. accumulation, is listed as
+ * means are printed too, the first pass being the coldest; each step file is read once). Only
+ * the blocks that import and match their recorded root are counted (a block that needs what is not plugged in, e.g. accumulation, is listed as
  * skipped). The peer, measured in the same run on the same posterior states: the state root
  * computed the way a non-persistent importer would, serializing the whole posterior state and
  * building its trie afresh (T(sigma') then eq. D.5), against the incremental trie update the
@@ -20,7 +20,7 @@ import { importBlock, importStateFromKeyvals, stateRoot, updateTrie, type Import
 import { serializeState } from '../../model/merklization/serialize.js';
 import { merklizeState, trieRoot } from '../../model/merklization/trie.js';
 import { embeddedRingSrs } from '../../model/crypto/bandersnatch.js';
-import { loadTraceStep, traceAccumulate, traceFolders, traceSteps } from '../../vectors/classes/traces.js';
+import { loadTraceStep, traceAccumulate, traceFolders, traceSteps, type TraceStep } from '../../vectors/classes/traces.js';
 import { stats } from '../timing.js';
 
 const fmt = (x: number): string => x.toFixed(2).padStart(8);
@@ -56,16 +56,25 @@ const parseArgs = (args: ReadonlyArray<string>): Options | string => {
 
 type Importer = ReturnType<typeof importBlock>;
 
+/** A folder's steps, read and decoded once for all passes. */
+const loadSteps = (folder: string): ReadonlyArray<{ readonly file: string; readonly step: TraceStep }> =>
+  traceSteps(folder).map((file) => {
+    const step = loadTraceStep(tiny, file);
+    if (E.isLeft(step)) throw new Error(step.left);
+    return { file, step: step.right };
+  });
+
 /** One pass over a folder's chain: the time of each block that imports and matches its root. */
-const pass = (importer: Importer, folder: string): { times: number[]; skipped: number; pairs: Array<readonly [ImportState, ImportState]> } => {
+const pass = (
+  importer: Importer,
+  steps: ReturnType<typeof loadSteps>,
+): { times: number[]; skipped: number; pairs: Array<readonly [ImportState, ImportState]> } => {
   const times: number[] = [];
   const pairs: Array<readonly [ImportState, ImportState]> = [];
   let skipped = 0;
   let state: ImportState | undefined;
-  for (const file of traceSteps(folder)) {
-    const step = loadTraceStep(tiny, file);
-    if (E.isLeft(step)) throw new Error(step.left);
-    const { pre, block, post } = step.right;
+  for (const { file, step } of steps) {
+    const { pre, block, post } = step;
     if (state === undefined || !bytesEqual(stateRoot(state), pre.root)) {
       const loaded = importStateFromKeyvals(tiny, pre.keyvals);
       if (E.isLeft(loaded)) throw new Error(`${file}: ${loaded.left.reason}`);
@@ -119,7 +128,8 @@ const main = (): void => {
     console.log(`${'folder'.padEnd(16)} ${'blocks'.padStart(6)} ${'skipped'.padStart(7)} ${'mean'.padStart(8)} ${'median'.padStart(8)} ${'p90'.padStart(8)} ${'max'.padStart(8)}   ${'pass means'.padEnd(20)} ${'root incr'.padStart(9)} ${'rebuild'.padStart(8)} ${'ratio'.padStart(6)}`);
   }
   for (const folder of folders) {
-    const passes = Array.from({ length: options.reps }, () => pass(importer, folder));
+    const steps = loadSteps(folder);
+    const passes = Array.from({ length: options.reps }, () => pass(importer, steps));
     const s = stats(passes.flatMap((p) => p.times));
     const passMeans = passes.map((p) => stats(p.times).mean);
     // The root comparison runs after the timed passes, so its garbage does not land in them.
@@ -137,12 +147,12 @@ const main = (): void => {
     }
     const inc = stats(incremental).mean;
     const reb = stats(rebuild).mean;
-    const skipped = passes[0]!.skipped;
+    const { skipped, times } = passes[0]!;
     if (options.json) {
-      console.log(JSON.stringify({ folder: basename(folder), blocks: s.n / options.reps, skipped, reps: options.reps, ...s, passMeans, rootIncremental: inc, rootRebuild: reb }));
+      console.log(JSON.stringify({ folder: basename(folder), blocks: times.length, skipped, reps: options.reps, ...s, passMeans, rootIncremental: inc, rootRebuild: reb }));
     } else {
       console.log(
-        `${basename(folder).padEnd(16)} ${String(s.n / options.reps).padStart(6)} ${String(skipped).padStart(7)} ${fmt(s.mean)} ${fmt(s.median)} ${fmt(s.p90)} ${fmt(s.max)}   ${passMeans.map((m) => m.toFixed(2)).join(' ').padEnd(20)} ${fmt(inc).padStart(9)} ${fmt(reb)} ${(reb / inc).toFixed(1).padStart(5)}x`,
+        `${basename(folder).padEnd(16)} ${String(times.length).padStart(6)} ${String(skipped).padStart(7)} ${fmt(s.mean)} ${fmt(s.median)} ${fmt(s.p90)} ${fmt(s.max)}   ${passMeans.map((m) => m.toFixed(2)).join(' ').padEnd(20)} ${fmt(inc).padStart(9)} ${fmt(reb)} ${(reb / inc).toFixed(1).padStart(5)}x`,
       );
     }
   }

@@ -177,10 +177,10 @@ export interface Imported extends ImportState {
 }
 
 /**
- * @gp 4.1 eq:statetransition -- Upsilon(sigma, B): the posterior state of a valid block, or which stage rejected it (the prior
- * state is then untouched: nothing is returned but the error). `ancestors`, when the caller
- * retains the header chain (`retainAncestors`), lets the reports stage check that each lookup
- * anchor is an ancestor (11.35); the state alone cannot tell.
+ * @gp 4.1 eq:statetransition -- Upsilon(sigma, B): the posterior state of a valid block, or which
+ * stage rejected it (the prior state is then untouched: nothing is returned but the error).
+ * `ancestors`, when the caller retains the header chain (`retainAncestors`), lets the reports
+ * stage check that each lookup anchor is an ancestor (11.35); the state alone cannot tell.
  */
 export const importBlock =
   (spec: ChainSpec, deps: ImportDependencies) => {

@@ -29,6 +29,9 @@ fn fail<T>(code: &'static str, reason: String) -> Result<T> {
     Err(napi::Error::new(Code(code), reason))
 }
 
+/// 2^32, the size of the PVM's address space, as a JavaScript number.
+const TWO_32: f64 = 4_294_967_296.0;
+
 /// A non-negative integer below `limit` given as a JavaScript number.
 fn natural(what: &str, value: f64, limit: f64) -> Result<u64> {
     if value.fract() != 0.0 || !(0.0..limit).contains(&value) {
@@ -38,7 +41,7 @@ fn natural(what: &str, value: f64, limit: f64) -> Result<u64> {
 }
 
 fn address(what: &str, value: f64) -> Result<u32> {
-    Ok(natural(what, value, 4_294_967_296.0)? as u32)
+    Ok(natural(what, value, TWO_32)? as u32)
 }
 
 /// A bigint in [0, 2^64).
@@ -148,7 +151,7 @@ impl NativePvm {
         }
         let mut regions = Vec::with_capacity(pages.len());
         for p in &pages {
-            let start = natural("page address", p.address, 4_294_967_296.0)?;
+            let start = natural("page address", p.address, TWO_32)?;
             let length = natural("page length", p.length, 4_294_967_297.0)?;
             if start % u64::from(PAGE_SIZE) != 0 || length % u64::from(PAGE_SIZE) != 0 {
                 return fail("PVM_LAYOUT", format!("page region {start}+{length} is not page-aligned"));
@@ -234,7 +237,7 @@ impl NativePvm {
         let at = self::address("address", address)?;
         // Any length up to 2^32: readability decides (A.44's R gives nothing for an unreadable
         // range), and the octets are allocated only once every page is known to be readable.
-        let len = natural("length", length, 4_294_967_296.0 + 1.0)?;
+        let len = natural("length", length, TWO_32 + 1.0)?;
         let m = self.machine()?;
         if u64::from(at) + len > 1 << 32 || m.memory.check_readable(at, len).is_err() {
             return Ok(None);

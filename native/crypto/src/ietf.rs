@@ -46,13 +46,13 @@ fn wnaf(k: &Scalar) -> Vec<i64> {
     k.into_bigint().find_wnaf(W).expect("W is within 2..64")
 }
 
-/// `[a]P + [b]Q` by Straus' interleaving: one doubling per bit, one addition per nonzero digit.
-fn double_mul(a: &Scalar, p: &[AffinePoint; TABLE], b: &Scalar, q: &[AffinePoint; TABLE]) -> Projective {
-    let (na, nb) = (wnaf(a), wnaf(b));
+/// `[a]P + [b]Q` from the wNAF digits of `a` and `b` by Straus' interleaving: one doubling per
+/// bit, one addition per nonzero digit.
+fn double_mul(na: &[i64], p: &[AffinePoint; TABLE], nb: &[i64], q: &[AffinePoint; TABLE]) -> Projective {
     let mut acc = Projective::default();
     for i in (0..na.len().max(nb.len())).rev() {
         acc.double_in_place();
-        for (naf, table) in [(&na, p), (&nb, q)] {
+        for (naf, table) in [(na, p), (nb, q)] {
             match naf.get(i).copied().unwrap_or(0) {
                 0 => {}
                 d if d > 0 => acc += &table[(d / 2) as usize],
@@ -80,9 +80,10 @@ pub fn verify(key: &[u8], context: &[u8], message: &[u8], signature: &[u8; SIGNA
         Ok((input, odd_multiples(input)))
     })?;
     let y_table = TABLES.get_or_try(key, || Ok(odd_multiples(y)))?;
-    let minus_c = -c;
-    let u = double_mul(&s, &GENERATOR_TABLE, &minus_c, &y_table);
-    let v = double_mul(&s, &input_table, &minus_c, &odd_multiples(gamma));
+    // U and V share their scalars s and -c: their digits are computed once.
+    let (s_digits, minus_c_digits) = (wnaf(&s), wnaf(&-c));
+    let u = double_mul(&s_digits, &GENERATOR_TABLE, &minus_c_digits, &y_table);
+    let v = double_mul(&s_digits, &input_table, &minus_c_digits, &odd_multiples(gamma));
     let uv = CurveGroup::normalize_batch(&[u, v]);
     let expected = BandersnatchSha512Ell2::challenge(&[&y, &input, &gamma, &uv[0], &uv[1]], message);
     if expected != c {
@@ -119,7 +120,7 @@ mod tests {
         let h = (g * Scalar::from(7u64)).into_affine();
         for (a, b) in [(1u64, 0u64), (0, 1), (12345, 678910), (u64::MAX, 3)] {
             let (a, b) = (Scalar::from(a), -Scalar::from(b));
-            assert_eq!(double_mul(&a, &odd_multiples(g), &b, &odd_multiples(h)), g * a + h * b);
+            assert_eq!(double_mul(&wnaf(&a), &odd_multiples(g), &wnaf(&b), &odd_multiples(h)), g * a + h * b);
         }
     }
 
