@@ -204,12 +204,11 @@ const enclosing = (lines: ReadonlyArray<string>, at: number, indent: number, rus
 };
 
 /**
- * The symbol a tag on line `at` (0-based) documents: the code on the tag's own line (a trailing
- * comment), else the first code line after the comment block, qualified by the declaration
- * around it (`Group::OneImm`, `State.alpha`, `previous in assurancesValidity`); else the
- * declaration around the tag (the function a line comment sits in).
+ * The line (0-based) of the code a tag on line `at` documents: `at` itself when code precedes the
+ * comment (a trailing comment), else the first line after the comment block that is not a comment.
+ * The runtime coverage counts executions there.
  */
-const symbolFor = (lines: ReadonlyArray<string>, at: number, rust: boolean): string | undefined => {
+export const codeLineOf = (lines: ReadonlyArray<string>, at: number): number => {
   const own = lines[at] ?? '';
   const before = own.slice(0, own.search(/\/\/|\/\*/));
   let i = at;
@@ -217,7 +216,19 @@ const symbolFor = (lines: ReadonlyArray<string>, at: number, rust: boolean): str
     if (/\/\*/.test(own) || /^\s*\*/.test(own)) while (i < lines.length && !(lines[i] ?? '').includes('*/')) i++;
     for (i++; i < lines.length && isCommentLine(lines[i] ?? ''); i++);
   }
-  const code = i === at ? before : (lines[i] ?? '');
+  return i;
+};
+
+/**
+ * The symbol a tag on line `at` (0-based) documents: the code on the tag's own line (a trailing
+ * comment), else the first code line after the comment block, qualified by the declaration
+ * around it (`Group::OneImm`, `State.alpha`, `previous in assurancesValidity`); else the
+ * declaration around the tag (the function a line comment sits in).
+ */
+const symbolFor = (lines: ReadonlyArray<string>, at: number, rust: boolean): string | undefined => {
+  const own = lines[at] ?? '';
+  const i = codeLineOf(lines, at);
+  const code = i === at ? own.slice(0, own.search(/\/\/|\/\*/)) : (lines[i] ?? '');
   const local = localDeclaration(rust).exec(code)?.[1];
   const name = local ?? symbolOn(code, rust);
   if (name === undefined) return enclosing(lines, at, indentOf(own), rust);
