@@ -31,33 +31,31 @@ const group = (s: string, at: number): { readonly body: string; readonly end: nu
 // KaTeX has its own \left and \right; the preamble's redefinitions wrap them for spacing only.
 const kept = (name: string): boolean => name !== '\\left' && name !== '\\right';
 
-/** LaTeX-only helpers the definitions use, as near as KaTeX comes (spacing, an accent over a symbol, scaling). */
-const shims: Macros = {
-  '\\xspace': '',
-  '\\ensuremath': '#1',
-  '\\accentset': '\\overset{#1}{#2}',
-  '\\scalebox': '#2',
-};
+/** LaTeX-only helpers the paper uses, as near as KaTeX comes (spacing, an accent over a symbol, scaling, a cell across columns). */
+const shims = String.raw`
+  \newcommand{\xspace}{}
+  \newcommand{\ensuremath}[1]{#1}
+  \newcommand{\accentset}[2]{\overset{#1}{#2}}
+  \newcommand{\scalebox}[2]{#2}
+  \newcommand{\multicolumn}[3]{#3}`;
 
 /**
- * Preamble macros built from TeX primitives or fonts KaTeX lacks (MnSymbol, stmaryrd, \\vcenter),
- * redrawn from what KaTeX has (the angle bars as plain angles); applied after the preamble. Glyphs with no near equivalent (the
- * wavy order bars, the spoons) stay undefined, so those equations show their source.
+ * Preamble macros built from TeX primitives or fonts KaTeX lacks (MnSymbol, stmaryrd, \vcenter),
+ * redrawn from what KaTeX has (the angle bars as plain angles); applied after the preamble. Glyphs
+ * with no near equivalent (the wavy order bars, the spoons) stay undefined, so those equations
+ * show their source.
  */
-const overrides: Macros = {
-  '\\tricolon': '\\mathrel{\\vdots}',
-  '\\orderedin': '\\mathrel{\\mathrlap{<}{-}}',
-  '\\doubleplus': '\\mathbin{+\\!\\!+}',
-  // used as `\\left\\lsem ... \\right\\rsem`: \\left takes the first bracket, the second follows it
-  '\\langlebar': '\\langle',
-  '\\ranglebar': '\\rangle',
-  '\\lsem': '[\\![',
-  '\\rsem': ']\\!]',
-  '\\lightning': '\\mathord{\\lightning@}',
-  '\\lightning@': '\\text{\\textbf{\\char"21AF}}',
-  '\\nicefrac': '{}^{#1}\\!/\\!{}_{#2}',
-  '\\wideparen': '\\overgroup{#1}',
-};
+const overrides = String.raw`
+  \renewcommand{\tricolon}{\mathrel{\vdots}}
+  \renewcommand{\orderedin}{\mathrel{\mathrlap{<}{-}}}
+  \renewcommand{\doubleplus}{\mathbin{+\!\!+}}
+  \newcommand{\langlebar}{\langle}
+  \newcommand{\ranglebar}{\rangle}
+  \newcommand{\lsem}{[\![}
+  \newcommand{\rsem}{]\!]}
+  \newcommand{\lightning}{\mathord{\text{\textbf{\char"21AF}}}}
+  \newcommand{\nicefrac}[2]{{}^{#1}\!/\!{}_{#2}}
+  \newcommand{\wideparen}[1]{\overgroup{#1}}`;
 
 const definition = /\\(?:(?:renew|provide|new)command\*?|DeclareMathOperator\*?|def)\s*(?:\{(\\[A-Za-z@]+)\}|(\\[A-Za-z@]+))/g;
 
@@ -142,9 +140,11 @@ const clean = (tex: string): string => tex.replace(/\\label\{[^}]*\}|\\nonumber|
 export const paperEquations = (tablePath: string): ReadonlyMap<string, EquationTex> => {
   const texDir = join(dirname(tablePath), 'tex');
   const table = readFileSync(tablePath, 'utf8').split('\n').slice(1).filter((l) => l.trim() !== '');
-  const preamble: Macros = { ...shims };
+  const preamble: Macros = {};
+  define(shims, preamble);
   define(normalize(readFileSync(join(texDir, 'preamble.tex'), 'utf8')), preamble);
-  Object.assign(preamble, overrides);
+  // \lsem is used as `\left\lsem ... \right\rsem`: \left takes the first bracket, the second follows.
+  define(overrides, preamble);
   const files = new Map<string, { lines: ReadonlyArray<string>; macros: Macros }>();
   const fileOf = (file: string) => {
     const known = files.get(file);
