@@ -43,6 +43,8 @@ interface Probe {
   readonly offset?: number;
   /** The end of the probed statement's first line (two lines when the first ends in `=` or `=>`). */
   readonly lineEnd?: number;
+  /** For a top-level statement: where the next one starts (the next line that starts at column 0). */
+  readonly statementEnd?: number;
   readonly source?: string;
 }
 
@@ -87,16 +89,19 @@ export const probes = (root: string, sites: ReadonlyArray<TagSite>): ReadonlyArr
     const eol = (from: number): number => (f.js.indexOf('\n', from) + 1 || f.js.length + 1) - 1;
     const first = eol(offset);
     const lineEnd = /(?:=|=>)\s*$/.test(f.js.slice(offset, first)) ? eol(first + 1) : first;
-    return { site, url: f.url, offset, lineEnd, source: f.js };
+    const nextStatement = /\n[^\s})\]]/g;
+    nextStatement.lastIndex = offset;
+    const statementEnd = nextStatement.exec(f.js)?.index ?? f.js.length;
+    return { site, url: f.url, offset, lineEnd, statementEnd, source: f.js };
   });
 };
 
-const ARROW_HEAD = /^\s*(?:async\s+)?(?:\([^()]*\)|[\w$]+)\s*=>\s*$/;
+const arrowHead = /^\s*(?:async\s+)?(?:\([^()]*\)|[\w$]+)\s*=>\s*$/;
 
 /** The kind and count of one probe in one script's coverage. */
 const measure = (probe: Probe, script: V8Script | undefined): { kind: SiteKind; count: number } => {
-  const { offset, lineEnd, source } = probe;
-  if (offset === undefined || lineEnd === undefined || source === undefined)
+  const { offset, lineEnd, statementEnd, source } = probe;
+  if (offset === undefined || lineEnd === undefined || statementEnd === undefined || source === undefined)
     return { kind: probe.site.file.endsWith('.rs') ? 'native' : 'types', count: 0 };
   if (script === undefined) return { kind: 'block', count: 0 };
   const fns = script.functions.map((f) => f.ranges[0]).filter((r): r is V8Range => r !== undefined);
@@ -108,7 +113,7 @@ const measure = (probe: Probe, script: V8Script | undefined): { kind: SiteKind; 
     inner = fns
       .filter((r) => r.startOffset > outer.startOffset && r.endOffset <= outer.endOffset)
       .sort((a, b) => a.startOffset - b.startOffset)[0];
-    if (inner !== undefined && ARROW_HEAD.test(source.slice(outer.startOffset, inner.startOffset))) fn = inner;
+    if (inner !== undefined && arrowHead.test(source.slice(outer.startOffset, inner.startOffset))) fn = inner;
     else inner = undefined;
   }
   if (fn !== undefined) return { kind: 'function', count: fn.count };
@@ -119,9 +124,7 @@ const measure = (probe: Probe, script: V8Script | undefined): { kind: SiteKind; 
         innermost = r;
   if (innermost !== undefined && innermost.startOffset > 0) return { kind: 'block', count: innermost.count };
   // A top-level statement: its functions (the members of a codec record, say) are what runs later.
-  const next = /\n[^\s})\]]/.exec(source.slice(offset));
-  const end = next === null ? source.length : offset + next.index;
-  const inside = fns.filter((r) => r.startOffset > offset && r.endOffset <= end);
+  const inside = fns.filter((r) => r.startOffset > offset && r.endOffset <= statementEnd);
   if (inside.length > 0) return { kind: 'function', count: Math.max(...inside.map((r) => r.count)) };
   return { kind: 'load', count: innermost?.count ?? 0 };
 };
