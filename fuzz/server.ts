@@ -33,8 +33,9 @@ export class SocketPathError extends Error {}
 
 /** The first `n` octets of the queued chunks, removed from the queue (copied only when they span chunks). */
 const take = (queue: Uint8Array[], n: number): Uint8Array => {
-  const first = queue[0]!;
-  if (first.length >= n) {
+  const first = queue[0];
+  // An empty frame is legal framing (its payload then fails to decode): the queue may be empty.
+  if (first !== undefined && first.length >= n) {
     if (first.length === n) queue.shift();
     else queue[0] = first.subarray(n);
     return first.subarray(0, n);
