@@ -38,7 +38,9 @@ Stop with Ctrl-C.
 
 /** This package's version, for PeerInfo's app version. */
 const appVersion = (): { major: number; minor: number; patch: number } => {
-  const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version?: string };
+  // Built, this module is dist/bin/commands/; under the tests, bin/commands/.
+  const root = import.meta.url.includes('/dist/bin/') ? '../../../' : '../../';
+  const pkg = JSON.parse(readFileSync(new URL(`${root}package.json`, import.meta.url), 'utf8')) as { version?: string };
   const [major = 0, minor = 0, patch = 0] = (pkg.version ?? '0.0.0').split('.').map((x) => Number.parseInt(x, 10) || 0);
   return { major, minor, patch };
 };
