@@ -11,7 +11,7 @@
  */
 import { lstatSync, statSync, unlinkSync } from 'node:fs';
 import { connect, createServer, type Server, type Socket } from 'node:net';
-import { dirname } from 'node:path';
+import { dirname, isAbsolute } from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
 import { decode, encode } from '../spec/codec.js';
 import { bufferBudget, defaultLimits, type BufferBudget, type Limits } from './limits.js';
@@ -144,10 +144,13 @@ const describeError = (e: unknown): string => {
 /** Linux's `sun_path` holds 108 octets with the terminating NUL; a longer path would be cut short silently. */
 const maxSocketPathOctets = 107;
 
+/** The path as `listen` and `connect` take it: they read a string of digits as a TCP port, `./8080` is the file. */
+const address = (path: string): string => (isAbsolute(path) ? path : `./${path}`);
+
 /** Whether a live server accepts connections on the socket at `path` (a stale socket refuses them). */
 const answers = (path: string): Promise<boolean> =>
   new Promise((resolve, reject) => {
-    const probe = connect({ path });
+    const probe = connect(address(path));
     probe.once('connect', () => {
       probe.destroy();
       resolve(true);
@@ -166,7 +169,7 @@ const answers = (path: string): Promise<boolean> =>
  */
 const claimSocketPath = async (path: string): Promise<void> => {
   if (path === '') throw new SocketPathError('the socket path is empty');
-  const octets = Buffer.byteLength(path);
+  const octets = Buffer.byteLength(address(path));
   if (octets > maxSocketPathOctets) throw new SocketPathError(`the socket path ${path} is ${octets} octets long; a Unix socket path holds at most ${maxSocketPathOctets}`);
   const folder = dirname(path);
   try {
@@ -201,8 +204,7 @@ export const startTarget = async (path: string, options: TargetOptions): Promise
   await new Promise<void>((resolve, reject) => {
     const refuse = (e: Error): void => reject(new SocketPathError(`cannot listen on ${path}: ${describeError(e)}`));
     server.once('error', refuse);
-    // `{ path }`, not the bare string: `listen('8080')` would open a TCP port.
-    server.listen({ path }, () => {
+    server.listen(address(path), () => {
       server.off('error', refuse);
       resolve();
     });
