@@ -27,8 +27,9 @@ export const defaultLimits: Limits = { maxBuffered: 64 * 1024 * 1024, idleTimeou
  * The buffer octets shared by a server's connections. A connection reserves a frame's declared
  * length when the frame's length prefix arrives and releases it once the frame is answered (or
  * the connection closes), so incomplete frames never hold more than the cap, whatever the clients
- * send. Beyond it, a connection holds only what its socket has read past the current frame (one
- * read, 64 KiB at most, as the socket is not read while a reply waits).
+ * send. Beyond it, a connection holds only what its socket read ahead of the current frame: the
+ * rest of one read (64 KiB at most) and the stream's read-ahead buffer, as the socket is not read
+ * further while a reply waits.
  */
 export interface BufferBudget {
   /** Reserves `length` octets for one frame; gives the reason it cannot, for the log. */
