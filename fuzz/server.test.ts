@@ -6,7 +6,7 @@
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { connect, type Server, type Socket } from 'node:net';
+import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
@@ -18,7 +18,7 @@ import { run } from '../bin/commands/fuzz-target.js';
 import { vectorsDir } from '../vectors/locate.js';
 import { connectClient } from './client.js';
 import { deframe, frame, message, type Message } from './messages.js';
-import { startTarget, type TargetEvent, type TargetOptions } from './server.js';
+import { startTarget, type TargetEvent, type TargetOptions, type TargetServer } from './server.js';
 
 const limitMs = 10_000;
 const recorded = (name: string): Uint8Array =>
@@ -39,12 +39,12 @@ const kindOf = (reply: Uint8Array | string): string => {
 };
 
 let dir: string;
-const servers: Server[] = [];
+const servers: TargetServer[] = [];
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'jam-fuzz-server-'));
 });
 afterEach(async () => {
-  for (const s of servers.splice(0)) await new Promise<void>((done) => s.close(() => done()));
+  for (const s of servers.splice(0)) await s.stop();
 });
 afterAll(() => {
   rmSync(dir, { recursive: true, force: true });

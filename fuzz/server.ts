@@ -191,16 +191,26 @@ const claimSocketPath = async (path: string): Promise<void> => {
   unlinkSync(path);
 };
 
+/** The listening target. `close` waits for the open connections to end; `stop` ends them too. */
+export interface TargetServer extends Server {
+  readonly stop: () => Promise<void>;
+}
+
 /**
  * Starts the target on a Unix socket path; resolves once listening. Rejects with a
  * `SocketPathError` for a path it will not take (see `claimSocketPath`) or cannot bind.
  */
-export const startTarget = async (path: string, options: TargetOptions): Promise<Server> => {
+export const startTarget = async (path: string, options: TargetOptions): Promise<TargetServer> => {
   await claimSocketPath(path);
   const budget = bufferBudget(options.maxBuffered ?? defaultLimits.maxBuffered);
   const idleTimeoutMs = options.idleTimeoutMs ?? defaultLimits.idleTimeoutMs;
   let connections = 0;
-  const server = createServer((socket) => serveConnection(socket, ++connections, options, budget, idleTimeoutMs));
+  const open = new Set<Socket>();
+  const server = createServer((socket) => {
+    open.add(socket);
+    socket.once('close', () => open.delete(socket));
+    serveConnection(socket, ++connections, options, budget, idleTimeoutMs);
+  });
   await new Promise<void>((resolve, reject) => {
     const refuse = (e: Error): void => reject(new SocketPathError(`cannot listen on ${path}: ${describeError(e)}`));
     server.once('error', refuse);
@@ -209,5 +219,10 @@ export const startTarget = async (path: string, options: TargetOptions): Promise
       resolve();
     });
   });
-  return server;
+  const stop = (): Promise<void> =>
+    new Promise((done) => {
+      server.close(() => done());
+      for (const socket of open) socket.destroy();
+    });
+  return Object.assign(server, { stop });
 };

@@ -98,7 +98,7 @@ export const run = async (argv: ReadonlyArray<string>): Promise<number> => {
   console.log(`jam-model fuzz-target (${values.config}) listening on ${values.socket} (buffer cap ${capMib} MiB, idle timeout ${idleSeconds} s)`);
   await new Promise<void>((resolve) => {
     const stop = (): void => {
-      server.close(() => resolve());
+      void server.stop().then(resolve);
     };
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
