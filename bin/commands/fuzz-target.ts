@@ -70,8 +70,9 @@ export const run = async (argv: ReadonlyArray<string>): Promise<number> => {
     return 2;
   }
   const idleSeconds = Number(values['idle-timeout']);
-  if (!(idleSeconds > 0 && Number.isFinite(idleSeconds))) {
-    console.error(`jam-model fuzz-target: --idle-timeout '${values['idle-timeout']}' is not a positive number of seconds`);
+  // Node's timers hold at most 2^31 - 1 ms (a longer one fires at once).
+  if (!(idleSeconds > 0 && idleSeconds * 1000 <= 2 ** 31 - 1)) {
+    console.error(`jam-model fuzz-target: --idle-timeout '${values['idle-timeout']}' is not a number of seconds above 0 and at most 2147483`);
     return 2;
   }
   const capMib = Number(values['buffer-cap']);
