@@ -25,6 +25,7 @@ import { decode, encode } from '../../spec/codec.js';
 import { headerHash } from '../../model/header/index.js';
 import { merklizeState } from '../../model/merklization/trie.js';
 import { connectClient } from '../../fuzz/client.js';
+import { defaultLimits } from '../../fuzz/limits.js';
 import { frame, message } from '../../fuzz/messages.js';
 import { vectorsDir } from '../../vectors/locate.js';
 import { startTarget, type Target } from './targets.js';
@@ -42,7 +43,7 @@ GetState) must be answered as recorded. A case passes when its peak is within 50
 before it; the stalled connections must then be closed by the target's idle timeout.
 
   --idle-timeout S   the target's --idle-timeout (default 10, so that case 3 ends quickly)
-  --buffer-cap MIB   the target's --buffer-cap (default: the target's own)
+  --buffer-cap MIB   the target's --buffer-cap (default: the target's own, ${defaultLimits.maxBuffered / 2 ** 20})
   --json             print the results as JSON instead of the table
   -h, --help         this text
 
@@ -216,14 +217,14 @@ const main = async (): Promise<number> => {
   const dir = mkdtempSync(join(tmpdir(), 'jam-abuse-'));
   const path = join(dir, 'target.sock');
   const cli = resolve(fileURLToPath(import.meta.url), '../../../bin/jam-model.js');
-  const capArgs = values['buffer-cap'] === undefined ? [] : ['--buffer-cap', values['buffer-cap']];
+  const bufferCapMiB = values['buffer-cap'] ?? String(defaultLimits.maxBuffered / 2 ** 20);
   let target: Target | undefined;
   const results: CaseResult[] = [];
   try {
     target = await startTarget({
       name: 'jam-model',
       command: process.execPath,
-      args: [cli, 'fuzz-target', '--socket', path, '--idle-timeout', String(idleTimeoutS), ...capArgs],
+      args: [cli, 'fuzz-target', '--socket', path, '--idle-timeout', String(idleTimeoutS), '--buffer-cap', bufferCapMiB],
       socket: path,
       log: join(dir, 'target.log'),
     });
@@ -251,14 +252,14 @@ const main = async (): Promise<number> => {
     rmSync(dir, { recursive: true, force: true });
   }
   const ok = results.every((r) => r.flat && r.served && !r.closedByTarget.includes('still open'));
-  if (values.json) console.log(JSON.stringify({ idleTimeoutS, bufferCapMiB: values['buffer-cap'] ?? 'default', flatMiB, cases: results, ok }, null, 2));
+  if (values.json) console.log(JSON.stringify({ idleTimeoutS, bufferCapMiB: Number(bufferCapMiB), flatMiB, cases: results, ok }, null, 2));
   else {
     console.log(`${'case'.padEnd(16)} ${'before'.padStart(8)} ${'peak'.padStart(8)} ${'after'.padStart(8)}  flat  served  abusive connections`);
     for (const r of results)
       console.log(
         `${r.name.padEnd(16)} ${r.beforeMiB.toFixed(1).padStart(8)} ${r.peakMiB.toFixed(1).padStart(8)} ${r.afterMiB.toFixed(1).padStart(8)}  ${(r.flat ? 'yes' : 'NO').padEnd(4)}  ${(r.served ? 'yes' : 'NO').padEnd(6)}  ${r.closedByTarget}`,
       );
-    console.log(`RSS in MiB; flat: peak within ${flatMiB} MiB of before. target idle timeout ${idleTimeoutS} s, buffer cap ${values['buffer-cap'] ?? 'default'} MiB`);
+    console.log(`RSS in MiB; flat: peak within ${flatMiB} MiB of before. target idle timeout ${idleTimeoutS} s, buffer cap ${bufferCapMiB} MiB`);
     for (const r of results) for (const p of r.problems) console.log(`  ${r.name}: ${p}`);
   }
   return ok ? 0 : 1;
