@@ -131,7 +131,8 @@ export const newSession = (options: SessionOptions): Session => {
 
   const getState = (h: Hash): Outcome => {
     const found = held.get(toHex(h));
-    if (found === undefined) return close(`GetState: no state held for header ${toHex(h)}`);
+    // Not a reason to end the session: the same condition as an unknown parent, answered the same way (README).
+    if (found === undefined) return reply({ kind: 'error', value: `state unknown: no state held for header ${toHex(h)}` });
     return reply({ kind: 'state', value: [...trieEntries(found.state.trie)] });
   };
 

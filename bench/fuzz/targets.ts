@@ -11,6 +11,8 @@ export interface Target {
   /** The name printed in the table, e.g. `jam-model`, `typeberry`. */
   readonly name: string;
   readonly socket: string;
+  /** Its process id (for reading its memory in /proc). */
+  readonly pid: number;
   /** Where the target's stdout and stderr go. */
   readonly log: string;
   /** Stops the target: SIGTERM to its process group, SIGKILL if it is still there after a while. */
@@ -100,7 +102,7 @@ export const startTarget = async (t: TargetCommand, timeoutMs = 120_000): Promis
   while (Date.now() < deadline) {
     if (child.exitCode !== null || child.signalCode !== null)
       throw new Error(`${t.name} exited before listening (${child.exitCode ?? child.signalCode}); its log ${t.log}:\n${logTail(t.log)}`);
-    if (existsSync(t.socket) && (await canConnect(t.socket))) return { name: t.name, socket: t.socket, log: t.log, stop };
+    if (existsSync(t.socket) && (await canConnect(t.socket))) return { name: t.name, socket: t.socket, pid: child.pid!, log: t.log, stop };
     await sleep(100);
   }
   await stop();

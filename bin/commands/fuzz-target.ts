@@ -6,27 +6,41 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { full, tiny } from '../../spec/chain-spec.js';
-import { startTarget, type TargetEvent } from '../../fuzz/server.js';
+import { defaultLimits } from '../../fuzz/limits.js';
+import { SocketPathError, startTarget, type TargetEvent } from '../../fuzz/server.js';
 
-export const help = `usage: jam-model fuzz-target --socket PATH [--config tiny|full] [--verbose]
+const mib = 1024 * 1024;
+
+export const help = `usage: jam-model fuzz-target --socket PATH [--config tiny|full] [--idle-timeout SECONDS]
+                             [--buffer-cap MIB] [--verbose]
 
 Listens on the Unix socket PATH (SOCK_STREAM) as a fuzz-v1 target: messages framed by a u32
 little-endian length and JAM-codec encoded. Handshake: PeerInfo (fuzz version 1, features
 ancestry and forks, JAM 0.7.2, app name jam-model). Then Initialize -> StateRoot,
 ImportBlock -> StateRoot or Error (a block the protocol rejects, or one whose parent the target
-does not hold), GetState(header hash) -> State. Posterior states are kept by header hash, so a
-block may be imported onto any held parent; the head, its parent and the head's siblings are
-kept, older states dropped. A malformed or unexpected message ends that connection without an
-Error message; the server keeps listening. Stop with Ctrl-C.
+does not hold), GetState(header hash) -> State, or Error for a state it does not hold. Posterior
+states are kept by header hash, so a block may be imported onto any held parent; the head, its
+parent and the head's siblings are kept, older states dropped. A malformed or unexpected
+message ends that connection without an Error message; the server keeps listening. Requests
+are answered one at a time; a connection is not read while its reply waits to be written.
+Stop with Ctrl-C.
 
-  --socket PATH     the socket to bind (a stale socket file there is removed)
-  --config NAME     chain spec: tiny (default) or full
-  --verbose         print each request with its reply and time
-  -h, --help        this text`;
+  --socket PATH           the socket to bind; its folder must exist. A file already there is
+                          replaced only if it is a socket no live target answers on
+  --config NAME           chain spec: tiny (default) or full
+  --idle-timeout SECONDS  close a connection with nothing read or written for this long
+                          (default ${defaultLimits.idleTimeoutMs / 1000})
+  --buffer-cap MIB        octets of incomplete frames all connections may hold together; a frame
+                          declaring more than is left closes its connection (default
+                          ${defaultLimits.maxBuffered / mib}, over 400 times the largest recorded message)
+  --verbose               print each request with its reply and time
+  -h, --help              this text`;
 
 /** This package's version, for PeerInfo's app version. */
 const appVersion = (): { major: number; minor: number; patch: number } => {
-  const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version?: string };
+  // Built, this module is dist/bin/commands/; under the tests, bin/commands/.
+  const root = import.meta.url.includes('/dist/bin/') ? '../../../' : '../../';
+  const pkg = JSON.parse(readFileSync(new URL(`${root}package.json`, import.meta.url), 'utf8')) as { version?: string };
   const [major = 0, minor = 0, patch = 0] = (pkg.version ?? '0.0.0').split('.').map((x) => Number.parseInt(x, 10) || 0);
   return { major, minor, patch };
 };
@@ -37,6 +51,8 @@ export const run = async (argv: ReadonlyArray<string>): Promise<number> => {
     options: {
       socket: { type: 'string' },
       config: { type: 'string', default: 'tiny' },
+      'idle-timeout': { type: 'string', default: String(defaultLimits.idleTimeoutMs / 1000) },
+      'buffer-cap': { type: 'string', default: String(defaultLimits.maxBuffered / mib) },
       verbose: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -46,11 +62,22 @@ export const run = async (argv: ReadonlyArray<string>): Promise<number> => {
     return 0;
   }
   if (values.socket === undefined) {
-    console.error(`jam-model fuzz-target: --socket PATH is required\n\n${help}`);
+    console.error('jam-model fuzz-target: --socket PATH is required (see --help)');
     return 2;
   }
   if (values.config !== 'tiny' && values.config !== 'full') {
     console.error(`jam-model fuzz-target: unknown config '${values.config}' (tiny or full)`);
+    return 2;
+  }
+  const idleSeconds = Number(values['idle-timeout']);
+  // Node's timers hold at most 2^31 - 1 ms (a longer one fires at once).
+  if (!(idleSeconds > 0 && idleSeconds * 1000 <= 2 ** 31 - 1)) {
+    console.error(`jam-model fuzz-target: --idle-timeout '${values['idle-timeout']}' is not a number of seconds above 0 and at most 2147483`);
+    return 2;
+  }
+  const capMib = Number(values['buffer-cap']);
+  if (!(capMib > 0 && Number.isFinite(capMib))) {
+    console.error(`jam-model fuzz-target: --buffer-cap '${values['buffer-cap']}' is not a positive number of MiB`);
     return 2;
   }
   const spec = values.config === 'tiny' ? tiny : full;
@@ -60,11 +87,19 @@ export const run = async (argv: ReadonlyArray<string>): Promise<number> => {
     else if (e.kind === 'closed') console.log(`[${e.connection}] closed: ${e.reason}`);
     else if (verbose) console.log(`[${e.connection}] ${e.request} -> ${e.reply} ${e.ms.toFixed(1)} ms`);
   };
-  const server = await startTarget(values.socket, { spec, appVersion: appVersion(), onEvent });
-  console.log(`jam-model fuzz-target (${values.config}) listening on ${values.socket}`);
+  const limits = { idleTimeoutMs: idleSeconds * 1000, maxBuffered: Math.floor(capMib * mib) };
+  let server;
+  try {
+    server = await startTarget(values.socket, { spec, appVersion: appVersion(), onEvent, ...limits });
+  } catch (e) {
+    if (!(e instanceof SocketPathError)) throw e;
+    console.error(`jam-model fuzz-target: ${e.message}`);
+    return 2;
+  }
+  console.log(`jam-model fuzz-target (${values.config}) listening on ${values.socket} (buffer cap ${capMib} MiB, idle timeout ${idleSeconds} s)`);
   await new Promise<void>((resolve) => {
     const stop = (): void => {
-      server.close(() => resolve());
+      void server.stop().then(resolve);
     };
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
