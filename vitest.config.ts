@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['{spec,model,vectors,properties,paper-map,bin}/**/*.test.ts'],
+    include: ['{spec,model,chain,vectors,properties,paper-map,bin}/**/*.test.ts'],
     testTimeout: 600_000,
     hookTimeout: 600_000,
     reporters: ['default'],

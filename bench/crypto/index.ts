@@ -26,7 +26,7 @@ import {
   verifyBsSignature,
   embeddedRingSrs,
 } from '../../model/crypto/bandersnatch.js';
-import { ed25519Verify, ed25519VerifyTs } from '../../model/crypto/ed25519.js';
+import { ed25519VerifyNative, ed25519VerifyTs } from '../../model/crypto/ed25519.js';
 import { opsPerSecond } from '../timing.js';
 
 const must = <A>(what: string, e: E.Either<string, A>): A => {
@@ -129,7 +129,7 @@ const ed25519Bench = async () => {
   const forged = triples.map(([k, m, s], i): Ed25519Triple => (i % 2 === 0 ? [k, m, s] : [k, m, concatBytes(s.subarray(0, 63), Uint8Array.of(s[63]! ^ 1))]));
   const expected = forged.map((_, i) => i % 2 === 0);
   const agree = [
-    forged.map(([k, m, s]) => ed25519Verify(k, m, s)),
+    forged.map(([k, m, s]) => ed25519VerifyNative(k, m, s)),
     forged.map(([k, m, s]) => ed25519VerifyTs(k, m, s)),
     Array.from(typeberryEd25519.verify_ed25519(typeberryInput(forged)), (x) => x === 1),
   ].every((verdicts) => verdicts.length === expected.length && verdicts.every((v, i) => v === expected[i]));
@@ -141,13 +141,13 @@ const ed25519Bench = async () => {
   const rows: ReadonlyArray<Ed25519Row> = [
     {
       what: 'verify 1',
-      native: opsPerSecond(() => ed25519Verify(key, message, signature), 500),
+      native: opsPerSecond(() => ed25519VerifyNative(key, message, signature), 500),
       noble: opsPerSecond(() => ed25519VerifyTs(key, message, signature), 1000),
       typeberry: opsPerSecond(() => typeberryEd25519.verify_ed25519(one), 1000),
     },
     {
       what: 'verify 6, one call each',
-      native: opsPerSecond(() => triples.map(([k, m, s]) => ed25519Verify(k, m, s)), 500),
+      native: opsPerSecond(() => triples.map(([k, m, s]) => ed25519VerifyNative(k, m, s)), 500),
       noble: opsPerSecond(() => triples.map(([k, m, s]) => ed25519VerifyTs(k, m, s)), 1000),
       typeberry: opsPerSecond(() => typeberryEd25519.verify_ed25519(six), 1000),
     },

@@ -3,12 +3,13 @@
  * so that a fuzzer can drive the model as a target. Argument parsing and printing only; the
  * protocol lives in `fuzz/`.
  */
-import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { full, tiny } from '../../spec/chain-spec.js';
+import * as E from 'fp-ts/lib/Either.js';
 import { startTarget, type TargetEvent } from '../../fuzz/server.js';
+import { chooseConfig, chooseEngines, engineHelp } from '../options.js';
+import { packageVersion } from '../version.js';
 
-export const help = `usage: jam-model fuzz-target --socket PATH [--config tiny|full] [--verbose]
+export const help = `usage: jam-model fuzz-target --socket PATH [--config tiny|full] [--engine E] [--verbose]
 
 Listens on the Unix socket PATH (SOCK_STREAM) as a fuzz-v1 target: messages framed by a u32
 little-endian length and JAM-codec encoded. Handshake: PeerInfo (fuzz version 1, features
@@ -21,15 +22,9 @@ Error message; the server keeps listening. Stop with Ctrl-C.
 
   --socket PATH     the socket to bind (a stale socket file there is removed)
   --config NAME     chain spec: tiny (default) or full
+${engineHelp(20)}
   --verbose         print each request with its reply and time
   -h, --help        this text`;
-
-/** This package's version, for PeerInfo's app version. */
-const appVersion = (): { major: number; minor: number; patch: number } => {
-  const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version?: string };
-  const [major = 0, minor = 0, patch = 0] = (pkg.version ?? '0.0.0').split('.').map((x) => Number.parseInt(x, 10) || 0);
-  return { major, minor, patch };
-};
 
 export const run = async (argv: ReadonlyArray<string>): Promise<number> => {
   const { values } = parseArgs({
@@ -37,6 +32,7 @@ export const run = async (argv: ReadonlyArray<string>): Promise<number> => {
     options: {
       socket: { type: 'string' },
       config: { type: 'string', default: 'tiny' },
+      engine: { type: 'string' },
       verbose: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -49,18 +45,24 @@ export const run = async (argv: ReadonlyArray<string>): Promise<number> => {
     console.error(`jam-model fuzz-target: --socket PATH is required\n\n${help}`);
     return 2;
   }
-  if (values.config !== 'tiny' && values.config !== 'full') {
-    console.error(`jam-model fuzz-target: unknown config '${values.config}' (tiny or full)`);
+  const spec = chooseConfig(values.config);
+  if (E.isLeft(spec)) {
+    console.error(`jam-model fuzz-target: ${spec.left}`);
     return 2;
   }
-  const spec = values.config === 'tiny' ? tiny : full;
+  const chosen = chooseEngines(values.engine);
+  if (E.isLeft(chosen)) {
+    console.error(`jam-model fuzz-target: ${chosen.left}`);
+    return 2;
+  }
   const verbose = values.verbose;
   const onEvent = (e: TargetEvent): void => {
     if (e.kind === 'connected') console.log(`[${e.connection}] connected`);
     else if (e.kind === 'closed') console.log(`[${e.connection}] closed: ${e.reason}`);
     else if (verbose) console.log(`[${e.connection}] ${e.request} -> ${e.reply} ${e.ms.toFixed(1)} ms`);
   };
-  const server = await startTarget(values.socket, { spec, appVersion: appVersion(), onEvent });
+  const [major = 0, minor = 0, patch = 0] = packageVersion().split('.').map((x) => Number.parseInt(x, 10) || 0);
+  const server = await startTarget(values.socket, { spec: spec.right, engines: chosen.right.engines, appVersion: { major, minor, patch }, onEvent });
   console.log(`jam-model fuzz-target (${values.config}) listening on ${values.socket}`);
   await new Promise<void>((resolve) => {
     const stop = (): void => {
