@@ -54,7 +54,8 @@ const main = async (argv: ReadonlyArray<string>): Promise<number> => {
     // stack; anything else is a broken invariant, thrown with its stack.
     const code = (e as { code?: string }).code;
     if (code?.startsWith('ERR_PARSE_ARGS') === true) {
-      console.error(`jam-model ${name}: ${(e as Error).message}\n\n${command.help}`);
+      // node's message, up to its advice on positionals starting with '-'.
+      console.error(`jam-model ${name}: ${(e as Error).message.split('. To specify')[0]} (jam-model ${name} --help)`);
       return 2;
     }
     if (e instanceof NativeUnavailable || e instanceof VectorsNotFound) {

@@ -3,7 +3,7 @@
  * with a size limit, the step files of a trace folder, and the key-by-key comparison of an
  * imported posterior with the recorded one.
  */
-import { closeSync, existsSync, fstatSync, openSync, readSync, readdirSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, openSync, readSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
 import { bytesEqual, toHex } from '../spec/bytes.js';
@@ -21,12 +21,21 @@ export const maxTraceFileSize = 2 ** 31;
 
 /** A file's octets, read only when it is a regular file of at most `limit` octets; else what is wrong. */
 export const readFileCapped = (path: string, limit: number): E.Either<string, Uint8Array> => {
+  const failure = (e: unknown): E.Either<string, never> => {
+    const code = (e as { code?: string }).code;
+    return E.left(code === 'ENOENT' ? 'no such file or folder' : code === 'EACCES' ? 'permission denied' : `cannot read (${code ?? String(e)})`);
+  };
+  // Checked before opening: opening a FIFO would wait for a writer, a device has no end.
+  try {
+    if (!statSync(path).isFile()) return E.left('not a regular file');
+  } catch (e) {
+    return failure(e);
+  }
   let fd: number;
   try {
     fd = openSync(path, 'r');
   } catch (e) {
-    const code = (e as { code?: string }).code;
-    return E.left(code === 'ENOENT' ? 'no such file or folder' : code === 'EACCES' ? 'permission denied' : `cannot open (${code ?? String(e)})`);
+    return failure(e);
   }
   try {
     const st = fstatSync(fd);
