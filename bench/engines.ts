@@ -32,3 +32,10 @@ export const orExit = (bench: string, engines: E.Either<string, ReadonlyArray<En
   process.exitCode = 2;
   return undefined;
 };
+
+/** Prints `usage` and says so when argv asks for help (`--help`, `-h`). */
+export const helped = (argv: ReadonlyArray<string>, usage: string): boolean => {
+  if (!argv.includes('--help') && !argv.includes('-h')) return false;
+  console.log(usage);
+  return true;
+};

@@ -31,7 +31,7 @@ import {
 } from '../../model/crypto/bandersnatch.js';
 import { ed25519VerifyNative, ed25519VerifyTs } from '../../model/crypto/ed25519.js';
 import { opsPerSecond } from '../timing.js';
-import { benchEngines, orExit } from '../engines.js';
+import { benchEngineHelp, benchEngines, helped, orExit } from '../engines.js';
 
 const must = <A>(what: string, e: E.Either<string, A>): A => {
   if (E.isLeft(e)) throw new Error(`${what}: ${e.left}`);
@@ -167,7 +167,12 @@ const ed25519Bench = async (engines: ReadonlyArray<'ts' | 'native'>) => {
     );
 };
 
-const engines = orExit('bench:crypto', benchEngines(process.argv, 'ed25519'));
+const usage = `usage: node dist/bench/crypto/index.js [--engine E]
+
+Bandersnatch and Ed25519 verifications per second against @typeberry/native.
+  ${benchEngineHelp} (Ed25519; Bandersnatch is native only)`;
+
+const engines = helped(process.argv, usage) ? undefined : orExit('bench:crypto', benchEngines(process.argv, 'ed25519'));
 if (engines !== undefined) {
   await main();
   await ed25519Bench(engines);

@@ -14,7 +14,7 @@ import { init, reedSolomon } from '@typeberry/native';
 import { bytesEqual } from '../../spec/bytes.js';
 import { full } from '../../spec/chain-spec.js';
 import { erasureCode, erasureEngines, erasureRecover, zeroPad, type ErasureEngine } from '../../model/erasure/index.js';
-import { benchEngines, orExit } from '../engines.js';
+import { benchEngineHelp, benchEngines, helped, orExit } from '../engines.js';
 import { msPerCall } from '../timing.js';
 
 const random = (length: number): Uint8Array => {
@@ -77,7 +77,13 @@ const typeberry = (what: string, blob: Uint8Array, budgetMs: number): ReadonlyAr
   ];
 };
 
+const usage = `usage: node dist/bench/erasure/index.js [--engine E]
+
+Erasure coding (full config) encode and recover, our engines against @typeberry/native.
+  ${benchEngineHelp}`;
+
 const main = async () => {
+  if (helped(process.argv, usage)) return;
   const engines = orExit('bench:erasure', benchEngines(process.argv, 'erasure'));
   if (engines === undefined) return;
   await init.reedSolomon();

@@ -12,7 +12,7 @@
 import { HasMetadata, InputKind, prepareProgram, runProgram } from '@fluffylabs/anan-as';
 import type { PvmEngine } from '../../model/pvm/engine.js';
 import { pvmEngines } from '../../chain/index.js';
-import { benchEngines, orExit } from '../engines.js';
+import { benchEngineHelp, benchEngines, helped, orExit } from '../engines.js';
 import { fnvLoop, type BenchProgram } from './programs.js';
 
 interface Result {
@@ -87,7 +87,14 @@ const bench = (p: BenchProgram, runners: ReadonlyArray<readonly [string, Runner]
   if (sums.size !== 1) throw new Error(`checksums differ: ${results.map(([n, r]) => `${n}=${r.checksum}`).join(' ')}`);
 };
 
+const usage = `usage: node dist/bench/pvm/run.js [--long N] [--engine E]
+
+Instructions per second of our PVM engines and @fluffylabs/anan-as on the same programs.
+  --long N      instructions of the long run (default 1e8)
+  ${benchEngineHelp}`;
+
 const main = (): void => {
+  if (helped(process.argv, usage)) return;
   const long = Number(argValue('--long') ?? 1e8);
   const engines = orExit('bench:pvm', benchEngines(process.argv, 'pvm'));
   if (engines === undefined) return;
