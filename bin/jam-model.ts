@@ -5,8 +5,7 @@ import * as importCommand from './commands/import.js';
 import * as hostCalls from './commands/host-calls.js';
 import * as fuzzTarget from './commands/fuzz-target.js';
 import { packageVersion } from './version.js';
-import { VectorsNotFound } from '../chain/index.js';
-import { NativeUnavailable } from '../model/native.js';
+import { NativeUnavailable, VectorsNotFound } from '../chain/index.js';
 
 interface Command {
   readonly summary: string;

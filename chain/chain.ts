@@ -28,6 +28,7 @@ import {
 } from '../model/block-import/index.js';
 import { embeddedRingSrs } from '../model/crypto/bandersnatch.js';
 import { headerHash } from '../model/header/index.js';
+import type { StateDecodeError } from '../model/merklization/serialize.js';
 import { trieEntries } from '../model/merklization/trie.js';
 import { pvmEngine, type Engines } from './engines.js';
 
@@ -56,9 +57,7 @@ export const describeImportError = (e: ImportError): string => `${e.stage}: ${e.
 
 /** A state read from key-values (D.2 inverted), or what failed to decode. */
 export const stateFromKeyvals = (spec: ChainSpec, keyvals: ReadonlyArray<KeyValue>): E.Either<string, ImportState> =>
-  E.mapLeft((e: { readonly key: string | undefined; readonly reason: string }) => `the state does not decode: ${e.key ?? ''} ${e.reason}`.replace('  ', ' '))(
-    importStateFromKeyvals(spec, keyvals),
-  );
+  E.mapLeft((e: StateDecodeError) => `the state does not decode: ${e.key === undefined ? '' : `${e.key} `}${e.reason}`)(importStateFromKeyvals(spec, keyvals));
 
 /** A state's key-values, T(sigma) in key order. */
 export const keyvalsOf = (state: ImportState): ReadonlyArray<KeyValue> => [...trieEntries(state.trie)];

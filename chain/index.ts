@@ -11,3 +11,4 @@ export * from './locate.js';
 export * from './diff.js';
 export type { Ancestor, ImportError, ImportState, Imported } from '../model/block-import/index.js';
 export { stateRoot } from '../model/block-import/index.js';
+export { NativeUnavailable } from '../model/native.js';
