@@ -28,7 +28,7 @@ import {
   headerHash,
   type HeaderError,
 } from '../header/index.js';
-import { accoutLogRoot, betaDagger as betaDaggerOf, history } from '../history/index.js';
+import { accoutLogRoot, correctLastStateRoot, history } from '../history/index.js';
 import { deserializeState, serializeState, type ComponentName, type StateDecodeError } from '../merklization/serialize.js';
 import {
   componentNames,
@@ -227,7 +227,7 @@ export const importBlock =
       if (E.isLeft(assured)) return E.left(at('assurances')(assured.left));
       const [{ rho: rhoDoubleDagger }, { available }] = assured.right;
 
-      const betaDagger = betaDaggerOf(sigma.beta, header.priorStateRoot);
+      const betaDagger = correctLastStateRoot(sigma.beta, header.priorStateRoot);
 
       /** @gp 4.14 eq:rhoprime -- rho' from E_G, rho-double-dagger, kappa and tau' */
       const reported = reports(spec)(

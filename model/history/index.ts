@@ -31,7 +31,7 @@ export interface HistoryInput {
  * @gp 4.6 eq:betadagger -- beta-dagger from H and beta;
  * @gp 7.5 eq:correctlaststateroot -- beta_H's last entry's state root corrected to H_R, the parent's posterior state root
  */
-export const betaDagger = (beta: RecentHistory, priorStateRoot: Hash): RecentHistory => {
+export const correctLastStateRoot = (beta: RecentHistory, priorStateRoot: Hash): RecentHistory => {
   const last = beta.history[beta.history.length - 1];
   return last === undefined ? beta : { ...beta, history: [...beta.history.slice(0, -1), { ...last, stateRoot: priorStateRoot }] };
 };
@@ -50,12 +50,12 @@ export const accoutLogRoot = (thetaPrime: ReadonlyArray<AccumulationOutput>): Ha
 export const history =
   (spec: ChainSpec) =>
   (state: HistoryDaggerState, input: HistoryInput): E.Either<never, readonly [HistoryState, null]> => {
-    const { betaDagger: bDagger } = state;
+    const { betaDagger } = state;
     /** @gp 7.7 eq:accoutbeltdef -- beta_B': the belt with this block's accumulation-output root appended */
-    const betaBPrime = mmrAppend(bDagger.accOutBelt, input.accoutLogRoot, keccak256);
+    const betaBPrime = mmrAppend(betaDagger.accOutBelt, input.accoutLogRoot, keccak256);
     /** @gp 7.8 eq:recenthistorydef -- beta_H': the last H of beta_H dagger with the new block appended */
     const betaHPrime = [
-      ...bDagger.history,
+      ...betaDagger.history,
       {
         reportedPackageHashes: input.reportedPackageHashes,
         headerHash: input.headerHash,

@@ -6,7 +6,7 @@
 import type { Hash } from '../../spec/bytes.js';
 import { record, varSequence, nothing } from '../../spec/codec.js';
 import { hash, recentHistory, reportedPackage } from '../../spec/codecs.js';
-import { betaDagger, history, type HistoryInput, type HistoryState } from '../../model/history/index.js';
+import { correctLastStateRoot, history, type HistoryInput, type HistoryState } from '../../model/history/index.js';
 import { infallible, stfCaseCodec, stfClass } from '../stf.js';
 
 /** The vectors' input: the history input and H_R, the parent's posterior state root. */
@@ -27,5 +27,5 @@ export const historyClass = stfClass({
   name: 'history',
   description: 'recent history beta (section 7): parent state root, MMR belt, last H blocks',
   testCase: () => stfCaseCodec(input, state, nothing),
-  run: (spec) => (preState, i) => infallible(history(spec)({ betaDagger: betaDagger(preState.beta, i.priorStateRoot) }, i)),
+  run: (spec) => (preState, i) => infallible(history(spec)({ betaDagger: correctLastStateRoot(preState.beta, i.priorStateRoot) }, i)),
 });
