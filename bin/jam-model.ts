@@ -5,6 +5,8 @@ import * as importCommand from './commands/import.js';
 import * as hostCalls from './commands/host-calls.js';
 import * as fuzzTarget from './commands/fuzz-target.js';
 import * as coverage from './commands/coverage.js';
+import { packageVersion } from './version.js';
+import { NativeUnavailable, VectorsNotFound } from '../chain/index.js';
 
 interface Command {
   readonly summary: string;
@@ -29,13 +31,17 @@ ${Object.entries(commands)
   .map(([name, c]) => `  ${name.padEnd(14)} ${c.summary}`)
   .join('\n')}
 
-Run 'jam-model <command> --help' for a command's options.`;
+Run 'jam-model <command> --help' for a command's options; 'jam-model --version' for the version.`;
 
 const main = async (argv: ReadonlyArray<string>): Promise<number> => {
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     console.log(usage);
     return name === undefined ? 2 : 0;
+  }
+  if (name === '--version' || name === '-V') {
+    console.log(packageVersion());
+    return 0;
   }
   const command = commands[name];
   if (command === undefined) {
@@ -45,10 +51,16 @@ const main = async (argv: ReadonlyArray<string>): Promise<number> => {
   try {
     return await command.run(rest);
   } catch (e) {
-    // Bad usage (node's parseArgs) or a broken invariant: say what, never a bare stack for usage errors.
+    // Bad usage (node's parseArgs), a missing native build or missing vectors: one line, no
+    // stack; anything else is a broken invariant, thrown with its stack.
     const code = (e as { code?: string }).code;
     if (code?.startsWith('ERR_PARSE_ARGS') === true) {
-      console.error(`jam-model ${name}: ${(e as Error).message}\n\n${command.help}`);
+      // node's message, up to its advice on positionals starting with '-'.
+      console.error(`jam-model ${name}: ${(e as Error).message.split('. To specify')[0]} (jam-model ${name} --help)`);
+      return 2;
+    }
+    if (e instanceof NativeUnavailable || e instanceof VectorsNotFound) {
+      console.error(`jam-model ${name}: ${e.message}`);
       return 2;
     }
     throw e;

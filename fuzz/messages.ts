@@ -5,10 +5,10 @@
  */
 import type { Hash } from '../spec/bytes.js';
 import type { ChainSpec } from '../spec/chain-spec.js';
-import { blob, bytes, choice, codec, CodecFailure, mapCodec, perSpec, record, u32, u8, varSequence, within, type Codec } from '../spec/codec.js';
+import { blob, choice, codec, CodecFailure, mapCodec, perSpec, record, u32, u8, varSequence, within, type Codec } from '../spec/codec.js';
 import { codecs, hash } from '../spec/codecs.js';
 import type { Block, Header, TimeSlot } from '../spec/types.js';
-import type { StateKey } from '../model/merklization/state-key.js';
+import { keyvals, type KeyValue } from '../spec/trace.js';
 
 /** `feature-ancestry`: the Initialize message carries the first block's ancestors. */
 export const featureAncestry = 1;
@@ -28,9 +28,6 @@ export interface PeerInfo {
   readonly appVersion: Version;
   readonly appName: string;
 }
-
-/** A state key-value: the 31-octet key and its value. */
-export type KeyValue = readonly [StateKey, Uint8Array];
 
 export interface AncestryItem {
   readonly slot: TimeSlot;
@@ -82,18 +79,6 @@ const peerInfo: Codec<PeerInfo> = record<PeerInfo>('PeerInfo', [
   ['appName', 'app_name', utf8],
 ]);
 
-const keyValue: Codec<KeyValue> = mapCodec(
-  record<{ readonly key: StateKey; readonly value: Uint8Array }>('KeyValue', [
-    ['key', 'key', bytes<StateKey>(31)],
-    ['value', 'value', blob],
-  ]),
-  'KeyValue',
-  ({ key, value }): KeyValue => [key, value],
-  ([key, value]) => ({ key, value }),
-);
-
-/** `State ::= SEQUENCE OF KeyValue`. */
-export const keyvals: Codec<ReadonlyArray<KeyValue>> = varSequence(keyValue);
 
 const ancestryItem: Codec<AncestryItem> = record<AncestryItem>('AncestryItem', [
   ['slot', 'slot', u32 as Codec<TimeSlot>],

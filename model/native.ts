@@ -31,10 +31,10 @@ export const loadNative = (): NativeBinding => {
     cached = createRequire(import.meta.url)(path) as NativeBinding;
     return cached;
   } catch (e) {
-    throw new NativeUnavailable(
-      `the native engine is not built (${path}: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}); ` +
-        `build it with: npm run build:native  (needs the Rust toolchain)`,
-    );
+    // napi's loader says "Cannot find native binding" (with advice about npm) when no .node is there.
+    const why = e instanceof Error ? e.message.split('\n')[0]! : String(e);
+    const what = why.startsWith('Cannot find native binding') ? `no ${join(dirname(path), '*.node')}` : `${path}: ${why}`;
+    throw new NativeUnavailable(`the native engine is not built (${what}); build it with: npm run build:native (needs the Rust toolchain)`);
   }
 };
 

@@ -37,10 +37,8 @@ import {
 import type { AccumulateInvocation } from '../model/accumulation/types.js';
 import { tsEngine } from '../model/pvm/index.js';
 import { nativeEngine } from '../model/pvm/native.js';
-import { diffValues } from '../vectors/diff.js';
-import { listFiles, vectorsDir } from '../vectors/locate.js';
-import { loadStfCase } from '../vectors/stf.js';
-import { accumulateTestCase, runAccumulate } from '../vectors/classes/accumulate.js';
+import { diffValues, listFiles, vectorsDir } from '../chain/index.js';
+import { accumulateTestCase, loadStfCase, runAccumulate } from '../vectors/index.js';
 import { account as emptyAccount } from '../model/accumulation/host-calls/fixture.js';
 
 /** A spec whose block gas is small enough that the gas limit cuts R* short. */

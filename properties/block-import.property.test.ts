@@ -17,8 +17,7 @@ import { importStateFromKeyvals, importStateOf, stateRoot, updateTrie, type Impo
 import { componentNames } from '../model/merklization/state-key.js';
 import { serializeState } from '../model/merklization/serialize.js';
 import { merklizeState } from '../model/merklization/trie.js';
-import { loadTraceStep, traceSteps } from '../vectors/classes/traces.js';
-import { vectorsDir } from '../vectors/locate.js';
+import { loadTraceStep, traceSteps, vectorsDir } from '../chain/index.js';
 
 const loadStates = (): ReadonlyArray<ImportState> =>
   ['storage', 'preimages'].flatMap((folder) =>

@@ -23,7 +23,7 @@ import {
   type Codec,
 } from '../spec/codec.js';
 import * as K from '../spec/codecs.js';
-import { diffValues } from '../vectors/diff.js';
+import { diffValues } from '../chain/index.js';
 
 import {
   availabilitySpec,

@@ -1,7 +1,7 @@
 /**
  * Properties of Ed25519 verification (ZIP-215 rules, `model/crypto/ed25519.ts`).
  *
- * Differential: the native engine the model calls (`ed25519Verify`) gives the same verdict as the
+ * Differential: the native engine (`ed25519VerifyNative`) gives the same verdict as the
  * TypeScript reference (`ed25519VerifyTs`) on the 196 cases of `crypto/ed25519` and on random
  * triples: valid signatures, then flipped bits in key, message or signature, random 32/64-octet
  * garbage, s >= q, small-order and non-canonical encodings of A and R, wrong lengths.
@@ -16,8 +16,8 @@ import { ED25519_TORSION_SUBGROUP, ed25519 } from '@noble/curves/ed25519.js';
 import { sha512 } from '@noble/hashes/sha2.js';
 import { describe, expect, it } from 'vitest';
 import { concatBytes, fromHex, toHex } from '../spec/bytes.js';
-import { ed25519Verify, ed25519VerifyTs } from '../model/crypto/ed25519.js';
-import { readJson, vectorsDir } from '../vectors/locate.js';
+import { ed25519VerifyNative, ed25519VerifyTs } from '../model/crypto/ed25519.js';
+import { readJson, vectorsDir } from '../chain/index.js';
 
 /** q, the order of the prime subgroup; p, the field prime. */
 const q = 2n ** 252n + 27742317777372353535851937790883648493n;
@@ -32,7 +32,7 @@ type Triple = readonly [key: Uint8Array, message: Uint8Array, signature: Uint8Ar
 const agreed = ([key, message, signature]: Triple): boolean => {
   const reference = ed25519VerifyTs(key, message, signature);
   expect(
-    ed25519Verify(key, message, signature),
+    ed25519VerifyNative(key, message, signature),
     `native vs TypeScript on key ${toHex(key)}, message ${toHex(message)}, signature ${toHex(signature)}`,
   ).toBe(reference);
   return reference;
@@ -90,7 +90,7 @@ const mutation: fc.Arbitrary<Mutation> = fc.oneof(
   fc.constant<Mutation>(['signature of 63 octets', ([k, m, s]) => [k, m, s.subarray(1)]]),
 );
 
-describe('ed25519Verify (native) = ed25519VerifyTs (TypeScript reference)', () => {
+describe('ed25519VerifyNative (native) = ed25519VerifyTs (TypeScript reference)', () => {
   it('on the 196 cases of crypto/ed25519 (all valid under ZIP-215)', () => {
     const cases = readJson(join(vectorsDir('crypto', 'ed25519'), 'vectors.json')) as ReadonlyArray<{
       readonly pk: string;
@@ -137,18 +137,18 @@ describe('ed25519Verify (native) = ed25519VerifyTs (TypeScript reference)', () =
   });
 });
 
-describe('ed25519Verify (ZIP-215)', () => {
+describe('ed25519VerifyNative (ZIP-215)', () => {
   it('accepts what the key signed, rejects a changed message or signature octet (200 cases)', () => {
     fc.assert(
       fc.property(secret, message, fc.nat({ max: 63 }), fc.integer({ min: 1, max: 255 }), (sk, msg, at, flip) => {
         const pk = ed25519.getPublicKey(sk);
         const sig = ed25519.sign(msg, sk);
-        expect(ed25519Verify(pk, msg, sig)).toBe(true);
+        expect(ed25519VerifyNative(pk, msg, sig)).toBe(true);
         const otherMsg = Uint8Array.from([...msg, flip]);
-        expect(ed25519Verify(pk, otherMsg, sig)).toBe(false);
+        expect(ed25519VerifyNative(pk, otherMsg, sig)).toBe(false);
         const otherSig = sig.slice();
         otherSig[at]! ^= flip;
-        expect(ed25519Verify(pk, msg, otherSig)).toBe(false);
+        expect(ed25519VerifyNative(pk, msg, otherSig)).toBe(false);
       }),
       { numRuns: 200 },
     );
@@ -160,7 +160,7 @@ describe('ed25519Verify (ZIP-215)', () => {
         const pk = ed25519.getPublicKey(sk);
         const sig = ed25519.sign(msg, sk);
         const nonCanonical = withS(sig, leToBigint(sig.subarray(32)) + q);
-        expect(ed25519Verify(pk, msg, nonCanonical)).toBe(false);
+        expect(ed25519VerifyNative(pk, msg, nonCanonical)).toBe(false);
       }),
       { numRuns: 200 },
     );

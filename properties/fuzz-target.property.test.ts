@@ -23,7 +23,7 @@ import { decode, encode } from '../spec/codec.js';
 import { connectClient, type Client } from '../fuzz/client.js';
 import { frame, message, type Message } from '../fuzz/messages.js';
 import { startTarget } from '../fuzz/server.js';
-import { vectorsDir } from '../vectors/locate.js';
+import { nativeEngines, vectorsDir } from '../chain/index.js';
 
 const numRuns = 200;
 const replyTimeoutMs = 5_000;
@@ -40,7 +40,7 @@ let importBlock: Uint8Array;
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'jam-fuzz-prop-'));
   path = join(dir, 'target.sock');
-  server = await startTarget(path, { spec: tiny, appVersion: { major: 0, minor: 1, patch: 0 }, maxBuffered: 1 << 20 });
+  server = await startTarget(path, { spec: tiny, engines: nativeEngines, appVersion: { major: 0, minor: 1, patch: 0 }, maxBuffered: 1 << 20 });
   peerInfo = recorded('00000000_fuzzer_peer_info.bin');
   initialize = recorded('00000001_fuzzer_initialize.bin');
   importBlock = recorded('00000003_fuzzer_import_block.bin');

@@ -23,7 +23,7 @@ import { encode } from '../spec/codec.js';
 import { requestTimeslots } from '../spec/codecs.js';
 import type { AccountEntryKey, ServiceAccount, ServiceId, State } from '../spec/types.js';
 import fc from 'fast-check';
-import { diffValues } from '../vectors/diff.js';
+import { diffValues, listFiles, readJson, vectorsDir } from '../chain/index.js';
 import {
   blob,
   disputesRecords,
@@ -34,7 +34,6 @@ import {
   specArbitraries,
   u32,
 } from './codec.arbitraries.js';
-import { listFiles, readJson, vectorsDir } from '../vectors/locate.js';
 import {
   deserializeState,
   serializeState,

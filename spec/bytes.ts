@@ -9,6 +9,9 @@ export type Bytes<N extends number, Brand extends string = 'Bytes'> = Uint8Array
   readonly __brand?: Brand;
 };
 
+/** A 31-octet state key (B_31, the keys of T(sigma), eq. D.2). */
+export type StateKey = Bytes<31, 'StateKey'>;
+
 /** H: a 32-octet cryptographic value. */
 export type Hash = Bytes<32, 'Hash'>;
 /** H_E: an Ed25519 public key. */

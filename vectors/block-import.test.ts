@@ -11,16 +11,16 @@ import { tiny } from '../spec/chain-spec.js';
 import { encode } from '../spec/codec.js';
 import { codecs } from '../spec/codecs.js';
 import type { Block, Extrinsic, Header } from '../spec/types.js';
-import { diffPosterior, loadTraceGenesis, loadTraceStep, traceAccumulate, traceGenesisFile, type TraceStep } from './classes/traces.js';
-import { vectorsDir } from './locate.js';
+import type { TraceStep } from '../spec/trace.js';
+import { diffPosterior, importerOf, loadGenesis, loadTraceStep, nativeEngines, traceGenesisFile, vectorsDir } from '../chain/index.js';
 import { blake2b256 } from '../model/crypto/hash.js';
-import { banderout, embeddedRingSrs, signBs } from '../model/crypto/bandersnatch.js';
+import { banderout, signBs } from '../model/crypto/bandersnatch.js';
 import { serializeState } from '../model/merklization/serialize.js';
 import { merklizeState } from '../model/merklization/trie.js';
 import { Xticket } from '../model/safrole/index.js';
 import { Xentropy, Xfallback } from '../model/safrole/seal.js';
 import { extrinsicHash, headerHash } from '../model/header/index.js';
-import { importBlock, importStateFromKeyvals, retainAncestors, stateRoot, type Ancestor, type ImportError, type ImportState } from '../model/block-import/index.js';
+import { importStateFromKeyvals, retainAncestors, stateRoot, type Ancestor, type ImportError, type ImportState } from '../model/block-import/index.js';
 
 const step = (folder: string, n: number): TraceStep => {
   const s = loadTraceStep(tiny, `${vectorsDir('traces', folder)}/${String(n).padStart(8, '0')}.bin`);
@@ -66,7 +66,7 @@ const reseal = (s: TraceStep, prior: ImportState, header: Header): Header => {
 
 const withHeader = (s: TraceStep, header: Header): Block => ({ ...s.block, header });
 
-let importer: (prior: ImportState, block: Block) => ReturnType<ReturnType<typeof importBlock>>;
+let importer: (prior: ImportState, block: Block) => ReturnType<ReturnType<typeof importerOf>>;
 
 /** Imports `block` onto the step's prior state; expects the named rejection and an untouched prior. */
 const expectRejected = (s: TraceStep, block: Block, expected: ImportError): void => {
@@ -89,7 +89,7 @@ describe('block import: negative cases from valid trace blocks', () => {
   let epochStart: TraceStep;
   let ticketed: TraceStep;
   beforeAll(() => {
-    importer = importBlock(tiny, { srs: embeddedRingSrs(), accumulate: traceAccumulate });
+    importer = importerOf(tiny, nativeEngines);
     plain = step('fallback', 5);
     epochStart = step('fallback', 12);
     ticketed = step('safrole', 46);
@@ -202,7 +202,7 @@ describe('block import: negative cases from valid trace blocks', () => {
 describe('block import: the posterior diff names each differing key\'s component', () => {
   it('one changed, one missing and one extra key, each named; the root line first', () => {
     const s = step('safrole', 3);
-    const out = importBlock(tiny, { srs: embeddedRingSrs(), accumulate: traceAccumulate })(priorOf(s), s.block);
+    const out = importerOf(tiny, nativeEngines)(priorOf(s), s.block);
     if (E.isLeft(out)) throw new Error(`${out.left.stage}: ${out.left.error}`);
     expect(diffPosterior(tiny, out.right, s.post)).toEqual([]);
     const kv = s.post.keyvals;
@@ -237,7 +237,7 @@ const withExtrinsic = (s: TraceStep, extrinsic: Extrinsic, sealed: boolean): Blo
 
 describe('block import: a component stage rejects, the prior state stays', () => {
   beforeAll(() => {
-    importer = importBlock(tiny, { srs: embeddedRingSrs(), accumulate: traceAccumulate });
+    importer = importerOf(tiny, nativeEngines);
   });
 
   it('a culprit whose report was never judged bad: disputes culprits_verdict_not_bad', () => {
@@ -285,8 +285,8 @@ describe('block import: a component stage rejects, the prior state stays', () =>
 
 describe('block import: lookup anchors against the retained header chain (5.3, 11.35)', () => {
   it('the chain from genesis knows each anchor; a chain without it rejects: reports lookup_anchor_not_recent', () => {
-    const run = importBlock(tiny, { srs: embeddedRingSrs(), accumulate: traceAccumulate });
-    const genesis = loadTraceGenesis(tiny, traceGenesisFile(vectorsDir('traces', 'storage'))!);
+    const run = importerOf(tiny, nativeEngines);
+    const genesis = loadGenesis(tiny, traceGenesisFile(vectorsDir('traces', 'storage'))!);
     if (E.isLeft(genesis)) throw new Error(genesis.left);
     let chain: ReadonlyArray<Ancestor> = [{ timeslot: genesis.right.header.timeslot, headerHash: headerHash(tiny, genesis.right.header) }];
     const first = step('storage', 1);

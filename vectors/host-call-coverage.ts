@@ -10,7 +10,7 @@ import { hostCalls } from '../model/accumulation/invocation.js';
 import type { HostCallOutcome } from '../model/accumulation/types.js';
 import { tsEngine } from '../model/pvm/index.js';
 import { accumulateTestCase, runAccumulate } from './classes/accumulate.js';
-import { vectorsDir } from './locate.js';
+import { vectorsDir } from '../chain/index.js';
 import { caseNames, loadStfCase } from './stf.js';
 
 export interface HostCallCoverage {

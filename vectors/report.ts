@@ -3,6 +3,8 @@
  * A class yields named cases; each case runs to passed, failed (with a readable diff) or skipped
  * (with the 0.7.2 rule that decides differently).
  */
+import type { EngineKind, Engines } from '../chain/index.js';
+
 export type Config = 'tiny' | 'full' | 'none';
 
 export type CaseResult =
@@ -21,10 +23,17 @@ export interface VectorClass {
   readonly description: string;
   /** The configs the class has cases for; `none` for classes that do not depend on one. */
   readonly configs: ReadonlyArray<Config>;
-  /** Engines the cases run on (e.g. `ts`, `native`); absent when there is only one. */
+  /**
+   * The twins the class compares, each run as its own report (`ts`, `native`), and which engine
+   * of the chain they are; absent when the class runs on the chain's engines only.
+   */
   readonly engines?: ReadonlyArray<string>;
-  /** The cases of one config (and engine). Throws VectorsNotFound when the folder is missing. */
-  readonly cases: (config: Config, engine?: string) => ReadonlyArray<VectorCase>;
+  readonly engineKind?: EngineKind;
+  /**
+   * The cases of one config, on one twin (classes with `engines`) and on the chain's engines.
+   * Throws VectorsNotFound when the folder is missing.
+   */
+  readonly cases: (config: Config, engine: string | undefined, engines: Engines) => ReadonlyArray<VectorCase>;
 }
 
 export interface CaseOutcome {
@@ -51,9 +60,10 @@ export const runClass = async (
   cls: VectorClass,
   config: Config,
   engine: string | undefined,
+  engines: Engines,
   onCase?: (done: number, total: number, name: string) => void,
 ): Promise<ClassReport> => {
-  const cases = cls.cases(config, engine);
+  const cases = cls.cases(config, engine, engines);
   const outcomes: CaseOutcome[] = [];
   for (const [i, c] of cases.entries()) {
     let result: CaseResult;

@@ -14,8 +14,7 @@ import { basename, join } from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
 import { chainSpecs, type ChainSpec } from '../spec/chain-spec.js';
 import { choice, decode, fromJson, record, type Codec, type CodecError } from '../spec/codec.js';
-import { diffValues } from './diff.js';
-import { listFiles, readJson, vectorsDir } from './locate.js';
+import { diffValues, listFiles, readJson, vectorsDir } from '../chain/index.js';
 import { failed, passed, skipped, type CaseResult, type Config, type VectorCase, type VectorClass } from './report.js';
 
 /** One STF test case in the vectors' shape. */

@@ -11,7 +11,10 @@
  * typeberry's one call of six), after checking all three agree. (A one-call batch of six was
  * measured no faster than six calls, 3,801 vs 3,910 op/s, so the model has none.)
  *
- *   npm run build && node dist/bench/crypto/index.js
+ *   npm run build && node dist/bench/crypto/index.js [--engine E]
+ *
+ * --engine ed25519=ts (or ts) measures only noble of our Ed25519 engines, ed25519=native only the
+ * native one (a column not measured prints NaN); Bandersnatch has the native engine only.
  */
 import * as E from 'fp-ts/lib/Either.js';
 import { ed25519 } from '@noble/curves/ed25519.js';
@@ -26,8 +29,9 @@ import {
   verifyBsSignature,
   embeddedRingSrs,
 } from '../../model/crypto/bandersnatch.js';
-import { ed25519Verify, ed25519VerifyTs } from '../../model/crypto/ed25519.js';
+import { ed25519VerifyNative, ed25519VerifyTs } from '../../model/crypto/ed25519.js';
 import { opsPerSecond } from '../timing.js';
+import { benchEngineHelp, benchEngines, helped, orExit } from '../engines.js';
 
 const must = <A>(what: string, e: E.Either<string, A>): A => {
   if (E.isLeft(e)) throw new Error(`${what}: ${e.left}`);
@@ -119,7 +123,9 @@ interface Ed25519Row {
   readonly typeberry: number;
 }
 
-const ed25519Bench = async () => {
+const ed25519Bench = async (engines: ReadonlyArray<'ts' | 'native'>) => {
+  /** op/s of one of our engines, NaN when --engine left it out. */
+  const ours = (engine: 'ts' | 'native', f: () => unknown, budgetMs: number): number => (engines.includes(engine) ? opsPerSecond(f, budgetMs) : NaN);
   await init.ed25519();
   const triples: ReadonlyArray<Ed25519Triple> = Array.from({ length: 6 }, (_, i) => {
     const sk = new Uint8Array(32).fill(i + 1);
@@ -129,7 +135,7 @@ const ed25519Bench = async () => {
   const forged = triples.map(([k, m, s], i): Ed25519Triple => (i % 2 === 0 ? [k, m, s] : [k, m, concatBytes(s.subarray(0, 63), Uint8Array.of(s[63]! ^ 1))]));
   const expected = forged.map((_, i) => i % 2 === 0);
   const agree = [
-    forged.map(([k, m, s]) => ed25519Verify(k, m, s)),
+    forged.map(([k, m, s]) => ed25519VerifyNative(k, m, s)),
     forged.map(([k, m, s]) => ed25519VerifyTs(k, m, s)),
     Array.from(typeberryEd25519.verify_ed25519(typeberryInput(forged)), (x) => x === 1),
   ].every((verdicts) => verdicts.length === expected.length && verdicts.every((v, i) => v === expected[i]));
@@ -141,14 +147,14 @@ const ed25519Bench = async () => {
   const rows: ReadonlyArray<Ed25519Row> = [
     {
       what: 'verify 1',
-      native: opsPerSecond(() => ed25519Verify(key, message, signature), 500),
-      noble: opsPerSecond(() => ed25519VerifyTs(key, message, signature), 1000),
+      native: ours('native', () => ed25519VerifyNative(key, message, signature), 500),
+      noble: ours('ts', () => ed25519VerifyTs(key, message, signature), 1000),
       typeberry: opsPerSecond(() => typeberryEd25519.verify_ed25519(one), 1000),
     },
     {
       what: 'verify 6, one call each',
-      native: opsPerSecond(() => triples.map(([k, m, s]) => ed25519Verify(k, m, s)), 500),
-      noble: opsPerSecond(() => triples.map(([k, m, s]) => ed25519VerifyTs(k, m, s)), 1000),
+      native: ours('native', () => triples.map(([k, m, s]) => ed25519VerifyNative(k, m, s)), 500),
+      noble: ours('ts', () => triples.map(([k, m, s]) => ed25519VerifyTs(k, m, s)), 1000),
       typeberry: opsPerSecond(() => typeberryEd25519.verify_ed25519(six), 1000),
     },
   ];
@@ -161,5 +167,13 @@ const ed25519Bench = async () => {
     );
 };
 
-await main();
-await ed25519Bench();
+const usage = `usage: node dist/bench/crypto/index.js [--engine E]
+
+Bandersnatch and Ed25519 verifications per second against @typeberry/native.
+  ${benchEngineHelp} (Ed25519; Bandersnatch is native only)`;
+
+const engines = helped(process.argv, usage) ? undefined : orExit('bench:crypto', benchEngines(process.argv, 'ed25519'));
+if (engines !== undefined) {
+  await main();
+  await ed25519Bench(engines);
+}

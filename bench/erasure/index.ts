@@ -13,7 +13,8 @@ import * as E from 'fp-ts/lib/Either.js';
 import { init, reedSolomon } from '@typeberry/native';
 import { bytesEqual } from '../../spec/bytes.js';
 import { full } from '../../spec/chain-spec.js';
-import { erasureCode, erasureRecover, nativeEngine, tsEngine, zeroPad, type ErasureEngine } from '../../model/erasure/index.js';
+import { erasureCode, erasureEngines, erasureRecover, zeroPad, type ErasureEngine } from '../../model/erasure/index.js';
+import { benchEngineHelp, benchEngines, helped, orExit } from '../engines.js';
 import { msPerCall } from '../timing.js';
 
 const random = (length: number): Uint8Array => {
@@ -76,22 +77,29 @@ const typeberry = (what: string, blob: Uint8Array, budgetMs: number): ReadonlyAr
   ];
 };
 
+const usage = `usage: node dist/bench/erasure/index.js [--engine E]
+
+Erasure coding (full config) encode and recover, our engines against @typeberry/native.
+  ${benchEngineHelp}`;
+
 const main = async () => {
+  if (helped(process.argv, usage)) return;
+  const engines = orExit('bench:erasure', benchEngines(process.argv, 'erasure'));
+  if (engines === undefined) return;
   await init.reedSolomon();
   const segment = random(spec.Csegmentsize);
   const mib = random(1 << 20);
   const rows = [
-    ...ours('segment 4104 B', segment, nativeEngine, 500),
-    ...ours('segment 4104 B', segment, tsEngine, 1000),
+    ...engines.flatMap((e) => ours('segment 4104 B', segment, erasureEngines[e], e === 'native' ? 500 : 1000)),
     ...typeberry('segment 4104 B', segment, 500),
-    ...ours('blob 1 MiB', mib, nativeEngine, 1000),
-    ...ours('blob 1 MiB', mib, tsEngine, 1000),
+    ...engines.flatMap((e) => ours('blob 1 MiB', mib, erasureEngines[e], 1000)),
     ...typeberry('blob 1 MiB', mib, 1000),
   ];
+  const base = engines[0]!;
   console.log(`erasure coding, full config (${n} of ${V}), one run, ${new Date().toISOString()}`);
-  console.log('operation                 engine              ms/op     MB/s   engine ms / native ms');
+  console.log(`operation                 engine              ms/op     MB/s   engine ms / ${base} ms`);
   for (const r of rows) {
-    const native = rows.find((x) => x.what === r.what && x.engine === 'native')!;
+    const native = rows.find((x) => x.what === r.what && x.engine === base)!;
     console.log(
       `${r.what.padEnd(25)} ${r.engine.padEnd(18)} ${r.ms.toFixed(3).padStart(9)} ${r.mbps.toFixed(1).padStart(8)}   ${(r.ms / native.ms).toFixed(2).padStart(6)}x`,
     );

@@ -27,7 +27,7 @@ import { merklizeState } from '../../model/merklization/trie.js';
 import { connectClient } from '../../fuzz/client.js';
 import { defaultLimits } from '../../fuzz/limits.js';
 import { frame, message } from '../../fuzz/messages.js';
-import { vectorsDir } from '../../vectors/locate.js';
+import { vectorsDir } from '../../chain/index.js';
 import { startTarget, type Target } from './targets.js';
 
 const help = `usage: npm run bench:abuse -- [--idle-timeout S] [--buffer-cap MIB] [--json]

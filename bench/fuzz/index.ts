@@ -8,7 +8,7 @@
  * where the step's post_state root is its pre_state root). A peer's mismatches are reported,
  * not fatal; the model's make the exit status 1.
  *
- *   npm run build && npm run bench:fuzz -- [--reps N] [--cold] [--fresh] [--json] [folder ...]
+ *   npm run build && npm run bench:fuzz -- [--reps N] [--cold] [--fresh] [--engine E] [--json] [folder ...]
  */
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -22,13 +22,12 @@ import { tiny, type ChainSpec } from '../../spec/chain-spec.js';
 import { decode, encode } from '../../spec/codec.js';
 import { connectClient } from '../../fuzz/client.js';
 import { featureForks, message, type Message } from '../../fuzz/messages.js';
-import { VectorsNotFound } from '../../vectors/locate.js';
-import { replaySessionAt, sessionFolders, type ReplayResult } from '../../vectors/classes/fuzz-sessions.js';
-import { loadTraceGenesis, loadTraceStep, traceFolders, traceGenesisFile, traceSteps } from '../../vectors/classes/traces.js';
+import { replaySessionAt, sessionFolders, type ReplayResult } from '../../fuzz/replay.js';
+import { engineSyntax, enginesOf, loadGenesis, loadTraceStep, parseEngineChoice, traceFolders, traceGenesisFile, traceSteps, useEngines, VectorsNotFound, type Engines } from '../../chain/index.js';
 import { stats, type Stats } from '../timing.js';
 import { startTarget, type Target, type TargetCommand } from './targets.js';
 
-const help = `usage: npm run bench:fuzz -- [--reps N] [--cold] [--fresh] [--json] [folder ...]
+const help = `usage: npm run bench:fuzz -- [--reps N] [--cold] [--fresh] [--engine E] [--json] [folder ...]
 
 Import latency per ImportBlock over the fuzz-v1 protocol: the model's target (dist/bin/jam-model.js
 fuzz-target) and typeberry's, each in its own process, replayed by one client: the recorded
@@ -44,6 +43,7 @@ mismatches, mean, median, p90 and max ms per round trip, and typeberry/jam-model
   --fresh       a new process of each target for every replay (as the peer's bench.sh does):
                 nothing carried over from earlier replays, every replay cold; by default
                 each target is one process serving every replay, one connection each
+  --engine E    the model target's engines: ${engineSyntax}; native by default
   --json        print the results as JSON instead of the table
   folder ...    only these sessions or trace folders (e.g. no_forks fallback)
   -h, --help    this text
@@ -64,7 +64,7 @@ const prepareTrace = (spec: ChainSpec, folder: string): PreparedTrace => {
   const codec = message(spec);
   const genesisFile = traceGenesisFile(folder);
   if (genesisFile === undefined) throw new Error(`${folder}: no genesis file`);
-  const genesis = loadTraceGenesis(spec, genesisFile);
+  const genesis = loadGenesis(spec, genesisFile);
   if (E.isLeft(genesis)) throw new Error(genesis.left);
   const steps = traceSteps(folder).map((file) => {
     const step = loadTraceStep(spec, file);
@@ -160,12 +160,12 @@ interface Row {
   readonly mismatches: ReadonlyArray<string>;
 }
 
-const ours = (dir: string): TargetCommand => {
+const ours = (dir: string, engine: string | undefined): TargetCommand => {
   const socket = join(dir, 'jam-model.sock');
   return {
     name: 'jam-model',
     command: process.execPath,
-    args: [fileURLToPath(new URL('../../bin/jam-model.js', import.meta.url)), 'fuzz-target', '--socket', socket],
+    args: [fileURLToPath(new URL('../../bin/jam-model.js', import.meta.url)), 'fuzz-target', '--socket', socket, ...(engine === undefined ? [] : ['--engine', engine])],
     socket,
     log: join(dir, 'jam-model.log'),
   };
@@ -217,6 +217,7 @@ const main = async (): Promise<number> => {
       json: { type: 'boolean', default: false },
       cold: { type: 'boolean', default: false },
       fresh: { type: 'boolean', default: false },
+      engine: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
     allowPositionals: true,
@@ -224,6 +225,13 @@ const main = async (): Promise<number> => {
   if (values.help) {
     console.log(help);
     return 0;
+  }
+  // Checked here (the target process checks again) so that a bad choice is one line, not a dead target.
+  const choice: E.Either<string, Partial<Engines>> = values.engine === undefined ? E.right({}) : parseEngineChoice(values.engine);
+  const usable = E.isLeft(choice) ? choice : useEngines(enginesOf(choice.right));
+  if (E.isLeft(usable)) {
+    console.error(`bench:fuzz: ${usable.left}`);
+    return 2;
   }
   const reps = Number.parseInt(values.reps, 10);
   if (!Number.isInteger(reps) || reps < 1 || String(reps) !== values.reps.trim()) {
@@ -267,7 +275,7 @@ const main = async (): Promise<number> => {
   process.on('exit', () => {
     if (!keepLogs) rmSync(dir, { recursive: true, force: true });
   });
-  const commands = [ours(dir), ...(withPeer ? [typeberry(dir, tbDir)] : [])];
+  const commands = [ours(dir, values.engine), ...(withPeer ? [typeberry(dir, tbDir)] : [])];
   const names = commands.map((c) => c.name);
   const fresh = values.fresh;
   const cold = values.cold || fresh;

@@ -9,37 +9,54 @@
  * building its trie afresh (T(sigma') then eq. D.5), against the incremental trie update the
  * import does.
  *
- *   npm run build && JAM_VECTORS=... node dist/bench/import/index.js [--reps N] [--json] [folder ...]
+ *   npm run build && JAM_VECTORS=... node dist/bench/import/index.js [--reps N] [--engine E] [--json] [folder ...]
  */
 import { basename } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import * as E from 'fp-ts/lib/Either.js';
 import { bytesEqual } from '../../spec/bytes.js';
 import { tiny } from '../../spec/chain-spec.js';
-import { importBlock, importStateFromKeyvals, stateRoot, updateTrie, type ImportState } from '../../model/block-import/index.js';
+import type { TraceStep } from '../../spec/trace.js';
+import { updateTrie } from '../../model/block-import/index.js';
 import { serializeState } from '../../model/merklization/serialize.js';
 import { merklizeState, trieRoot } from '../../model/merklization/trie.js';
-import { embeddedRingSrs } from '../../model/crypto/bandersnatch.js';
-import { loadTraceStep, traceAccumulate, traceFolders, traceSteps, type TraceStep } from '../../vectors/classes/traces.js';
+import {
+  engineSyntax,
+  enginesOf,
+  importerOf,
+  loadTraceStep,
+  parseEngineChoice,
+  stateFromKeyvals,
+  stateRoot,
+  traceFolders,
+  traceSteps,
+  useEngines,
+  type Engines,
+  type ImportState,
+  type Importer,
+} from '../../chain/index.js';
 import { stats } from '../timing.js';
 
 const fmt = (x: number): string => x.toFixed(2).padStart(8);
 
-const usage = `usage: node dist/bench/import/index.js [--reps N] [--json] [folder ...]
+const usage = `usage: node dist/bench/import/index.js [--reps N] [--engine E] [--json] [folder ...]
 
 Per-block import time of each trace folder (tiny), imported as a chain, N passes (default 3)
 pooled; then the state root of each posterior, incremental trie update vs whole-state rebuild.
+--engine chooses the engines (${engineSyntax}; native by default).
 --json prints one line per folder.`;
 
 interface Options {
   readonly reps: number;
   readonly json: boolean;
+  readonly engines: Engines;
   readonly folders: ReadonlyArray<string>;
 }
 
 const parseArgs = (args: ReadonlyArray<string>): Options | string => {
   let reps = 3;
   let json = false;
+  let engines: Partial<Engines> = {};
   const folders: string[] = [];
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
@@ -48,13 +65,15 @@ const parseArgs = (args: ReadonlyArray<string>): Options | string => {
     else if (a === '--reps') {
       reps = Number(args[++i]);
       if (!Number.isInteger(reps) || reps < 1) return `--reps: expected a positive integer, got ${args[i] ?? 'nothing'}\n${usage}`;
+    } else if (a === '--engine') {
+      const choice = parseEngineChoice(args[++i] ?? '');
+      if (E.isLeft(choice)) return choice.left;
+      engines = choice.right;
     } else if (a.startsWith('-')) return `unknown option ${a}\n${usage}`;
     else folders.push(a);
   }
-  return { reps, json, folders };
+  return { reps, json, engines: enginesOf(engines), folders };
 };
-
-type Importer = ReturnType<typeof importBlock>;
 
 /** A folder's steps, read and decoded once for all passes. */
 const loadSteps = (folder: string): ReadonlyArray<{ readonly file: string; readonly step: TraceStep }> =>
@@ -76,8 +95,8 @@ const pass = (
   for (const { file, step } of steps) {
     const { pre, block, post } = step;
     if (state === undefined || !bytesEqual(stateRoot(state), pre.root)) {
-      const loaded = importStateFromKeyvals(tiny, pre.keyvals);
-      if (E.isLeft(loaded)) throw new Error(`${file}: ${loaded.left.reason}`);
+      const loaded = stateFromKeyvals(tiny, pre.keyvals);
+      if (E.isLeft(loaded)) throw new Error(`${file}: ${loaded.left}`);
       state = loaded.right;
     }
     const prior = state;
@@ -108,6 +127,12 @@ const main = (): void => {
     process.exitCode = options === usage ? 0 : 2;
     return;
   }
+  const usable = useEngines(options.engines);
+  if (E.isLeft(usable)) {
+    console.error(`bench:import: ${usable.left}`);
+    process.exitCode = 2;
+    return;
+  }
   const all = traceFolders();
   const unknown = options.folders.filter((w) => !all.some((f) => basename(f) === w));
   if (unknown.length > 0) {
@@ -116,11 +141,11 @@ const main = (): void => {
     return;
   }
   const folders = all.filter((f) => options.folders.length === 0 || options.folders.includes(basename(f)));
-  const importer = importBlock(tiny, { srs: embeddedRingSrs(), accumulate: traceAccumulate });
+  const importer = importerOf(tiny, options.engines);
   // Warm-up, untimed: the first import loads the native addon and compiles the hot paths.
   const first = loadTraceStep(tiny, traceSteps(folders[0]!)[0]!);
   if (E.isRight(first)) {
-    const s = importStateFromKeyvals(tiny, first.right.pre.keyvals);
+    const s = stateFromKeyvals(tiny, first.right.pre.keyvals);
     if (E.isRight(s)) importer(s.right, first.right.block);
   }
   if (!options.json) {

@@ -2,13 +2,21 @@
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { lookup } from '../../paper-map/equation-index.js';
-import { equationIndex } from '../../paper-map/equations.js';
-import { countSites, executionReport, probes, runCovered, type ExecutionReport, type Run, type RunResult } from '../../paper-map/execution.js';
-import { buildMap } from '../../paper-map/map.js';
-import { packageRoot } from '../../paper-map/root.js';
-import { scanTags } from '../../paper-map/tags.js';
-import { vectorClasses, findClass } from '../../vectors/registry.js';
+import { findClass, vectorClasses } from '#conformance';
+import {
+  buildMap,
+  countSites,
+  equationIndex,
+  executionReport,
+  lookup,
+  packageRoot,
+  probes,
+  runCovered,
+  scanTags,
+  type ExecutionReport,
+  type Run,
+  type RunResult,
+} from '#paper-map';
 import { progress } from '../progress.js';
 
 export const help = `usage: jam-model coverage [vectors [CLASS ...] | import DIR ...] [--json]

@@ -3,15 +3,16 @@
  * so that a fuzzer can drive the model as a target. Argument parsing and printing only; the
  * protocol lives in `fuzz/`.
  */
-import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { full, tiny } from '../../spec/chain-spec.js';
+import * as E from 'fp-ts/lib/Either.js';
 import { defaultLimits } from '../../fuzz/limits.js';
 import { SocketPathError, startTarget, type TargetEvent } from '../../fuzz/server.js';
+import { chooseConfig, chooseEngines, engineHelp } from '../options.js';
+import { packageVersion } from '../version.js';
 
 const mib = 1024 * 1024;
 
-export const help = `usage: jam-model fuzz-target --socket PATH [--config tiny|full] [--idle-timeout SECONDS]
+export const help = `usage: jam-model fuzz-target --socket PATH [--config tiny|full] [--engine E] [--idle-timeout SECONDS]
                              [--buffer-cap MIB] [--verbose]
 
 Listens on the Unix socket PATH (SOCK_STREAM) as a fuzz-v1 target: messages framed by a u32
@@ -28,6 +29,7 @@ Stop with Ctrl-C.
   --socket PATH           the socket to bind; its folder must exist. A file already there is
                           replaced only if it is a socket no live target answers on
   --config NAME           chain spec: tiny (default) or full
+${engineHelp(26)}
   --idle-timeout SECONDS  close a connection with nothing read or written for this long
                           (default ${defaultLimits.idleTimeoutMs / 1000})
   --buffer-cap MIB        octets of incomplete frames all connections may hold together; a frame
@@ -35,15 +37,6 @@ Stop with Ctrl-C.
                           ${defaultLimits.maxBuffered / mib}, over 400 times the largest recorded message)
   --verbose               print each request with its reply and time
   -h, --help              this text`;
-
-/** This package's version, for PeerInfo's app version. */
-const appVersion = (): { major: number; minor: number; patch: number } => {
-  // Built, this module is dist/bin/commands/; under the tests, bin/commands/.
-  const root = import.meta.url.includes('/dist/bin/') ? '../../../' : '../../';
-  const pkg = JSON.parse(readFileSync(new URL(`${root}package.json`, import.meta.url), 'utf8')) as { version?: string };
-  const [major = 0, minor = 0, patch = 0] = (pkg.version ?? '0.0.0').split('.').map((x) => Number.parseInt(x, 10) || 0);
-  return { major, minor, patch };
-};
 
 export const run = async (argv: ReadonlyArray<string>): Promise<number> => {
   const { values } = parseArgs({
@@ -53,6 +46,7 @@ export const run = async (argv: ReadonlyArray<string>): Promise<number> => {
       config: { type: 'string', default: 'tiny' },
       'idle-timeout': { type: 'string', default: String(defaultLimits.idleTimeoutMs / 1000) },
       'buffer-cap': { type: 'string', default: String(defaultLimits.maxBuffered / mib) },
+      engine: { type: 'string' },
       verbose: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -65,8 +59,14 @@ export const run = async (argv: ReadonlyArray<string>): Promise<number> => {
     console.error('jam-model fuzz-target: --socket PATH is required (see --help)');
     return 2;
   }
-  if (values.config !== 'tiny' && values.config !== 'full') {
-    console.error(`jam-model fuzz-target: unknown config '${values.config}' (tiny or full)`);
+  const spec = chooseConfig(values.config);
+  if (E.isLeft(spec)) {
+    console.error(`jam-model fuzz-target: ${spec.left}`);
+    return 2;
+  }
+  const chosen = chooseEngines(values.engine);
+  if (E.isLeft(chosen)) {
+    console.error(`jam-model fuzz-target: ${chosen.left}`);
     return 2;
   }
   const idleSeconds = Number(values['idle-timeout']);
@@ -80,17 +80,17 @@ export const run = async (argv: ReadonlyArray<string>): Promise<number> => {
     console.error(`jam-model fuzz-target: --buffer-cap '${values['buffer-cap']}' is not a positive number of MiB`);
     return 2;
   }
-  const spec = values.config === 'tiny' ? tiny : full;
   const verbose = values.verbose;
   const onEvent = (e: TargetEvent): void => {
     if (e.kind === 'connected') console.log(`[${e.connection}] connected`);
     else if (e.kind === 'closed') console.log(`[${e.connection}] closed: ${e.reason}`);
     else if (verbose) console.log(`[${e.connection}] ${e.request} -> ${e.reply} ${e.ms.toFixed(1)} ms`);
   };
+  const [major = 0, minor = 0, patch = 0] = packageVersion().split('.').map((x) => Number.parseInt(x, 10) || 0);
   const limits = { idleTimeoutMs: idleSeconds * 1000, maxBuffered: Math.floor(capMib * mib) };
   let server;
   try {
-    server = await startTarget(values.socket, { spec, appVersion: appVersion(), onEvent, ...limits });
+    server = await startTarget(values.socket, { spec: spec.right, engines: chosen.right.engines, appVersion: { major, minor, patch }, onEvent, ...limits });
   } catch (e) {
     if (!(e instanceof SocketPathError)) throw e;
     console.error(`jam-model fuzz-target: ${e.message}`);

@@ -1,6 +1,6 @@
 /** `jam-model host-calls`: which accumulate host calls and outcomes the public vectors reach. */
 import { parseArgs } from 'node:util';
-import { hostCallCoverage } from '../../vectors/host-call-coverage.js';
+import { hostCallCoverage } from '#conformance';
 
 export const help = `usage: jam-model host-calls [--config tiny|full] [--json]
 

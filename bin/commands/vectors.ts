@@ -1,22 +1,26 @@
 /** `jam-model vectors`: run the public conformance vectors and print a pass/fail table. */
 import { parseArgs } from 'node:util';
-import { findClass, vectorClasses } from '../../vectors/registry.js';
-import { runClass, type ClassReport, type Config } from '../../vectors/report.js';
+import * as E from 'fp-ts/lib/Either.js';
+import { findClass, runClass, vectorClasses, type ClassReport, type Config } from '#conformance';
+import { chooseEngines, engineHelp } from '../options.js';
 import { progress } from '../progress.js';
 
-export const help = `usage: jam-model vectors [class ...] [--config tiny|full] [--engine NAME] [--json] [--verbose]
+export const help = `usage: jam-model vectors [class ...] [--config tiny|full] [--engine E] [--json] [--verbose]
 
 Runs the public conformance vectors (found through JAM_VECTORS, default ../shared/vectors)
 and prints passed/failed/skipped per class, config and engine.
 
   class ...        classes to run (default: all). Known: ${vectorClasses.map((c) => c.name).join(', ') || '(none yet)'}
   --config C       only config C (tiny or full)
-  --engine E       only engine E, for classes with several (ts, native)
+${engineHelp(19)}.
+                   A class that compares two twins (pvm, accumulate, erasure, ed25519) runs both
+                   unless --engine names its engine; the others run on the engines chosen.
   --json           one JSON line per class/config/engine: {"class","config","passed","failed","skipped"}
   --verbose        list every failed case with its diff and every skipped case with its reason
   --list           list the classes and exit
+  -h, --help       this text
 
-Exit status: 0 when nothing failed, 1 when a case failed, 2 on bad usage.`;
+Exit status: 0 when nothing failed, 1 when a case failed, 2 on bad usage or a missing native build.`;
 
 export const run = async (argv: ReadonlyArray<string>): Promise<number> => {
   const { values, positionals } = parseArgs({
@@ -50,18 +54,25 @@ export const run = async (argv: ReadonlyArray<string>): Promise<number> => {
     );
     return 2;
   }
+  const chosen = chooseEngines(values.engine);
+  if (E.isLeft(chosen)) {
+    console.error(`jam-model vectors: ${chosen.left}`);
+    return 2;
+  }
+  const { named, engines: chainEngines } = chosen.right;
   const classes = positionals.length === 0 ? vectorClasses : positionals.map((n) => findClass(n)!);
   const reports: ClassReport[] = [];
   const bar = progress(true);
   for (const cls of classes) {
     const configs = cls.configs.filter((c: Config) => values.config === undefined || c === 'none' || c === values.config);
-    const engines = (cls.engines ?? [undefined]).filter((e) => values.engine === undefined || e === undefined || e === values.engine);
+    const only = cls.engineKind === undefined ? undefined : named[cls.engineKind];
+    const engines = (cls.engines ?? [undefined]).filter((e) => only === undefined || e === undefined || e === only);
     for (const config of configs)
       for (const engine of engines) {
         const label = [cls.name, config, engine].filter((x) => x !== undefined && x !== 'none').join('/');
         let report: ClassReport;
         try {
-          report = await runClass(cls, config, engine, (d, t, name) => bar.update(d, t, `${label} ${name}`));
+          report = await runClass(cls, config, engine, chainEngines, (d, t, name) => bar.update(d, t, `${label} ${name}`));
         } catch (e) {
           bar.done();
           console.error(`jam-model vectors: ${label}: ${e instanceof Error ? e.message : String(e)}`);

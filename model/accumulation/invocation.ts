@@ -2,8 +2,8 @@
  * The accumulate invocation Psi_A (B.9): the code of the service, the balance credit of its
  * incoming transfers, the initial context I (with the next free id from check, B.14), the
  * host-call dispatch F over the host calls of `host-calls/`, and the collapse C of the
- * regular and exceptional dimensions. The machine runs on a chosen PVM engine (native by
- * default, the TypeScript reference on request) through Psi_M of `model/pvm`.
+ * regular and exceptional dimensions. The machine runs on the PVM engine the caller chooses
+ * (chain/engines.ts) through Psi_M of `model/pvm`.
  */
 import * as E from 'fp-ts/lib/Either.js';
 import type { Hash } from '../../spec/bytes.js';
@@ -13,7 +13,6 @@ import type { ServiceAccount, ServiceId, TimeSlot } from '../../spec/types.js';
 import { blake2b256 } from '../crypto/index.js';
 import { preimageOf } from '../merklization/serialize.js';
 import { PsiM, type HostCall, type PvmEngine } from '../pvm/index.js';
-import { nativeEngine } from '../pvm/native.js';
 import { type AccumulateHostCall, type HostEnv, RESULT, check } from './host-calls/common.js';
 import { fetch, gas, info, lookup, read, write } from './host-calls/general.js';
 import { forget, provide, query, solicit, yieldHash } from './host-calls/preimages.js';
@@ -157,7 +156,7 @@ export const F =
  * most W_C octets) run it from instruction 5 with E(t, s, |i|) and collapse the context.
  */
 export const PsiA =
-  (spec: ChainSpec, engine: PvmEngine = nativeEngine): AccumulateInvocation =>
+  (spec: ChainSpec, engine: PvmEngine): AccumulateInvocation =>
   (state, tau, s, g, inputs, entropy, observer) => {
     const account = state.delta.get(s);
     let credited = state;

@@ -1,7 +1,7 @@
 /**
  * Section 4.1 (eqs. 4.5-4.20): the block-level state transition sigma' = Upsilon(sigma, B), the
  * components composed in the order of their dependency graph, each intermediate state named as
- * the paper names it (`betaDagger`, `rhoDagger`, `rhoDoubleDagger`, `deltaDagger`, ...), then the
+ * the paper names it (`betaDagger`, `rhoDagger`, `rhoDoubleDagger`, `deltaDoubleDagger`, ...), then the
  * header's checks (section 5, 6.15-6.17, 6.27, 6.28, 10.20) and the posterior state root (Appendix D).
  *
  * The state travels with its Merkle trie (`ImportState`): a block updates the trie with only the
@@ -28,7 +28,7 @@ import {
   headerHash,
   type HeaderError,
 } from '../header/index.js';
-import { accoutLogRoot, history, recentHistoryDagger, reportedPackageHashes } from '../history/index.js';
+import { accoutLogRoot, correctLastStateRoot, history } from '../history/index.js';
 import { deserializeState, serializeState, type ComponentName, type StateDecodeError } from '../merklization/serialize.js';
 import {
   componentNames,
@@ -49,7 +49,7 @@ import { statistics } from '../statistics/index.js';
 // Accumulation, as a parameter
 
 /**
- * Section 12 as eq. 4.16 states it: (omega', xi', delta-dagger, chi', iota', phi', theta', S) from
+ * Section 12 as eq. 4.16 states it: (omega', xi', delta-double-dagger, chi', iota', phi', theta', S) from
  * (R*, omega, xi, delta, chi, iota, phi, tau, tau'), eta'_0 for new service ids. Accumulation
  * rejects nothing (`Either<never, ...>`). `accumulation(spec, PsiA)` of model/accumulation has
  * this shape once its Psi_A is applied.
@@ -227,8 +227,7 @@ export const importBlock =
       if (E.isLeft(assured)) return E.left(at('assurances')(assured.left));
       const [{ rho: rhoDoubleDagger }, { available }] = assured.right;
 
-      /** @gp 4.6 eq:betadagger -- beta-dagger: beta with the parent's state root H_R filled in */
-      const betaDagger = { ...sigma.beta, history: recentHistoryDagger(sigma.beta.history, header.priorStateRoot) };
+      const betaDagger = correctLastStateRoot(sigma.beta, header.priorStateRoot);
 
       /** @gp 4.14 eq:rhoprime -- rho' from E_G, rho-double-dagger, kappa and tau' */
       const reported = reports(spec)(
@@ -236,11 +235,11 @@ export const importBlock =
         { guarantees: extrinsic.guarantees, slot: tauPrime, knownPackages: knownPackages(sigma), ...(ancestors === undefined ? {} : { ancestors }) },
       );
       if (E.isLeft(reported)) return E.left(at('reports')(reported.left));
-      const [{ rho: rhoPrime }, { reporters }] = reported.right;
+      const [{ rho: rhoPrime }, { reported: p, reporters }] = reported.right;
       const incoming = extrinsic.guarantees.map((g) => g.workReport);
 
-      /** @gp 4.16 eq:accountspostxfer -- (omega', xi', delta-dagger, chi', iota', phi', theta', S) */
-      const [{ omega: omegaPrime, xi: xiPrime, delta: deltaDagger, chi: chiPrime, iota: iotaPrime, phi: phiPrime }, { theta: thetaPrime, accumulationStatistics: S }] =
+      /** @gp 4.16 eq:accountspostxfer -- (omega', xi', delta-double-dagger, chi', iota', phi', theta', S) */
+      const [{ omega: omegaPrime, xi: xiPrime, delta: deltaDoubleDagger, chi: chiPrime, iota: iotaPrime, phi: phiPrime }, { theta: thetaPrime, accumulationStatistics: S }] =
         E.toUnion(
           deps.accumulate(spec)(
             { omega: sigma.omega, xi: sigma.xi, delta: sigma.delta, chi: sigma.chi, iota: sigma.iota, phi: sigma.phi, tau },
@@ -249,21 +248,13 @@ export const importBlock =
         );
 
       const hH = headerHash(spec, header);
-      /** @gp 4.17 eq:betaprime -- beta' from H, E_G, beta-dagger and theta' */
+      /** beta' from H, E_G (its packages p, as the reports stage gave them), beta-dagger and theta' (eq. 4.17) */
       const [{ beta: betaPrime }] = E.toUnion(
-        history(spec)(
-          { beta: sigma.beta },
-          {
-            headerHash: hH,
-            priorStateRoot: header.priorStateRoot,
-            accoutLogRoot: accoutLogRoot(thetaPrime),
-            reportedPackageHashes: reportedPackageHashes(incoming),
-          },
-        ),
+        history(spec)({ betaDagger }, { headerHash: hH, accoutLogRoot: accoutLogRoot(thetaPrime), reportedPackageHashes: p }),
       );
 
-      /** @gp 4.18 eq:accountspostpreimage -- delta' from E_P, delta-dagger and tau' */
-      const provided = preimages(spec)({ delta: deltaDagger }, { preimages: extrinsic.preimages, slot: tauPrime });
+      /** @gp 4.18 eq:accountspostpreimage -- delta' from E_P, delta-double-dagger and tau' */
+      const provided = preimages(spec)({ delta: deltaDoubleDagger }, { preimages: extrinsic.preimages, slot: tauPrime });
       if (E.isLeft(provided)) return E.left(at('preimages')(provided.left));
       const [{ delta: deltaPrime }] = provided.right;
 

@@ -6,8 +6,8 @@
  * equation [8][s]B = [8]R + [8][k]A.
  *
  * Two verifiers decide the same set: `ed25519VerifyTs`, the TypeScript reference (noble, in its
- * ZIP-215 mode), and `ed25519Verify`, the native engine (ed25519-zebra through the napi binding,
- * about 30 times faster), which the model calls. A differential property
+ * ZIP-215 mode), and `ed25519VerifyNative`, the native engine (ed25519-zebra through the napi binding,
+ * about 30 times faster); the model calls `ed25519Verify`, the engine chosen for the process. A differential property
  * (`properties/ed25519.property.test.ts`) keeps the two equal.
  */
 import { ed25519 } from '@noble/curves/ed25519.js';
@@ -30,11 +30,25 @@ export const ed25519VerifyTs: Ed25519Verifier = (key, message, signature) => {
 };
 
 /** Whether `signature` is in V_key(message) under the ZIP-215 rules, by the native engine. */
-export const ed25519Verify: Ed25519Verifier = (key, message, signature) =>
+export const ed25519VerifyNative: Ed25519Verifier = (key, message, signature) =>
   wellSized(key, signature) && loadNative().ed25519Verify(key, message, signature);
 
 /** The two verifiers by engine name, for the vectors and the benchmark. */
 export const ed25519Verifiers: Readonly<Record<'ts' | 'native', Ed25519Verifier>> = {
   ts: ed25519VerifyTs,
-  native: ed25519Verify,
+  native: ed25519VerifyNative,
 };
+
+/**
+ * The verifier the model's components call (disputes, assurances, guarantees), chosen once per
+ * process by `chain/engines.ts` as H's engine is (see `selectHashEngine`).
+ */
+let engineV: Ed25519Verifier = ed25519VerifyNative;
+
+/** Chooses the Ed25519 engine for the process; only `chain/engines.ts` calls it. */
+export const selectEd25519Engine = (name: 'ts' | 'native'): void => {
+  engineV = ed25519Verifiers[name];
+};
+
+/** Whether `signature` is in V_key(message) under the ZIP-215 rules, by the chosen engine. */
+export const ed25519Verify: Ed25519Verifier = (key, message, signature) => engineV(key, message, signature);

@@ -2,8 +2,8 @@
  * The paper's two hash functions (section 3.8.1 of notation.tex): H, Blake2b with a 256-bit
  * output, and H_K, Keccak-256. Both take an octet sequence and give a 32-octet Hash.
  *
- * H is on every hot path (trie nodes, state keys, extrinsic hashes), so the model computes it
- * natively (`native/crypto/src/blake2b.rs`); `blake2b256Ts` (`@noble/hashes`) is its TypeScript
+ * H is on every hot path (trie nodes, state keys, extrinsic hashes), so it runs natively by
+ * default (`native/crypto/src/blake2b.rs`); `blake2b256Ts` (`@noble/hashes`) is its TypeScript
  * twin and `properties/hash.property.test.ts` keeps the two equal.
  */
 import { blake2b } from '@noble/hashes/blake2.js';
@@ -12,7 +12,7 @@ import type { Hash } from '../../spec/bytes.js';
 import { loadNative } from '../native.js';
 
 /** H: the Blake2b-256 hash of an octet sequence, by the native engine. */
-export const blake2b256 = (data: Uint8Array): Hash => {
+export const blake2b256Native = (data: Uint8Array): Hash => {
   const out = new Uint8Array(32);
   loadNative().blake2b256Into(data, out);
   return out as Hash;
@@ -20,6 +20,22 @@ export const blake2b256 = (data: Uint8Array): Hash => {
 
 /** H by the TypeScript reference, `@noble/hashes`. */
 export const blake2b256Ts = (data: Uint8Array): Hash => blake2b(data, { dkLen: 32 });
+
+/**
+ * The engine H runs on. H is under every part of the model (state keys, the trie, header and
+ * report hashes), so its engine is the one choice made per process, by `chain/engines.ts`
+ * (`selectHashEngine`), rather than a parameter of every function that hashes. Both engines
+ * compute the same function.
+ */
+let engineH: (data: Uint8Array) => Hash = blake2b256Native;
+
+/** Chooses the engine of H for the process; only `chain/engines.ts` calls it. */
+export const selectHashEngine = (name: 'ts' | 'native'): void => {
+  engineH = name === 'ts' ? blake2b256Ts : blake2b256Native;
+};
+
+/** H: the Blake2b-256 hash of an octet sequence, by the chosen engine. */
+export const blake2b256 = (data: Uint8Array): Hash => engineH(data);
 
 /** H_K: the Keccak-256 hash of an octet sequence (the MMR super-peak and the BEEFY commitments use it). */
 export const keccak256 = (data: Uint8Array): Hash => keccak_256(data);

@@ -102,7 +102,7 @@ export const erasureEngines: Readonly<Record<ErasureEngine['name'], ErasureEngin
  * chunk i < W_E / 2 is the blob's i-th run of 2k octets (the code is systematic).
  */
 export const erasureCode =
-  (spec: ChainSpec, engine: ErasureEngine = tsEngine) =>
+  (spec: ChainSpec, engine: ErasureEngine) =>
   (d: Uint8Array): E.Either<ErasureError, ReadonlyArray<Uint8Array>> => {
     if (d.length % spec.Cecpiecesize !== 0) return E.left('bad_length');
     const k = d.length / spec.Cecpiecesize;
@@ -116,7 +116,7 @@ export const erasureCode =
  * chunks 0 ... W_E / 2 - 1 the blob is their concatenation.
  */
 export const erasureRecover =
-  (spec: ChainSpec, engine: ErasureEngine = tsEngine) =>
+  (spec: ChainSpec, engine: ErasureEngine) =>
   (chunks: ReadonlyArray<readonly [Uint8Array, number]>): E.Either<ErasureError, Uint8Array> => {
     const shape = codeShape(spec);
     const size = chunks[0]?.[0].length ?? 0;
@@ -143,7 +143,7 @@ export const zeroPad = (n: number, x: Uint8Array): Uint8Array => {
  * C_{ceil(|b| / W_E)}(P_{W_E}(b)).
  */
 export const erasureCodeBlob =
-  (spec: ChainSpec, engine: ErasureEngine = tsEngine) =>
+  (spec: ChainSpec, engine: ErasureEngine) =>
   (b: Uint8Array): ReadonlyArray<Uint8Array> => {
     const chunks = erasureCode(spec, engine)(zeroPad(spec.Cecpiecesize, b));
     if (E.isLeft(chunks)) throw new Error('a zero-padded blob is a multiple of W_E');
@@ -155,12 +155,12 @@ export const erasureCodeBlob =
  * full config), as Appendix H says segments are coded.
  */
 export const erasureCodeSegment =
-  (spec: ChainSpec, engine: ErasureEngine = tsEngine) =>
+  (spec: ChainSpec, engine: ErasureEngine) =>
   (segment: Uint8Array): E.Either<ErasureError, ReadonlyArray<Uint8Array>> =>
     segment.length !== spec.Csegmentsize ? E.left('bad_length') : erasureCode(spec, engine)(segment);
 
 /** A segment from any W_E / 2 of its chunks (R_k with k = W_P). */
 export const erasureRecoverSegment =
-  (spec: ChainSpec, engine: ErasureEngine = tsEngine) =>
+  (spec: ChainSpec, engine: ErasureEngine) =>
   (chunks: ReadonlyArray<readonly [Uint8Array, number]>): E.Either<ErasureError, Uint8Array> =>
     chunks.some(([c]) => c.length !== 2 * spec.Csegmentecpieces) ? E.left('inconsistent_sizes') : erasureRecover(spec, engine)(chunks);

@@ -4,33 +4,36 @@
  */
 import * as E from 'fp-ts/lib/Either.js';
 import type { ChainSpec } from '../../spec/chain-spec.js';
-import { bytesCompare, concatBytes, type Hash } from '../../spec/bytes.js';
+import { concatBytes, type Hash } from '../../spec/bytes.js';
 import { encode, u32 } from '../../spec/codec.js';
-import type { AccumulationOutput, RecentBlock, RecentHistory, State, WorkReport } from '../../spec/types.js';
+import type { AccumulationOutput, RecentBlock, RecentHistory, State } from '../../spec/types.js';
 import { keccak256, zeroHash } from '../crypto/index.js';
 import { merkleWellBalanced, mmrAppend, mmrSuperPeak } from '../merklization/index.js';
 
 export type HistoryState = Pick<State, 'beta'>;
 
+/** What history takes as its prior: beta-dagger (eq. 4.17), not beta. */
+export interface HistoryDaggerState {
+  readonly betaDagger: RecentHistory;
+}
+
 /** What a block brings to recent history. */
 export interface HistoryInput {
   /** H(H): the new block's header hash. */
   readonly headerHash: Hash;
-  /** H_r: the parent block's posterior state root, known only now. */
-  readonly priorStateRoot: Hash;
   /** M_B(s, keccak): the root of this block's accumulation outputs (eq. 7.6, `accoutLogRoot`). */
   readonly accoutLogRoot: Hash;
-  /** p: the work-packages reported in this block, package hash -> segment root (`reportedPackageHashes`). */
+  /** p: the work-packages reported in this block, package hash -> segment root (11.40, the reports' output `reported`). */
   readonly reportedPackageHashes: RecentBlock['reportedPackageHashes'];
 }
 
-/** @gp 7.5 eq:correctlaststateroot -- beta_H dagger: the last entry's state root corrected to the parent's posterior state root */
-export const recentHistoryDagger = (
-  betaH: RecentHistory['history'],
-  priorStateRoot: Hash,
-): RecentHistory['history'] => {
-  const last = betaH[betaH.length - 1];
-  return last === undefined ? betaH : [...betaH.slice(0, -1), { ...last, stateRoot: priorStateRoot }];
+/**
+ * @gp 4.6 eq:betadagger -- beta-dagger from H and beta;
+ * @gp 7.5 eq:correctlaststateroot -- beta_H's last entry's state root corrected to H_R, the parent's posterior state root
+ */
+export const correctLastStateRoot = (beta: RecentHistory, priorStateRoot: Hash): RecentHistory => {
+  const last = beta.history[beta.history.length - 1];
+  return last === undefined ? beta : { ...beta, history: [...beta.history.slice(0, -1), { ...last, stateRoot: priorStateRoot }] };
 };
 
 /**
@@ -43,23 +46,16 @@ export const accoutLogRoot = (thetaPrime: ReadonlyArray<AccumulationOutput>): Ha
     keccak256,
   );
 
-/** p of eq. 7.8: each guaranteed report's package hash mapped to its segment root. */
-export const reportedPackageHashes = (
-  reports: ReadonlyArray<Pick<WorkReport, 'avspec'>>,
-): RecentBlock['reportedPackageHashes'] =>
-  reports
-    .map((w) => ({ hash: w.avspec.packageHash, exportsRoot: w.avspec.segRoot }))
-    .sort((a, b) => bytesCompare(a.hash, b.hash));
-
+/** @gp 4.17 eq:betaprime -- beta' from H, E_G (its reported packages p), beta-dagger and theta' (its log root) */
 export const history =
   (spec: ChainSpec) =>
-  (state: HistoryState, input: HistoryInput): E.Either<never, readonly [HistoryState, null]> => {
-    const betaHDagger = recentHistoryDagger(state.beta.history, input.priorStateRoot);
+  (state: HistoryDaggerState, input: HistoryInput): E.Either<never, readonly [HistoryState, null]> => {
+    const { betaDagger } = state;
     /** @gp 7.7 eq:accoutbeltdef -- beta_B': the belt with this block's accumulation-output root appended */
-    const betaBPrime = mmrAppend(state.beta.accOutBelt, input.accoutLogRoot, keccak256);
+    const betaBPrime = mmrAppend(betaDagger.accOutBelt, input.accoutLogRoot, keccak256);
     /** @gp 7.8 eq:recenthistorydef -- beta_H': the last H of beta_H dagger with the new block appended */
     const betaHPrime = [
-      ...betaHDagger,
+      ...betaDagger.history,
       {
         reportedPackageHashes: input.reportedPackageHashes,
         headerHash: input.headerHash,

@@ -2,12 +2,11 @@
  * Appendix D, eq. D.1-D.2: the state-key constructor C, the keys of the service rows of T, and
  * the inverse reading for diffs: which state component a 31-octet key belongs to.
  */
-import { bytesEqual, concatBytes, toHex, type Bytes } from '../../spec/bytes.js';
+import { bytesEqual, concatBytes, toHex, type StateKey } from '../../spec/bytes.js';
 import { encode, u32 } from '../../spec/codec.js';
 import { blake2b256 } from '../crypto/hash.js';
 
-/** A 31-octet state key (B_31). */
-export type StateKey = Bytes<31, 'StateKey'>;
+export type { StateKey } from '../../spec/bytes.js';
 
 /** E_4(x): the four octets of x < 2^32, little-endian. */
 const le4 = (x: number): Uint8Array => encode(u32, x);

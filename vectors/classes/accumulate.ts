@@ -23,14 +23,11 @@ import type { HostCallObserver } from '../../model/accumulation/types.js';
 import { zeroHash } from '../../model/crypto/index.js';
 import { accoutLogRoot } from '../../model/history/index.js';
 import { accountOfRaw } from '../../model/merklization/serialize.js';
-import { tsEngine, type PvmEngine } from '../../model/pvm/index.js';
-import { nativeEngine } from '../../model/pvm/native.js';
+import type { PvmEngine } from '../../model/pvm/index.js';
+import { pvmEngines } from '../../chain/index.js';
 import { serviceStatistics } from '../../model/statistics/index.js';
 import type { VectorClass } from '../report.js';
 import { stfCaseCodec, stfClass, type StfResult } from '../stf.js';
-
-/** The engines Psi_A runs on. */
-export const engines: Readonly<Record<string, PvmEngine>> = { ts: tsEngine, native: nativeEngine };
 
 interface AccumulateVectorState {
   readonly tau: TimeSlot;
@@ -137,14 +134,15 @@ const classOn = (engine: PvmEngine) =>
     run: runAccumulate(engine),
   });
 
-const perEngine = Object.fromEntries(Object.entries(engines).map(([name, e]) => [name, classOn(e)]));
+const perEngine = Object.fromEntries(Object.entries(pvmEngines).map(([name, e]) => [name, classOn(e)]));
 
 export const accumulateClass: VectorClass = {
   ...perEngine.ts!,
-  engines: Object.keys(engines),
-  cases: (config, engine = 'ts') => {
+  engines: Object.keys(pvmEngines),
+  engineKind: 'pvm',
+  cases: (config, engine = 'ts', engines) => {
     const cls = perEngine[engine];
-    if (cls === undefined) throw new Error(`accumulate: unknown engine ${engine}; known: ${Object.keys(engines).join(', ')}`);
-    return cls.cases(config);
+    if (cls === undefined) throw new Error(`accumulate: unknown engine ${engine}; known: ${Object.keys(pvmEngines).join(', ')}`);
+    return cls.cases(config, undefined, engines);
   },
 };

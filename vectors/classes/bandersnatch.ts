@@ -35,7 +35,7 @@ import {
   verifyBsSignatureReference,
   verifyPedersen,
 } from '../../model/crypto/bandersnatch.js';
-import { listFiles, readJson, vectorsDir } from '../locate.js';
+import { listFiles, readJson, vectorsDir } from '../../chain/index.js';
 import { failed, passed, type CaseResult, type VectorCase, type VectorClass } from '../report.js';
 
 const srsPath = (): string => join(vectorsDir('stf', 'safrole'), 'zcash-srs-2-11-uncompressed.bin');

@@ -10,10 +10,11 @@ import { join } from 'node:path';
 import { isLeft } from 'fp-ts/lib/Either.js';
 import { bytesEqual } from '../../spec/bytes.js';
 import { tiny } from '../../spec/chain-spec.js';
-import { blob, bytes, decode, encode, record, varSequence, type Codec } from '../../spec/codec.js';
-import { codecs, hash, serviceInfo } from '../../spec/codecs.js';
-import type { Block, State } from '../../spec/types.js';
-import { vectorsDir } from '../locate.js';
+import { decode, encode, type Codec } from '../../spec/codec.js';
+import { codecs, serviceInfo } from '../../spec/codecs.js';
+import { traceStep, type KeyValue } from '../../spec/trace.js';
+import type { State } from '../../spec/types.js';
+import { vectorsDir } from '../../chain/index.js';
 import { failed, passed, type CaseResult, type Config, type VectorClass } from '../report.js';
 
 type Component = Exclude<keyof State, 'delta'>;
@@ -38,28 +39,6 @@ const chapters: Readonly<Record<number, Component>> = {
   16: 'theta',
 };
 
-interface KeyValue {
-  readonly key: Uint8Array;
-  readonly value: Uint8Array;
-}
-interface RawState {
-  readonly root: Uint8Array;
-  readonly keyvals: ReadonlyArray<KeyValue>;
-}
-const rawState = record<RawState>('RawState', [
-  ['root', 'state_root', hash],
-  [
-    'keyvals',
-    'keyvals',
-    varSequence(
-      record<KeyValue>('KeyValue', [
-        ['key', 'key', bytes(31)],
-        ['value', 'value', blob],
-      ]),
-    ),
-  ],
-]);
-
 /** The component a key names: C(i) is [i, 0, ...]; C(255, s) is [255, n0, 0, n1, 0, n2, 0, n3, 0, ...]. */
 const componentOf = (key: Uint8Array): Component | 'serviceInfo' | undefined => {
   const zeroFrom = (i: number, skip: ReadonlyArray<number>) => {
@@ -75,7 +54,7 @@ const checkState = (label: string, keyvals: ReadonlyArray<KeyValue>): string[] =
   const components = codecs(tiny).stateComponents as unknown as Record<Component, Codec<unknown>>;
   const problems: string[] = [];
   const seen = new Set<string>();
-  for (const { key, value } of keyvals) {
+  for (const [key, value] of keyvals) {
     const which = componentOf(key);
     if (which === undefined) continue;
     seen.add(which);
@@ -91,14 +70,8 @@ const checkState = (label: string, keyvals: ReadonlyArray<KeyValue>): string[] =
 };
 
 /** (pre_state, block, post_state): the block is the `codec` class's business; only the states are checked. */
-const traceStep = record<{ readonly pre: RawState; readonly block: Block; readonly post: RawState }>('TraceStep', [
-  ['pre', 'pre_state', rawState],
-  ['block', 'block', codecs(tiny).block],
-  ['post', 'post_state', rawState],
-]);
-
 const runStep = (path: string): CaseResult => {
-  const step = decode(traceStep, new Uint8Array(readFileSync(path)));
+  const step = decode(traceStep(tiny), new Uint8Array(readFileSync(path)));
   if (isLeft(step)) return failed(step.left.toString());
   const problems = [...checkState('pre_state', step.right.pre.keyvals), ...checkState('post_state', step.right.post.keyvals)];
   return problems.length === 0 ? passed : failed(problems.join('\n'));

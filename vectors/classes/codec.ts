@@ -21,8 +21,7 @@ import {
   workReport,
 } from '../../spec/codecs.js';
 import type { ChainSpec } from '../../spec/chain-spec.js';
-import { diffValues } from '../diff.js';
-import { listFiles, vectorsDir } from '../locate.js';
+import { diffValues, listFiles, vectorsDir } from '../../chain/index.js';
 import { failed, passed, type CaseResult, type Config, type VectorClass } from '../report.js';
 
 /** Forgets a codec's value type (the runner only compares values). */

@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { fromHex } from '../../spec/bytes.js';
 import { ed25519Verifiers, type Ed25519Verifier } from '../../model/crypto/ed25519.js';
-import { readJson, vectorsDir } from '../locate.js';
+import { readJson, vectorsDir } from '../../chain/index.js';
 import { failed, passed, type VectorCase, type VectorClass } from '../report.js';
 
 interface Ed25519Case {
@@ -64,6 +64,7 @@ export const ed25519Class: VectorClass = {
   description: 'Ed25519 verification verdicts on torsion and non-canonical encodings (ZIP-215)',
   configs: ['none'],
   engines: ['ts', 'native'],
+  engineKind: 'ed25519',
   cases: (_config, engine): ReadonlyArray<VectorCase> => {
     const verify = ed25519Verifiers[(engine ?? 'ts') as keyof typeof ed25519Verifiers];
     const all = readJson(join(vectorsDir('crypto', 'ed25519'), 'vectors.json'));

@@ -17,7 +17,7 @@ import {
   zeroPad,
   type ErasureEngine,
 } from '../../model/erasure/index.js';
-import { listFiles, readJson, vectorsDir } from '../locate.js';
+import { listFiles, readJson, vectorsDir } from '../../chain/index.js';
 import { failed, passed, type CaseResult, type Config, type VectorCase, type VectorClass } from '../report.js';
 
 const short = (b: Uint8Array): string => (b.length <= 16 ? toHex(b) : `${toHex(b.subarray(0, 16))}... (${b.length} octets)`);
@@ -74,6 +74,7 @@ export const erasureClass: VectorClass = {
   description: 'Reed-Solomon erasure coding in GF(2^16), encode and recover (Appendix H)',
   configs: ['tiny', 'full'],
   engines: ['ts', 'native'],
+  engineKind: 'erasure',
   cases: (config, engine): ReadonlyArray<VectorCase> => {
     const e = erasureEngines[(engine ?? 'ts') as ErasureEngine['name']];
     return listFiles(vectorsDir('erasure', config), '.json')

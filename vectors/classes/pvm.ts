@@ -9,16 +9,13 @@ import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { ExitReason, PvmEngine, PvmInstance } from '../../model/pvm/engine.js';
 import * as E from 'fp-ts/lib/Either.js';
-import { deblob, tsEngine } from '../../model/pvm/index.js';
+import { deblob } from '../../model/pvm/index.js';
 import { terminators } from '../../model/pvm/opcodes.js';
 import { opcodeAt, skip } from '../../model/pvm/program.js';
-import { nativeEngine } from '../../model/pvm/native.js';
+import { pvmEngines, type EngineName, listFiles, vectorsDir } from '../../chain/index.js';
 import { toHex } from '../../spec/bytes.js';
-import { listFiles, vectorsDir } from '../locate.js';
 import { type CaseResult, type VectorCase, type VectorClass, failed, passed, skipped } from '../report.js';
 
-/** The engines the class runs on; the native engine registers itself here. */
-export const pvmEngines: Record<string, PvmEngine> = { ts: tsEngine, native: nativeEngine };
 
 interface Chunk {
   readonly address: number;
@@ -167,8 +164,9 @@ export const pvm: VectorClass = {
   description: 'PVM programs: Psi (Appendix A) from initial registers, pc, memory and gas to the exit state',
   configs: ['none'],
   engines: Object.keys(pvmEngines),
+  engineKind: 'pvm',
   cases: (_config, engine = 'ts'): ReadonlyArray<VectorCase> => {
-    const e = pvmEngines[engine];
+    const e = pvmEngines[engine as EngineName];
     if (e === undefined) throw new Error(`pvm: unknown engine ${engine}; known: ${Object.keys(pvmEngines).join(', ')}`);
     return listFiles(vectorsDir('pvm', 'programs'), '.json').map((file) => ({
       name: basename(file, '.json'),

@@ -14,7 +14,7 @@ import { decode, fromJson, type Codec } from '../../spec/codec.js';
 import { codecs } from '../../spec/codecs.js';
 import { blake2b256 } from '../../model/crypto/index.js';
 import { verifySeal } from '../../model/safrole/seal.js';
-import { listFiles, readJson, vectorsDir } from '../locate.js';
+import { listFiles, readJson, vectorsDir } from '../../chain/index.js';
 import { failed, passed, type CaseResult, type Config, type VectorCase, type VectorClass } from '../report.js';
 
 interface KeyVal {

@@ -5,7 +5,7 @@
 import { join } from 'node:path';
 import { toHex, fromHex } from '../../spec/bytes.js';
 import { shuffleByHash } from '../../model/shuffle/index.js';
-import { readJson, vectorsDir } from '../locate.js';
+import { readJson, vectorsDir } from '../../chain/index.js';
 import { failed, passed, type VectorCase, type VectorClass } from '../report.js';
 
 interface ShuffleCase {

@@ -21,7 +21,7 @@ import {
   type StateKey,
   type StateTrie,
 } from '../../model/merklization/index.js';
-import { listFiles, readJson, vectorsDir } from '../locate.js';
+import { listFiles, readJson, vectorsDir } from '../../chain/index.js';
 import { failed, passed, type CaseResult, type VectorCase, type VectorClass } from '../report.js';
 
 interface RecordedState {

@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { bytesCompare, bytesEqual, fromHex, toHex, type Hash } from '../../spec/bytes.js';
 import { blake2b256, zeroHash } from '../../model/crypto/index.js';
 import { merklize } from '../../model/merklization/index.js';
-import { readJson, vectorsDir } from '../locate.js';
+import { readJson, vectorsDir } from '../../chain/index.js';
 import { failed, passed, skipped, type CaseResult, type VectorCase, type VectorClass } from '../report.js';
 
 type Entries = ReadonlyArray<readonly [Uint8Array, Uint8Array]>;

@@ -11,14 +11,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { tiny } from '../spec/chain-spec.js';
-import { decode, encode } from '../spec/codec.js';
-import { headerHash } from '../model/header/index.js';
-import { run } from '../bin/commands/fuzz-target.js';
-import { vectorsDir } from '../vectors/locate.js';
-import { connectClient } from './client.js';
-import { deframe, frame, message, type Message } from './messages.js';
-import { startTarget, type TargetEvent, type TargetOptions, type TargetServer } from './server.js';
+import { tiny } from '../../spec/chain-spec.js';
+import { decode, encode } from '../../spec/codec.js';
+import { headerHash } from '../../model/header/index.js';
+import { run } from './fuzz-target.js';
+import { nativeEngines, vectorsDir } from '../../chain/index.js';
+import { connectClient } from '../../fuzz/client.js';
+import { deframe, frame, message, type Message } from '../../fuzz/messages.js';
+import { startTarget, type TargetEvent, type TargetOptions, type TargetServer } from '../../fuzz/server.js';
 
 const limitMs = 10_000;
 const recorded = (name: string): Uint8Array =>
@@ -54,7 +54,7 @@ afterAll(() => {
 const serve = async (name: string, options: Partial<TargetOptions> = {}): Promise<{ path: string; events: TargetEvent[] }> => {
   const path = join(dir, name);
   const events: TargetEvent[] = [];
-  servers.push(await startTarget(path, { spec: tiny, appVersion: { major: 0, minor: 1, patch: 0 }, onEvent: (e) => events.push(e), ...options }));
+  servers.push(await startTarget(path, { spec: tiny, engines: nativeEngines, appVersion: { major: 0, minor: 1, patch: 0 }, onEvent: (e) => events.push(e), ...options }));
   return { path, events };
 };
 

@@ -7,7 +7,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const packageRoot = (): string => {
-  // This file lives at <root>/vectors/locate.ts, or <root>/dist/vectors/locate.js once built.
+  // This file lives at <root>/chain/locate.ts, or <root>/dist/chain/locate.js once built.
   let dir = dirname(fileURLToPath(import.meta.url));
   while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir);
   return dir;

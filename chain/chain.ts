@@ -1,0 +1,136 @@
+/**
+ * A working chain: the importer (Upsilon of eq. 4.1 with section 12's accumulation on the chosen
+ * PVM engine and the ring SRS), and the chain value that holds posterior states by header hash
+ * together with the header chain each one retains (eq. 5.3).
+ *
+ * The retained headers are unknown when a chain starts from a state whose ancestry nobody gave
+ * (a recorded pre-state, a fuzz-v1 Initialize without feature-ancestry): the importer then skips
+ * the one check that needs them, a lookup anchor being an ancestor (11.35).
+ *
+ * States kept: the head, its parent, and the head's siblings (forks of depth one, as the fuzz-v1
+ * fuzzer makes them); older states are dropped, so memory stays bounded over a long chain.
+ */
+import * as E from 'fp-ts/lib/Either.js';
+import { toHex, type Hash } from '../spec/bytes.js';
+import type { ChainSpec } from '../spec/chain-spec.js';
+import type { KeyValue } from '../spec/trace.js';
+import type { Block, Header } from '../spec/types.js';
+import { accumulation } from '../model/accumulation/index.js';
+import { PsiA } from '../model/accumulation/invocation.js';
+import {
+  importBlock,
+  importStateFromKeyvals,
+  retainAncestors,
+  type Ancestor,
+  type ImportError,
+  type ImportState,
+  type Imported,
+} from '../model/block-import/index.js';
+import { embeddedRingSrs } from '../model/crypto/bandersnatch.js';
+import { headerHash } from '../model/header/index.js';
+import type { StateDecodeError } from '../model/merklization/serialize.js';
+import { trieEntries } from '../model/merklization/trie.js';
+import { pvmEngine, type Engines } from './engines.js';
+
+/** Upsilon for one chain spec and set of engines. */
+export type Importer = (prior: ImportState, block: Block, ancestors?: ReadonlyArray<Ancestor>) => E.Either<ImportError, Imported>;
+
+/** The importers made, per chain spec and PVM engine (H's and Ed25519's engines are per process). */
+const importers = new WeakMap<ChainSpec, Map<Engines['pvm'], Importer>>();
+
+/**
+ * The importer of a chain spec on the given engines, made once per (spec, engines) in a process:
+ * the ring parameters are built when it is made, not inside the first epoch's block.
+ */
+export const importerOf = (spec: ChainSpec, engines: Engines): Importer => {
+  const bySpec = importers.get(spec) ?? new Map<Engines['pvm'], Importer>();
+  importers.set(spec, bySpec);
+  const made = bySpec.get(engines.pvm);
+  if (made !== undefined) return made;
+  const importer: Importer = importBlock(spec, { srs: embeddedRingSrs(), accumulate: (s) => accumulation(s, PsiA(s, pvmEngine(engines))) });
+  bySpec.set(engines.pvm, importer);
+  return importer;
+};
+
+/** A readable rejection: the stage and its error name (`reports: future_report_slot`). */
+export const describeImportError = (e: ImportError): string => `${e.stage}: ${e.error}`;
+
+/** A state read from key-values (D.2 inverted), or what failed to decode. */
+export const stateFromKeyvals = (spec: ChainSpec, keyvals: ReadonlyArray<KeyValue>): E.Either<string, ImportState> =>
+  E.mapLeft((e: StateDecodeError) => `the state does not decode: ${e.key === undefined ? '' : `${e.key} `}${e.reason}`)(importStateFromKeyvals(spec, keyvals));
+
+/** A state's key-values, T(sigma) in key order. */
+export const keyvalsOf = (state: ImportState): ReadonlyArray<KeyValue> => [...trieEntries(state.trie)];
+
+/** A state the chain holds. */
+export interface Held {
+  readonly state: ImportState;
+  /** The headers retained up to this state (5.3); undefined when unknown, and 11.35 is then skipped. */
+  readonly ancestors: ReadonlyArray<Ancestor> | undefined;
+  /** The parent's header hash (hex), undefined for the state the chain started at. */
+  readonly parent: string | undefined;
+}
+
+export interface Chain {
+  readonly spec: ChainSpec;
+  readonly importer: Importer;
+  /** The held states by header hash (hex). */
+  readonly held: ReadonlyMap<string, Held>;
+  /** The header hash (hex) of the last state started at or imported. */
+  readonly head: string | undefined;
+}
+
+/** A chain that holds nothing yet. */
+export const emptyChain = (spec: ChainSpec, engines: Engines): Chain => ({ spec, importer: importerOf(spec, engines), held: new Map(), head: undefined });
+
+/**
+ * The chain restarted at one state, every state held before dropped: the state of the header
+ * whose hash is `at`, with the headers retained up to it, or `undefined` when they are unknown.
+ */
+export const startAt = (chain: Chain, at: Hash, state: ImportState, ancestors: ReadonlyArray<Ancestor> | undefined): Chain => ({
+  ...chain,
+  held: new Map([[toHex(at), { state, ancestors, parent: undefined }]]),
+  head: toHex(at),
+});
+
+/** The headers retained from a genesis header: that header alone. */
+export const ancestorsFromGenesis = (spec: ChainSpec, header: Header): ReadonlyArray<Ancestor> => [
+  { timeslot: header.timeslot, headerHash: headerHash(spec, header) },
+];
+
+/** The state held for a header hash. */
+export const heldAt = (chain: Chain, at: Hash | string): Held | undefined => chain.held.get(typeof at === 'string' ? at : toHex(at));
+
+/** The head's held state. */
+export const headOf = (chain: Chain): Held | undefined => (chain.head === undefined ? undefined : chain.held.get(chain.head));
+
+/** Why a block did not import: its parent is not held, or a stage rejected it. */
+export type ChainError =
+  | { readonly kind: 'unknown-parent'; readonly parent: string }
+  | { readonly kind: 'rejected'; readonly error: ImportError };
+
+/** The held states that stay once `head` is the head: it, its parent and its parent's other children. */
+const prune = (held: ReadonlyMap<string, Held>, head: string): ReadonlyMap<string, Held> => {
+  const parent = held.get(head)?.parent;
+  return new Map([...held].filter(([k, h]) => k === head || (parent !== undefined && (k === parent || h.parent === parent))));
+};
+
+/**
+ * The chain with `block` imported onto its parent (any held state) and made the head, and the
+ * posterior; or why not. The prior chain is untouched. A model failure (a broken invariant)
+ * throws, as the importer does.
+ */
+export const importOnto = (chain: Chain, block: Block): E.Either<ChainError, readonly [Chain, Imported]> => {
+  const parentKey = toHex(block.header.parent);
+  const parent = chain.held.get(parentKey);
+  if (parent === undefined) return E.left({ kind: 'unknown-parent', parent: parentKey });
+  const out = chain.importer(parent.state, block, parent.ancestors);
+  if (E.isLeft(out)) return E.left({ kind: 'rejected', error: out.left });
+  const hash = toHex(out.right.headerHash);
+  const ancestors =
+    parent.ancestors === undefined
+      ? undefined
+      : retainAncestors(chain.spec, parent.ancestors, { timeslot: block.header.timeslot, headerHash: out.right.headerHash });
+  const held = new Map(chain.held).set(hash, { state: out.right, ancestors, parent: parentKey });
+  return E.right([{ ...chain, held: prune(held, hash), head: hash }, out.right]);
+};

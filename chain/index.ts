@@ -1,0 +1,14 @@
+/**
+ * The chain layer: the one place that makes a working chain above `model/`. Engines chosen once
+ * (`engines.ts`), the importer and the chain value (`chain.ts`: states by header hash, the
+ * retained headers of 5.3), state import and export as key-values, trace files (`traces.ts`),
+ * where the public vectors are (`locate.ts`) and a field-level value diff (`diff.ts`).
+ */
+export * from './engines.js';
+export * from './chain.js';
+export * from './traces.js';
+export * from './locate.js';
+export * from './diff.js';
+export type { Ancestor, ImportError, ImportState, Imported } from '../model/block-import/index.js';
+export { stateRoot } from '../model/block-import/index.js';
+export { NativeUnavailable } from '../model/native.js';
