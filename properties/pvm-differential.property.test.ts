@@ -12,7 +12,7 @@ import type { ExitReason, MemoryLayout, PvmInit, PvmInstance } from '../model/pv
 import { tsEngine } from '../model/pvm/index.js';
 import { nativeEngine } from '../model/pvm/native.js';
 import { loadNative } from '../model/native.js';
-import { type Category, opcodes, terminators } from '../model/pvm/opcodes.js';
+import { type Group, instructions, terminators } from '../model/pvm/opcodes.js';
 import { arbPvmInit } from './pvm.arbitraries.js';
 import { crosscheck } from './pvm.crosscheck.js';
 
@@ -48,7 +48,7 @@ interface Draft {
   readonly target?: readonly [number, number];
 }
 
-const arbOperands = (opcode: number, category: Category): fc.Arbitrary<Draft> => {
+const arbOperands = (opcode: number, category: Group): fc.Arbitrary<Draft> => {
   switch (category) {
     case 'noArgs':
       return fc.constant({ octets: [opcode] });
@@ -83,7 +83,7 @@ const arbOperands = (opcode: number, category: Category): fc.Arbitrary<Draft> =>
 
 /** Any instruction of the table; the block terminators less often, so that programs run longer. */
 const arbInstruction: fc.Arbitrary<Draft> = fc.oneof(
-  ...opcodes.map(([n, , category]) => ({ weight: terminators.has(n) ? 1 : 4, arbitrary: arbOperands(n, category) })),
+  ...instructions.map(([n, , category]) => ({ weight: terminators.has(n) ? 1 : 4, arbitrary: arbOperands(n, category) })),
 );
 
 /** The natural serialization E of A.2's lengths (C.6), for lengths below 2^14. */

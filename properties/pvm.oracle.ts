@@ -5,7 +5,7 @@
  * floor division), without the interpreter's shortcuts. The property test runs each row on the
  * interpreter and compares the destination register with this oracle.
  */
-import type { OpcodeName } from '../model/pvm/opcodes.js';
+import type { InstructionName } from '../model/pvm/opcodes.js';
 
 const TWO_64 = 2n ** 64n;
 const pow2 = (n: bigint): bigint => 2n ** n;
@@ -58,7 +58,7 @@ const m32 = (x: bigint): bigint => mod(x, 2n ** 32n);
  * one immediate (x = omega_B, y = nu_X, prior = omega_A); three registers (x = omega_A,
  * y = omega_B, prior = omega_D).
  */
-export const oracle: Partial<Record<OpcodeName, (x: bigint, y: bigint, prior: bigint) => bigint>> = {
+export const oracle: Partial<Record<InstructionName, (x: bigint, y: bigint, prior: bigint) => bigint>> = {
   move_reg: (x) => x,
   count_set_bits_64: (x) => BigInt(B(8, x).filter(Boolean).length),
   count_set_bits_32: (x) => BigInt(B(4, m32(x)).filter(Boolean).length),

@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import * as O from 'fp-ts/lib/Option.js';
 import { describe, expect, it } from 'vitest';
 import { type ExitReason, type PvmEngine, type PvmInit, type PvmInstance, PsiM, Y, deblob, encodeBlob, tsEngine } from '../model/pvm/index.js';
-import { op, opcodes } from '../model/pvm/opcodes.js';
+import { instructions, op } from '../model/pvm/opcodes.js';
 import { toHex } from '../spec/bytes.js';
 import { arbBytes, arbPvmInit, arbProgram } from './pvm.arbitraries.js';
 import { crosscheck, toPvmVector } from './pvm.crosscheck.js';
@@ -264,11 +264,11 @@ describe('pvm register rows against a literal transcription of the tables (A.28,
     fc.bigInt({ min: 2n ** 64n - 70n, max: 2n ** 64n - 1n }),
     fc.constantFrom(2n ** 31n, 2n ** 31n - 1n, 2n ** 32n - 1n, 2n ** 32n, 2n ** 63n, 2n ** 63n - 1n, 0xffffffff80000000n),
   );
-  const rows = opcodes.filter(([, name, category]) =>
+  const rows = instructions.filter(([, name, category]) =>
     ['twoReg', 'twoRegOneImm', 'threeReg'].includes(category) && oracle[name] !== undefined);
 
   it('covers every register-only row but sbrk', () => {
-    const all = opcodes.filter(([, , category]) => ['twoReg', 'twoRegOneImm', 'threeReg'].includes(category));
+    const all = instructions.filter(([, , category]) => ['twoReg', 'twoRegOneImm', 'threeReg'].includes(category));
     const memoryRows = all.filter(([, name]) => /^(load|store)_/.test(name));
     expect(rows.length + memoryRows.length + 1).toBe(all.length);
   });

@@ -6,7 +6,7 @@
  */
 import * as E from 'fp-ts/lib/Either.js';
 import { CodecFailure, Reader, Writer } from '../../spec/codec.js';
-import { categoryOf, isValidOpcode, terminators } from './opcodes.js';
+import { instructionOf, isValidOpcode, terminators } from './opcodes.js';
 
 /**
  * The dynamic jump table j. With entry size z = 0 every entry is 0 and |j| may be anything up to
@@ -184,7 +184,8 @@ export const decodeProgram = (blob: Blob): Program => {
     const highReg = Math.min(12, b1 >> 4);
     let x = 0n;
     let y = 0n;
-    switch (categoryOf[opcode]) {
+    const group = instructionOf[opcode]?.[2];
+    switch (group) {
       case 'noArgs':
       case undefined:
         break;
@@ -222,7 +223,7 @@ export const decodeProgram = (blob: Blob): Program => {
         program.rA[i] = lowReg;
         x = sext(readLE(c, i + 2, lX), lX);
         const rawY = readLE(c, i + 2 + lX, lY);
-        if (categoryOf[opcode] === 'oneRegTwoImm') y = sext(rawY, lY);
+        if (group === 'oneRegTwoImm') y = sext(rawY, lY);
         else program.target[i] = i + signed(rawY, lY);
         break;
       }
@@ -236,7 +237,7 @@ export const decodeProgram = (blob: Blob): Program => {
         program.rA[i] = lowReg;
         program.rB[i] = highReg;
         const rawX = readLE(c, i + 2, lX);
-        if (categoryOf[opcode] === 'twoRegOneImm') x = sext(rawX, lX);
+        if (group === 'twoRegOneImm') x = sext(rawX, lX);
         else program.target[i] = i + signed(rawX, lX);
         break;
       }

@@ -267,7 +267,7 @@ impl Program {
                     let lx = l.min(4);
                     ins.x = sext(lx, zeta_le(&c, i + 1, lx));
                 }
-                Group::RegExtImm => {
+                Group::OneRegExtImm => {
                     ins.a = reg(z1 % 16);
                     ins.x = zeta_le(&c, i + 2, 8);
                 }
@@ -281,18 +281,18 @@ impl Program {
                     let lx = l.min(4);
                     ins.target = target_of(i as i64 + signed(lx, zeta_le(&c, i + 1, lx)));
                 }
-                Group::RegImm => {
+                Group::OneRegOneImm => {
                     let lx = l.saturating_sub(1).min(4);
                     ins.a = reg(z1 % 16);
                     ins.x = sext(lx, zeta_le(&c, i + 2, lx));
                 }
-                Group::RegTwoImm | Group::RegImmOffset => {
+                Group::OneRegTwoImm | Group::OneRegImmOffset => {
                     let lx = (z1 as usize / 16 % 8).min(4);
                     let ly = l.saturating_sub(lx + 1).min(4);
                     ins.a = reg(z1 % 16);
                     ins.x = sext(lx, zeta_le(&c, i + 2, lx));
                     let y = zeta_le(&c, i + 2 + lx, ly);
-                    if GROUP_OF[op as usize] == Some(Group::RegImmOffset) {
+                    if GROUP_OF[op as usize] == Some(Group::OneRegImmOffset) {
                         ins.target = target_of(i as i64 + signed(ly, y));
                     } else {
                         ins.y = sext(ly, y);
@@ -302,13 +302,13 @@ impl Program {
                     ins.d = reg(z1 % 16);
                     ins.a = reg(z1 / 16);
                 }
-                Group::TwoRegImm => {
+                Group::TwoRegOneImm => {
                     let lx = l.saturating_sub(1).min(4);
                     ins.a = reg(z1 % 16);
                     ins.b = reg(z1 / 16);
                     ins.x = sext(lx, zeta_le(&c, i + 2, lx));
                 }
-                Group::TwoRegOffset => {
+                Group::TwoRegOneOffset => {
                     let lx = l.saturating_sub(1).min(4);
                     ins.a = reg(z1 % 16);
                     ins.b = reg(z1 / 16);
