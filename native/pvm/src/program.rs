@@ -371,6 +371,23 @@ mod tests {
     }
 
     #[test]
+    fn deblob_rejects_jump_table_entries_of_2_64_or_more() {
+        // A.2: j is a sequence of N_R, so an entry of z > 8 octets with any octet above the eighth
+        // set is no element of j, and no (c, k, j) encodes to the blob: deblob fails.
+        // |j| = 1, z = 9, j_0 = 2^64, |c| = 1, c = [trap], k = [1].
+        assert!(deblob(&[1, 9, 1, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 1]).is_err());
+        // The same entry with its ninth octet zero is j_0 = 5.
+        assert_eq!(deblob(&[1, 9, 1, 5, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1]).unwrap().jump_table, vec![5]);
+        // z = 255: only the top octet set.
+        let mut p = vec![1, 0xff, 1];
+        p.extend(std::iter::repeat_n(0, 254));
+        p.extend([0x80, 0, 1]);
+        assert!(deblob(&p).is_err());
+        p[3 + 254] = 0;
+        assert!(deblob(&p).is_ok());
+    }
+
+    #[test]
     fn skip_is_capped_at_24() {
         let k = [true, false, false, true];
         assert_eq!(skip(&k, 0), 2);
