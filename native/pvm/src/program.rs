@@ -67,9 +67,8 @@ pub struct Deblobbed {
     pub code: Vec<u8>,
     /// k, one bool per octet of c.
     pub bitmask: Vec<bool>,
-    /// j; entries that do not fit 64 bits are kept as u64::MAX (never a basic block). Empty when
-    /// z = 0: then every one of the |j| entries is E_0^{-1} = 0, and the table is not materialised
-    /// (a blob of a few octets may declare |j| = 2^63).
+    /// j. Empty when z = 0: then every one of the |j| entries is E_0^{-1} = 0, and the table is
+    /// not materialised (a blob of a few octets may declare |j| = 2^63).
     pub jump_table: Vec<u64>,
     /// |j|.
     pub jump_len: u64,
@@ -88,9 +87,15 @@ pub fn deblob(p: &[u8]) -> Result<Deblobbed, BlobError> {
     let entries = if z == 0 { 0 } else { j_len };
     let mut jump_table = Vec::with_capacity(entries as usize);
     for _ in 0..entries {
+        let at = r.at;
         let e = r.take(z, "truncated jump table")?;
         let (low, high) = e.split_at(z.min(8));
-        jump_table.push(if high.iter().all(|&b| b == 0) { le(low) } else { u64::MAX });
+        // j is a sequence of N_R (A.2): an entry of 2^64 or more is no element of j, so no
+        // (c, k, j) encodes to p and deblob fails, as Psi then panics with its gas untouched (A.1).
+        if high.iter().any(|&b| b != 0) {
+            return Err(BlobError { offset: at, what: "jump-table entry not below 2^64" });
+        }
+        jump_table.push(le(low));
     }
     if c_len > (p.len() - r.at) as u64 || c_len as usize > MAX_CODE_LEN {
         return r.fail("code longer than the blob");
