@@ -395,6 +395,18 @@ describe('pvm: native engine = TypeScript reference', () => {
       });
   });
 
+  it('reading of A.1/A.8: with gas 0 a faulting access ends out of gas, gas -1; with gas 1 it faults, gas 0 (both engines)', () => {
+    // store_imm_u8 [0x20000] = 0x12 with nothing mapped.
+    const program = Uint8Array.from([0, 0, 6, 30, 3, 0, 0, 2, 0x12, 0b1]);
+    for (const engine of [tsEngine, nativeEngine])
+      for (const [gas, exit, after] of [[0n, { kind: 'out-of-gas' }, -1n], [1n, { kind: 'fault', address: 0x20000 }, 0n]] as const) {
+        const m = engine.instantiate({ program, pc: 0, gas, registers: new Array<bigint>(13).fill(0n), memory: { pages: [], contents: [] } });
+        if (typeof m === 'string') throw new Error(m);
+        expect({ engine: engine.name, exit: m.run(), pc: m.pc, gas: m.gas }).toEqual({ engine: engine.name, exit, pc: 0, gas: after });
+        m.dispose();
+      }
+  });
+
   it('agrees on a long-running loop with a host call in it', () => {
     // 0: ecalli 1; 2: fallthrough; 3: add_imm_64 r0 = r0 + 1; 6: branch_ne_imm r0 != 50000 -> 3; 15: trap.
     const code = [10, 1, 1, 149, 0x00, 1, 82, 0x30, 0x50, 0xc3, 0x00, 0xfd, 0xff, 0xff, 0xff, 0];

@@ -156,7 +156,9 @@ fn step_loop(
             }};
         }
         // @gp A.8 -- an inaccessible access leaves registers and memory unchanged; its gas is
-        // charged (A.1: "some gas is always charged whenever execution is attempted").
+        // charged (A.1: "some gas is always charged whenever execution is attempted"), before the
+        // access is checked: so with gas 0 a faulting access ends out of gas with gas -1, as in
+        // the reference (Psi takes gas' < 0 before the exit of Psi_1).
         macro_rules! inaccessible {
             ($e:expr) => {{
                 let Inaccessible(addr) = $e;
@@ -489,7 +491,9 @@ pub fn rem_s_64(a: u64, b: u64) -> u64 {
 }
 
 /// sbrk (101, A.28) as a byte-precise heap pointer, identical to the TypeScript reference
-/// (`TsInstance.sbrk`). Ambiguity of 0.7.2: the row asks for the least x >= h with [x, x + n) not
+/// (`sbrk` in `model/pvm/interpreter.ts`, which gives the whole reading; h starts where the layout
+/// says, `heap`: the end of the read-write region under Y, not the 2 Z_Z + Z(|o|) of the text under
+/// the table, which 16 of the 30 accumulate vectors reject). Ambiguity of 0.7.2: the row asks for the least x >= h with [x, x + n) not
 /// readable in mu and writable in mu', but the machine state has no h and the answer is
 /// page-granular; the model follows the vectors and the paper author's advice (traces README,
 /// "Notes on SBRK"): sbrk(0) answers h; sbrk(n) answers h, sets h to h + n and makes writable the
