@@ -1,7 +1,7 @@
 //! The program blob: deblob, skip, basic blocks, and the one-time decoding of every instruction
 //! into a compact stream the interpreter runs without looking at the octets again.
 
-use crate::opcodes::{is_terminator, Group, GROUP_OF};
+use crate::opcodes::{is_terminator, op, Group, GROUP_OF};
 
 /// Why a program blob does not decode (the machine's panic, A.1).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -161,7 +161,7 @@ pub struct Program {
 }
 
 fn trap_at(pc: u32) -> Instr {
-    Instr { op: 0, a: 0, b: 0, d: 0, x: 0, y: 0, target: PANIC_TARGET, next: PANIC_TARGET, pc }
+    Instr { op: op::TRAP, a: 0, b: 0, d: 0, x: 0, y: 0, target: PANIC_TARGET, next: PANIC_TARGET, pc }
 }
 
 /// @gp A.4 -- zeta: c followed by zeroes.
@@ -204,7 +204,7 @@ impl Program {
         let Deblobbed { code: c, bitmask: k, jump_table: j, jump_len } = d;
         let n = c.len();
         // @gp A.19 -- opcode(n): c_n when k_n = 1 and c_n in U, else 0.
-        let opcode = |i: usize| if k[i] && GROUP_OF[c[i] as usize].is_some() { c[i] } else { 0 };
+        let opcode = |i: usize| if k[i] && GROUP_OF[c[i] as usize].is_some() { c[i] } else { op::TRAP };
         // @gp A.5 -- varpi: 0 and the successors of terminators, restricted to valid opcode starts.
         let mut varpi = vec![false; n];
         let mut starts = 0usize;
@@ -261,12 +261,12 @@ impl Program {
             }
             let l = skip(&k, i);
             let next = position_of(i + 1 + l, &mut instrs);
-            let op = opcode(i);
+            let o = opcode(i);
             let mut ins = trap_at(i as u32);
-            ins.op = op;
+            ins.op = o;
             ins.next = next;
             let z1 = zeta(&c, i + 1);
-            match GROUP_OF[op as usize].expect("opcode() is in U") {
+            match GROUP_OF[o as usize].expect("opcode() is in U") {
                 Group::NoArgs => {}
                 Group::OneImm => {
                     let lx = l.min(4);
@@ -297,7 +297,7 @@ impl Program {
                     ins.a = reg(z1 % 16);
                     ins.x = sext(lx, zeta_le(&c, i + 2, lx));
                     let y = zeta_le(&c, i + 2 + lx, ly);
-                    if GROUP_OF[op as usize] == Some(Group::OneRegImmOffset) {
+                    if GROUP_OF[o as usize] == Some(Group::OneRegImmOffset) {
                         ins.target = target_of(i as i64 + signed(ly, y));
                     } else {
                         ins.y = sext(ly, y);
