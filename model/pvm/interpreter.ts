@@ -47,7 +47,7 @@ const Binv = (bits: ReadonlyArray<boolean>): bigint => bits.reduce((y, bit, i) =
 /** @gp A.14 eq:revbitsfunc -- the reversed B_n: the 8n bits of x, most significant first. */
 const revB = (n: number, x: bigint): boolean[] => B(n, x).reverse();
 
-/** @gp A.16 eq:signedextension -- X_n: sign extension of an n-octet natural to 64 bits. */
+/** @gp A.16 eq:signedextension -- X_n: x + floor(x / 2^(8n-1)) (2^64 - 2^(8n)), the quotient written floor(2x / 2^(8n)) so that n = 0 is defined. */
 const X = (n: number, x: bigint): bigint => x + floorDiv(2n * x, pow2(8 * n)) * (TWO_64 - pow2(8 * n));
 
 /** @gp A.33 -- smod: the remainder of the absolute values, with the sign of the numerator. */
