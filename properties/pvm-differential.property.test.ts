@@ -9,10 +9,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { ExitReason, MemoryLayout, PvmInit, PvmInstance } from '../model/pvm/engine.js';
-import { tsEngine } from '../model/pvm/index.js';
+import { PsiM, tsEngine } from '../model/pvm/index.js';
 import { nativeEngine } from '../model/pvm/native.js';
 import { loadNative } from '../model/native.js';
-import { type Category, opcodes, terminators } from '../model/pvm/opcodes.js';
+import { Writer } from '../spec/codec.js';
+import { type Group, instructions, terminators } from '../model/pvm/opcodes.js';
 import { arbPvmInit } from './pvm.arbitraries.js';
 import { crosscheck } from './pvm.crosscheck.js';
 
@@ -48,7 +49,7 @@ interface Draft {
   readonly target?: readonly [number, number];
 }
 
-const arbOperands = (opcode: number, category: Category): fc.Arbitrary<Draft> => {
+const arbOperands = (opcode: number, category: Group): fc.Arbitrary<Draft> => {
   switch (category) {
     case 'noArgs':
       return fc.constant({ octets: [opcode] });
@@ -83,7 +84,7 @@ const arbOperands = (opcode: number, category: Category): fc.Arbitrary<Draft> =>
 
 /** Any instruction of the table; the block terminators less often, so that programs run longer. */
 const arbInstruction: fc.Arbitrary<Draft> = fc.oneof(
-  ...opcodes.map(([n, , category]) => ({ weight: terminators.has(n) ? 1 : 4, arbitrary: arbOperands(n, category) })),
+  ...instructions.map(([n, , category]) => ({ weight: terminators.has(n) ? 1 : 4, arbitrary: arbOperands(n, category) })),
 );
 
 /** The natural serialization E of A.2's lengths (C.6), for lengths below 2^14. */
@@ -163,7 +164,8 @@ const arbProgramCase: fc.Arbitrary<Case> = fc
     drafts: fc.array(arbInstruction, { minLength: 1, maxLength: 24 }),
     loop: fc.oneof({ weight: 3, arbitrary: fc.constant(true) }, { weight: 1, arbitrary: fc.constant(false) }),
     table: fc.array(fc.nat({ max: 63 }), { maxLength: 6 }),
-    z: fc.integer({ min: 1, max: 4 }),
+    // Entry sizes z over the whole octet: 0 (every entry 0), 1..8, and widths above 64 bits.
+    z: fc.oneof({ weight: 3, arbitrary: fc.integer({ min: 0, max: 4 }) }, { weight: 1, arbitrary: fc.integer({ min: 0, max: 255 }) }),
     flips: fc.oneof({ weight: 5, arbitrary: fc.constant([]) }, { weight: 1, arbitrary: fc.array(fc.nat(), { maxLength: 3 }) }),
     pcPick: fc.oneof({ weight: 6, arbitrary: fc.constant(0) }, { weight: 1, arbitrary: fc.nat({ max: 200 }) }),
     gas: fc.oneof(fc.integer({ min: 0, max: 40 }).map(BigInt), fc.integer({ min: 0, max: 3000 }).map(BigInt)),
@@ -194,6 +196,73 @@ const arbRandomCode: fc.Arbitrary<Case> = fc
     if (code.length % 8 !== 0) bits[bits.length - 1] = (bits[bits.length - 1] ?? 0) & ((1 << (code.length % 8)) - 1);
     const program = Uint8Array.from([0, 0, ...natural(code.length), ...code, ...bits]);
     return { init: { program, pc: 0, gas, registers, memory }, hostChanges, hasSbrk: code.includes(101) };
+  });
+
+/** The fields of A.2's blob, each as octets, in order: E(|j|), E_1(z), E(|c|), E_z(j), E(c), E(k). */
+const blobFields = (jLength: bigint, z: number, cLength: number, j: ReadonlyArray<ReadonlyArray<number>>, c: ReadonlyArray<number>, k: ReadonlyArray<number>): number[][] => {
+  const E = (x: bigint | number): number[] => {
+    const w = new Writer();
+    w.natural(x);
+    return [...w.result()];
+  };
+  return [E(jLength), [z], E(cLength), j.flat(), [...c], [...k]];
+};
+
+/**
+ * Blobs at every decoding boundary of deblob (A.2): a valid blob with entries of z = 0..255
+ * octets (some with octets above the eighth set, i.e. entries of 2^64 or more), then cut short at
+ * or next to a field boundary, or with |j|, z or |c| off by one, or |j| large (z = 0 makes it
+ * cost no octets), or a trailing octet, or a padding bit of k set.
+ */
+const arbBoundaryBlob: fc.Arbitrary<Case> = fc
+  .record({
+    z: fc.oneof(fc.constantFrom(0, 1, 2, 4, 8, 9, 16, 255), fc.integer({ min: 0, max: 255 })),
+    entries: fc.array(fc.tuple(fc.nat({ max: 40 }), fc.option(fc.tuple(fc.nat({ max: 254 }), fc.integer({ min: 1, max: 255 })), { freq: 3 })), { maxLength: 3 }),
+    code: fc.array(fc.oneof(fc.constantFrom(0, 1, 40, 50, 51), fc.nat({ max: 255 })), { minLength: 0, maxLength: 20 }),
+    mutation: fc.oneof(
+      fc.constant({ kind: 'none' as const }),
+      fc.record({ kind: fc.constant('cut' as const), field: fc.nat({ max: 6 }), skew: fc.integer({ min: -1, max: 1 }) }),
+      fc.record({ kind: fc.constant('offByOne' as const), field: fc.constantFrom('j', 'z', 'c'), delta: fc.constantFrom(-1, 1) }),
+      fc.record({ kind: fc.constant('largeJ' as const), jLength: fc.constantFrom(2n ** 14n, 2n ** 32n, 2n ** 63n, 2n ** 64n - 1n), zero: fc.boolean() }),
+      fc.constant({ kind: 'trailing' as const }),
+      fc.constant({ kind: 'padding' as const }),
+    ),
+    gas: fc.integer({ min: 0, max: 50 }).map(BigInt),
+    registers: fc.array(arbRegister(3), { minLength: 13, maxLength: 13 }),
+  })
+  .map(({ z, entries, code, mutation, gas, registers }) => {
+    const j = entries.map(([value, high]) => {
+      const octets = le(value, z);
+      if (high !== null && z > 8) octets[8 + (high[0] % (z - 8))] = high[1];
+      return octets;
+    });
+    const k = new Array<number>(Math.ceil(code.length / 8)).fill(0);
+    for (let i = 0; i < code.length; i += 2) k[i >> 3]! |= 1 << (i & 7);
+    let jLength = BigInt(j.length);
+    let zField = z;
+    let cLength = code.length;
+    if (mutation.kind === 'offByOne') {
+      if (mutation.field === 'j') jLength = jLength + BigInt(mutation.delta) < 0n ? 1n : jLength + BigInt(mutation.delta);
+      if (mutation.field === 'z') zField = (z + mutation.delta + 256) % 256;
+      if (mutation.field === 'c') cLength = Math.max(0, cLength + mutation.delta);
+    }
+    if (mutation.kind === 'largeJ') {
+      jLength = mutation.jLength;
+      if (mutation.zero) zField = 0;
+    }
+    if (mutation.kind === 'padding' && code.length % 8 !== 0) k[k.length - 1]! |= 0x80;
+    const fields = blobFields(jLength, zField, cLength, zField === 0 && mutation.kind === 'largeJ' ? [] : j, code, k);
+    let octets = fields.flat();
+    if (mutation.kind === 'cut') {
+      const boundary = fields.slice(0, mutation.field).reduce((n, f) => n + f.length, 0);
+      octets = octets.slice(0, Math.max(0, Math.min(octets.length - 1, boundary + mutation.skew)));
+    }
+    if (mutation.kind === 'trailing') octets.push(0);
+    return {
+      init: { program: Uint8Array.from(octets), pc: 0, gas, registers, memory: { pages: [], contents: [] } },
+      hostChanges: [],
+      hasSbrk: false,
+    };
   });
 
 /** Random octets as a blob: almost always rejected by deblob, by both engines alike. */
@@ -274,10 +343,15 @@ const agree = (c: Case): void => {
 const RUNS = 20_000;
 
 describe('pvm: native engine = TypeScript reference', () => {
-  it(`agrees on ${RUNS} generated programs (instruction streams, random code, random blobs)`, () => {
+  it(`agrees on ${RUNS} generated programs (instruction streams, random code, blobs at every deblob boundary, random blobs)`, () => {
     fc.assert(
       fc.property(
-        fc.oneof({ weight: 16, arbitrary: arbProgramCase }, { weight: 3, arbitrary: arbRandomCode }, { weight: 1, arbitrary: arbRandomBlob }),
+        fc.oneof(
+          { weight: 16, arbitrary: arbProgramCase },
+          { weight: 3, arbitrary: arbRandomCode },
+          { weight: 2, arbitrary: arbBoundaryBlob },
+          { weight: 1, arbitrary: arbRandomBlob },
+        ),
         agree,
       ),
       { numRuns: RUNS },
@@ -305,6 +379,32 @@ describe('pvm: native engine = TypeScript reference', () => {
       }),
       { numRuns: 2_000 },
     );
+  });
+
+  it('A.2: a jump-table entry of 2^64 or more does not deblob, so Psi_M panics with no gas used on both engines', () => {
+    // Code blob: |j| = 1, z = 9, j_0 = 2^64 (its ninth octet set), c = jump_ind r0 + 0, k = [1, 0].
+    // Under Y, omega_0 = 2^32 - 2^16, so a machine that accepted the blob would halt and yield.
+    const code = [1, 9, 2, 0, 0, 0, 0, 0, 0, 0, 0, 1, 50, 0, 0b01];
+    const p = Uint8Array.from([...new Array<number>(11).fill(0), code.length, 0, 0, 0, ...code]);
+    for (const engine of [tsEngine, nativeEngine])
+      expect({ engine: engine.name, ...PsiM(engine)(p, 0, 100n, new Uint8Array(0), () => ({ exit: 'panic', x: 0 }), 0) }).toEqual({
+        engine: engine.name,
+        gasUsed: 0n,
+        result: 'panic',
+        x: 0,
+      });
+  });
+
+  it('reading of A.1/A.8: with gas 0 a faulting access ends out of gas, gas -1; with gas 1 it faults, gas 0 (both engines)', () => {
+    // store_imm_u8 [0x20000] = 0x12 with nothing mapped.
+    const program = Uint8Array.from([0, 0, 6, 30, 3, 0, 0, 2, 0x12, 0b1]);
+    for (const engine of [tsEngine, nativeEngine])
+      for (const [gas, exit, after] of [[0n, { kind: 'out-of-gas' }, -1n], [1n, { kind: 'fault', address: 0x20000 }, 0n]] as const) {
+        const m = engine.instantiate({ program, pc: 0, gas, registers: new Array<bigint>(13).fill(0n), memory: { pages: [], contents: [] } });
+        if (typeof m === 'string') throw new Error(m);
+        expect({ engine: engine.name, exit: m.run(), pc: m.pc, gas: m.gas }).toEqual({ engine: engine.name, exit, pc: 0, gas: after });
+        m.dispose();
+      }
   });
 
   it('agrees on a long-running loop with a host call in it', () => {

@@ -11,7 +11,7 @@
 import fc from 'fast-check';
 import type { PvmInit } from '../model/pvm/index.js';
 import { encodeBlob } from '../model/pvm/index.js';
-import { type Category, opcodes } from '../model/pvm/opcodes.js';
+import { type Group, instructions } from '../model/pvm/opcodes.js';
 
 /** One instruction before layout: its opcode, operand octets, and where a 4-octet offset goes. */
 interface Draft {
@@ -26,7 +26,7 @@ const reg = fc.integer({ min: 0, max: 15 });
 const immediate = fc.integer({ min: 0, max: 4 }).chain((l) => fc.array(byte, { minLength: l, maxLength: l }));
 const aim = fc.record({ aim: fc.nat(), random: fc.boolean() });
 
-const operands = (category: Category): fc.Arbitrary<Omit<Draft, 'opcode'>> => {
+const operands = (category: Group): fc.Arbitrary<Omit<Draft, 'opcode'>> => {
   switch (category) {
     case 'noArgs':
       return fc.constant({ bytes: [] });
@@ -60,7 +60,7 @@ const operands = (category: Category): fc.Arbitrary<Omit<Draft, 'opcode'>> => {
 };
 
 const arbDraft: fc.Arbitrary<Draft> = fc
-  .constantFrom(...opcodes)
+  .constantFrom(...instructions)
   .chain(([opcode, , category]) => operands(category).map((o) => ({ opcode, ...o })));
 
 /** A valid instruction stream laid out as a blob (A.2), with a jump table of instruction starts. */

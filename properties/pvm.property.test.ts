@@ -6,11 +6,10 @@ import fc from 'fast-check';
 import * as O from 'fp-ts/lib/Option.js';
 import { describe, expect, it } from 'vitest';
 import { type ExitReason, type PvmEngine, type PvmInit, type PvmInstance, PsiM, Y, deblob, encodeBlob, tsEngine } from '../model/pvm/index.js';
-import { op, opcodes } from '../model/pvm/opcodes.js';
+import { op } from '../model/pvm/opcodes.js';
 import { toHex } from '../spec/bytes.js';
 import { arbBytes, arbPvmInit, arbProgram } from './pvm.arbitraries.js';
 import { crosscheck, toPvmVector } from './pvm.crosscheck.js';
-import { oracle } from './pvm.oracle.js';
 
 const RUNS = 500;
 
@@ -254,76 +253,6 @@ describe('pvm crosscheck (the stepwise comparison the differential property uses
     const program = blob([op.fallthrough, op.fallthrough, op.fallthrough, op.fallthrough, op.trap], [0, 1, 2, 3, 4]);
     const diff = crosscheck(tsEngine, mutant, { program, pc: 0, gas: 100n, registers: zeroRegs, memory: emptyMemory });
     expect(diff).toBe('step 2 (from pc 2):\n  regs[5]: ts 0, native 1');
-  });
-});
-
-describe('pvm register rows against a literal transcription of the tables (A.28, A.29, A.32)', () => {
-  const edge = fc.oneof(
-    fc.bigInt({ min: 0n, max: 2n ** 64n - 1n }),
-    fc.bigInt({ min: 0n, max: 70n }),
-    fc.bigInt({ min: 2n ** 64n - 70n, max: 2n ** 64n - 1n }),
-    fc.constantFrom(2n ** 31n, 2n ** 31n - 1n, 2n ** 32n - 1n, 2n ** 32n, 2n ** 63n, 2n ** 63n - 1n, 0xffffffff80000000n),
-  );
-  const rows = opcodes.filter(([, name, category]) =>
-    ['twoReg', 'twoRegOneImm', 'threeReg'].includes(category) && oracle[name] !== undefined);
-
-  it('covers every register-only row but sbrk', () => {
-    const all = opcodes.filter(([, , category]) => ['twoReg', 'twoRegOneImm', 'threeReg'].includes(category));
-    const memoryRows = all.filter(([, name]) => /^(load|store)_/.test(name));
-    expect(rows.length + memoryRows.length + 1).toBe(all.length);
-  });
-
-  it('each row writes exactly its destination with the oracle value', () => {
-    fc.assert(
-      fc.property(
-        fc.constantFrom(...rows),
-        fc.array(edge, { minLength: 13, maxLength: 13 }),
-        fc.integer({ min: 0, max: 15 }),
-        fc.integer({ min: 0, max: 15 }),
-        fc.integer({ min: 0, max: 20 }),
-        fc.integer({ min: 0, max: 4 }).chain((l) => fc.array(fc.integer({ min: 0, max: 255 }), { minLength: l, maxLength: l })),
-        ([opcode, name, category], regs, lo, hi, third, immBytes) => {
-          const clamp = (r: number) => Math.min(12, r);
-          let operands: number[];
-          let dest: number;
-          let x: bigint;
-          let y = 0n;
-          let prior: bigint;
-          if (category === 'twoReg') {
-            operands = [lo | (hi << 4)];
-            dest = clamp(lo);
-            x = regs[clamp(hi)]!;
-            prior = regs[dest]!;
-          } else if (category === 'twoRegOneImm') {
-            operands = [lo | (hi << 4), ...immBytes];
-            dest = clamp(lo);
-            x = regs[clamp(hi)]!;
-            const l = immBytes.length;
-            const raw = immBytes.reduceRight((v, b) => v * 256n + BigInt(b), 0n);
-            y = l > 0 && raw >= 2n ** BigInt(8 * l - 1) ? raw + 2n ** 64n - 2n ** BigInt(8 * l) : raw;
-            prior = regs[dest]!;
-          } else {
-            operands = [lo | (hi << 4), third];
-            dest = clamp(third);
-            x = regs[clamp(lo)]!;
-            y = regs[clamp(hi)]!;
-            prior = regs[dest]!;
-          }
-          const m = instantiate({
-            program: blob([opcode, ...operands, op.trap], [0, 1 + operands.length]),
-            pc: 0,
-            gas: 10n,
-            registers: regs,
-            memory: emptyMemory,
-          });
-          expect(m.run()).toEqual({ kind: 'panic' });
-          const expected = [...regs];
-          expected[dest] = oracle[name]!(x, y, prior);
-          expect({ name, regs: Array.from({ length: 13 }, (_, i) => m.getRegister(i)) }).toEqual({ name, regs: expected });
-        },
-      ),
-      { numRuns: 5000 },
-    );
   });
 });
 

@@ -7,7 +7,8 @@
  * - A.1: after `halt` or `panic` the instruction counter is 0; after a fault, a host call or out
  *   of gas it is the exiting instruction's.
  * - A.1/A.9: out of gas when g - 1 < 0: the state is unchanged and the gas is reported as g - 1
- *   (so -1 from 0), as Psi returns the signed g'.
+ *   (so -1 from 0), as Psi returns the signed g'. Psi takes g' < 0 before the exit of Psi_1, so
+ *   with gas 0 an access that faults (or panics below 2^16) ends out of gas, gas -1.
  * - A.7/A.8 against A.1's text: every instruction pays its gas before it runs, so a panic (index
  *   below 2^16) or a fault (at the page of the lowest inaccessible index, indices taken mod 2^32)
  *   leaves registers and memory unchanged but is charged. A.8 writes its exception rows with the
@@ -20,7 +21,7 @@
  * - A.32: r_D = min(12, zeta_{imath+2}) (the whole octet, not its low nibble).
  * - A.21: ecalli's identifier nu_X is sign-extended; the `host` exit reports it mod 2^32.
  * - A.28: sbrk leaves h undefined and is page-granular; the model keeps a byte-precise heap pointer
- *   (from `MemoryLayout.heapStart`) as the vectors and the author's advice do (see `TsInstance.sbrk`).
+ *   (from `MemoryLayout.heapStart`) as the vectors and the author's advice do (see `sbrk` in interpreter.ts).
  * - deblob (A.2) requires canonical naturals (C.6), |k| = |c| with zero padding bits, no trailing octets.
  */
 export type { ExitReason, MemoryLayout, PageAccess, PvmEngine, PvmInit, PvmInstance } from './engine.js';

@@ -1,79 +1,718 @@
 /**
- * The TypeScript PVM: Psi (A.1) as a loop of Psi_1 (A.6-A.9) over a program decoded once
- * (`program.ts`). Every instruction follows one skeleton: decode (precomputed), gas (1 per
- * instruction; the machine stops out of gas when the counter would fall below zero), memory-access
- * check (A.7-A.8: a failing access leaves registers and memory untouched, its gas paid), effect,
- * next instruction counter. Each case cites its table (the equation that decodes its operands)
- * and its row (the opcode).
- *
- * Registers live in a BigUint64Array, so every store is reduced mod 2^64 by the array itself;
- * 32-bit results are written as `BigInt.asIntN(32, x)`, which the array stores as X_4(x mod 2^32).
+ * The TypeScript PVM: the literal reference of Appendix A. Psi (A.1) runs Psi_1 (A.6) until an
+ * exit; Psi_1 decodes the instruction at imath by its group's equation (A.21-A.32, one function
+ * per group of A.5.1-A.5.13), applies its row of the table as written, and then the
+ * memory-access exception of A.7-A.8 over the indices r and w the row inspected and mutated.
+ * Values are unbounded integers (bigint) reduced where the paper reduces them; bit-wise rows go
+ * through B_n (A.12-A.14). Nothing is precomputed but varpi, which is a property of the program.
+ * Speed is the Rust engine's business; the differential properties keep the two equal.
  */
 import * as E from 'fp-ts/lib/Either.js';
 import type { ExitReason, MemoryLayout, PvmEngine, PvmInit, PvmInstance } from './engine.js';
-import { ACCESSIBLE, Access, Memory, P, PAGE_SIZE } from './memory.js';
-import { op } from './opcodes.js';
-import { bytesEqual } from '../../spec/bytes.js';
-import { type Program, decodeProgram, deblob } from './program.js';
+import { type Access, P, PAGE_SIZE, Ram } from './memory.js';
+import { type Group, type InstructionName, instructionOf } from './opcodes.js';
+import { type Blob, basicBlocks, deblob, opcodeAt, skip, zeta } from './program.js';
 
 const TWO_32 = 2 ** 32;
-/** The halt address 2^32 - 2^16 of djump (A.18). */
-const HALT_ADDRESS = TWO_32 - 2 ** 16;
-/** Indices below 2^16 always panic when inaccessible (A.8). */
-const LOWEST_ACCESSIBLE = 2 ** 16;
-/** C_A = 2: the dynamic-jump alignment factor (A.18). */
-const JUMP_ALIGNMENT = 2;
-const MAX_U64 = 2n ** 64n - 1n;
-/** The largest gas chunk the loop counts in a float without losing exactness. */
-const GAS_CHUNK = 2 ** 52;
+const TWO_64 = 2n ** 64n;
+/** Z_A = 2: the dynamic-jump alignment factor (A.18). */
+const Z_A = 2;
 
-const halt: ExitReason = { kind: 'halt' };
-const panic: ExitReason = { kind: 'panic' };
-const outOfGas: ExitReason = { kind: 'out-of-gas' };
+// ---- A.10-A.16, A.33, A.34: the numeric functions of the tables -----------------------------------
 
-const low32 = (x: bigint): number => Number(x & 0xffffffffn);
-const s64 = (x: bigint): bigint => BigInt.asIntN(64, x);
-const u32 = (x: bigint): bigint => BigInt.asUintN(32, x);
+const pow2 = (n: number | bigint): bigint => 2n ** BigInt(n);
+
+/** floor(a / b) for integers (bigint `/` truncates towards zero). */
+const floorDiv = (a: bigint, b: bigint): bigint => {
+  const q = a / b;
+  return q * b !== a && a < 0n !== b < 0n ? q - 1n : q;
+};
+
+/** a mod b as the paper means it: non-negative for b > 0 (bigint `%` keeps the sign of a). */
+const mod = (a: bigint, b: bigint): bigint => ((a % b) + b) % b;
+
+/** @gp A.10 eq:signedfunc -- Z_n: a natural of 8n bits as a signed integer (a < 2^(8n-1) written 2a < 2^(8n), so n = 0 is defined). */
+const Z = (n: number, a: bigint): bigint => (2n * a < pow2(8 * n) ? a : a - pow2(8 * n));
+
+/** @gp A.11 -- Z_n^-1: a signed integer as a natural of 8n bits. */
+const Zinv = (n: number, a: bigint): bigint => (pow2(8 * n) + a) % pow2(8 * n);
+
+/** @gp A.12 eq:bitsfunc -- B_n: the 8n bits of x, least significant first. */
+const B = (n: number, x: bigint): boolean[] =>
+  Array.from({ length: 8 * n }, (_, i) => mod(floorDiv(x, pow2(i)), 2n) === 1n);
+
+/** @gp A.13 -- B_n^-1: the natural of a bit sequence, least significant first. */
+const Binv = (bits: ReadonlyArray<boolean>): bigint => bits.reduce((y, bit, i) => y + (bit ? pow2(i) : 0n), 0n);
+
+/** @gp A.14 eq:revbitsfunc -- the reversed B_n: the 8n bits of x, most significant first. */
+const revB = (n: number, x: bigint): boolean[] => B(n, x).reverse();
+
+/** @gp A.16 eq:signedextension -- X_n: x + floor(x / 2^(8n-1)) (2^64 - 2^(8n)), the quotient written floor(2x / 2^(8n)) so that n = 0 is defined. */
+const X = (n: number, x: bigint): bigint => x + floorDiv(2n * x, pow2(8 * n)) * (TWO_64 - pow2(8 * n));
+
+/** @gp A.33 -- smod: the remainder of the absolute values, with the sign of the numerator. */
+const smod = (a: bigint, b: bigint): bigint => {
+  const abs = (x: bigint): bigint => (x < 0n ? -x : x);
+  const sgn = (x: bigint): bigint => (x < 0n ? -1n : x > 0n ? 1n : 0n);
+  return b === 0n ? a : sgn(a) * (abs(a) % abs(b));
+};
+
+/** @gp A.34 -- rtz(a / b): the quotient rounded towards zero (ceiling below zero, floor otherwise). */
+const rtz = (a: bigint, b: bigint): bigint => {
+  const floor = floorDiv(a, b);
+  return floor < 0n && floor * b !== a ? floor + 1n : floor;
+};
+
+/** E_l^-1 of zeta[at .. at + l]: the little-endian natural of l octets of the code (C.12). */
+const decode = (c: Uint8Array, at: number, l: number): bigint => {
+  let x = 0n;
+  for (let i = l - 1; i >= 0; i--) x = x * 256n + BigInt(zeta(c, at + i));
+  return x;
+};
+
+/** E_n(x): the n little-endian octets of x < 2^(8n) (C.12). */
+const encode = (n: number, x: bigint): number[] => Array.from({ length: n }, (_, i) => Number(mod(floorDiv(x, pow2(8 * i)), 256n)));
+
 const bool = (b: boolean): bigint => (b ? 1n : 0n);
 
-/** @gp A.12 -- the set bits of B_4(x) for x < 2^32. */
-const popcount32 = (x: number): number => {
-  x = x - ((x >>> 1) & 0x55555555);
-  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
-  return (((x + (x >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
-};
-/** Trailing zero bits of x < 2^32 (32 for zero). */
-const ctz32 = (x: number): number => (x === 0 ? 32 : 31 - Math.clz32(x & -x));
-const rotr64 = (x: bigint, n: number): bigint => (n === 0 ? x : (x >> BigInt(n)) | (x << BigInt(64 - n)));
-const rotr32 = (x: number, n: number): number => ((x >>> n) | (x << (32 - n))) >>> 0;
+// ---- Psi_1's state and its step --------------------------------------------------------------------
 
-/** The 64-bit register value of a signed 32-bit number (X_4 of its two's complement). */
-const fromI32 = (x: number): bigint => BigInt(x | 0);
+/** The program as Psi_1 sees it: c, k, j of deblob and the basic-block starts varpi. */
+interface Program {
+  readonly blob: Blob;
+  readonly varpi: ReadonlySet<number>;
+}
+
+/** The exit reason epsilon of Psi_1 (A.6): continue, or an exit of A.1. */
+type Epsilon = 'continue' | 'halt' | 'panic' | { readonly host: bigint } | { readonly fault: number };
+
+/**
+ * One application of Psi_1 under construction: the posterior values (epsilon, imath', gas',
+ * omega'), the octets of mu' written, the new writable pages and heap pointer of sbrk, and the
+ * indices r and w by which mu is subscripted for inspection and mutation (A.7).
+ */
+interface Step {
+  epsilon: Epsilon;
+  imath: number;
+  readonly gas: bigint;
+  readonly omega: bigint[];
+  /** Indices inspected (before reduction mod 2^32). */
+  readonly r: bigint[];
+  /** Indices mutated (before reduction mod 2^32) with the octet each receives. */
+  readonly w: Map<bigint, number>;
+  /** sbrk: pages [from, to) made writable in mu', and the heap pointer h'. */
+  sbrk?: { readonly from: number; readonly to: number; readonly h: number };
+}
+
+/** What a row sees: the program, the prior machine state, the skip length l, and the step it writes. */
+interface Row {
+  readonly program: Program;
+  readonly imath: number;
+  /** @gp A.20 -- l = skip(imath) */
+  readonly l: number;
+  readonly omega: ReadonlyArray<bigint>;
+  readonly ram: Ram;
+  /** h of sbrk (A.28). */
+  readonly h: number;
+  readonly step: Step;
+  readonly name: InstructionName;
+}
+
+/** mu-circle_{a .. a + n} (the cyclic read, indices mod 2^32): the octets, with the indices recorded in r. */
+const load = (row: Row, a: bigint, n: number): bigint => {
+  const octets: number[] = [];
+  for (let i = 0; i < n; i++) {
+    row.step.r.push(a + BigInt(i));
+    octets.push(row.ram.octet(Number((a + BigInt(i)) % 2n ** 32n)));
+  }
+  return octets.reduceRight((x, octet) => x * 256n + BigInt(octet), 0n);
+};
+
+/** mu'-circle_{a .. a + n} = E_n(x): the octets to write, with the indices recorded in w. */
+const store = (row: Row, a: bigint, n: number, x: bigint): void =>
+  encode(n, x).forEach((octet, i) => row.step.w.set(a + BigInt(i), octet));
+
+/** omega'_r = x. */
+const set = (row: Row, r: number, x: bigint): void => {
+  row.step.omega[r] = x;
+};
+
+/** @gp A.17 -- branch(b, C): not taken, the default imath' (A.9); taken to a b outside varpi, panic. */
+const branch = (row: Row, b: number, C: boolean): void => {
+  if (!C) return;
+  if (!row.program.varpi.has(b)) {
+    row.step.epsilon = 'panic';
+    row.step.imath = row.imath;
+  } else row.step.imath = b;
+};
+
+/** @gp A.18 eq:jumptablealignment -- djump(a): halt at 2^32 - 2^16; else j_{a/Z_A - 1} if aligned, in j and in varpi; else panic. */
+const djump = (row: Row, a: bigint): void => {
+  const { j } = row.program.blob;
+  const index = Number(a) / Z_A - 1;
+  if (a === BigInt(TWO_32 - 2 ** 16)) {
+    row.step.epsilon = 'halt';
+    row.step.imath = row.imath;
+  } else if (a === 0n || a > BigInt(j.length) * BigInt(Z_A) || a % BigInt(Z_A) !== 0n || !row.program.varpi.has(j.at(index))) {
+    row.step.epsilon = 'panic';
+    row.step.imath = row.imath;
+  } else row.step.imath = j.at(index);
+};
+
+const noRow = (row: Row): never => {
+  throw new Error(`PVM: ${row.name} is in the table but not in its group's function`);
+};
+
+// ---- A.5.1-A.5.13: one function per group, each row as its table writes it -------------------------
+
+/** A.5.1 -- instructions without arguments. */
+const noArgs = (row: Row): void => {
+  switch (row.name) {
+    case 'trap':
+      row.step.epsilon = 'panic';
+      return;
+    case 'fallthrough':
+      return;
+  }
+  noRow(row);
+};
+
+/** @gp A.21 -- A.5.2: one immediate, l_X = min(4, l), nu_X = X_{l_X}(E^-1(zeta_{imath+1 ..+ l_X})). */
+const oneImm = (row: Row): void => {
+  const { c } = row.program.blob;
+  const lX = Math.min(4, row.l);
+  const nuX = X(lX, decode(c, row.imath + 1, lX));
+  if (row.name === 'ecalli') row.step.epsilon = { host: nuX };
+  else noRow(row);
+};
+
+/** @gp A.22 -- A.5.3: one register and one extended-width immediate, nu_X = E_8^-1(zeta_{imath+2 ..+ 8}). */
+const oneRegExtImm = (row: Row): void => {
+  const { c } = row.program.blob;
+  const rA = Math.min(12, zeta(c, row.imath + 1) % 16);
+  const nuX = decode(c, row.imath + 2, 8);
+  if (row.name === 'load_imm_64') set(row, rA, nuX);
+  else noRow(row);
+};
+
+/** @gp A.23 -- A.5.4: two immediates. */
+const twoImm = (row: Row): void => {
+  const { c } = row.program.blob;
+  const lX = Math.min(4, zeta(c, row.imath + 1) % 8);
+  const nuX = X(lX, decode(c, row.imath + 2, lX));
+  const lY = Math.min(4, Math.max(0, row.l - lX - 1));
+  const nuY = X(lY, decode(c, row.imath + 2 + lX, lY));
+  switch (row.name) {
+    case 'store_imm_u8':
+      return store(row, nuX, 1, nuY % 2n ** 8n);
+    case 'store_imm_u16':
+      return store(row, nuX, 2, nuY % 2n ** 16n);
+    case 'store_imm_u32':
+      return store(row, nuX, 4, nuY % 2n ** 32n);
+    case 'store_imm_u64':
+      return store(row, nuX, 8, nuY);
+  }
+  noRow(row);
+};
+
+/** @gp A.24 -- A.5.5: one offset, nu_X = imath + Z_{l_X}(E^-1(zeta_{imath+1 ..+ l_X})). */
+const oneOffset = (row: Row): void => {
+  const { c } = row.program.blob;
+  const lX = Math.min(4, row.l);
+  const nuX = row.imath + Number(Z(lX, decode(c, row.imath + 1, lX)));
+  if (row.name === 'jump') branch(row, nuX, true);
+  else noRow(row);
+};
+
+/** @gp A.25 -- A.5.6: one register and one immediate. */
+const oneRegOneImm = (row: Row): void => {
+  const { c } = row.program.blob;
+  const rA = Math.min(12, zeta(c, row.imath + 1) % 16);
+  const omegaA = row.omega[rA]!;
+  const lX = Math.min(4, Math.max(0, row.l - 1));
+  const nuX = X(lX, decode(c, row.imath + 2, lX));
+  switch (row.name) {
+    case 'jump_ind':
+      return djump(row, (omegaA + nuX) % 2n ** 32n);
+    case 'load_imm':
+      return set(row, rA, nuX);
+    case 'load_u8':
+      return set(row, rA, load(row, nuX, 1));
+    case 'load_i8':
+      return set(row, rA, X(1, load(row, nuX, 1)));
+    case 'load_u16':
+      return set(row, rA, load(row, nuX, 2));
+    case 'load_i16':
+      return set(row, rA, X(2, load(row, nuX, 2)));
+    case 'load_u32':
+      return set(row, rA, load(row, nuX, 4));
+    case 'load_i32':
+      return set(row, rA, X(4, load(row, nuX, 4)));
+    case 'load_u64':
+      return set(row, rA, load(row, nuX, 8));
+    case 'store_u8':
+      return store(row, nuX, 1, omegaA % 2n ** 8n);
+    case 'store_u16':
+      return store(row, nuX, 2, omegaA % 2n ** 16n);
+    case 'store_u32':
+      return store(row, nuX, 4, omegaA % 2n ** 32n);
+    case 'store_u64':
+      return store(row, nuX, 8, omegaA);
+  }
+  noRow(row);
+};
+
+/** @gp A.26 -- A.5.7: one register and two immediates. */
+const oneRegTwoImm = (row: Row): void => {
+  const { c } = row.program.blob;
+  const rA = Math.min(12, zeta(c, row.imath + 1) % 16);
+  const omegaA = row.omega[rA]!;
+  const lX = Math.min(4, Math.floor(zeta(c, row.imath + 1) / 16) % 8);
+  const nuX = X(lX, decode(c, row.imath + 2, lX));
+  const lY = Math.min(4, Math.max(0, row.l - lX - 1));
+  const nuY = X(lY, decode(c, row.imath + 2 + lX, lY));
+  switch (row.name) {
+    case 'store_imm_ind_u8':
+      return store(row, omegaA + nuX, 1, nuY % 2n ** 8n);
+    case 'store_imm_ind_u16':
+      return store(row, omegaA + nuX, 2, nuY % 2n ** 16n);
+    case 'store_imm_ind_u32':
+      return store(row, omegaA + nuX, 4, nuY % 2n ** 32n);
+    case 'store_imm_ind_u64':
+      return store(row, omegaA + nuX, 8, nuY);
+  }
+  noRow(row);
+};
+
+/** @gp A.27 -- A.5.8: one register, one immediate and one offset. */
+const oneRegImmOffset = (row: Row): void => {
+  const { c } = row.program.blob;
+  const rA = Math.min(12, zeta(c, row.imath + 1) % 16);
+  const omegaA = row.omega[rA]!;
+  const lX = Math.min(4, Math.floor(zeta(c, row.imath + 1) / 16) % 8);
+  const nuX = X(lX, decode(c, row.imath + 2, lX));
+  const lY = Math.min(4, Math.max(0, row.l - lX - 1));
+  const nuY = row.imath + Number(Z(lY, decode(c, row.imath + 2 + lX, lY)));
+  switch (row.name) {
+    case 'load_imm_jump':
+      // omega'_A is written whatever branch decides: Psi returns omega' on panic too (A.1).
+      set(row, rA, nuX);
+      return branch(row, nuY, true);
+    case 'branch_eq_imm':
+      return branch(row, nuY, omegaA === nuX);
+    case 'branch_ne_imm':
+      return branch(row, nuY, omegaA !== nuX);
+    case 'branch_lt_u_imm':
+      return branch(row, nuY, omegaA < nuX);
+    case 'branch_le_u_imm':
+      return branch(row, nuY, omegaA <= nuX);
+    case 'branch_ge_u_imm':
+      return branch(row, nuY, omegaA >= nuX);
+    case 'branch_gt_u_imm':
+      return branch(row, nuY, omegaA > nuX);
+    case 'branch_lt_s_imm':
+      return branch(row, nuY, Z(8, omegaA) < Z(8, nuX));
+    case 'branch_le_s_imm':
+      return branch(row, nuY, Z(8, omegaA) <= Z(8, nuX));
+    case 'branch_ge_s_imm':
+      return branch(row, nuY, Z(8, omegaA) >= Z(8, nuX));
+    case 'branch_gt_s_imm':
+      return branch(row, nuY, Z(8, omegaA) > Z(8, nuX));
+  }
+  noRow(row);
+};
+
+/** The largest n <= bits.length whose first n bits are all clear. */
+const clearPrefix = (bits: ReadonlyArray<boolean>): bigint => {
+  let n = 0;
+  while (n < bits.length && !bits[n]) n++;
+  return BigInt(n);
+};
+
+/** @gp A.28 -- A.5.9: two registers (omega'_D from omega_A). */
+const twoReg = (row: Row): void => {
+  const { c } = row.program.blob;
+  const rD = Math.min(12, zeta(c, row.imath + 1) % 16);
+  const rA = Math.min(12, Math.floor(zeta(c, row.imath + 1) / 16));
+  const omegaA = row.omega[rA]!;
+  switch (row.name) {
+    case 'move_reg':
+      return set(row, rD, omegaA);
+    case 'sbrk':
+      return sbrk(row, rD, omegaA);
+    case 'count_set_bits_64':
+      return set(row, rD, BigInt(B(8, omegaA).filter(Boolean).length));
+    case 'count_set_bits_32':
+      return set(row, rD, BigInt(B(4, omegaA % 2n ** 32n).filter(Boolean).length));
+    case 'leading_zero_bits_64':
+      return set(row, rD, clearPrefix(revB(8, omegaA)));
+    case 'leading_zero_bits_32':
+      return set(row, rD, clearPrefix(revB(4, omegaA % 2n ** 32n)));
+    case 'trailing_zero_bits_64':
+      return set(row, rD, clearPrefix(B(8, omegaA)));
+    case 'trailing_zero_bits_32':
+      return set(row, rD, clearPrefix(B(4, omegaA % 2n ** 32n)));
+    case 'sign_extend_8':
+      return set(row, rD, Zinv(8, Z(1, omegaA % 2n ** 8n)));
+    case 'sign_extend_16':
+      return set(row, rD, Zinv(8, Z(2, omegaA % 2n ** 16n)));
+    case 'zero_extend_16':
+      return set(row, rD, omegaA % 2n ** 16n);
+    case 'reverse_bytes': {
+      // E_8(omega'_D)_i = E_8(omega_A)_{7-i}
+      const octets = encode(8, omegaA);
+      return set(row, rD, octets.reduce((x, octet) => x * 256n + BigInt(octet), 0n));
+    }
+  }
+  noRow(row);
+};
+
+/**
+ * @gp A.28 -- sbrk (row 101). The row asks for the least x >= h with [x, x + omega_A) not
+ * readable in mu and writable in mu', which leaves open how h moves between calls, and the text
+ * under the table puts h at the start of the heap, 2 Z_Z + Z(|o|) (A.42). The model reads it as
+ * the vectors and the paper author's advice (traces README, "Notes on SBRK") do: h is instance
+ * state, starting at `MemoryLayout.heapStart` -- the end of the read-write region and its z zero
+ * pages under Y, since below it the pages are writable already, so no x there satisfies the row
+ * (16 of the 30 accumulate vectors need this start) -- and 0 without a standard layout, as the
+ * text says. sbrk(0) answers h; sbrk(n) answers h, moves h to h + n and makes writable the pages
+ * from P(h) up to P(h + n); a pointer that would reach 2^32 is refused with 0, nothing changed.
+ */
+const sbrk = (row: Row, rD: number, omegaA: bigint): void => {
+  const { h } = row;
+  if (omegaA === 0n) return set(row, rD, BigInt(h));
+  if (BigInt(h) + omegaA >= 2n ** 32n) return set(row, rD, 0n);
+  const next = h + Number(omegaA);
+  row.step.sbrk = { from: P(h), to: P(next), h: next };
+  set(row, rD, BigInt(h));
+};
+
+/** @gp A.29 -- A.5.10: two registers and one immediate. */
+const twoRegOneImm = (row: Row): void => {
+  const { c } = row.program.blob;
+  const rA = Math.min(12, zeta(c, row.imath + 1) % 16);
+  const rB = Math.min(12, Math.floor(zeta(c, row.imath + 1) / 16));
+  const [omegaA, omegaB] = [row.omega[rA]!, row.omega[rB]!];
+  const lX = Math.min(4, Math.max(0, row.l - 1));
+  const nuX = X(lX, decode(c, row.imath + 2, lX));
+  const bitwise = (f: (p: boolean, q: boolean) => boolean): bigint => {
+    const [p, q] = [B(8, omegaB), B(8, nuX)];
+    return Binv(p.map((bit, i) => f(bit, q[i]!)));
+  };
+  switch (row.name) {
+    case 'store_ind_u8':
+      return store(row, omegaB + nuX, 1, omegaA % 2n ** 8n);
+    case 'store_ind_u16':
+      return store(row, omegaB + nuX, 2, omegaA % 2n ** 16n);
+    case 'store_ind_u32':
+      return store(row, omegaB + nuX, 4, omegaA % 2n ** 32n);
+    case 'store_ind_u64':
+      return store(row, omegaB + nuX, 8, omegaA);
+    case 'load_ind_u8':
+      return set(row, rA, load(row, omegaB + nuX, 1));
+    case 'load_ind_i8':
+      return set(row, rA, Zinv(8, Z(1, load(row, omegaB + nuX, 1))));
+    case 'load_ind_u16':
+      return set(row, rA, load(row, omegaB + nuX, 2));
+    case 'load_ind_i16':
+      return set(row, rA, Zinv(8, Z(2, load(row, omegaB + nuX, 2))));
+    case 'load_ind_u32':
+      return set(row, rA, load(row, omegaB + nuX, 4));
+    case 'load_ind_i32':
+      return set(row, rA, Zinv(8, Z(4, load(row, omegaB + nuX, 4))));
+    case 'load_ind_u64':
+      return set(row, rA, load(row, omegaB + nuX, 8));
+    case 'add_imm_32':
+      return set(row, rA, X(4, (omegaB + nuX) % 2n ** 32n));
+    case 'and_imm':
+      return set(row, rA, bitwise((p, q) => p && q));
+    case 'xor_imm':
+      return set(row, rA, bitwise((p, q) => p !== q));
+    case 'or_imm':
+      return set(row, rA, bitwise((p, q) => p || q));
+    case 'mul_imm_32':
+      return set(row, rA, X(4, (omegaB * nuX) % 2n ** 32n));
+    case 'set_lt_u_imm':
+      return set(row, rA, bool(omegaB < nuX));
+    case 'set_lt_s_imm':
+      return set(row, rA, bool(Z(8, omegaB) < Z(8, nuX)));
+    case 'shlo_l_imm_32':
+      return set(row, rA, X(4, (omegaB * pow2(nuX % 32n)) % 2n ** 32n));
+    case 'shlo_r_imm_32':
+      return set(row, rA, X(4, floorDiv(omegaB % 2n ** 32n, pow2(nuX % 32n))));
+    case 'shar_r_imm_32':
+      return set(row, rA, Zinv(8, floorDiv(Z(4, omegaB % 2n ** 32n), pow2(nuX % 32n))));
+    case 'neg_add_imm_32':
+      return set(row, rA, X(4, mod(nuX + 2n ** 32n - omegaB, 2n ** 32n)));
+    case 'set_gt_u_imm':
+      return set(row, rA, bool(omegaB > nuX));
+    case 'set_gt_s_imm':
+      return set(row, rA, bool(Z(8, omegaB) > Z(8, nuX)));
+    case 'shlo_l_imm_alt_32':
+      return set(row, rA, X(4, (nuX * pow2(omegaB % 32n)) % 2n ** 32n));
+    case 'shlo_r_imm_alt_32':
+      return set(row, rA, X(4, floorDiv(nuX % 2n ** 32n, pow2(omegaB % 32n))));
+    case 'shar_r_imm_alt_32':
+      return set(row, rA, Zinv(8, floorDiv(Z(4, nuX % 2n ** 32n), pow2(omegaB % 32n))));
+    case 'cmov_iz_imm':
+      return set(row, rA, omegaB === 0n ? nuX : omegaA);
+    case 'cmov_nz_imm':
+      return set(row, rA, omegaB !== 0n ? nuX : omegaA);
+    case 'add_imm_64':
+      return set(row, rA, (omegaB + nuX) % 2n ** 64n);
+    case 'mul_imm_64':
+      return set(row, rA, (omegaB * nuX) % 2n ** 64n);
+    case 'shlo_l_imm_64':
+      return set(row, rA, X(8, (omegaB * pow2(nuX % 64n)) % 2n ** 64n));
+    case 'shlo_r_imm_64':
+      return set(row, rA, X(8, floorDiv(omegaB, pow2(nuX % 64n))));
+    case 'shar_r_imm_64':
+      return set(row, rA, Zinv(8, floorDiv(Z(8, omegaB), pow2(nuX % 64n))));
+    case 'neg_add_imm_64':
+      return set(row, rA, (nuX + 2n ** 64n - omegaB) % 2n ** 64n);
+    case 'shlo_l_imm_alt_64':
+      return set(row, rA, (nuX * pow2(omegaB % 64n)) % 2n ** 64n);
+    case 'shlo_r_imm_alt_64':
+      return set(row, rA, floorDiv(nuX, pow2(omegaB % 64n)));
+    case 'shar_r_imm_alt_64':
+      return set(row, rA, Zinv(8, floorDiv(Z(8, nuX), pow2(omegaB % 64n))));
+    case 'rot_r_64_imm':
+      return set(row, rA, rotateRight(8, omegaB, nuX));
+    case 'rot_r_64_imm_alt':
+      return set(row, rA, rotateRight(8, nuX, omegaB));
+    case 'rot_r_32_imm':
+      return set(row, rA, X(4, rotateRight(4, omegaB % 2n ** 32n, nuX)));
+    case 'rot_r_32_imm_alt':
+      return set(row, rA, X(4, rotateRight(4, nuX % 2n ** 32n, omegaB)));
+  }
+  noRow(row);
+};
+
+/** y with B_n(y)_i = B_n(x)_{(i + s) mod 8n} for every i (rot_r rows). */
+const rotateRight = (n: number, x: bigint, s: bigint): bigint => {
+  const bits = B(n, x);
+  return Binv(bits.map((_, i) => bits[Number((BigInt(i) + s) % BigInt(8 * n))]!));
+};
+
+/** y with B_n(y)_{(i + s) mod 8n} = B_n(x)_i for every i (rot_l rows). */
+const rotateLeft = (n: number, x: bigint, s: bigint): bigint => {
+  const bits = B(n, x);
+  const y = new Array<boolean>(8 * n).fill(false);
+  bits.forEach((bit, i) => (y[Number((BigInt(i) + s) % BigInt(8 * n))] = bit));
+  return Binv(y);
+};
+
+/** @gp A.30 -- A.5.11: two registers and one offset. */
+const twoRegOneOffset = (row: Row): void => {
+  const { c } = row.program.blob;
+  const rA = Math.min(12, zeta(c, row.imath + 1) % 16);
+  const rB = Math.min(12, Math.floor(zeta(c, row.imath + 1) / 16));
+  const [omegaA, omegaB] = [row.omega[rA]!, row.omega[rB]!];
+  const lX = Math.min(4, Math.max(0, row.l - 1));
+  const nuX = row.imath + Number(Z(lX, decode(c, row.imath + 2, lX)));
+  switch (row.name) {
+    case 'branch_eq':
+      return branch(row, nuX, omegaA === omegaB);
+    case 'branch_ne':
+      return branch(row, nuX, omegaA !== omegaB);
+    case 'branch_lt_u':
+      return branch(row, nuX, omegaA < omegaB);
+    case 'branch_lt_s':
+      return branch(row, nuX, Z(8, omegaA) < Z(8, omegaB));
+    case 'branch_ge_u':
+      return branch(row, nuX, omegaA >= omegaB);
+    case 'branch_ge_s':
+      return branch(row, nuX, Z(8, omegaA) >= Z(8, omegaB));
+  }
+  noRow(row);
+};
+
+/** @gp A.31 -- A.5.12: two registers and two immediates. */
+const twoRegTwoImm = (row: Row): void => {
+  const { c } = row.program.blob;
+  const rA = Math.min(12, zeta(c, row.imath + 1) % 16);
+  const rB = Math.min(12, Math.floor(zeta(c, row.imath + 1) / 16));
+  const lX = Math.min(4, zeta(c, row.imath + 2) % 8);
+  const nuX = X(lX, decode(c, row.imath + 3, lX));
+  const lY = Math.min(4, Math.max(0, row.l - lX - 2));
+  const nuY = X(lY, decode(c, row.imath + 3 + lX, lY));
+  if (row.name !== 'load_imm_jump_ind') return noRow(row);
+  // djump reads omega_B before omega'_A = nu_X; omega'_A stands whatever djump decides (A.1).
+  djump(row, (row.omega[rB]! + nuY) % 2n ** 32n);
+  set(row, rA, nuX);
+};
+
+/** @gp A.32 -- A.5.13: three registers (omega'_D from omega_A and omega_B). */
+const threeReg = (row: Row): void => {
+  const { c } = row.program.blob;
+  const rA = Math.min(12, zeta(c, row.imath + 1) % 16);
+  const rB = Math.min(12, Math.floor(zeta(c, row.imath + 1) / 16));
+  const rD = Math.min(12, zeta(c, row.imath + 2));
+  const [omegaA, omegaB, omegaD] = [row.omega[rA]!, row.omega[rB]!, row.omega[rD]!];
+  const bitwise = (f: (p: boolean, q: boolean) => boolean): bigint => {
+    const [p, q] = [B(8, omegaA), B(8, omegaB)];
+    return Binv(p.map((bit, i) => f(bit, q[i]!)));
+  };
+  const [a32, b32] = [Z(4, omegaA % 2n ** 32n), Z(4, omegaB % 2n ** 32n)];
+  switch (row.name) {
+    case 'add_32':
+      return set(row, rD, X(4, (omegaA + omegaB) % 2n ** 32n));
+    case 'sub_32':
+      return set(row, rD, X(4, (omegaA + 2n ** 32n - (omegaB % 2n ** 32n)) % 2n ** 32n));
+    case 'mul_32':
+      return set(row, rD, X(4, (omegaA * omegaB) % 2n ** 32n));
+    case 'div_u_32':
+      return set(row, rD, omegaB % 2n ** 32n === 0n ? 2n ** 64n - 1n : X(4, floorDiv(omegaA % 2n ** 32n, omegaB % 2n ** 32n)));
+    case 'div_s_32':
+      return set(row, rD, b32 === 0n ? 2n ** 64n - 1n : a32 === -(2n ** 31n) && b32 === -1n ? Zinv(8, a32) : Zinv(8, rtz(a32, b32)));
+    case 'rem_u_32':
+      return set(row, rD, omegaB % 2n ** 32n === 0n ? X(4, omegaA % 2n ** 32n) : X(4, (omegaA % 2n ** 32n) % (omegaB % 2n ** 32n)));
+    case 'rem_s_32':
+      return set(row, rD, a32 === -(2n ** 31n) && b32 === -1n ? 0n : Zinv(8, smod(a32, b32)));
+    case 'shlo_l_32':
+      return set(row, rD, X(4, (omegaA * pow2(omegaB % 32n)) % 2n ** 32n));
+    case 'shlo_r_32':
+      return set(row, rD, X(4, floorDiv(omegaA % 2n ** 32n, pow2(omegaB % 32n))));
+    case 'shar_r_32':
+      return set(row, rD, Zinv(8, floorDiv(a32, pow2(omegaB % 32n))));
+    case 'add_64':
+      return set(row, rD, (omegaA + omegaB) % 2n ** 64n);
+    case 'sub_64':
+      return set(row, rD, (omegaA + 2n ** 64n - omegaB) % 2n ** 64n);
+    case 'mul_64':
+      return set(row, rD, (omegaA * omegaB) % 2n ** 64n);
+    case 'div_u_64':
+      return set(row, rD, omegaB === 0n ? 2n ** 64n - 1n : floorDiv(omegaA, omegaB));
+    case 'div_s_64':
+      return set(
+        row,
+        rD,
+        omegaB === 0n ? 2n ** 64n - 1n : Z(8, omegaA) === -(2n ** 63n) && Z(8, omegaB) === -1n ? omegaA : Zinv(8, rtz(Z(8, omegaA), Z(8, omegaB))),
+      );
+    case 'rem_u_64':
+      return set(row, rD, omegaB === 0n ? omegaA : omegaA % omegaB);
+    case 'rem_s_64':
+      return set(row, rD, Z(8, omegaA) === -(2n ** 63n) && Z(8, omegaB) === -1n ? 0n : Zinv(8, smod(Z(8, omegaA), Z(8, omegaB))));
+    case 'shlo_l_64':
+      return set(row, rD, (omegaA * pow2(omegaB % 64n)) % 2n ** 64n);
+    case 'shlo_r_64':
+      return set(row, rD, floorDiv(omegaA, pow2(omegaB % 64n)));
+    case 'shar_r_64':
+      return set(row, rD, Zinv(8, floorDiv(Z(8, omegaA), pow2(omegaB % 64n))));
+    case 'and':
+      return set(row, rD, bitwise((p, q) => p && q));
+    case 'xor':
+      return set(row, rD, bitwise((p, q) => p !== q));
+    case 'or':
+      return set(row, rD, bitwise((p, q) => p || q));
+    case 'mul_upper_s_s':
+      return set(row, rD, Zinv(8, floorDiv(Z(8, omegaA) * Z(8, omegaB), 2n ** 64n)));
+    case 'mul_upper_u_u':
+      return set(row, rD, floorDiv(omegaA * omegaB, 2n ** 64n));
+    case 'mul_upper_s_u':
+      return set(row, rD, Zinv(8, floorDiv(Z(8, omegaA) * omegaB, 2n ** 64n)));
+    case 'set_lt_u':
+      return set(row, rD, bool(omegaA < omegaB));
+    case 'set_lt_s':
+      return set(row, rD, bool(Z(8, omegaA) < Z(8, omegaB)));
+    case 'cmov_iz':
+      return set(row, rD, omegaB === 0n ? omegaA : omegaD);
+    case 'cmov_nz':
+      return set(row, rD, omegaB !== 0n ? omegaA : omegaD);
+    case 'rot_l_64':
+      return set(row, rD, rotateLeft(8, omegaA, omegaB));
+    case 'rot_l_32':
+      return set(row, rD, X(4, rotateLeft(4, omegaA % 2n ** 32n, omegaB)));
+    case 'rot_r_64':
+      return set(row, rD, rotateRight(8, omegaA, omegaB));
+    case 'rot_r_32':
+      return set(row, rD, X(4, rotateRight(4, omegaA % 2n ** 32n, omegaB)));
+    case 'and_inv':
+      return set(row, rD, bitwise((p, q) => p && !q));
+    case 'or_inv':
+      return set(row, rD, bitwise((p, q) => p || !q));
+    case 'xnor':
+      return set(row, rD, bitwise((p, q) => !(p !== q)));
+    case 'max':
+      return set(row, rD, Zinv(8, Z(8, omegaA) > Z(8, omegaB) ? Z(8, omegaA) : Z(8, omegaB)));
+    case 'max_u':
+      return set(row, rD, omegaA > omegaB ? omegaA : omegaB);
+    case 'min':
+      return set(row, rD, Zinv(8, Z(8, omegaA) < Z(8, omegaB) ? Z(8, omegaA) : Z(8, omegaB)));
+    case 'min_u':
+      return set(row, rD, omegaA < omegaB ? omegaA : omegaB);
+  }
+  noRow(row);
+};
+
+/** The function of each group of the instruction table. */
+const groupFunctions: Readonly<Record<Group, (row: Row) => void>> = {
+  noArgs,
+  oneImm,
+  oneRegExtImm,
+  twoImm,
+  oneOffset,
+  oneRegOneImm,
+  oneRegTwoImm,
+  oneRegImmOffset,
+  twoReg,
+  twoRegOneImm,
+  twoRegOneOffset,
+  twoRegTwoImm,
+  threeReg,
+};
+
+/**
+ * @gp A.6 -- Psi_1: one instruction, from the prior state to the posterior (or exceptional) one.
+ * @gp A.9 -- the defaults: continue, imath' = imath + 1 + skip(imath), gas' = gas - Delta, omega' = omega.
+ */
+const Psi1 = (program: Program, imath: number, gas: bigint, omega: ReadonlyArray<bigint>, ram: Ram, h: number): Step => {
+  const { c, k } = program.blob;
+  const [, name, group, gasDelta] = instructionOf[opcodeAt(c, k, imath)]!;
+  const step: Step = { epsilon: 'continue', imath: imath + 1 + skip(k, imath), gas: gas - BigInt(gasDelta), omega: [...omega], r: [], w: new Map() };
+  groupFunctions[group]({ program, imath, l: skip(k, imath), omega, ram, h, step, name });
+
+  // @gp A.7 -- x: the inspected indices not readable and the mutated ones not writable (mod 2^32)
+  const index = (i: bigint): number => Number(i % 2n ** 32n);
+  const x = [...step.r.filter((i) => !ram.isReadable(index(i))), ...[...step.w.keys()].filter((i) => !ram.isWritable(index(i)))];
+  if (x.length === 0) return step;
+  // @gp A.8 -- below 2^16 a panic, else a fault at the page of min(x) mod 2^32; machine state unchanged.
+  // The gas is charged all the same: A.8 writes the prior counter in these rows, but A.1's text
+  // says "some gas is always charged whenever execution is attempted ... even if ... machine state
+  // is unchanged", and the PVM vectors' faults and the recorded fuzz session no_forks (step 52, a
+  // load below 2^16) charge it. So with gas 0 a faulting access ends out of gas, gas -1 (A.1 takes
+  // gas' < 0 first), the reading the model keeps.
+  const lowest = index(x.reduce((m, i) => (i < m ? i : m)));
+  const unchanged = { gas: step.gas, omega: [...omega], r: [], w: new Map<bigint, number>() };
+  return lowest < 2 ** 16
+    ? { ...unchanged, epsilon: 'panic', imath }
+    : { ...unchanged, epsilon: { fault: PAGE_SIZE * Math.floor(lowest / PAGE_SIZE) }, imath };
+};
 
 export class TsInstance implements PvmInstance {
-  /** @gp A.11 -- omega: every store reduces mod 2^64, which is Z_8^-1 of a signed result. */
-  private readonly regs = new BigUint64Array(13);
   private imath: number;
-  private gasValue: bigint;
+  private gasCounter: bigint;
+  /** omega: 13 registers, each a natural below 2^64. */
+  private readonly omega: bigint[];
   /** Set after a host exit: the next run() starts after the ecalli (Psi_H, A.35). */
   private hostPending = false;
-  /** h of sbrk (A.28): the heap pointer, a byte address below 2^32 that sbrk advances. */
-  private heapPointer: number;
+  /** h of sbrk (A.28). */
+  private h: number;
 
   constructor(
     private readonly program: Program,
-    private readonly memory: Memory,
+    private readonly ram: Ram,
     pc: number,
     gas: bigint,
     registers: ReadonlyArray<bigint>,
-    /** The initial heap pointer of sbrk (A.28): the heap start of a standard layout, else 0. */
     heapStart: number,
   ) {
     if (!Number.isInteger(pc) || pc < 0 || pc >= TWO_32) throw new RangeError(`pc ${pc} is not a natural below 2^32`);
     if (registers.length !== 13) throw new RangeError(`${registers.length} registers given, the PVM has 13`);
     this.imath = pc;
-    this.gasValue = gas;
-    this.heapPointer = heapStart;
+    this.gasCounter = gas;
+    this.h = heapStart;
+    this.omega = registers.map(() => 0n);
     registers.forEach((value, i) => this.setRegister(i, value));
   }
 
@@ -81,720 +720,96 @@ export class TsInstance implements PvmInstance {
     return this.imath;
   }
   get gas(): bigint {
-    return this.gasValue;
+    return this.gasCounter;
   }
   set gas(g: bigint) {
-    this.gasValue = g;
+    this.gasCounter = g;
   }
   getRegister(index: number): bigint {
-    const v = this.regs[index];
+    const v = this.omega[index];
     if (v === undefined) throw new RangeError(`register ${index} is not one of 0..12`);
     return v;
   }
   setRegister(index: number, value: bigint): void {
     if (!Number.isInteger(index) || index < 0 || index > 12) throw new RangeError(`register ${index} is not one of 0..12`);
-    if (value < 0n || value > MAX_U64) throw new RangeError(`register value ${value} is not a 64-bit natural`);
-    this.regs[index] = value;
+    if (value < 0n || value >= TWO_64) throw new RangeError(`register value ${value} is not a 64-bit natural`);
+    this.omega[index] = value;
   }
   readMemory(address: number, length: number): Uint8Array | undefined {
     if (!validRange(address, length)) return undefined;
-    if (this.memory.firstInaccessible(address, length, Access.Read) !== ACCESSIBLE) return undefined;
-    return this.memory.read(address, length);
+    const out = new Uint8Array(length);
+    for (let i = 0; i < length; i++) {
+      if (!this.ram.isReadable(address + i)) return undefined;
+      out[i] = this.ram.octet(address + i);
+    }
+    return out;
   }
   writeMemory(address: number, data: Uint8Array): boolean {
     if (!validRange(address, data.length)) return false;
-    if (this.memory.firstInaccessible(address, data.length, Access.Write) !== ACCESSIBLE) return false;
-    this.memory.write(address, data);
+    for (let i = 0; i < data.length; i++) if (!this.ram.isWritable(address + i)) return false;
+    data.forEach((octet, i) => this.ram.setOctet(address + i, octet));
     return true;
   }
   dispose(): void {}
 
-  /** @gp A.1 -- Psi: Psi_1 until an exit; halt and panic return imath = 0. */
+  /** @gp A.1 -- Psi: Psi_1 until an exit. */
   run(): ExitReason {
-    const p = this.program;
-    const { opcode, next, rA: rAs, rB: rBs, rD: rDs, immX: immXs, immY: immYs, immXLow, target, varpi } = p;
-    const j = p.blob.j;
-    const n = opcode.length;
-    const regs = this.regs;
-    const mem = this.memory;
-    let pc = this.imath;
     if (this.hostPending) {
       // @gp A.35 -- Psi_H resumes at imath'' = imath' + 1 + skip(imath')
       this.hostPending = false;
-      pc = pc < n ? next[pc]! : pc + 1;
+      this.imath = this.imath + 1 + skip(this.program.blob.k, this.imath);
     }
-    // Gas as a float counter g plus a bigint reserve, exact while |g| < 2^53.
-    let reserve = this.gasValue > BigInt(GAS_CHUNK) ? this.gasValue - BigInt(GAS_CHUNK) : 0n;
-    let g = Number(this.gasValue - reserve);
-    const stop = (exit: ExitReason, at: number): ExitReason => {
-      this.imath = at;
-      this.gasValue = reserve + BigInt(g);
-      return exit;
-    };
-
-    /** @gp A.17 -- branch(b, C): not taken continues; a target outside varpi panics. */
-    const branchTo = (b: number): number => (b >= 0 && b < n && varpi[b] === 1 ? b : -1);
-    /** @gp A.18 -- djump(a): -2 halt, -1 panic, else the jump-table target. */
-    const djump = (a: number): number => {
-      if (a === HALT_ADDRESS) return -2;
-      if (a === 0 || a > j.length * JUMP_ALIGNMENT || a % JUMP_ALIGNMENT !== 0) return -1;
-      const t = j.at(a / JUMP_ALIGNMENT - 1);
-      return t < n && varpi[t] === 1 ? t : -1;
-    };
-
-    // @gp A.6 -- Psi_1: one pass of this loop, (c, k, j, imath, gas, omega, mu) to the next state or an exit
     for (;;) {
-      const i = pc;
-      // @gp A.4 -- zeta: past the code every octet is 0 (trap)
-      const o = i < n ? opcode[i]! : 0;
-
-      // @gp A.9 -- gas: g' = g - 1; below zero the machine stops out of gas, state unchanged (A.1)
-      if (g < 1 && reserve > 0n) {
-        const add = reserve > BigInt(GAS_CHUNK) ? GAS_CHUNK : Number(reserve);
-        reserve -= BigInt(add);
-        g += add;
+      const step = Psi1(this.program, this.imath, this.gasCounter, this.omega, this.ram, this.h);
+      this.gasCounter = step.gas;
+      // Out of gas: imath, omega and mu stay the prior ones, gas' < 0 is returned.
+      if (step.gas < 0n) return { kind: 'out-of-gas' };
+      const { epsilon } = step;
+      // Halt and panic return omega' and mu' with imath = 0; the other exits are those of A.8 and
+      // ecalli, whose omega' and mu' equal the prior ones, at the exiting instruction.
+      this.omega.splice(0, 13, ...step.omega);
+      for (const [i, octet] of step.w) this.ram.setOctet(Number(i % 2n ** 32n), octet);
+      if (step.sbrk !== undefined) {
+        if (step.sbrk.to > step.sbrk.from) this.ram.setAccess(step.sbrk.from, step.sbrk.to - step.sbrk.from, 'W');
+        this.h = step.sbrk.h;
       }
-      if (g < 1) {
-        g -= 1;
-        return stop(outOfGas, i);
+      if (epsilon === 'continue') {
+        this.imath = step.imath;
+        continue;
       }
-      g -= 1;
-
-      // @gp A.7 -- memory-access exception: registers and memory stay untouched, the gas is paid
-      // (A.8 writes the prior counter, but A.1's text charges "whenever execution is attempted")
-      let address = 0;
-      const access = memoryAccess[o]!;
-      if (access !== 0) {
-        const base = access & BASE_MASK;
-        address =
-          base === BASE_IMM
-            ? immXLow[i]!
-            : (immXLow[i]! + low32(regs[base === BASE_RA ? rAs[i]! : rBs[i]!]!)) % TWO_32;
-        const x = mem.firstInaccessible(address, access & SIZE_MASK, (access & WRITE) !== 0 ? Access.Write : Access.Read);
-        if (x !== ACCESSIBLE) {
-          // @gp A.8 -- below 2^16 panic; otherwise a fault at the page of the lowest inaccessible index
-          const xm = x % TWO_32;
-          return xm < LOWEST_ACCESSIBLE ? stop(panic, 0) : stop({ kind: 'fault', address: xm - (xm % PAGE_SIZE) }, i);
-        }
+      if (epsilon === 'halt' || epsilon === 'panic') {
+        this.imath = 0;
+        return { kind: epsilon };
       }
-
-      const rA = rAs[i]!;
-      const rB = rBs[i]!;
-      const rD = rDs[i]!;
-      const immX = immXs[i]!;
-      // @gp A.9 -- the default next instruction counter imath + 1 + skip(imath)
-      pc = next[i]!;
-
-      switch (o) {
-        // ---- @gp A.9 -- without arguments
-        case op.trap: // row 0
-          return stop(panic, 0);
-        case op.fallthrough: // row 1
-          break;
-
-        // ---- @gp A.21 -- one immediate
-        case op.ecalli: // row 10
-          this.hostPending = true;
-          return stop({ kind: 'host', id: low32(immX) }, i);
-
-        // ---- @gp A.22 -- one register, one extended-width immediate
-        case op.load_imm_64: // row 20
-          regs[rA] = immX;
-          break;
-
-        // ---- @gp A.23 -- two immediates
-        case op.store_imm_u8: // row 30
-          mem.storeSmall(address, 1, low32(immYs[i]!));
-          break;
-        case op.store_imm_u16: // row 31
-          mem.storeSmall(address, 2, low32(immYs[i]!));
-          break;
-        case op.store_imm_u32: // row 32
-          mem.storeSmall(address, 4, low32(immYs[i]!));
-          break;
-        case op.store_imm_u64: // row 33
-          mem.store64(address, immYs[i]!);
-          break;
-
-        // ---- @gp A.24 -- one offset
-        case op.jump: // row 40
-          pc = branchTo(target[i]!);
-          if (pc < 0) return stop(panic, 0);
-          break;
-
-        // ---- @gp A.25 -- one register, one immediate
-        case op.jump_ind: {
-          // row 50
-          const t = djump((low32(regs[rA]!) + immXLow[i]!) % TWO_32);
-          if (t === -2) return stop(halt, 0);
-          if (t === -1) return stop(panic, 0);
-          pc = t;
-          break;
-        }
-        case op.load_imm: // row 51
-          regs[rA] = immX;
-          break;
-        case op.load_u8: // row 52
-          regs[rA] = BigInt(mem.loadSmall(address, 1));
-          break;
-        case op.load_i8: // row 53
-          regs[rA] = BigInt.asIntN(8, BigInt(mem.loadSmall(address, 1)));
-          break;
-        case op.load_u16: // row 54
-          regs[rA] = BigInt(mem.loadSmall(address, 2));
-          break;
-        case op.load_i16: // row 55
-          regs[rA] = BigInt.asIntN(16, BigInt(mem.loadSmall(address, 2)));
-          break;
-        case op.load_u32: // row 56
-          regs[rA] = BigInt(mem.loadSmall(address, 4));
-          break;
-        case op.load_i32: // row 57
-          regs[rA] = fromI32(mem.loadSmall(address, 4));
-          break;
-        case op.load_u64: // row 58
-          regs[rA] = mem.load64(address);
-          break;
-        case op.store_u8: // row 59
-          mem.storeSmall(address, 1, low32(regs[rA]!));
-          break;
-        case op.store_u16: // row 60
-          mem.storeSmall(address, 2, low32(regs[rA]!));
-          break;
-        case op.store_u32: // row 61
-          mem.storeSmall(address, 4, low32(regs[rA]!));
-          break;
-        case op.store_u64: // row 62
-          mem.store64(address, regs[rA]!);
-          break;
-
-        // ---- @gp A.26 -- one register, two immediates (address omega_A + nu_X)
-        case op.store_imm_ind_u8: // row 70
-          mem.storeSmall(address, 1, low32(immYs[i]!));
-          break;
-        case op.store_imm_ind_u16: // row 71
-          mem.storeSmall(address, 2, low32(immYs[i]!));
-          break;
-        case op.store_imm_ind_u32: // row 72
-          mem.storeSmall(address, 4, low32(immYs[i]!));
-          break;
-        case op.store_imm_ind_u64: // row 73
-          mem.store64(address, immYs[i]!);
-          break;
-
-        // ---- @gp A.27 -- one register, one immediate, one offset
-        case op.load_imm_jump: // row 80
-          regs[rA] = immX;
-          pc = branchTo(target[i]!);
-          if (pc < 0) return stop(panic, 0);
-          break;
-        case op.branch_eq_imm: // row 81
-          if (regs[rA] === immX && (pc = branchTo(target[i]!)) < 0) return stop(panic, 0);
-          break;
-        case op.branch_ne_imm: // row 82
-          if (regs[rA] !== immX && (pc = branchTo(target[i]!)) < 0) return stop(panic, 0);
-          break;
-        case op.branch_lt_u_imm: // row 83
-          if (regs[rA]! < immX && (pc = branchTo(target[i]!)) < 0) return stop(panic, 0);
-          break;
-        case op.branch_le_u_imm: // row 84
-          if (regs[rA]! <= immX && (pc = branchTo(target[i]!)) < 0) return stop(panic, 0);
-          break;
-        case op.branch_ge_u_imm: // row 85
-          if (regs[rA]! >= immX && (pc = branchTo(target[i]!)) < 0) return stop(panic, 0);
-          break;
-        case op.branch_gt_u_imm: // row 86
-          if (regs[rA]! > immX && (pc = branchTo(target[i]!)) < 0) return stop(panic, 0);
-          break;
-        case op.branch_lt_s_imm: // row 87
-          if (s64(regs[rA]!) < s64(immX) && (pc = branchTo(target[i]!)) < 0) return stop(panic, 0);
-          break;
-        case op.branch_le_s_imm: // row 88
-          if (s64(regs[rA]!) <= s64(immX) && (pc = branchTo(target[i]!)) < 0) return stop(panic, 0);
-          break;
-        case op.branch_ge_s_imm: // row 89
-          if (s64(regs[rA]!) >= s64(immX) && (pc = branchTo(target[i]!)) < 0) return stop(panic, 0);
-          break;
-        case op.branch_gt_s_imm: // row 90
-          if (s64(regs[rA]!) > s64(immX) && (pc = branchTo(target[i]!)) < 0) return stop(panic, 0);
-          break;
-
-        // ---- @gp A.28 -- two registers (omega'_D from omega_A)
-        case op.move_reg: // row 100
-          regs[rD] = regs[rA]!;
-          break;
-        case op.sbrk: // row 101
-          regs[rD] = this.sbrk(regs[rA]!);
-          break;
-        case op.count_set_bits_64: {
-          // row 102
-          const v = regs[rA]!;
-          regs[rD] = BigInt(popcount32(low32(v)) + popcount32(low32(v >> 32n)));
-          break;
-        }
-        case op.count_set_bits_32: // row 103
-          regs[rD] = BigInt(popcount32(low32(regs[rA]!)));
-          break;
-        case op.leading_zero_bits_64: {
-          // row 104 @gp A.14 eq:revbitsfunc -- the leading zeros of revbits_8(omega_A): the clear bits from the top
-          const hi = low32(regs[rA]! >> 32n);
-          regs[rD] = BigInt(hi !== 0 ? Math.clz32(hi) : 32 + Math.clz32(low32(regs[rA]!)));
-          break;
-        }
-        case op.leading_zero_bits_32: // row 105
-          regs[rD] = BigInt(Math.clz32(low32(regs[rA]!)));
-          break;
-        case op.trailing_zero_bits_64: {
-          // row 106
-          const lo = low32(regs[rA]!);
-          regs[rD] = BigInt(lo !== 0 ? ctz32(lo) : 32 + ctz32(low32(regs[rA]! >> 32n)));
-          break;
-        }
-        case op.trailing_zero_bits_32: // row 107
-          regs[rD] = BigInt(ctz32(low32(regs[rA]!)));
-          break;
-        case op.sign_extend_8: // row 108
-          regs[rD] = BigInt.asIntN(8, regs[rA]!);
-          break;
-        case op.sign_extend_16: // row 109
-          regs[rD] = BigInt.asIntN(16, regs[rA]!);
-          break;
-        case op.zero_extend_16: // row 110
-          regs[rD] = BigInt.asUintN(16, regs[rA]!);
-          break;
-        case op.reverse_bytes: {
-          // row 111
-          let v = regs[rA]!;
-          let r = 0n;
-          for (let b = 0; b < 8; b++) {
-            r = (r << 8n) | (v & 0xffn);
-            v >>= 8n;
-          }
-          regs[rD] = r;
-          break;
-        }
-
-        // ---- @gp A.29 -- two registers, one immediate (omega'_A from omega_B and nu_X)
-        case op.store_ind_u8: // row 120
-          mem.storeSmall(address, 1, low32(regs[rA]!));
-          break;
-        case op.store_ind_u16: // row 121
-          mem.storeSmall(address, 2, low32(regs[rA]!));
-          break;
-        case op.store_ind_u32: // row 122
-          mem.storeSmall(address, 4, low32(regs[rA]!));
-          break;
-        case op.store_ind_u64: // row 123
-          mem.store64(address, regs[rA]!);
-          break;
-        case op.load_ind_u8: // row 124
-          regs[rA] = BigInt(mem.loadSmall(address, 1));
-          break;
-        case op.load_ind_i8: // row 125
-          regs[rA] = BigInt.asIntN(8, BigInt(mem.loadSmall(address, 1)));
-          break;
-        case op.load_ind_u16: // row 126
-          regs[rA] = BigInt(mem.loadSmall(address, 2));
-          break;
-        case op.load_ind_i16: // row 127
-          regs[rA] = BigInt.asIntN(16, BigInt(mem.loadSmall(address, 2)));
-          break;
-        case op.load_ind_u32: // row 128
-          regs[rA] = BigInt(mem.loadSmall(address, 4));
-          break;
-        case op.load_ind_i32: // row 129
-          regs[rA] = fromI32(mem.loadSmall(address, 4));
-          break;
-        case op.load_ind_u64: // row 130
-          regs[rA] = mem.load64(address);
-          break;
-        case op.add_imm_32: // row 131
-          regs[rA] = BigInt.asIntN(32, regs[rB]! + immX);
-          break;
-        case op.and_imm: // row 132
-          regs[rA] = regs[rB]! & immX;
-          break;
-        case op.xor_imm: // row 133
-          regs[rA] = regs[rB]! ^ immX;
-          break;
-        case op.or_imm: // row 134
-          regs[rA] = regs[rB]! | immX;
-          break;
-        case op.mul_imm_32: // row 135
-          regs[rA] = BigInt.asIntN(32, u32(regs[rB]!) * u32(immX));
-          break;
-        case op.set_lt_u_imm: // row 136
-          regs[rA] = bool(regs[rB]! < immX);
-          break;
-        case op.set_lt_s_imm: // row 137
-          regs[rA] = bool(s64(regs[rB]!) < s64(immX));
-          break;
-        case op.shlo_l_imm_32: // row 138
-          regs[rA] = BigInt.asIntN(32, u32(regs[rB]!) << (immX & 31n));
-          break;
-        case op.shlo_r_imm_32: // row 139
-          regs[rA] = BigInt.asIntN(32, u32(regs[rB]!) >> (immX & 31n));
-          break;
-        case op.shar_r_imm_32: // row 140
-          regs[rA] = BigInt.asIntN(32, regs[rB]!) >> (immX & 31n);
-          break;
-        case op.neg_add_imm_32: // row 141
-          regs[rA] = BigInt.asIntN(32, immX - regs[rB]!);
-          break;
-        case op.set_gt_u_imm: // row 142
-          regs[rA] = bool(regs[rB]! > immX);
-          break;
-        case op.set_gt_s_imm: // row 143
-          regs[rA] = bool(s64(regs[rB]!) > s64(immX));
-          break;
-        case op.shlo_l_imm_alt_32: // row 144
-          regs[rA] = BigInt.asIntN(32, u32(immX) << (regs[rB]! & 31n));
-          break;
-        case op.shlo_r_imm_alt_32: // row 145
-          regs[rA] = BigInt.asIntN(32, u32(immX) >> (regs[rB]! & 31n));
-          break;
-        case op.shar_r_imm_alt_32: // row 146
-          regs[rA] = BigInt.asIntN(32, immX) >> (regs[rB]! & 31n);
-          break;
-        case op.cmov_iz_imm: // row 147
-          if (regs[rB] === 0n) regs[rA] = immX;
-          break;
-        case op.cmov_nz_imm: // row 148
-          if (regs[rB] !== 0n) regs[rA] = immX;
-          break;
-        case op.add_imm_64: // row 149
-          regs[rA] = regs[rB]! + immX;
-          break;
-        case op.mul_imm_64: // row 150
-          regs[rA] = regs[rB]! * immX;
-          break;
-        case op.shlo_l_imm_64: // row 151
-          regs[rA] = regs[rB]! << (immX & 63n);
-          break;
-        case op.shlo_r_imm_64: // row 152
-          regs[rA] = regs[rB]! >> (immX & 63n);
-          break;
-        case op.shar_r_imm_64: // row 153
-          regs[rA] = s64(regs[rB]!) >> (immX & 63n);
-          break;
-        case op.neg_add_imm_64: // row 154
-          regs[rA] = immX - regs[rB]!;
-          break;
-        case op.shlo_l_imm_alt_64: // row 155
-          regs[rA] = immX << (regs[rB]! & 63n);
-          break;
-        case op.shlo_r_imm_alt_64: // row 156
-          regs[rA] = immX >> (regs[rB]! & 63n);
-          break;
-        case op.shar_r_imm_alt_64: // row 157
-          regs[rA] = s64(immX) >> (regs[rB]! & 63n);
-          break;
-        case op.rot_r_64_imm: // row 158
-          regs[rA] = rotr64(regs[rB]!, Number(immX & 63n));
-          break;
-        case op.rot_r_64_imm_alt: // row 159
-          regs[rA] = rotr64(immX, Number(regs[rB]! & 63n));
-          break;
-        case op.rot_r_32_imm: // row 160
-          regs[rA] = fromI32(rotr32(low32(regs[rB]!), Number(immX & 31n)));
-          break;
-        case op.rot_r_32_imm_alt: // row 161
-          regs[rA] = fromI32(rotr32(low32(immX), Number(regs[rB]! & 31n)));
-          break;
-
-        // ---- @gp A.30 -- two registers, one offset
-        case op.branch_eq: // row 170
-          if (regs[rA] === regs[rB] && (pc = branchTo(target[i]!)) < 0) return stop(panic, 0);
-          break;
-        case op.branch_ne: // row 171
-          if (regs[rA] !== regs[rB] && (pc = branchTo(target[i]!)) < 0) return stop(panic, 0);
-          break;
-        case op.branch_lt_u: // row 172
-          if (regs[rA]! < regs[rB]! && (pc = branchTo(target[i]!)) < 0) return stop(panic, 0);
-          break;
-        case op.branch_lt_s: // row 173
-          if (s64(regs[rA]!) < s64(regs[rB]!) && (pc = branchTo(target[i]!)) < 0) return stop(panic, 0);
-          break;
-        case op.branch_ge_u: // row 174
-          if (regs[rA]! >= regs[rB]! && (pc = branchTo(target[i]!)) < 0) return stop(panic, 0);
-          break;
-        case op.branch_ge_s: // row 175
-          if (s64(regs[rA]!) >= s64(regs[rB]!) && (pc = branchTo(target[i]!)) < 0) return stop(panic, 0);
-          break;
-
-        // ---- @gp A.31 -- two registers, two immediates
-        case op.load_imm_jump_ind: {
-          // row 180: the jump reads omega_B before omega'_A = nu_X is written
-          const t = djump((low32(regs[rB]!) + low32(immYs[i]!)) % TWO_32);
-          regs[rA] = immX;
-          if (t === -2) return stop(halt, 0);
-          if (t === -1) return stop(panic, 0);
-          pc = t;
-          break;
-        }
-
-        // ---- @gp A.32 -- three registers (omega'_D from omega_A and omega_B)
-        case op.add_32: // row 190
-          regs[rD] = BigInt.asIntN(32, regs[rA]! + regs[rB]!);
-          break;
-        case op.sub_32: // row 191
-          regs[rD] = BigInt.asIntN(32, regs[rA]! - regs[rB]!);
-          break;
-        case op.mul_32: // row 192
-          regs[rD] = BigInt.asIntN(32, u32(regs[rA]!) * u32(regs[rB]!));
-          break;
-        case op.div_u_32: {
-          // row 193
-          const b = u32(regs[rB]!);
-          regs[rD] = b === 0n ? MAX_U64 : BigInt.asIntN(32, u32(regs[rA]!) / b);
-          break;
-        }
-        case op.div_s_32: {
-          // row 194 (bigint division rounds towards zero: rtz, A.34)
-          const a = BigInt.asIntN(32, regs[rA]!);
-          const b = BigInt.asIntN(32, regs[rB]!);
-          regs[rD] = b === 0n ? MAX_U64 : a === -(2n ** 31n) && b === -1n ? a : a / b;
-          break;
-        }
-        case op.rem_u_32: {
-          // row 195
-          const b = u32(regs[rB]!);
-          regs[rD] = BigInt.asIntN(32, b === 0n ? regs[rA]! : u32(regs[rA]!) % b);
-          break;
-        }
-        case op.rem_s_32: {
-          // row 196
-          const a = BigInt.asIntN(32, regs[rA]!);
-          const b = BigInt.asIntN(32, regs[rB]!);
-          regs[rD] = a === -(2n ** 31n) && b === -1n ? 0n : smod(a, b);
-          break;
-        }
-        case op.shlo_l_32: // row 197
-          regs[rD] = BigInt.asIntN(32, u32(regs[rA]!) << (regs[rB]! & 31n));
-          break;
-        case op.shlo_r_32: // row 198
-          regs[rD] = BigInt.asIntN(32, u32(regs[rA]!) >> (regs[rB]! & 31n));
-          break;
-        case op.shar_r_32: // row 199
-          regs[rD] = BigInt.asIntN(32, regs[rA]!) >> (regs[rB]! & 31n);
-          break;
-        case op.add_64: // row 200
-          regs[rD] = regs[rA]! + regs[rB]!;
-          break;
-        case op.sub_64: // row 201
-          regs[rD] = regs[rA]! - regs[rB]!;
-          break;
-        case op.mul_64: // row 202
-          regs[rD] = regs[rA]! * regs[rB]!;
-          break;
-        case op.div_u_64: // row 203
-          regs[rD] = regs[rB] === 0n ? MAX_U64 : regs[rA]! / regs[rB]!;
-          break;
-        case op.div_s_64: {
-          // row 204
-          const a = s64(regs[rA]!);
-          const b = s64(regs[rB]!);
-          regs[rD] = b === 0n ? MAX_U64 : a === -(2n ** 63n) && b === -1n ? a : a / b;
-          break;
-        }
-        case op.rem_u_64: // row 205
-          regs[rD] = regs[rB] === 0n ? regs[rA]! : regs[rA]! % regs[rB]!;
-          break;
-        case op.rem_s_64: {
-          // row 206
-          const a = s64(regs[rA]!);
-          const b = s64(regs[rB]!);
-          regs[rD] = a === -(2n ** 63n) && b === -1n ? 0n : smod(a, b);
-          break;
-        }
-        case op.shlo_l_64: // row 207
-          regs[rD] = regs[rA]! << (regs[rB]! & 63n);
-          break;
-        case op.shlo_r_64: // row 208
-          regs[rD] = regs[rA]! >> (regs[rB]! & 63n);
-          break;
-        case op.shar_r_64: // row 209
-          regs[rD] = s64(regs[rA]!) >> (regs[rB]! & 63n);
-          break;
-        case op.and: // row 210
-          regs[rD] = regs[rA]! & regs[rB]!;
-          break;
-        case op.xor: // row 211
-          regs[rD] = regs[rA]! ^ regs[rB]!;
-          break;
-        case op.or: // row 212
-          regs[rD] = regs[rA]! | regs[rB]!;
-          break;
-        case op.mul_upper_s_s: // row 213 (>> on bigint is floor division by 2^64)
-          regs[rD] = (s64(regs[rA]!) * s64(regs[rB]!)) >> 64n;
-          break;
-        case op.mul_upper_u_u: // row 214
-          regs[rD] = (regs[rA]! * regs[rB]!) >> 64n;
-          break;
-        case op.mul_upper_s_u: // row 215
-          regs[rD] = (s64(regs[rA]!) * regs[rB]!) >> 64n;
-          break;
-        case op.set_lt_u: // row 216
-          regs[rD] = bool(regs[rA]! < regs[rB]!);
-          break;
-        case op.set_lt_s: // row 217
-          regs[rD] = bool(s64(regs[rA]!) < s64(regs[rB]!));
-          break;
-        case op.cmov_iz: // row 218
-          if (regs[rB] === 0n) regs[rD] = regs[rA]!;
-          break;
-        case op.cmov_nz: // row 219
-          if (regs[rB] !== 0n) regs[rD] = regs[rA]!;
-          break;
-        case op.rot_l_64: // row 220
-          regs[rD] = rotr64(regs[rA]!, (64 - Number(regs[rB]! & 63n)) % 64);
-          break;
-        case op.rot_l_32: // row 221
-          regs[rD] = fromI32(rotr32(low32(regs[rA]!), (32 - Number(regs[rB]! & 31n)) % 32));
-          break;
-        case op.rot_r_64: // row 222
-          regs[rD] = rotr64(regs[rA]!, Number(regs[rB]! & 63n));
-          break;
-        case op.rot_r_32: // row 223
-          regs[rD] = fromI32(rotr32(low32(regs[rA]!), Number(regs[rB]! & 31n)));
-          break;
-        case op.and_inv: // row 224
-          regs[rD] = regs[rA]! & ~regs[rB]!;
-          break;
-        case op.or_inv: // row 225
-          regs[rD] = regs[rA]! | ~regs[rB]!;
-          break;
-        case op.xnor: // row 226
-          regs[rD] = ~(regs[rA]! ^ regs[rB]!);
-          break;
-        case op.max: {
-          // row 227
-          const a = s64(regs[rA]!);
-          const b = s64(regs[rB]!);
-          regs[rD] = a > b ? a : b;
-          break;
-        }
-        case op.max_u: // row 228
-          regs[rD] = regs[rA]! > regs[rB]! ? regs[rA]! : regs[rB]!;
-          break;
-        case op.min: {
-          // row 229
-          const a = s64(regs[rA]!);
-          const b = s64(regs[rB]!);
-          regs[rD] = a < b ? a : b;
-          break;
-        }
-        case op.min_u: // row 230
-          regs[rD] = regs[rA]! < regs[rB]! ? regs[rA]! : regs[rB]!;
-          break;
-        default:
-          throw new Error(`PVM: opcode ${o} decoded as valid but has no case`);
-      }
+      // A fault or a host call: imath stays the exiting instruction's (A.1's "otherwise" case).
+      if ('fault' in epsilon) return { kind: 'fault', address: epsilon.fault };
+      this.hostPending = true;
+      // The identifier nu_X is sign-extended (A.21); the exit reports it mod 2^32.
+      return { kind: 'host', id: Number(epsilon.host % 2n ** 32n) };
     }
-  }
-
-  /**
-   * @gp A.28 -- sbrk (row 101) as a byte-precise heap pointer. Ambiguity of 0.7.2: the row asks
-   * for the least x >= h with [x, x + omega_A) not readable in mu and writable in mu', but the
-   * machine state has no h and the answer is page-granular. The model follows the test vectors
-   * and the paper author's advice (traces/README.md, "Notes on SBRK"): h is instance state,
-   * starting at the layout's heap start; sbrk(0) answers h; sbrk(n) answers h, sets h to h + n
-   * and makes writable the pages from P(h) up to P(h + n). A pointer that would reach 2^32
-   * (not an address) is refused: the answer is 0 (no memory) and nothing changes.
-   */
-  private sbrk(size: bigint): bigint {
-    const h = this.heapPointer;
-    if (size === 0n) return BigInt(h);
-    if (BigInt(h) + size >= BigInt(TWO_32)) return 0n;
-    const next = h + Number(size);
-    const mappedTo = P(h);
-    if (next > mappedTo) this.memory.setAccess(mappedTo, P(next) - mappedTo, Access.Write);
-    this.heapPointer = next;
-    return BigInt(h);
   }
 }
-
-/** @gp A.33 -- smod: the remainder of the absolute values with the sign of the numerator (bigint % does this). */
-const smod = (a: bigint, b: bigint): bigint => (b === 0n ? a : a % b);
 
 const validRange = (address: number, length: number): boolean =>
   Number.isInteger(address) && Number.isInteger(length) && address >= 0 && length >= 0 && address + length <= TWO_32;
 
-// Memory-access descriptor per opcode: size (1, 2, 4, 8) | WRITE | base of the address.
-const SIZE_MASK = 0x0f;
-const WRITE = 0x10;
-const BASE_MASK = 0x60;
-const BASE_IMM = 0x20;
-const BASE_RA = 0x40;
-const BASE_RB = 0x60;
-const memoryAccess: Uint8Array = (() => {
-  const t = new Uint8Array(256);
-  const set = (names: ReadonlyArray<keyof typeof op>, base: number, write: boolean): void =>
-    names.forEach((name, k) => (t[op[name]] = (1 << k) | base | (write ? WRITE : 0)));
-  set(['store_imm_u8', 'store_imm_u16', 'store_imm_u32', 'store_imm_u64'], BASE_IMM, true);
-  set(['load_u8', 'load_u16', 'load_u32', 'load_u64'], BASE_IMM, false);
-  set(['load_i8', 'load_i16', 'load_i32'], BASE_IMM, false);
-  set(['store_u8', 'store_u16', 'store_u32', 'store_u64'], BASE_IMM, true);
-  set(['store_imm_ind_u8', 'store_imm_ind_u16', 'store_imm_ind_u32', 'store_imm_ind_u64'], BASE_RA, true);
-  set(['store_ind_u8', 'store_ind_u16', 'store_ind_u32', 'store_ind_u64'], BASE_RB, true);
-  set(['load_ind_u8', 'load_ind_u16', 'load_ind_u32', 'load_ind_u64'], BASE_RB, false);
-  set(['load_ind_i8', 'load_ind_i16', 'load_ind_i32'], BASE_RB, false);
-  return t;
-})();
+const accessOf = (access: 'read' | 'write'): Access => (access === 'write' ? 'W' : 'R');
 
 /** Builds RAM from a layout: access first, then contents (written regardless of access). */
-export const buildMemory = (layout: MemoryLayout): Memory => {
-  const memory = new Memory();
-  for (const page of layout.pages)
-    memory.setAccess(page.address, page.length, page.access === 'write' ? Access.Write : Access.Read);
-  for (const chunk of layout.contents) memory.write(chunk.address, chunk.data);
-  return memory;
+export const buildRam = (layout: MemoryLayout): Ram => {
+  const ram = new Ram();
+  for (const page of layout.pages) ram.setAccess(page.address, page.length, accessOf(page.access));
+  for (const chunk of layout.contents) chunk.data.forEach((octet, i) => ram.setOctet(chunk.address + i, octet));
+  return ram;
 };
 
-/**
- * Decoded programs by content: a memo (invisible to the semantics, a Program is never mutated)
- * so that invoking the same code again, as Psi_M does for every work item and accumulation,
- * skips decoding. The few most recent programs are kept; a hit is confirmed octet by octet.
- */
-const decoded = new Map<string, { readonly blob: Uint8Array; readonly program: Program }>();
-const DECODED_KEPT = 8;
-
-const fnv1a = (p: Uint8Array): number => {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < p.length; i++) h = Math.imul(h ^ p[i]!, 0x01000193);
-  return h >>> 0;
-};
-
-/** deblob (A.2) and decode, or the reason the blob does not deblob. */
-const programOf = (p: Uint8Array): Program | string => {
-  const key = `${p.length}:${fnv1a(p)}`;
-  const hit = decoded.get(key);
-  if (hit !== undefined && bytesEqual(hit.blob, p)) {
-    decoded.delete(key);
-    decoded.set(key, hit);
-    return hit.program;
-  }
-  const blob = deblob(p);
-  if (E.isLeft(blob)) return blob.left;
-  const program = decodeProgram(blob.right);
-  decoded.set(key, { blob: p.slice(), program });
-  if (decoded.size > DECODED_KEPT) decoded.delete(decoded.keys().next().value as string);
-  return program;
-};
-
-/** The TypeScript reference engine. */
+/** The TypeScript reference engine: deblob (A.2; a blob that does not deblob is the caller's panic), varpi (A.5), then Psi. */
 export const tsEngine: PvmEngine = {
   name: 'ts',
   instantiate: (init: PvmInit): PvmInstance | string => {
-    const program = programOf(init.program);
-    if (typeof program === 'string') return program;
-    return new TsInstance(
-      program,
-      buildMemory(init.memory),
-      init.pc,
-      init.gas,
-      init.registers,
-      init.memory.heapStart ?? 0,
-    );
+    const blob = deblob(init.program);
+    if (E.isLeft(blob)) return blob.left;
+    const program: Program = { blob: blob.right, varpi: basicBlocks(blob.right.c, blob.right.k) };
+    return new TsInstance(program, buildRam(init.memory), init.pc, init.gas, init.registers, init.memory.heapStart ?? 0);
   },
 };

@@ -708,3 +708,4 @@ module.exports.ed25519Verify = nativeBinding.ed25519Verify
 module.exports.erasureEncode = nativeBinding.erasureEncode
 module.exports.erasureRecover = nativeBinding.erasureRecover
 module.exports.grayPaperVersion = nativeBinding.grayPaperVersion
+module.exports.pvmInstructions = nativeBinding.pvmInstructions

@@ -101,6 +101,21 @@ export interface PvmExit {
   value: bigint
 }
 
+/** One row of the native instruction table (A.5), with the group named as `model/pvm/opcodes.ts` names it. */
+export interface PvmInstruction {
+  opcode: number
+  name: string
+  group: string
+  gas: number
+  terminator: boolean
+}
+
+/**
+ * The instruction table the native engine decodes and dispatches with, for the test that compares
+ * it entry by entry with the TypeScript table (the single source).
+ */
+export declare function pvmInstructions(): Array<PvmInstruction>
+
 /** One accessible region of the initial memory. */
 export interface PvmPage {
   address: number

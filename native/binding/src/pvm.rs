@@ -10,6 +10,7 @@ use std::cell::RefCell;
 use std::collections::VecDeque;
 use std::sync::Arc;
 
+use jam_pvm::opcodes::INSTRUCTIONS;
 use jam_pvm::{BlobError, Exit, Machine, Program, PAGE_SIZE};
 use napi::bindgen_prelude::{BigInt, Uint8Array};
 use napi_derive::napi;
@@ -79,6 +80,32 @@ fn decoded(p: &[u8]) -> std::result::Result<Arc<Program>, BlobError> {
         cache.truncate(DECODED_KEPT);
         Ok(program)
     })
+}
+
+/// One row of the native instruction table (A.5), with the group named as `model/pvm/opcodes.ts` names it.
+#[napi(object)]
+pub struct PvmInstruction {
+    pub opcode: u32,
+    pub name: String,
+    pub group: String,
+    pub gas: u32,
+    pub terminator: bool,
+}
+
+/// The instruction table the native engine decodes and dispatches with, for the test that compares
+/// it entry by entry with the TypeScript table (the single source).
+#[napi]
+pub fn pvm_instructions() -> Vec<PvmInstruction> {
+    INSTRUCTIONS
+        .iter()
+        .map(|i| PvmInstruction {
+            opcode: u32::from(i.opcode),
+            name: i.name.to_string(),
+            group: i.group.name().to_string(),
+            gas: i.gas,
+            terminator: i.terminator,
+        })
+        .collect()
 }
 
 /// One accessible region of the initial memory.

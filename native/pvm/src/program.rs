@@ -1,7 +1,7 @@
 //! The program blob: deblob, skip, basic blocks, and the one-time decoding of every instruction
 //! into a compact stream the interpreter runs without looking at the octets again.
 
-use crate::opcodes::{is_terminator, Group, GROUP_OF};
+use crate::opcodes::{is_terminator, op, Group, GROUP_OF};
 
 /// Why a program blob does not decode (the machine's panic, A.1).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -67,9 +67,8 @@ pub struct Deblobbed {
     pub code: Vec<u8>,
     /// k, one bool per octet of c.
     pub bitmask: Vec<bool>,
-    /// j; entries that do not fit 64 bits are kept as u64::MAX (never a basic block). Empty when
-    /// z = 0: then every one of the |j| entries is E_0^{-1} = 0, and the table is not materialised
-    /// (a blob of a few octets may declare |j| = 2^63).
+    /// j. Empty when z = 0: then every one of the |j| entries is E_0^{-1} = 0, and the table is
+    /// not materialised (a blob of a few octets may declare |j| = 2^63).
     pub jump_table: Vec<u64>,
     /// |j|.
     pub jump_len: u64,
@@ -88,9 +87,15 @@ pub fn deblob(p: &[u8]) -> Result<Deblobbed, BlobError> {
     let entries = if z == 0 { 0 } else { j_len };
     let mut jump_table = Vec::with_capacity(entries as usize);
     for _ in 0..entries {
+        let at = r.at;
         let e = r.take(z, "truncated jump table")?;
         let (low, high) = e.split_at(z.min(8));
-        jump_table.push(if high.iter().all(|&b| b == 0) { le(low) } else { u64::MAX });
+        // j is a sequence of N_R (A.2): an entry of 2^64 or more is no element of j, so no
+        // (c, k, j) encodes to p and deblob fails, as Psi then panics with its gas untouched (A.1).
+        if high.iter().any(|&b| b != 0) {
+            return Err(BlobError { offset: at, what: "jump-table entry not below 2^64" });
+        }
+        jump_table.push(le(low));
     }
     if c_len > (p.len() - r.at) as u64 || c_len as usize > MAX_CODE_LEN {
         return r.fail("code longer than the blob");
@@ -156,7 +161,7 @@ pub struct Program {
 }
 
 fn trap_at(pc: u32) -> Instr {
-    Instr { op: 0, a: 0, b: 0, d: 0, x: 0, y: 0, target: PANIC_TARGET, next: PANIC_TARGET, pc }
+    Instr { op: op::TRAP, a: 0, b: 0, d: 0, x: 0, y: 0, target: PANIC_TARGET, next: PANIC_TARGET, pc }
 }
 
 /// @gp A.4 -- zeta: c followed by zeroes.
@@ -199,7 +204,7 @@ impl Program {
         let Deblobbed { code: c, bitmask: k, jump_table: j, jump_len } = d;
         let n = c.len();
         // @gp A.19 -- opcode(n): c_n when k_n = 1 and c_n in U, else 0.
-        let opcode = |i: usize| if k[i] && GROUP_OF[c[i] as usize].is_some() { c[i] } else { 0 };
+        let opcode = |i: usize| if k[i] && GROUP_OF[c[i] as usize].is_some() { c[i] } else { op::TRAP };
         // @gp A.5 -- varpi: 0 and the successors of terminators, restricted to valid opcode starts.
         let mut varpi = vec![false; n];
         let mut starts = 0usize;
@@ -256,18 +261,18 @@ impl Program {
             }
             let l = skip(&k, i);
             let next = position_of(i + 1 + l, &mut instrs);
-            let op = opcode(i);
+            let o = opcode(i);
             let mut ins = trap_at(i as u32);
-            ins.op = op;
+            ins.op = o;
             ins.next = next;
             let z1 = zeta(&c, i + 1);
-            match GROUP_OF[op as usize].expect("opcode() is in U") {
+            match GROUP_OF[o as usize].expect("opcode() is in U") {
                 Group::NoArgs => {}
                 Group::OneImm => {
                     let lx = l.min(4);
                     ins.x = sext(lx, zeta_le(&c, i + 1, lx));
                 }
-                Group::RegExtImm => {
+                Group::OneRegExtImm => {
                     ins.a = reg(z1 % 16);
                     ins.x = zeta_le(&c, i + 2, 8);
                 }
@@ -281,18 +286,18 @@ impl Program {
                     let lx = l.min(4);
                     ins.target = target_of(i as i64 + signed(lx, zeta_le(&c, i + 1, lx)));
                 }
-                Group::RegImm => {
+                Group::OneRegOneImm => {
                     let lx = l.saturating_sub(1).min(4);
                     ins.a = reg(z1 % 16);
                     ins.x = sext(lx, zeta_le(&c, i + 2, lx));
                 }
-                Group::RegTwoImm | Group::RegImmOffset => {
+                Group::OneRegTwoImm | Group::OneRegImmOffset => {
                     let lx = (z1 as usize / 16 % 8).min(4);
                     let ly = l.saturating_sub(lx + 1).min(4);
                     ins.a = reg(z1 % 16);
                     ins.x = sext(lx, zeta_le(&c, i + 2, lx));
                     let y = zeta_le(&c, i + 2 + lx, ly);
-                    if GROUP_OF[op as usize] == Some(Group::RegImmOffset) {
+                    if GROUP_OF[o as usize] == Some(Group::OneRegImmOffset) {
                         ins.target = target_of(i as i64 + signed(ly, y));
                     } else {
                         ins.y = sext(ly, y);
@@ -302,13 +307,13 @@ impl Program {
                     ins.d = reg(z1 % 16);
                     ins.a = reg(z1 / 16);
                 }
-                Group::TwoRegImm => {
+                Group::TwoRegOneImm => {
                     let lx = l.saturating_sub(1).min(4);
                     ins.a = reg(z1 % 16);
                     ins.b = reg(z1 / 16);
                     ins.x = sext(lx, zeta_le(&c, i + 2, lx));
                 }
-                Group::TwoRegOffset => {
+                Group::TwoRegOneOffset => {
                     let lx = l.saturating_sub(1).min(4);
                     ins.a = reg(z1 % 16);
                     ins.b = reg(z1 / 16);
@@ -368,6 +373,23 @@ mod tests {
         // z = 0: |j| = 2^63 entries of zero octets each, not materialised.
         let huge = deblob(&[0xff, 0, 0, 0, 0, 0, 0, 0, 0x80, 0, 1, 0, 1]).unwrap();
         assert_eq!((huge.jump_len, huge.jump_table.len()), (1 << 63, 0));
+    }
+
+    #[test]
+    fn deblob_rejects_jump_table_entries_of_2_64_or_more() {
+        // A.2: j is a sequence of N_R, so an entry of z > 8 octets with any octet above the eighth
+        // set is no element of j, and no (c, k, j) encodes to the blob: deblob fails.
+        // |j| = 1, z = 9, j_0 = 2^64, |c| = 1, c = [trap], k = [1].
+        assert!(deblob(&[1, 9, 1, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 1]).is_err());
+        // The same entry with its ninth octet zero is j_0 = 5.
+        assert_eq!(deblob(&[1, 9, 1, 5, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1]).unwrap().jump_table, vec![5]);
+        // z = 255: only the top octet set.
+        let mut p = vec![1, 0xff, 1];
+        p.extend(std::iter::repeat_n(0, 254));
+        p.extend([0x80, 0, 1]);
+        assert!(deblob(&p).is_err());
+        p[3 + 254] = 0;
+        assert!(deblob(&p).is_ok());
     }
 
     #[test]
