@@ -41,7 +41,7 @@ import { diffValues } from '../vectors/diff.js';
 import { listFiles, vectorsDir } from '../vectors/locate.js';
 import { loadStfCase } from '../vectors/stf.js';
 import { accumulateTestCase, runAccumulate } from '../vectors/classes/accumulate.js';
-import { account as emptyAccount } from '../model/accumulation/host-calls/fixture.js';
+import { account as emptyAccount } from './host-calls/fixture.js';
 
 /** A spec whose block gas is small enough that the gas limit cuts R* short. */
 const spec: ChainSpec = { ...tiny, Cblockaccgas: 3000n, Creportaccgas: 500n };

@@ -29,7 +29,7 @@ import {
   type HeaderError,
 } from '../header/index.js';
 import { accoutLogRoot, history, recentHistoryDagger, reportedPackageHashes } from '../history/index.js';
-import { deserializeState, serializeState, type ComponentName, type StateDecodeError } from '../merklization/serialize.js';
+import { accountEntries, deserializeState, serializeState, type ComponentName, type StateDecodeError } from '../merklization/serialize.js';
 import {
   componentNames,
   stateKeyOfComponent,
@@ -89,17 +89,20 @@ const setIfChanged = (t: StateTrie, k: StateKey, v: Uint8Array): StateTrie => {
   return was !== undefined && bytesEqual(was, v) ? t : trieSet(t, k, v);
 };
 
+/** Whether two accounts hold the very same dictionaries (the transition shares what it does not change). */
+const sameDictionaries = (a: ServiceAccount, b: ServiceAccount): boolean =>
+  a.storage === b.storage && a.preimages === b.preimages && a.requests === b.requests && a.opaque === b.opaque;
+
+const noEntries: ReadonlyMap<AccountEntryKey, Uint8Array> = new Map();
+
 /** The trie updated with one account's rows of eq. D.2: its info C(255, s) and its entries C(s, h). */
 const updateAccount = (trie: StateTrie, s: ServiceId, before: ServiceAccount | undefined, after: ServiceAccount | undefined): StateTrie => {
   let t = trie;
   if (after === undefined) t = trieDelete(t, stateKeyOfService(255, s));
-  else {
-    const { entries: _entries, ...info } = after;
-    t = setIfChanged(t, stateKeyOfService(255, s), encode(serviceInfo, info));
-  }
-  const old = before?.entries ?? new Map<AccountEntryKey, Uint8Array>();
-  const now = after?.entries ?? new Map<AccountEntryKey, Uint8Array>();
-  if (old === now) return t;
+  else t = setIfChanged(t, stateKeyOfService(255, s), encode(serviceInfo, after));
+  if (before !== undefined && after !== undefined && sameDictionaries(before, after)) return t;
+  const old = before === undefined ? noEntries : accountEntries(before);
+  const now = after === undefined ? noEntries : accountEntries(after);
   const keyOf = (k: AccountEntryKey): StateKey => stateKeyOfServiceDataHash(s, fromHex(k)!);
   for (const k of old.keys()) if (!now.has(k)) t = trieDelete(t, keyOf(k));
   for (const [k, v] of now) if (old.get(k) !== v) t = setIfChanged(t, keyOf(k), v);

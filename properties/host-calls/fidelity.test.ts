@@ -17,7 +17,7 @@ import { accumulation, type AccumulationState } from '../../model/accumulation/i
 import type { AccumulateInvocation, PartialState } from '../../model/accumulation/types.js';
 import { RESULT } from '../../model/accumulation/host-calls/common.js';
 import { preimageOf, requestOf, storageOf, withRequest, withStorage } from '../../model/merklization/serialize.js';
-import { RW, account, call, context, env, hash, machine, partialState, setRegisters, withCode } from '../../model/accumulation/host-calls/fixture.js';
+import { RW, account, call, context, env, hash, machine, partialState, setRegisters, withCode } from './fixture.js';
 
 const S = 42;
 const TWO_32 = 2 ** 32;

@@ -53,7 +53,10 @@ export const newService: AccumulateHostCall = (env, machine, xy) => {
     created: env.tau,
     lastAcc: 0,
     parent: x.id,
-    entries: new Map(),
+    storage: new Map(),
+    preimages: new Map(),
+    requests: new Map(),
+    opaque: new Map(),
   };
   const a: ServiceAccount = { ...withRequest(bare, c as Hash, Number(l), []), balance: thresholdBalance(spec, bare) };
   const me = self(x);
