@@ -87,6 +87,7 @@ export const env = (fields: Partial<HostEnv> = {}): HostEnv => ({
   tau: 100,
   entropy: hash(0xee),
   inputs: [] as ReadonlyArray<AccumulationInput>,
+  baseAccounts: new Map(),
   ...fields,
 });
 

@@ -38,6 +38,8 @@ export interface HostEnv {
   readonly entropy: Hash;
   /** i: the accumulation inputs. */
   readonly inputs: ReadonlyArray<AccumulationInput>;
+  /** The accounts of Psi_A's first argument e (its base state), which check (B.14) tests. */
+  readonly baseAccounts: ReadonlyMap<ServiceId, ServiceAccount>;
 }
 
 /**
@@ -153,7 +155,8 @@ export const footprintDelta = (a: ServiceAccount, items: number, octets: bigint)
 
 /**
  * @gp B.14 -- check(i): the first index from i on, stepping by one through the public range
- * [S, 2^32 - 2^8), that names no account of `accounts`.
+ * [S, 2^32 - 2^8), that names no account of `accounts`: the base state's of Psi_A, so an id that
+ * an eject frees during the invocation is not handed out again (Delta*, 12.19, would restore it).
  */
 export const check = (spec: ChainSpec, accounts: ReadonlyMap<ServiceId, unknown>, i: ServiceId): ServiceId => {
   const S = spec.Cminpublicindex;

@@ -74,7 +74,7 @@ export const newService: AccumulateHostCall = (env, machine, xy) => {
   const next = spec.Cminpublicindex + ((x.nextFreeId - spec.Cminpublicindex + 42) % span);
   return value(
     BigInt(x.nextFreeId),
-    regular(xy, { ...created, nextFreeId: check(spec, created.state.delta, next) }),
+    regular(xy, { ...created, nextFreeId: check(spec, env.baseAccounts, next) }),
   );
 };
 
