@@ -42,7 +42,7 @@ import { preimages, type PreimagesError } from '../preimages/index.js';
 import { knownPackages, reports, type ReportsError } from '../reports/index.js';
 import { safrole, type SafroleError } from '../safrole/index.js';
 import { verifySeal } from '../safrole/seal.js';
-import type { AccumulateInput, AccumulationPosterior, AccumulationResult, AccumulationState } from '../accumulation/index.js';
+import type { AccumulateInput, AccumulationError, AccumulationPosterior, AccumulationResult, AccumulationState } from '../accumulation/index.js';
 import { statistics } from '../statistics/index.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -50,13 +50,13 @@ import { statistics } from '../statistics/index.js';
 
 /**
  * Section 12 as eq. 4.16 states it: (omega', xi', delta-dagger, chi', iota', phi', theta', S) from
- * (R*, omega, xi, delta, chi, iota, phi, tau, tau'), eta'_0 for new service ids. Accumulation
- * rejects nothing (`Either<never, ...>`). `accumulation(spec, PsiA)` of model/accumulation has
- * this shape once its Psi_A is applied.
+ * (R*, omega, xi, delta, chi, iota, phi, tau, tau'), eta'_0 for new service ids; or why the block
+ * is invalid (two services contributing one index, the text after eq. 12.22).
+ * `accumulation(spec, PsiA)` of model/accumulation has this shape once its Psi_A is applied.
  */
 export type Accumulate = (
   spec: ChainSpec,
-) => (state: AccumulationState, input: AccumulateInput) => E.Either<never, readonly [AccumulationPosterior, AccumulationResult]>;
+) => (state: AccumulationState, input: AccumulateInput) => E.Either<AccumulationError, readonly [AccumulationPosterior, AccumulationResult]>;
 
 // ---------------------------------------------------------------------------------------------
 // The state with its trie
@@ -144,6 +144,7 @@ export type ImportError =
   | { readonly stage: 'disputes'; readonly error: DisputesError }
   | { readonly stage: 'assurances'; readonly error: AssurancesError }
   | { readonly stage: 'reports'; readonly error: ReportsError }
+  | { readonly stage: 'accumulation'; readonly error: AccumulationError }
   | { readonly stage: 'preimages'; readonly error: PreimagesError };
 
 /** A rejection by one stage, with that stage's error name. */
@@ -243,13 +244,13 @@ export const importBlock =
       const incoming = extrinsic.guarantees.map((g) => g.workReport);
 
       /** @gp 4.16 eq:accountspostxfer -- (omega', xi', delta-dagger, chi', iota', phi', theta', S) */
+      const accumulated = deps.accumulate(spec)(
+        { omega: sigma.omega, xi: sigma.xi, delta: sigma.delta, chi: sigma.chi, iota: sigma.iota, phi: sigma.phi, tau },
+        { slot: tauPrime, entropy: etaPrime[0], available },
+      );
+      if (E.isLeft(accumulated)) return E.left(at('accumulation')(accumulated.left));
       const [{ omega: omegaPrime, xi: xiPrime, delta: deltaDagger, chi: chiPrime, iota: iotaPrime, phi: phiPrime }, { theta: thetaPrime, accumulationStatistics: S }] =
-        E.toUnion(
-          deps.accumulate(spec)(
-            { omega: sigma.omega, xi: sigma.xi, delta: sigma.delta, chi: sigma.chi, iota: sigma.iota, phi: sigma.phi, tau },
-            { slot: tauPrime, entropy: etaPrime[0], available },
-          ),
-        );
+        accumulated.right;
 
       const hH = headerHash(spec, header);
       /** @gp 4.17 eq:betaprime -- beta' from H, E_G, beta-dagger and theta' */

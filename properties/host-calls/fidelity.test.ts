@@ -131,7 +131,7 @@ describe('Delta*: two services contributing the same index make the block invali
   it('two services creating the same new id', () => {
     const psiA = stub((e, s) => ({ poststate: withAccountIn(e, 999_999, account({ parent: s })), defxfers: [] }));
     const r = accumulation(tiny, psiA)(accumulationState([[1, account()], [2, account()]], [1, 2]), input);
-    expect(E.isLeft(r)).toBe(true);
+    expect(r).toEqual(E.left('service_index_conflict'));
   });
 
   it('an ejected child that a deferred transfer of the same round credits', () => {
@@ -154,6 +154,6 @@ describe('Delta*: two services contributing the same index make the block invali
       return { poststate: e, defxfers: [] };
     });
     const r = accumulation(tiny, psiA)(accumulationState([[P, account()], [Q, account()], [D, account()]], [Q]), input);
-    expect(E.isLeft(r)).toBe(true);
+    expect(r).toEqual(E.left('service_index_conflict'));
   });
 });

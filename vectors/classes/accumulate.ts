@@ -109,12 +109,13 @@ export const runAccumulate =
   (pre: AccumulateVectorState, i: AccumulateVectorInput): StfResult<AccumulateVectorState, AccumulateVectorOutput> => {
     const psiA = PsiA(spec, engine);
     const observed: typeof psiA = observer === undefined ? psiA : (e, t, s, g, inputs, entropy) => psiA(e, t, s, g, inputs, entropy, observer);
-    const [posterior, result] = E.toUnion(
-      accumulation(spec, observed)(
-        { ...pre, ...placeholders(spec) },
-        { slot: i.slot, available: i.reports, entropy: pre.entropy },
-      ),
+    const accumulated = accumulation(spec, observed)(
+      { ...pre, ...placeholders(spec) },
+      { slot: i.slot, available: i.reports, entropy: pre.entropy },
     );
+    // An invalid block (eq. 12.22's conflict) leaves the state as it was; the vectors' output then is `err`.
+    if (E.isLeft(accumulated)) return { output: { kind: 'err', value: null }, postState: pre };
+    const [posterior, result] = accumulated.right;
     return {
       output: { kind: 'ok', value: accoutLogRoot(result.theta) },
       postState: {
