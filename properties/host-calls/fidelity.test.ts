@@ -6,13 +6,15 @@
  * - new's check (B.14) tests the base state of Psi_A, so an id ejected earlier in the same
  *   invocation is not handed out again;
  * - Delta* (12.19) with two services contributing the same index (the text after 12.22) makes the
- *   block invalid.
+ *   block invalid;
+ * - M* (11.22) while tau' < R reads t mod E in P (11.20) as the paper's mod (never negative).
  */
 import * as E from 'fp-ts/lib/Either.js';
 import { describe, expect, it } from 'vitest';
 import { tiny } from '../../spec/chain-spec.js';
 import type { Hash } from '../../spec/bytes.js';
-import type { ServiceAccount, ServiceId, State } from '../../spec/types.js';
+import type { ServiceAccount, ServiceId, State, ValidatorKey } from '../../spec/types.js';
+import { guarantorAssignmentsUnderLastRotation, permute } from '../../model/reports/assignments.js';
 import { accumulation, type AccumulationState } from '../../model/accumulation/index.js';
 import type { AccumulateInvocation, PartialState } from '../../model/accumulation/types.js';
 import { RESULT } from '../../model/accumulation/host-calls/common.js';
@@ -155,5 +157,19 @@ describe('Delta*: two services contributing the same index make the block invali
     });
     const r = accumulation(tiny, psiA)(accumulationState([[P, account()], [Q, account()], [D, account()]], [Q]), input);
     expect(r).toEqual(E.left('service_index_conflict'));
+  });
+});
+
+describe("M* (11.22) while tau' < R: P's t mod E is the paper's mod, in [0, E)", () => {
+  it('every core is in N_C, and P(e, tau\' - R) = P(e, tau\' - R + E)', () => {
+    const e = hash(0x21);
+    const keys = Array.from({ length: tiny.Cvalcount }, () => ({
+      bs: hash(1), ed: hash(2), bls: new Uint8Array(144), metadata: new Uint8Array(128),
+    })) as unknown as ReadonlyArray<ValidatorKey>;
+    for (let tau = 0; tau < tiny.Crotationperiod; tau++) {
+      const m = guarantorAssignmentsUnderLastRotation(tiny, { eta: [e, e, e, e], kappa: keys, lambda: keys, offenders: [], tau });
+      expect(m.cores.every((c) => Number.isInteger(c) && c >= 0 && c < tiny.Ccorecount)).toBe(true);
+      expect(m.cores).toEqual(permute(tiny, e, tau - tiny.Crotationperiod + tiny.Cepochlen));
+    }
   });
 });
