@@ -50,9 +50,17 @@ export type AccumulationPosterior = Pick<State, 'omega' | 'xi' | 'delta' | 'chi'
 
 /**
  * Why accumulation makes a block invalid: two services contributed the same index for a new,
- * altered or removed service (the text after eq. 12.22).
+ * altered or removed service (the text after eq. 12.22); or an account it leaves has a field
+ * outside its set (a_b in N_B, a_o below 2^64, a_i below 2^32: what T's E_8 and E_4 encode, D.2),
+ * which the paper's credits (B.9's transfers, eject) do not rule out (README: readings).
  */
-export type AccumulationError = 'service_index_conflict';
+export type AccumulationError = 'service_index_conflict' | 'account_overflow';
+
+const TWO_64 = 1n << 64n;
+
+/** Whether an account's fields are in the sets T encodes them from (eq. D.2: E_8 and E_4). */
+const inRange = (a: ServiceAccount): boolean =>
+  a.balance < TWO_64 && a.octets < TWO_64 && a.gratis < TWO_64 && a.minAccGas < TWO_64 && a.minMemoGas < TWO_64 && a.items < 2 ** 32;
 
 /** What accumulation yields besides the posterior state. */
 export interface AccumulationResult {
@@ -298,6 +306,7 @@ export const accumulation =
     const deltaDoubleDagger = new Map(
       [...ePrime.delta].map(([s, a]) => [s, S.has(s) ? { ...a, lastAcc: input.slot } : a] as const),
     );
+    for (const [s, a] of ePrime.delta) if (a !== state.delta.get(s) && !inRange(a)) return E.left('account_overflow');
     const xiPrime = accumulatedPrime(state.xi, accumulated);
     /** @gp 12.27 eq:accountspostaccdef -- (delta-dagger, iota', phi', chi') = e' */
     const posterior: AccumulationPosterior = {

@@ -146,11 +146,15 @@ export const thresholdBalance = (spec: ChainSpec, a: ServiceAccount): bigint => 
 /**
  * @gp 9.8 -- the footprint kept in step with the dictionaries: a_i counts 2 per request and 1
  * per storage item; a_o counts 81 + z per request (h, z) and 34 + |k| + |v| per storage item.
+ * The paper derives them, so they are never negative; the model stores them, and a state given as
+ * key-values may store a footprint below what its (opaque) entries hold, which nothing can check
+ * since the keys are hashed. Removing an entry then stops a_i and a_o at zero rather than making
+ * them unencodable (README: readings).
  */
 export const footprintDelta = (a: ServiceAccount, items: number, octets: bigint): ServiceAccount => ({
   ...a,
-  items: a.items + items,
-  octets: a.octets + octets,
+  items: Math.max(0, a.items + items),
+  octets: a.octets + octets > 0n ? a.octets + octets : 0n,
 });
 
 /**
