@@ -15,6 +15,10 @@ import { tiny } from '../../spec/chain-spec.js';
 import type { Hash } from '../../spec/bytes.js';
 import type { ServiceAccount, ServiceId, State, ValidatorKey } from '../../spec/types.js';
 import { guarantorAssignmentsUnderLastRotation, permute } from '../../model/reports/assignments.js';
+import { importBlock, importStateFromKeyvals, type Accumulate } from '../../model/block-import/index.js';
+import { embeddedRingSrs } from '../../model/crypto/bandersnatch.js';
+import { loadTraceStep, traceSteps } from '../../vectors/classes/traces.js';
+import { vectorsDir } from '../../vectors/locate.js';
 import { accumulation, type AccumulationState } from '../../model/accumulation/index.js';
 import type { AccumulateInvocation, PartialState } from '../../model/accumulation/types.js';
 import { RESULT } from '../../model/accumulation/host-calls/common.js';
@@ -171,5 +175,40 @@ describe("M* (11.22) while tau' < R: P's t mod E is the paper's mod, in [0, E)",
       expect(m.cores.every((c) => Number.isInteger(c) && c >= 0 && c < tiny.Ccorecount)).toBe(true);
       expect(m.cores).toEqual(permute(tiny, e, tau - tiny.Crotationperiod + tiny.Cepochlen));
     }
+  });
+});
+
+describe('readings (README: where the paper, the vectors and clients part)', () => {
+  it('query with z >= 2^32: NONE, 0 (no key of a_l has such a length); solicit: HUH; forget: HUH', () => {
+    const a = account({ balance: 10n ** 12n });
+    const q = onRequest(22, a, hash(1), 2 ** 32);
+    expect([q.r7, q.r8]).toEqual([RESULT.NONE, 0n]);
+    expect(onRequest(23, a, hash(1), 2 ** 32).r7).toBe(RESULT.HUH);
+    expect(onRequest(24, a, hash(1), 2 ** 32).r7).toBe(RESULT.HUH);
+  });
+
+  it('bless with one service twice in z: the last pair wins', () => {
+    const m = machine(100n);
+    const z = new Uint8Array(24);
+    const view = new DataView(z.buffer);
+    view.setUint32(0, 5, true);
+    view.setBigUint64(4, 10n, true);
+    view.setUint32(12, 5, true);
+    view.setBigUint64(16, 20n, true);
+    m.writeMemory(RW + 64, z);
+    setRegisters(m, 7, [S, RW, S, S, RW + 64, 2]);
+    const r = call(14, m, context(partialState([[S, account()]]), S));
+    expect([r.r7, [...r.xy.x.state.alwaysAccers]]).toEqual([RESULT.OK, [[5, 20n]]]);
+  });
+
+  it("block import rejects a block whose accumulation is invalid, at stage 'accumulation'", () => {
+    const file = traceSteps(vectorsDir('traces', 'storage'))[1]!;
+    const step = loadTraceStep(tiny, file);
+    if (E.isLeft(step)) throw new Error(step.left);
+    const prior = importStateFromKeyvals(tiny, step.right.pre.keyvals);
+    if (E.isLeft(prior)) throw new Error(prior.left.reason);
+    const invalid: Accumulate = () => () => E.left('service_index_conflict');
+    const r = importBlock(tiny, { srs: embeddedRingSrs(), accumulate: invalid })(prior.right, step.right.block);
+    expect(r).toEqual(E.left({ stage: 'accumulation', error: 'service_index_conflict' }));
   });
 });
