@@ -47,14 +47,14 @@ interface AccumulateVectorInput {
   readonly reports: ReadonlyArray<WorkReport>;
 }
 
-/** `Output ::= CHOICE { ok OpaqueHash, err NULL }`: accumulation rejects nothing. */
+/** `Output ::= CHOICE { ok OpaqueHash, err NULL }`: `err` when accumulation makes the block invalid. */
 type AccumulateVectorOutput = { readonly kind: 'ok'; readonly value: Hash } | { readonly kind: 'err'; readonly value: null };
 
 /**
- * delta as the vectors give it (raw keys, `RawServiceAccount`), read into the state's form with
- * `accountOfRaw`, for the pre-state the model runs on and the post-state its posterior is compared
- * with (entry by entry, under the hashed keys). There is no way back to raw keys (see
- * `ServiceAccount`), so this codec only decodes.
+ * delta as the vectors give it (a_s, a_p, a_l under their own keys, `RawServiceAccount`), read into
+ * the state's form with `accountOfRaw` (no opaque entries), for the pre-state the model runs on and
+ * the post-state its posterior is compared with. Only the model's posterior is ever compared, never
+ * written back, so this codec only decodes.
  */
 const stateFormAccounts = mapCodec(
   accounts,
