@@ -9,7 +9,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { ServiceAccount, TimeSlot } from '../spec/types.js';
 import { SELF } from '../model/accumulation/host-calls/common.js';
-import { withRequest, withStorage } from '../model/merklization/serialize.js';
+import { requestOfKey, withRequest, withStorage } from '../model/merklization/serialize.js';
 import { PsiA, hostCallCounter } from '../model/accumulation/invocation.js';
 import { tsEngine } from '../model/pvm/index.js';
 import { nativeEngine } from '../model/pvm/native.js';
@@ -53,7 +53,7 @@ const arbSmallBytes = fc.uint8Array({ minLength: 0, maxLength: 4, max: 3 });
 const footprint = (a: ServiceAccount) => {
   let [items, octets] = [a.opaque.size === 0 ? 0 : Number.NaN, 0n];
   for (const [k, v] of a.storage) [items, octets] = [items + 1, octets + 34n + BigInt((k.length - 2) / 2 + v.length)];
-  for (const key of a.requests.keys()) [items, octets] = [items + 2, octets + 81n + BigInt(key.slice(key.lastIndexOf(':') + 1))];
+  for (const key of a.requests.keys()) [items, octets] = [items + 2, octets + 81n + BigInt(requestOfKey(key)[1])];
   return { items, octets };
 };
 

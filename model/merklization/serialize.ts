@@ -57,8 +57,21 @@ export const requestEntryKey = (h: Hash, l: number): AccountEntryKey => entryKey
 /** The service dictionaries of an account, all that the helpers below read or write. */
 export type AccountDictionaries = Pick<ServiceAccount, 'storage' | 'preimages' | 'requests' | 'opaque'>;
 
-/** The key of a_l[(h, l)] in `requests`. */
-const requestKeyOf = (h: Hash, l: number): string => `${toHex(h)}:${l}`;
+/** The octets of a dictionary key's 0x-hex (every key the model or a vector codec writes is one). */
+const octetsOfHex = (hex: string): Uint8Array => {
+  const b = fromHex(hex);
+  if (b === undefined) throw new Error(`a dictionary key that is not hex: ${hex}`);
+  return b;
+};
+
+/** The key of a_l[(h, l)] in `requests`: `${0x-hash}:${length}` (the STF vectors' layout, spec/types.ts). */
+export const requestKeyOf = (h: Hash, l: number): string => `${toHex(h)}:${l}`;
+
+/** (h, l) of a key of `requests` (the inverse of `requestKeyOf`). */
+export const requestOfKey = (key: string): readonly [Hash, number] => {
+  const at = key.lastIndexOf(':');
+  return [octetsOfHex(key.slice(0, at)) as Hash, Number(key.slice(at + 1))];
+};
 
 /** An opaque entry's value read as a_l's timeslots: it must decode fully as ↕[E_4(x)] of at most three. */
 const asTimeslots = (v: Uint8Array | undefined): ReadonlyArray<TimeSlot> | undefined => {
@@ -67,7 +80,7 @@ const asTimeslots = (v: Uint8Array | undefined): ReadonlyArray<TimeSlot> | undef
   return E.isRight(t) ? t.right : undefined;
 };
 
-/** An opaque entry's value read as a_p[h]: it must be a preimage of h (eq. 9.5: a_p[h] has hash h). */
+/** An opaque entry's value read as a_p[h]: it must be a preimage of h (eq. 9.6: a_p[h] has hash h). */
 const asPreimageOf = (h: Hash, v: Uint8Array | undefined): Uint8Array | undefined =>
   v !== undefined && bytesEqual(blake2b256(v), h) ? v : undefined;
 
@@ -134,12 +147,6 @@ const rowsOf = <V>(m: ReadonlyMap<string, V>, row: (key: string, value: V) => re
   return rows;
 };
 
-const octetsOfHex = (hex: string): Uint8Array => {
-  const b = fromHex(hex);
-  if (b === undefined) throw new Error(`a dictionary key that is not hex: ${hex}`);
-  return b;
-};
-
 /**
  * @gp D.2 -- an account's rows C(s, ...) of T, by entry key: a_s, a_p, a_l and the opaque entries.
  * D.2's keys are not injective (a_s[h] and a_l[(h, 2^32-1)]; a_p[h] and a_l[(h, 2^32-2)]), so T is
@@ -155,12 +162,7 @@ export const accountEntries = (a: AccountDictionaries): ReadonlyMap<AccountEntry
   };
   claim(rowsOf(a.storage, (k, v) => [storageEntryKey(octetsOfHex(k)), v]));
   claim(rowsOf(a.preimages, (h, p) => [preimageEntryKey(octetsOfHex(h) as Hash), p]));
-  claim(
-    rowsOf(a.requests, (key, t) => {
-      const at = key.lastIndexOf(':');
-      return [requestEntryKey(octetsOfHex(key.slice(0, at)) as Hash, Number(key.slice(at + 1))), encode(requestTimeslots, t)];
-    }),
-  );
+  claim(rowsOf(a.requests, (key, t) => [requestEntryKey(...requestOfKey(key)), encode(requestTimeslots, t)]));
   claim(a.opaque);
   return out;
 };

@@ -5,7 +5,7 @@
  */
 import { blob, dictionary, enumeration, mapCodec, nothing, record, u32, varSequence } from '../../spec/codec.js';
 import { hash, hexKey, preimagesExtrinsic, requestTimeslots, servicesStatistics } from '../../spec/codecs.js';
-import { fromHex, toHex, type Hash } from '../../spec/bytes.js';
+import type { Hash } from '../../spec/bytes.js';
 import type { ServiceActivity, ServiceId, TimeSlot } from '../../spec/types.js';
 import {
   preimages,
@@ -14,6 +14,7 @@ import {
   type PreimagesInput,
 } from '../../model/preimages/index.js';
 import { serviceStatistics } from '../../model/statistics/index.js';
+import { requestKeyOf, requestOfKey } from '../../model/merklization/serialize.js';
 import { fromEither, okOrErr, stfCaseCodec, stfClass } from '../stf.js';
 
 /** One entry of the vectors' `preimage_requests`: (hash, length) -> timeslots. */
@@ -34,7 +35,7 @@ type Account = PreimageAccount;
 
 const toAccount = (v: VectorAccount): Account => ({
   preimages: v.preimages,
-  requests: new Map(v.requests.map(({ key, value }) => [`${toHex(key.hash)}:${key.length}`, value] as const)),
+  requests: new Map(v.requests.map(({ key, value }) => [requestKeyOf(key.hash, key.length), value] as const)),
   opaque: new Map(),
 });
 
@@ -42,8 +43,8 @@ const toAccount = (v: VectorAccount): Account => ({
 const fromAccount = (a: Account): VectorAccount => ({
   preimages: a.preimages,
   requests: [...a.requests].map(([key, value]) => {
-    const [h = '', l = ''] = key.split(':');
-    return { key: { hash: fromHex(h) as Hash, length: Number(l) }, value };
+    const [hash, length] = requestOfKey(key);
+    return { key: { hash, length }, value };
   }),
 });
 
