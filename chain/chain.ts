@@ -17,6 +17,7 @@ import type { KeyValue } from '../spec/trace.js';
 import type { Block, Header } from '../spec/types.js';
 import { accumulation } from '../model/accumulation/index.js';
 import { PsiA } from '../model/accumulation/invocation.js';
+import type { HostCallObserver } from '../model/accumulation/types.js';
 import {
   importBlock,
   importStateFromKeyvals,
@@ -40,9 +41,17 @@ const importers = new WeakMap<ChainSpec, Map<Engines['pvm'], Importer>>();
 
 /**
  * The importer of a chain spec on the given engines, made once per (spec, engines) in a process:
- * the ring parameters are built when it is made, not inside the first epoch's block.
+ * the ring parameters are built when it is made, not inside the first epoch's block. With an
+ * observer, every host call's answer is reported to it (an importer of its own, not remembered).
  */
-export const importerOf = (spec: ChainSpec, engines: Engines): Importer => {
+export const importerOf = (spec: ChainSpec, engines: Engines, observer?: HostCallObserver): Importer => {
+  if (observer !== undefined) {
+    const psiA = PsiA(spec, pvmEngine(engines));
+    return importBlock(spec, {
+      srs: embeddedRingSrs(),
+      accumulate: (s) => accumulation(s, (delta, tau, service, gas, inputs, entropy) => psiA(delta, tau, service, gas, inputs, entropy, observer)),
+    });
+  }
   const bySpec = importers.get(spec) ?? new Map<Engines['pvm'], Importer>();
   importers.set(spec, bySpec);
   const made = bySpec.get(engines.pvm);

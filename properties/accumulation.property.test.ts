@@ -16,11 +16,14 @@
  * - the prior state is never mutated;
  * - Delta* (eqs. 12.19, 12.20) keeps each service's own account as it left it, the accounts
  *   services create and remove, ignores changes to accounts a service does not own, and sets each
- *   privilege to the manager's choice if it changed it, else to its holder's own choice;
+ *   privilege to the manager's choice if it changed it, else to its holder's own choice; an index
+ *   that two services contribute (removed twice, or removed while it accumulates) makes the block
+ *   invalid (the text after eq. 12.22);
  * - differential: on every `stf/accumulate` vector (tiny and full), Psi_A on the TypeScript PVM
  *   and on the native PVM give the same output and posterior state, field by field.
  */
 import { basename } from 'node:path';
+import * as E from 'fp-ts/lib/Either.js';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { chainSpecs, tiny, type ChainSpec } from '../spec/chain-spec.js';
@@ -39,7 +42,7 @@ import { tsEngine } from '../model/pvm/index.js';
 import { nativeEngine } from '../model/pvm/native.js';
 import { diffValues, listFiles, vectorsDir } from '../chain/index.js';
 import { accumulateTestCase, loadStfCase, runAccumulate } from '../vectors/index.js';
-import { account as emptyAccount } from '../model/accumulation/host-calls/fixture.js';
+import { account as emptyAccount } from './host-calls/fixture.js';
 
 /** A spec whose block gas is small enough that the gas limit cuts R* short. */
 const spec: ChainSpec = { ...tiny, Cblockaccgas: 3000n, Creportaccgas: 500n };
@@ -279,7 +282,7 @@ const doer =
   };
 
 describe('Delta* merges the services\' post-states (eqs. 12.19, 12.20)', () => {
-  it('keeps own accounts, new and removed ones, ignores other changes; privileges by R (300 blocks)', () => {
+  it('keeps own accounts, new and removed ones, ignores other changes; privileges by R; a conflicting contribution is invalid (300 blocks)', () => {
     fc.assert(
       fc.property(
         fc.array(deed, { minLength: SERVICES, maxLength: SERVICES }),
@@ -297,10 +300,15 @@ describe('Delta* merges the services\' post-states (eqs. 12.19, 12.20)', () => {
           };
           const available = accumulating.map((s, k) => report(k, [], [[s, 10n]]));
           const r = accumulation(spec, doer(deeds))(state, { slot: 11, available, entropy: filled(32, 0) as Hash });
-          if (r._tag === 'Left') throw new Error('accumulation rejects nothing');
-          const [post] = r.right;
           const acts = new Set(accumulating);
-          const removed = new Set(accumulating.flatMap((s) => (deeds[s]!.removes !== undefined && deeds[s]!.removes !== s ? [deeds[s]!.removes!] : [])));
+          const removals = accumulating.flatMap((s) => (deeds[s]!.removes !== undefined && deeds[s]!.removes !== s ? [deeds[s]!.removes!] : []));
+          const removed = new Set(removals);
+          // The text after 12.22: an index removed by two services, or removed by one while another
+          // (the service itself, accumulating) alters it, makes the block invalid.
+          const conflict = removed.size < removals.length || removals.some((x) => acts.has(x));
+          expect(r).toEqual(conflict ? E.left('service_index_conflict') : E.right(expect.anything()));
+          if (E.isLeft(r)) return;
+          const [post] = r.right;
           for (let s = 0; s < SERVICES; s++) {
             const a = post.delta.get(s);
             if (removed.has(s)) expect(a).toBeUndefined();

@@ -46,17 +46,17 @@ const accountEdit: fc.Arbitrary<AccountEdit> = fc.oneof(
 );
 
 const applyEdit = (delta: Map<ServiceId, ServiceAccount>, s: ServiceId, template: ServiceAccount, e: AccountEdit): void => {
-  const a = delta.get(s) ?? { ...template, entries: new Map() };
+  const a = delta.get(s) ?? { ...template, storage: new Map(), preimages: new Map(), requests: new Map(), opaque: new Map() };
   if (e.kind === 'remove') delta.delete(s);
   else if (e.kind === 'balance') delta.set(s, { ...a, balance: e.balance });
   else {
-    const entries = new Map(a.entries);
-    if (e.kind === 'set') entries.set(toHex(e.key) as AccountEntryKey, e.value);
+    const opaque = new Map(a.opaque);
+    if (e.kind === 'set') opaque.set(toHex(e.key) as AccountEntryKey, e.value);
     else {
-      const keys = [...entries.keys()];
-      if (keys.length > 0) entries.delete(keys[e.pick % keys.length]!);
+      const keys = [...opaque.keys()];
+      if (keys.length > 0) opaque.delete(keys[e.pick % keys.length]!);
     }
-    delta.set(s, { ...a, entries });
+    delta.set(s, { ...a, opaque });
   }
 };
 

@@ -47,7 +47,7 @@ const scenario = fc
   )
   .map(({ ep, present, status, slot }) => {
     const delta = new Map<ServiceId, PreimageAccount>();
-    for (let s = 0; s < 4; s++) if (present[s]) delta.set(s, { entries: new Map() });
+    for (let s = 0; s < 4; s++) if (present[s]) delta.set(s, { preimages: new Map(), requests: new Map(), opaque: new Map() });
     ep.forEach((p, i) => {
       const a = delta.get(p.serviceIndex);
       if (a === undefined || status[i] === 'absent') return;
@@ -76,8 +76,8 @@ describe('preimages', () => {
         for (const [s, a] of delta) {
           const provided = ep.filter((p) => p.serviceIndex === s);
           const b = after.get(s)!;
-          // One new entry (the preimage) per provided item; its request entry existed already.
-          expect(b.entries.size).toBe(a.entries.size + provided.length);
+          // One new preimage per provided item; its request existed already.
+          expect([b.preimages.size, b.requests.size]).toEqual([a.preimages.size + provided.length, a.requests.size]);
           for (const p of provided) {
             const h = blake2b256(p.data);
             expect(preimageOf(b, h)).toEqual(p.data);

@@ -379,8 +379,8 @@ export interface ServiceInfo {
 }
 
 /**
- * The key of one entry of a service's dictionaries, as 0x-hex of 27 octets: the part a_0 ... a_26 of
- * a = H(E_4(2^32-1) ++ k) for storage k, H(E_4(2^32-2) ++ h) for the preimage of h, H(E_4(l) ++ h)
+ * The key of one entry of T (eq. D.2) under a service, as 0x-hex of 27 octets: the part a_0 ... a_26
+ * of a = H(E_4(2^32-1) ++ k) for storage k, H(E_4(2^32-2) ++ h) for the preimage of h, H(E_4(l) ++ h)
  * for the request (h, l), which the entry's state key C(s, ...) holds (eq. D.1-D.2); it does not
  * depend on the service index s. Built by `storageEntryKey`, `preimageEntryKey`, `requestEntryKey`
  * of `model/merklization/serialize.ts` (the hash lives in `model/`).
@@ -388,35 +388,34 @@ export interface ServiceInfo {
 export type AccountEntryKey = string & { readonly __brand: 'AccountEntryKey' };
 
 /**
- * @gp 9.3 -- A: a service account, its info and its dictionaries a_s, a_p and a_l.
- *
- * The three dictionaries are held as their rows of the serialized state T (eq. D.2): one map from
- * each entry's key (the hashed part of its state key, see `AccountEntryKey`) to its serialized
- * value (the storage value, the preimage, or E(↕[E_4(x) | x <- t]) for a request). Why not three maps keyed by the raw key k, hash h and (h, l)?
- * T keeps only a hash of those keys, and a storage key and a request key cannot be told apart
- * once hashed (their discriminator E_4(2^32-1) or E_4(l) is inside the hash), so a state loaded
- * from key-values (a trace, a fuzzer's Initialize, a peer's state) could not fill them faithfully.
- * The paper allows this (Appendix D: "implementations are free to ... avoid storing the keys"), and
- * every read in the paper is by a known key (a_s[k], a_p[h], a_l[(h, l)]), which becomes a lookup by
- * its hashed key: `storageOf`, `preimageOf`, `requestOf`; writes: `withStorage`, `withPreimage`,
- * `withRequest`. The derived a_i and a_o (eq. 9.8) need the raw key lengths, so they are kept as
- * the stored fields `items` and `octets`. The STF vectors' accounts, under raw keys, are
- * `RawServiceAccount`s.
+ * @gp 9.3 -- a service account with a_s, a_p and a_l under their own keys, the layout of the STF
+ * vectors (accumulate.asn): storage keyed by the key's 0x-hex, preimages by the hash's 0x-hex,
+ * requests by `${0x-hash}:${length}`.
  */
-export interface ServiceAccount extends ServiceInfo {
-  readonly entries: ReadonlyMap<AccountEntryKey, Uint8Array>;
+export interface RawServiceAccount extends ServiceInfo {
+  /** a_s: storage key -> value. */
+  readonly storage: ReadonlyMap<string, Uint8Array>;
+  /** a_p: hash -> preimage. */
+  readonly preimages: ReadonlyMap<string, Uint8Array>;
+  /** a_l: (hash, length) -> up to three timeslots. */
+  readonly requests: ReadonlyMap<string, ReadonlyArray<TimeSlot>>;
 }
 
 /**
- * @gp 9.3 -- a service account with a_s, a_p and a_l under their raw keys, as the STF vectors
- * give them (accumulate.asn): storage keyed by the key's 0x-hex, preimages by the hash's 0x-hex,
- * requests by `${0x-hash}:${length}`. `accountOfRaw` (model/merklization/serialize.ts) makes the
- * state's `ServiceAccount` of it; the way back is not there (the state keeps only hashed keys).
+ * @gp 9.3 -- A: a service account, its info and its three dictionaries a_s, a_p and a_l, kept
+ * apart as the paper keeps them (every host call reads its own: B.16's read a_s, lookup a_p,
+ * B.20's query, solicit, forget a_l), plus `opaque`: the entries of T (eq. D.2) known only by their
+ * serialized key, as a state given as key-values (a trace's pre-state, a fuzzer's Initialize)
+ * brings them. T hashes each key with its discriminator, so which dictionary an entry belongs to
+ * is not recoverable from the key, and D.2's keys are not even injective: the storage item of a
+ * 32-octet key h and the request (h, 2^32-1) share one key, as do the preimage h and the request
+ * (h, 2^32-2). A read of a dictionary falls back on the opaque entry under the key it would have,
+ * when the entry's value can be what the read asks for (model/merklization/serialize.ts); a write
+ * of that key then supersedes the opaque entry. The derived a_i and a_o (eq. 9.8) need the key
+ * lengths an opaque entry hides, so they are kept as the stored fields `items` and `octets`.
  */
-export interface RawServiceAccount extends ServiceInfo {
-  readonly storage: ReadonlyMap<string, Uint8Array>;
-  readonly preimages: ReadonlyMap<string, Uint8Array>;
-  readonly requests: ReadonlyMap<string, ReadonlyArray<TimeSlot>>;
+export interface ServiceAccount extends RawServiceAccount {
+  readonly opaque: ReadonlyMap<AccountEntryKey, Uint8Array>;
 }
 
 /** @gp 9.9 -- chi: the privileged services. */

@@ -48,6 +48,20 @@ export interface AccumulateInput {
 /** The posterior state components accumulation defines; `delta` is delta-double-dagger (eq. 12.30). */
 export type AccumulationPosterior = Pick<State, 'omega' | 'xi' | 'delta' | 'chi' | 'iota' | 'phi'>;
 
+/**
+ * Why accumulation makes a block invalid: two services contributed the same index for a new,
+ * altered or removed service (the text after eq. 12.22); or an account it leaves has a field
+ * outside its set (a_b in N_B, a_o below 2^64, a_i below 2^32: what T's E_8 and E_4 encode, D.2),
+ * which the paper's credits (B.9's transfers, eject) do not rule out (README: readings).
+ */
+export type AccumulationError = 'service_index_conflict' | 'account_overflow';
+
+const TWO_64 = 1n << 64n;
+
+/** Whether an account's fields are in the sets T encodes them from (eq. D.2: E_8 and E_4). */
+const inRange = (a: ServiceAccount): boolean =>
+  a.balance < TWO_64 && a.octets < TWO_64 && a.gratis < TWO_64 && a.minAccGas < TWO_64 && a.minMemoGas < TWO_64 && a.items < 2 ** 32;
+
 /** What accumulation yields besides the posterior state. */
 export interface AccumulationResult {
   /** theta': the accumulation outputs, ordered by service then hash (eq. 12.26). */
@@ -135,7 +149,7 @@ export const parallelAccumulate = (
   t: ReadonlyArray<DeferredTransfer>,
   r: ReadonlyArray<WorkReport>,
   f: ReadonlyMap<ServiceId, Gas>,
-): readonly [PartialState, ReadonlyArray<DeferredTransfer>, Outputs, GasUsage] => {
+): E.Either<AccumulationError, readonly [PartialState, ReadonlyArray<DeferredTransfer>, Outputs, GasUsage]> => {
   const s = [
     ...new Set([...r.flatMap((w) => w.digests.map((d) => d.serviceIndex)), ...f.keys(), ...t.map((x) => x.dest)]),
   ].sort((a, b) => a - b);
@@ -157,13 +171,32 @@ export const parallelAccumulate = (
   );
   const tPrime = s.flatMap((x) => acc(x).defxfers);
 
-  /** n: each service's own account as it left it, and the accounts it created */
+  /**
+   * n: each service's own account as it left it, and the accounts it created; m: the accounts
+   * some service removed. Each index of keys(n) and m comes from one service: the text after
+   * 12.22 makes a block in which two services contribute the same index invalid.
+   */
   const n = new Map<ServiceId, ServiceAccount>();
-  for (const x of s)
-    for (const [id, account] of acc(x).poststate.delta) if (id === x || !e.delta.has(id)) n.set(id, account);
-  /** m: the accounts some service removed */
   const m = new Set<ServiceId>();
-  for (const x of s) for (const id of e.delta.keys()) if (!acc(x).poststate.delta.has(id)) m.add(id);
+  const contributor = new Map<ServiceId, ServiceId>();
+  const contribute = (id: ServiceId, x: ServiceId): boolean => {
+    if ((contributor.get(id) ?? x) !== x) return false;
+    contributor.set(id, x);
+    return true;
+  };
+  for (const x of s) {
+    const post = acc(x).poststate.delta;
+    for (const [id, account] of post)
+      if (id === x || !e.delta.has(id)) {
+        if (!contribute(id, x)) return E.left('service_index_conflict');
+        n.set(id, account);
+      }
+    for (const id of e.delta.keys())
+      if (!post.has(id)) {
+        if (!contribute(id, x)) return E.left('service_index_conflict');
+        m.add(id);
+      }
+  }
   const merged = new Map(e.delta);
   for (const [id, account] of n) merged.set(id, account);
   for (const id of m) merged.delete(id);
@@ -186,7 +219,7 @@ export const parallelAccumulate = (
     registrar: R(e.registrar, eStar.registrar, postOf(e.registrar).registrar),
     alwaysAccers: eStar.alwaysAccers,
   };
-  return [ePrime, tPrime, b, u];
+  return E.right([ePrime, tPrime, b, u]);
 };
 
 /**
@@ -201,18 +234,22 @@ export const outerAccumulate = (
   r: ReadonlyArray<WorkReport>,
   e: PartialState,
   f: ReadonlyMap<ServiceId, Gas>,
-): readonly [number, PartialState, Outputs, GasUsage] => {
+): E.Either<AccumulationError, readonly [number, PartialState, Outputs, GasUsage]> => {
   let i = 0;
   for (let used = 0n; i < r.length; i++) {
     used += reportsGas([r[i]!]);
     if (used > g) break;
   }
   const n = t.length + i + f.size;
-  if (n === 0) return [0, e, [], []];
-  const [eStar, tStar, bStar, uStar] = parallelAccumulate(ctx, e, t, r.slice(0, i), f);
+  if (n === 0) return E.right([0, e, [], []]);
+  const star = parallelAccumulate(ctx, e, t, r.slice(0, i), f);
+  if (E.isLeft(star)) return star;
+  const [eStar, tStar, bStar, uStar] = star.right;
   const gStar = g + sum(t.map((x) => x.gas));
-  const [j, ePrime, b, u] = outerAccumulate(ctx, gStar - sum(uStar.map(([, x]) => x)), tStar, r.slice(i), eStar, new Map());
-  return [i + j, ePrime, unionOutputs(bStar, b), [...uStar, ...u]];
+  const rest = outerAccumulate(ctx, gStar - sum(uStar.map(([, x]) => x)), tStar, r.slice(i), eStar, new Map());
+  if (E.isLeft(rest)) return rest;
+  const [j, ePrime, b, u] = rest.right;
+  return E.right([i + j, ePrime, unionOutputs(bStar, b), [...uStar, ...u]]);
 };
 
 /**
@@ -235,12 +272,12 @@ export const accumulationStatistics = (u: GasUsage, accumulated: ReadonlyArray<W
 
 /**
  * The accumulation of one block (eqs. 12.25 to 12.34): R* accumulated within the block's gas,
- * the posterior privileges, staging set, authorizer queues and accounts, theta', S, xi' and omega'.
- * Nothing here rejects a block, so the result is always `Right`.
+ * the posterior privileges, staging set, authorizer queues and accounts, theta', S, xi' and omega';
+ * or `service_index_conflict` when two services of one Delta* contribute the same index.
  */
 export const accumulation =
   (spec: ChainSpec, psiA: AccumulateInvocation) =>
-  (state: AccumulationState, input: AccumulateInput): E.Either<never, readonly [AccumulationPosterior, AccumulationResult]> => {
+  (state: AccumulationState, input: AccumulateInput): E.Either<AccumulationError, readonly [AccumulationPosterior, AccumulationResult]> => {
     const ctx: Context = { spec, psiA, tauPrime: input.slot, entropy: input.entropy };
     const { queued, accumulatable } = accumulatableReports(spec)(state.omega, state.xi, input.available, input.slot);
     const { chi } = state;
@@ -257,7 +294,9 @@ export const accumulation =
       registrar: chi.registrar,
       alwaysAccers: chi.alwaysAccers,
     };
-    const [n, ePrime, b, u] = outerAccumulate(ctx, g, [], accumulatable, e, chi.alwaysAccers);
+    const outer = outerAccumulate(ctx, g, [], accumulatable, e, chi.alwaysAccers);
+    if (E.isLeft(outer)) return outer;
+    const [n, ePrime, b, u] = outer.right;
     const accumulated = accumulatable.slice(0, n);
     const S = accumulationStatistics(u, accumulated);
     /**
@@ -267,6 +306,7 @@ export const accumulation =
     const deltaDoubleDagger = new Map(
       [...ePrime.delta].map(([s, a]) => [s, S.has(s) ? { ...a, lastAcc: input.slot } : a] as const),
     );
+    for (const [s, a] of ePrime.delta) if (a !== state.delta.get(s) && !inRange(a)) return E.left('account_overflow');
     const xiPrime = accumulatedPrime(state.xi, accumulated);
     /** @gp 12.27 eq:accountspostaccdef -- (delta-dagger, iota', phi', chi') = e' */
     const posterior: AccumulationPosterior = {

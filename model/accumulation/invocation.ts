@@ -175,7 +175,7 @@ export const PsiA =
     args.natural(s);
     args.natural(inputs.length);
     const x = initialContext(spec, credited, s, entropy, tau);
-    const env: HostEnv = { spec, tau, entropy, inputs };
+    const env: HostEnv = { spec, tau, entropy, inputs, baseAccounts: state.delta };
     const result = PsiM(engine)(c, 5, g, args.result(), F(env, observer), { x, y: x });
     return collapse(result.gasUsed, result.result, result.x);
   };

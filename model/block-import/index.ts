@@ -29,7 +29,7 @@ import {
   type HeaderError,
 } from '../header/index.js';
 import { accoutLogRoot, correctLastStateRoot, history } from '../history/index.js';
-import { deserializeState, serializeState, type ComponentName, type StateDecodeError } from '../merklization/serialize.js';
+import { accountEntries, deserializeState, serializeState, type ComponentName, type StateDecodeError } from '../merklization/serialize.js';
 import {
   componentNames,
   stateKeyOfComponent,
@@ -42,7 +42,7 @@ import { preimages, type PreimagesError } from '../preimages/index.js';
 import { knownPackages, reports, type ReportsError } from '../reports/index.js';
 import { safrole, type SafroleError } from '../safrole/index.js';
 import { verifySeal } from '../safrole/seal.js';
-import type { AccumulateInput, AccumulationPosterior, AccumulationResult, AccumulationState } from '../accumulation/index.js';
+import type { AccumulateInput, AccumulationError, AccumulationPosterior, AccumulationResult, AccumulationState } from '../accumulation/index.js';
 import { statistics } from '../statistics/index.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -50,13 +50,13 @@ import { statistics } from '../statistics/index.js';
 
 /**
  * Section 12 as eq. 4.16 states it: (omega', xi', delta-double-dagger, chi', iota', phi', theta', S) from
- * (R*, omega, xi, delta, chi, iota, phi, tau, tau'), eta'_0 for new service ids. Accumulation
- * rejects nothing (`Either<never, ...>`). `accumulation(spec, PsiA)` of model/accumulation has
- * this shape once its Psi_A is applied.
+ * (R*, omega, xi, delta, chi, iota, phi, tau, tau'), eta'_0 for new service ids; or why the block
+ * is invalid (two services contributing one index, the text after eq. 12.22).
+ * `accumulation(spec, PsiA)` of model/accumulation has this shape once its Psi_A is applied.
  */
 export type Accumulate = (
   spec: ChainSpec,
-) => (state: AccumulationState, input: AccumulateInput) => E.Either<never, readonly [AccumulationPosterior, AccumulationResult]>;
+) => (state: AccumulationState, input: AccumulateInput) => E.Either<AccumulationError, readonly [AccumulationPosterior, AccumulationResult]>;
 
 // ---------------------------------------------------------------------------------------------
 // The state with its trie
@@ -89,17 +89,20 @@ const setIfChanged = (t: StateTrie, k: StateKey, v: Uint8Array): StateTrie => {
   return was !== undefined && bytesEqual(was, v) ? t : trieSet(t, k, v);
 };
 
+/** Whether two accounts hold the very same dictionaries (the transition shares what it does not change). */
+const sameDictionaries = (a: ServiceAccount, b: ServiceAccount): boolean =>
+  a.storage === b.storage && a.preimages === b.preimages && a.requests === b.requests && a.opaque === b.opaque;
+
+const noEntries: ReadonlyMap<AccountEntryKey, Uint8Array> = new Map();
+
 /** The trie updated with one account's rows of eq. D.2: its info C(255, s) and its entries C(s, h). */
 const updateAccount = (trie: StateTrie, s: ServiceId, before: ServiceAccount | undefined, after: ServiceAccount | undefined): StateTrie => {
   let t = trie;
   if (after === undefined) t = trieDelete(t, stateKeyOfService(255, s));
-  else {
-    const { entries: _entries, ...info } = after;
-    t = setIfChanged(t, stateKeyOfService(255, s), encode(serviceInfo, info));
-  }
-  const old = before?.entries ?? new Map<AccountEntryKey, Uint8Array>();
-  const now = after?.entries ?? new Map<AccountEntryKey, Uint8Array>();
-  if (old === now) return t;
+  else t = setIfChanged(t, stateKeyOfService(255, s), encode(serviceInfo, after));
+  if (before !== undefined && after !== undefined && sameDictionaries(before, after)) return t;
+  const old = before === undefined ? noEntries : accountEntries(before);
+  const now = after === undefined ? noEntries : accountEntries(after);
   const keyOf = (k: AccountEntryKey): StateKey => stateKeyOfServiceDataHash(s, fromHex(k)!);
   for (const k of old.keys()) if (!now.has(k)) t = trieDelete(t, keyOf(k));
   for (const [k, v] of now) if (old.get(k) !== v) t = setIfChanged(t, keyOf(k), v);
@@ -141,6 +144,7 @@ export type ImportError =
   | { readonly stage: 'disputes'; readonly error: DisputesError }
   | { readonly stage: 'assurances'; readonly error: AssurancesError }
   | { readonly stage: 'reports'; readonly error: ReportsError }
+  | { readonly stage: 'accumulation'; readonly error: AccumulationError }
   | { readonly stage: 'preimages'; readonly error: PreimagesError };
 
 /** A rejection by one stage, with that stage's error name. */
@@ -239,13 +243,13 @@ export const importBlock =
       const incoming = extrinsic.guarantees.map((g) => g.workReport);
 
       /** @gp 4.16 eq:accountspostxfer -- (omega', xi', delta-double-dagger, chi', iota', phi', theta', S) */
+      const accumulated = deps.accumulate(spec)(
+        { omega: sigma.omega, xi: sigma.xi, delta: sigma.delta, chi: sigma.chi, iota: sigma.iota, phi: sigma.phi, tau },
+        { slot: tauPrime, entropy: etaPrime[0], available },
+      );
+      if (E.isLeft(accumulated)) return E.left(at('accumulation')(accumulated.left));
       const [{ omega: omegaPrime, xi: xiPrime, delta: deltaDoubleDagger, chi: chiPrime, iota: iotaPrime, phi: phiPrime }, { theta: thetaPrime, accumulationStatistics: S }] =
-        E.toUnion(
-          deps.accumulate(spec)(
-            { omega: sigma.omega, xi: sigma.xi, delta: sigma.delta, chi: sigma.chi, iota: sigma.iota, phi: sigma.phi, tau },
-            { slot: tauPrime, entropy: etaPrime[0], available },
-          ),
-        );
+        accumulated.right;
 
       const hH = headerHash(spec, header);
       /** beta' from H, E_G (its packages p, as the reports stage gave them), beta-dagger and theta' (eq. 4.17) */

@@ -6,12 +6,13 @@
  *   const root = merklizeState(kv);                 // eq. D.3 over it
  *   deserializeState(tiny)(kv)                      // Either<StateDecodeError, State>
  *
- * The service dictionaries a_s, a_p, a_l are held in their serialized form (see `ServiceAccount`
- * in spec/types.ts), so every row of T inverts exactly: a state read from key-values serializes
- * back to the same key-values and therefore to the same root.
+ * The service dictionaries a_s, a_p, a_l are kept as the paper keeps them; the entries of a state
+ * read from key-values, whose dictionary the key does not tell, are kept as opaque entries under
+ * their serialized key (see `ServiceAccount` in spec/types.ts), so every row of T inverts exactly:
+ * a state read from key-values serializes back to the same key-values and therefore to the same root.
  */
 import * as E from 'fp-ts/lib/Either.js';
-import { bytesCompare, concatBytes, fromHex, toHex, type Hash } from '../../spec/bytes.js';
+import { bytesCompare, bytesEqual, concatBytes, fromHex, toHex, type Hash } from '../../spec/bytes.js';
 import type { ChainSpec } from '../../spec/chain-spec.js';
 import { decode, encode, u32, type Codec } from '../../spec/codec.js';
 import { codecs, requestTimeslots, serviceInfo } from '../../spec/codecs.js';
@@ -54,67 +55,116 @@ export const preimageEntryKey = (h: Hash): AccountEntryKey => entryKeyOf(concatB
 export const requestEntryKey = (h: Hash, l: number): AccountEntryKey => entryKeyOf(concatBytes(encode(u32, l), h));
 
 /** The service dictionaries of an account, all that the helpers below read or write. */
-export type AccountDictionaries = Pick<ServiceAccount, 'entries'>;
+export type AccountDictionaries = Pick<ServiceAccount, 'storage' | 'preimages' | 'requests' | 'opaque'>;
 
-/** a_s[k], if present. */
-export const storageOf = (a: AccountDictionaries, k: Uint8Array): Uint8Array | undefined => a.entries.get(storageEntryKey(k));
+/** The octets of a dictionary key's 0x-hex (every key the model or a vector codec writes is one). */
+const octetsOfHex = (hex: string): Uint8Array => {
+  const b = fromHex(hex);
+  if (b === undefined) throw new Error(`a dictionary key that is not hex: ${hex}`);
+  return b;
+};
 
-/** a_p[h], if present. */
-export const preimageOf = (a: AccountDictionaries, h: Hash): Uint8Array | undefined => a.entries.get(preimageEntryKey(h));
+/** The key of a_l[(h, l)] in `requests`: `${0x-hash}:${length}` (the STF vectors' layout, spec/types.ts). */
+export const requestKeyOf = (h: Hash, l: number): string => `${toHex(h)}:${l}`;
 
-/**
- * a_l[(h, l)], if present: the entry's value decoded as ↕[E_4(x)] (eq. D.2). A value that does not
- * decode is a broken invariant (the entry was written as a request), hence a throw.
- */
-export const requestOf = (a: AccountDictionaries, h: Hash, l: number): ReadonlyArray<TimeSlot> | undefined => {
-  const v = a.entries.get(requestEntryKey(h, l));
+/** (h, l) of a key of `requests` (the inverse of `requestKeyOf`). */
+export const requestOfKey = (key: string): readonly [Hash, number] => {
+  const at = key.lastIndexOf(':');
+  return [octetsOfHex(key.slice(0, at)) as Hash, Number(key.slice(at + 1))];
+};
+
+/** An opaque entry's value read as a_l's timeslots: it must decode fully as ↕[E_4(x)] of at most three. */
+const asTimeslots = (v: Uint8Array | undefined): ReadonlyArray<TimeSlot> | undefined => {
   if (v === undefined) return undefined;
   const t = decode(requestTimeslots, v);
-  if (E.isLeft(t)) throw new Error(`request (${toHex(h)}, ${l}): ${t.left.toString()}`);
-  return t.right;
+  return E.isRight(t) ? t.right : undefined;
 };
 
-/** The account with one entry set, or removed when `value` is undefined. */
-const withEntry = <A extends AccountDictionaries>(a: A, key: AccountEntryKey, value: Uint8Array | undefined): A => {
-  const entries = new Map(a.entries);
-  if (value === undefined) entries.delete(key);
-  else entries.set(key, value);
-  return { ...a, entries };
+/** An opaque entry's value read as a_p[h]: it must be a preimage of h (eq. 9.6: a_p[h] has hash h). */
+const asPreimageOf = (h: Hash, v: Uint8Array | undefined): Uint8Array | undefined =>
+  v !== undefined && bytesEqual(blake2b256(v), h) ? v : undefined;
+
+/** a_s[k], if present: the storage item, else the opaque entry under its key (any octets can be a value). */
+export const storageOf = (a: Pick<AccountDictionaries, 'storage' | 'opaque'>, k: Uint8Array): Uint8Array | undefined =>
+  a.storage.get(toHex(k)) ?? a.opaque.get(storageEntryKey(k));
+
+/** a_p[h], if present: the preimage, else the opaque entry under its key when it hashes to h. */
+export const preimageOf = (a: Pick<AccountDictionaries, 'preimages' | 'opaque'>, h: Hash): Uint8Array | undefined =>
+  a.preimages.get(toHex(h)) ?? asPreimageOf(h, a.opaque.get(preimageEntryKey(h)));
+
+/** a_l[(h, l)], if present: the request, else the opaque entry under its key when it decodes as one. */
+export const requestOf = (a: Pick<AccountDictionaries, 'requests' | 'opaque'>, h: Hash, l: number): ReadonlyArray<TimeSlot> | undefined =>
+  a.requests.get(requestKeyOf(h, l)) ?? asTimeslots(a.opaque.get(requestEntryKey(h, l)));
+
+/** The map with `key` set to `value`, or removed when `value` is undefined. */
+const withKey = <K, V>(m: ReadonlyMap<K, V>, key: K, value: V | undefined): ReadonlyMap<K, V> => {
+  const next = new Map(m);
+  if (value === undefined) next.delete(key);
+  else next.set(key, value);
+  return next;
 };
 
-/** The account with a_s[k] = v (removed when v is undefined). */
-export const withStorage = <A extends AccountDictionaries>(a: A, k: Uint8Array, v: Uint8Array | undefined): A =>
-  withEntry(a, storageEntryKey(k), v);
+/** `opaque` without its entry under `key` when `consumed` reads it as the entry being written (it is superseded). */
+const superseding = (opaque: ReadonlyMap<AccountEntryKey, Uint8Array>, key: AccountEntryKey, consumed: (v: Uint8Array) => boolean) => {
+  const v = opaque.get(key);
+  return v === undefined || !consumed(v) ? opaque : withKey(opaque, key, undefined);
+};
 
-/** The account with a_p[h] = p (removed when p is undefined). */
-export const withPreimage = <A extends AccountDictionaries>(a: A, h: Hash, p: Uint8Array | undefined): A =>
-  withEntry(a, preimageEntryKey(h), p);
+/** The account with a_s[k] = v (removed when v is undefined); the opaque entry under its key, read as a_s[k], goes. */
+export const withStorage = <A extends Pick<AccountDictionaries, 'storage' | 'opaque'>>(a: A, k: Uint8Array, v: Uint8Array | undefined): A => ({
+  ...a,
+  storage: withKey(a.storage, toHex(k), v),
+  opaque: superseding(a.opaque, storageEntryKey(k), () => true),
+});
 
-/** The account with a_l[(h, l)] = t (removed when t is undefined). */
-export const withRequest = <A extends AccountDictionaries>(a: A, h: Hash, l: number, t: ReadonlyArray<TimeSlot> | undefined): A =>
-  withEntry(a, requestEntryKey(h, l), t === undefined ? undefined : encode(requestTimeslots, t));
+/** The account with a_p[h] = p (removed when p is undefined); an opaque entry that is a_p[h] goes. */
+export const withPreimage = <A extends Pick<AccountDictionaries, 'preimages' | 'opaque'>>(a: A, h: Hash, p: Uint8Array | undefined): A => ({
+  ...a,
+  preimages: withKey(a.preimages, toHex(h), p),
+  opaque: superseding(a.opaque, preimageEntryKey(h), (v) => asPreimageOf(h, v) !== undefined),
+});
+
+/** The account with a_l[(h, l)] = t (removed when t is undefined); an opaque entry that is a_l[(h, l)] goes. */
+export const withRequest = <A extends Pick<AccountDictionaries, 'requests' | 'opaque'>>(
+  a: A,
+  h: Hash,
+  l: number,
+  t: ReadonlyArray<TimeSlot> | undefined,
+): A => ({
+  ...a,
+  requests: withKey(a.requests, requestKeyOf(h, l), t),
+  opaque: superseding(a.opaque, requestEntryKey(h, l), (v) => asTimeslots(v) !== undefined),
+});
+
+/** The state's account of an account in the vectors' layout: the same dictionaries, no opaque entries. */
+export const accountOfRaw = (raw: RawServiceAccount): ServiceAccount => ({ ...raw, opaque: new Map() });
+
+/** Each dictionary's rows of T, computed once per dictionary value (they are persistent: an unchanged one is the same map). */
+const rowsMemo = new WeakMap<object, ReadonlyMap<AccountEntryKey, Uint8Array>>();
+const rowsOf = <V>(m: ReadonlyMap<string, V>, row: (key: string, value: V) => readonly [AccountEntryKey, Uint8Array]) => {
+  let rows = rowsMemo.get(m);
+  if (rows === undefined) rowsMemo.set(m, (rows = new Map([...m].map(([k, v]) => row(k, v)))));
+  return rows;
+};
 
 /**
- * The state's account of an account under raw keys (the STF vectors' layout): each entry of a_s,
- * a_p and a_l written under its hashed key, as T writes it (eq. D.2). A malformed hex key or
- * request key is a bug of whoever built the raw account, hence a throw.
+ * @gp D.2 -- an account's rows C(s, ...) of T, by entry key: a_s, a_p, a_l and the opaque entries.
+ * D.2's keys are not injective (a_s[h] and a_l[(h, 2^32-1)]; a_p[h] and a_l[(h, 2^32-2)]), so T is
+ * no function when both of such a pair exist. The model's reading: the rows in D.2's order, the
+ * first row that claims a key keeps it (storage, then preimages, then requests), and an opaque
+ * entry only where no dictionary entry claims its key. README's "Where the paper, the vectors and
+ * clients part" records this.
  */
-export const accountOfRaw = (raw: RawServiceAccount): ServiceAccount => {
-  const { storage, preimages, requests, ...info } = raw;
-  const octets = (hex: string): Uint8Array => {
-    const b = fromHex(hex);
-    if (b === undefined) throw new RangeError(`not a hex key: ${hex}`);
-    return b;
+export const accountEntries = (a: AccountDictionaries): ReadonlyMap<AccountEntryKey, Uint8Array> => {
+  const out = new Map<AccountEntryKey, Uint8Array>();
+  const claim = (rows: ReadonlyMap<AccountEntryKey, Uint8Array>): void => {
+    for (const [k, v] of rows) if (!out.has(k)) out.set(k, v);
   };
-  let a: ServiceAccount = { ...info, entries: new Map<AccountEntryKey, Uint8Array>() };
-  for (const [k, v] of storage) a = withStorage(a, octets(k), v);
-  for (const [h, p] of preimages) a = withPreimage(a, octets(h) as Hash, p);
-  for (const [key, t] of requests) {
-    const [h = '', l = ''] = key.split(':');
-    if (!/^[0-9]+$/.test(l)) throw new RangeError(`not a request key: ${key}`);
-    a = withRequest(a, octets(h) as Hash, Number(l), t);
-  }
-  return a;
+  claim(rowsOf(a.storage, (k, v) => [storageEntryKey(octetsOfHex(k)), v]));
+  claim(rowsOf(a.preimages, (h, p) => [preimageEntryKey(octetsOfHex(h) as Hash), p]));
+  claim(rowsOf(a.requests, (key, t) => [requestEntryKey(...requestOfKey(key)), encode(requestTimeslots, t)]));
+  claim(a.opaque);
+  return out;
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -133,7 +183,7 @@ export const serializeState =
     }
     for (const [s, a] of state.delta) {
       out.push([stateKeyOfService(255, s), encode(serviceInfo, a)]);
-      for (const [k, v] of a.entries) out.push([stateKeyOfServiceDataHash(s, fromHex(k)!), v]);
+      for (const [k, v] of accountEntries(a)) out.push([stateKeyOfServiceDataHash(s, fromHex(k)!), v]);
     }
     return out.sort(([a], [b]) => bytesCompare(a, b));
   };
@@ -150,9 +200,9 @@ const fail = (key: Uint8Array | undefined, reason: string): E.Either<StateDecode
 /**
  * @gp D.2 -- the state sigma with T(sigma) = the given key-values. Every component row C(1) ...
  * C(16) must be present once and decode fully; each C(255, s) decodes as an account; every other
- * key must be an entry C(s, ...) of an account s that is present, and is kept in its `entries`
- * under its hashed part (which of a_s, a_p, a_l it belongs to is not recoverable from the key, and
- * not needed: every read names the dictionary and the raw key).
+ * key must be an entry C(s, ...) of an account s that is present, and is kept among its `opaque`
+ * entries under its hashed part (which of a_s, a_p, a_l it belongs to is not recoverable from the
+ * key; each read names its dictionary and key, and reads the opaque entry as that if it can be).
  */
 export const deserializeState =
   (spec: ChainSpec) =>
@@ -197,7 +247,7 @@ export const deserializeState =
     for (const [s, key] of firstEntry)
       if (!infos.has(s)) return fail(key, `an entry of service ${s}, which has no account C(255, ${s})`);
     const delta = new Map<ServiceId, ServiceAccount>(
-      [...infos].sort(([a], [b]) => a - b).map(([s, i]) => [s, { ...i, entries: entries.get(s) ?? new Map() }]),
+      [...infos].sort(([a], [b]) => a - b).map(([s, i]) => [s, { ...i, storage: new Map(), preimages: new Map(), requests: new Map(), opaque: entries.get(s) ?? new Map() }]),
     );
     const get = <K extends ComponentName>(name: K): State[K] => components.get(name) as State[K];
     return E.right({

@@ -10,8 +10,8 @@ import type { Preimage, ServiceAccount, ServiceId, TimeSlot } from '../../spec/t
 import { blake2b256 } from '../crypto/index.js';
 import { requestOf, withPreimage, withRequest, type AccountDictionaries } from '../merklization/serialize.js';
 
-/** The accounts' dictionaries, of which this component reads and writes a_p and a_l. */
-export type PreimageAccount = AccountDictionaries;
+/** The accounts' dictionaries this component reads and writes: a_p and a_l (and the opaque entries that may be either). */
+export type PreimageAccount = Pick<AccountDictionaries, 'preimages' | 'requests' | 'opaque'>;
 
 /** delta (`Pick<State, 'delta'>` by default), over accounts of which only a_p and a_l matter here (so it runs on the vectors' subsets). */
 export interface PreimagesState<A extends PreimageAccount = ServiceAccount> {

@@ -19,6 +19,12 @@ export interface GuarantorAssignments {
 export const rotate = (spec: ChainSpec, c: ReadonlyArray<number>, n: number): ReadonlyArray<number> =>
   c.map((x) => (x + n) % spec.Ccorecount);
 
+/**
+ * a mod n as the paper means it, in [0, n) also for a negative a (JavaScript's % keeps a's sign):
+ * M* (11.22) calls P with tau' - R, negative while tau' < R.
+ */
+const mod = (a: number, n: number): number => ((a % n) + n) % n;
+
 /** @gp 11.20 -- P: the shuffled core of each validator, rotated by the slot's rotation within its epoch */
 export const permute = (spec: ChainSpec, e: Hash, t: number): ReadonlyArray<number> =>
   rotate(
@@ -27,7 +33,7 @@ export const permute = (spec: ChainSpec, e: Hash, t: number): ReadonlyArray<numb
       Array.from({ length: spec.Cvalcount }, (_, i) => Math.floor((spec.Ccorecount * i) / spec.Cvalcount)),
       e,
     ),
-    Math.floor((t % spec.Cepochlen) / spec.Crotationperiod),
+    Math.floor(mod(t, spec.Cepochlen) / spec.Crotationperiod),
   );
 
 /** The posterior state the assignments read: eta', kappa', lambda', psi'_o and tau'. */

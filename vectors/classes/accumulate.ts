@@ -44,14 +44,14 @@ interface AccumulateVectorInput {
   readonly reports: ReadonlyArray<WorkReport>;
 }
 
-/** `Output ::= CHOICE { ok OpaqueHash, err NULL }`: accumulation rejects nothing. */
+/** `Output ::= CHOICE { ok OpaqueHash, err NULL }`: `err` when accumulation makes the block invalid. */
 type AccumulateVectorOutput = { readonly kind: 'ok'; readonly value: Hash } | { readonly kind: 'err'; readonly value: null };
 
 /**
- * delta as the vectors give it (raw keys, `RawServiceAccount`), read into the state's form with
- * `accountOfRaw`, for the pre-state the model runs on and the post-state its posterior is compared
- * with (entry by entry, under the hashed keys). There is no way back to raw keys (see
- * `ServiceAccount`), so this codec only decodes.
+ * delta as the vectors give it (a_s, a_p, a_l under their own keys, `RawServiceAccount`), read into
+ * the state's form with `accountOfRaw` (no opaque entries), for the pre-state the model runs on and
+ * the post-state its posterior is compared with. Only the model's posterior is ever compared, never
+ * written back, so this codec only decodes.
  */
 const stateFormAccounts = mapCodec(
   accounts,
@@ -106,12 +106,13 @@ export const runAccumulate =
   (pre: AccumulateVectorState, i: AccumulateVectorInput): StfResult<AccumulateVectorState, AccumulateVectorOutput> => {
     const psiA = PsiA(spec, engine);
     const observed: typeof psiA = observer === undefined ? psiA : (e, t, s, g, inputs, entropy) => psiA(e, t, s, g, inputs, entropy, observer);
-    const [posterior, result] = E.toUnion(
-      accumulation(spec, observed)(
-        { ...pre, ...placeholders(spec) },
-        { slot: i.slot, available: i.reports, entropy: pre.entropy },
-      ),
+    const accumulated = accumulation(spec, observed)(
+      { ...pre, ...placeholders(spec) },
+      { slot: i.slot, available: i.reports, entropy: pre.entropy },
     );
+    // An invalid block (eq. 12.22's conflict) leaves the state as it was; the vectors' output then is `err`.
+    if (E.isLeft(accumulated)) return { output: { kind: 'err', value: null }, postState: pre };
+    const [posterior, result] = accumulated.right;
     return {
       output: { kind: 'ok', value: accoutLogRoot(result.theta) },
       postState: {

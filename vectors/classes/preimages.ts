@@ -5,7 +5,7 @@
  */
 import { blob, dictionary, enumeration, mapCodec, nothing, record, u32, varSequence } from '../../spec/codec.js';
 import { hash, hexKey, preimagesExtrinsic, requestTimeslots, servicesStatistics } from '../../spec/codecs.js';
-import { fromHex, toHex, type Hash } from '../../spec/bytes.js';
+import type { Hash } from '../../spec/bytes.js';
 import type { ServiceActivity, ServiceId, TimeSlot } from '../../spec/types.js';
 import {
   preimages,
@@ -14,8 +14,7 @@ import {
   type PreimagesInput,
 } from '../../model/preimages/index.js';
 import { serviceStatistics } from '../../model/statistics/index.js';
-import { blake2b256 } from '../../model/crypto/index.js';
-import { preimageOf, requestOf, withPreimage, withRequest } from '../../model/merklization/serialize.js';
+import { requestKeyOf, requestOfKey } from '../../model/merklization/serialize.js';
 import { fromEither, okOrErr, stfCaseCodec, stfClass } from '../stf.js';
 
 /** One entry of the vectors' `preimage_requests`: (hash, length) -> timeslots. */
@@ -31,33 +30,23 @@ interface VectorAccount {
   readonly requests: ReadonlyArray<RequestEntry>;
 }
 
-/**
- * The model's account here: its dictionaries as state entries (spec/types.ts `ServiceAccount`), and
- * the (hash, length) keys of a_l the vector names, so that the account can be written back in the
- * vectors' layout (a request key cannot be read back from its hashed entry key).
- */
-type Account = PreimageAccount & { readonly requestKeys: ReadonlyArray<readonly [Hash, number]> };
+/** The model's account here: a_p and a_l, both in the vectors' keys, with no opaque entries. */
+type Account = PreimageAccount;
 
-const toAccount = (v: VectorAccount): Account => {
-  let a: Account = { entries: new Map(), requestKeys: v.requests.map(({ key }) => [key.hash, key.length] as const) };
-  for (const [h, p] of v.preimages) a = withPreimage(a, fromHex(h) as Hash, p);
-  for (const { key, value } of v.requests) a = withRequest(a, key.hash, key.length, value);
-  return a;
-};
+const toAccount = (v: VectorAccount): Account => ({
+  preimages: v.preimages,
+  requests: new Map(v.requests.map(({ key, value }) => [requestKeyOf(key.hash, key.length), value] as const)),
+  opaque: new Map(),
+});
 
-/** The account in the vectors' layout: a_p read back by hashing each value, a_l at the keys the vector named. */
-const fromAccount = (a: Account): VectorAccount => {
-  const preimages = new Map<string, Uint8Array>();
-  for (const p of a.entries.values()) {
-    const h = blake2b256(p);
-    if (preimageOf(a, h) === p) preimages.set(toHex(h), p);
-  }
-  const requests = a.requestKeys.flatMap(([h, l]): ReadonlyArray<RequestEntry> => {
-    const value = requestOf(a, h, l);
-    return value === undefined ? [] : [{ key: { hash: h, length: l }, value }];
-  });
-  return { preimages, requests };
-};
+/** The account in the vectors' layout. */
+const fromAccount = (a: Account): VectorAccount => ({
+  preimages: a.preimages,
+  requests: [...a.requests].map(([key, value]) => {
+    const [hash, length] = requestOfKey(key);
+    return { key: { hash, length }, value };
+  }),
+});
 
 const account = mapCodec(
   record<VectorAccount>('ServiceAccount', [

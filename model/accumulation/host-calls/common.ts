@@ -38,6 +38,8 @@ export interface HostEnv {
   readonly entropy: Hash;
   /** i: the accumulation inputs. */
   readonly inputs: ReadonlyArray<AccumulationInput>;
+  /** The accounts of Psi_A's first argument e (its base state), which check (B.14) tests. */
+  readonly baseAccounts: ReadonlyMap<ServiceId, ServiceAccount>;
 }
 
 /**
@@ -144,16 +146,21 @@ export const thresholdBalance = (spec: ChainSpec, a: ServiceAccount): bigint => 
 /**
  * @gp 9.8 -- the footprint kept in step with the dictionaries: a_i counts 2 per request and 1
  * per storage item; a_o counts 81 + z per request (h, z) and 34 + |k| + |v| per storage item.
+ * The paper derives them, so they are never negative; the model stores them, and a state given as
+ * key-values may store a footprint below what its (opaque) entries hold, which nothing can check
+ * since the keys are hashed. Removing an entry then stops a_i and a_o at zero rather than making
+ * them unencodable (README: readings).
  */
 export const footprintDelta = (a: ServiceAccount, items: number, octets: bigint): ServiceAccount => ({
   ...a,
-  items: a.items + items,
-  octets: a.octets + octets,
+  items: Math.max(0, a.items + items),
+  octets: a.octets + octets > 0n ? a.octets + octets : 0n,
 });
 
 /**
  * @gp B.14 -- check(i): the first index from i on, stepping by one through the public range
- * [S, 2^32 - 2^8), that names no account of `accounts`.
+ * [S, 2^32 - 2^8), that names no account of `accounts`: the base state's of Psi_A, so an id that
+ * an eject frees during the invocation is not handed out again (Delta*, 12.19, would restore it).
  */
 export const check = (spec: ChainSpec, accounts: ReadonlyMap<ServiceId, unknown>, i: ServiceId): ServiceId => {
   const S = spec.Cminpublicindex;

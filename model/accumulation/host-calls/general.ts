@@ -161,13 +161,19 @@ export const info: AccumulateHostCall = (env, machine, xy) => {
   return answerBlob(machine, xy, a === undefined ? undefined : infoBlob(env.spec, a), reg(machine, 8), 9, 10);
 };
 
-/** E(a_c, E_8(a_b, a_t, a_g, a_m, a_o), E_4(a_i), E_8(a_f), E_4(a_r, a_a, a_p)). */
+/**
+ * E(a_c, E_8(a_b, a_t, a_g, a_m, a_o), E_4(a_i), E_8(a_f), E_4(a_r, a_a, a_p)). Within an
+ * invocation a_b may exceed 2^64 - 1 (credited transfers), and so may a_t (a_o near 2^64 with a
+ * small a_f), outside E_8's domain N_{2^64} (C.12); E_l's recursion as written yields x mod 2^{8l},
+ * which is what is answered (README: readings).
+ */
 const infoBlob = (spec: ChainSpec, a: ServiceAccount): Uint8Array => {
   const w = new Writer();
+  const e8 = (x: bigint): void => w.ubig(8, x % (1n << 64n));
   w.bytes(a.codeHash as Hash);
-  for (const x of [a.balance, thresholdBalance(spec, a), a.minAccGas, a.minMemoGas, a.octets]) w.ubig(8, x);
-  w.uint(4, a.items);
-  w.ubig(8, a.gratis);
+  for (const x of [a.balance, thresholdBalance(spec, a), a.minAccGas, a.minMemoGas, a.octets]) e8(x);
+  w.uint(4, a.items % 2 ** 32);
+  e8(a.gratis);
   for (const x of [a.created, a.lastAcc, a.parent]) w.uint(4, x);
   return w.result();
 };

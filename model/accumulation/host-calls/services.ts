@@ -53,7 +53,10 @@ export const newService: AccumulateHostCall = (env, machine, xy) => {
     created: env.tau,
     lastAcc: 0,
     parent: x.id,
-    entries: new Map(),
+    storage: new Map(),
+    preimages: new Map(),
+    requests: new Map(),
+    opaque: new Map(),
   };
   const a: ServiceAccount = { ...withRequest(bare, c as Hash, Number(l), []), balance: thresholdBalance(spec, bare) };
   const me = self(x);
@@ -71,7 +74,7 @@ export const newService: AccumulateHostCall = (env, machine, xy) => {
   const next = spec.Cminpublicindex + ((x.nextFreeId - spec.Cminpublicindex + 42) % span);
   return value(
     BigInt(x.nextFreeId),
-    regular(xy, { ...created, nextFreeId: check(spec, created.state.delta, next) }),
+    regular(xy, { ...created, nextFreeId: check(spec, env.baseAccounts, next) }),
   );
 };
 

@@ -3,12 +3,12 @@
  * call's register result, memory effect, context effect and gas.
  */
 import { describe, expect, it } from 'vitest';
-import { toHex } from '../../../spec/bytes.js';
-import { tiny } from '../../../spec/chain-spec.js';
-import { storageOf, withPreimage, withStorage } from '../../merklization/serialize.js';
-import { RESULT, SELF, thresholdBalance } from './common.js';
+import { toHex } from '../../spec/bytes.js';
+import { tiny } from '../../spec/chain-spec.js';
+import { accountEntries, storageOf, withPreimage, withStorage } from '../../model/merklization/serialize.js';
+import { RESULT, SELF, thresholdBalance } from '../../model/accumulation/host-calls/common.js';
 import { RO, RW, UNMAPPED, account, call, context, env, hash, machine, partialState, setRegisters } from './fixture.js';
-import { constantsBlob } from './general.js';
+import { constantsBlob } from '../../model/accumulation/host-calls/general.js';
 
 const S = 42;
 const bytes = (...b: number[]): Uint8Array => Uint8Array.from(b);
@@ -155,27 +155,27 @@ describe('write (4)', () => {
     expect(r.r7).toBe(RESULT.NONE);
     const a = r.xy.x.state.delta.get(S)!;
     expect(storageOf(a, key)).toEqual(bytes(9, 9));
-    expect([a.entries.size, a.items, a.octets]).toEqual([1, 1, 34n + 3n + 2n]);
-    expect(r.xy.y.state.delta.get(S)!.entries.size).toBe(0);
+    expect([accountEntries(a).size, a.items, a.octets]).toEqual([1, 1, 34n + 3n + 2n]);
+    expect(accountEntries(r.xy.y.state.delta.get(S)!).size).toBe(0);
   });
   it('an overwrite answers the old length', () => {
     const r = run(1000n, [[key, bytes(1, 1, 1, 1)]], bytes(2));
     expect(r.r7).toBe(4n);
     const a = r.xy.x.state.delta.get(S)!;
     expect(storageOf(a, key)).toEqual(bytes(2));
-    expect([a.entries.size, a.items, a.octets]).toEqual([1, 1, 34n + 3n + 1n]);
+    expect([accountEntries(a).size, a.items, a.octets]).toEqual([1, 1, 34n + 3n + 1n]);
   });
   it('v_Z = 0 removes the item', () => {
     const r = run(1000n, [[key, bytes(1, 1)]], undefined);
     expect(r.r7).toBe(2n);
     const a = r.xy.x.state.delta.get(S)!;
-    expect([a.entries.size, a.items, a.octets]).toEqual([0, 0, 0n]);
+    expect([accountEntries(a).size, a.items, a.octets]).toEqual([0, 0, 0n]);
   });
   it('FULL when the new threshold exceeds the balance, state unchanged', () => {
     // B_S + B_I + B_L (34 + 3 + 2) = 100 + 10 + 39 = 149.
     const r = run(148n, [], bytes(9, 9));
     expect(r.r7).toBe(RESULT.FULL);
-    expect(r.xy.x.state.delta.get(S)!.entries.size).toBe(0);
+    expect(accountEntries(r.xy.x.state.delta.get(S)!).size).toBe(0);
     expect(run(149n, [], bytes(9, 9)).r7).toBe(RESULT.NONE);
   });
   it('panics when the value is unreadable', () => {

@@ -3,18 +3,18 @@
  * TypeScript PVM instance with one read-only and one writable page, service accounts with a
  * given footprint, a partial state over them, and one host call run through Psi_A's dispatch F.
  */
-import type { Hash } from '../../../spec/bytes.js';
-import { Writer } from '../../../spec/codec.js';
-import { blake2b256 } from '../../crypto/index.js';
-import { withPreimage } from '../../merklization/serialize.js';
-import { NativeUnavailable } from '../../native.js';
-import { nativeEngine } from '../../pvm/native.js';
-import { type ChainSpec, tiny } from '../../../spec/chain-spec.js';
-import type { AccumulationInput, ServiceAccount, ServiceId } from '../../../spec/types.js';
-import { type PvmInstance, encodeBlob, tsEngine } from '../../pvm/index.js';
-import { F, initialContext } from '../invocation.js';
-import type { HostCallOutcome, ImplicationsPair, PartialState } from '../types.js';
-import type { HostEnv } from './common.js';
+import type { Hash } from '../../spec/bytes.js';
+import { Writer } from '../../spec/codec.js';
+import { blake2b256 } from '../../model/crypto/index.js';
+import { withPreimage } from '../../model/merklization/serialize.js';
+import { NativeUnavailable } from '../../model/native.js';
+import { nativeEngine } from '../../model/pvm/native.js';
+import { type ChainSpec, tiny } from '../../spec/chain-spec.js';
+import type { AccumulationInput, ServiceAccount, ServiceId } from '../../spec/types.js';
+import { type PvmInstance, encodeBlob, tsEngine } from '../../model/pvm/index.js';
+import { F, initialContext } from '../../model/accumulation/invocation.js';
+import type { HostCallOutcome, ImplicationsPair, PartialState } from '../../model/accumulation/types.js';
+import type { HostEnv } from '../../model/accumulation/host-calls/common.js';
 
 /** The read-only page and the writable pages of the fixture machine. */
 export const RO = 0x10000;
@@ -59,7 +59,10 @@ export const account = (fields: Partial<ServiceAccount> = {}): ServiceAccount =>
   created: 0,
   lastAcc: 0,
   parent: 0,
-  entries: new Map(),
+  storage: new Map(),
+  preimages: new Map(),
+  requests: new Map(),
+  opaque: new Map(),
   ...fields,
 });
 
@@ -84,6 +87,7 @@ export const env = (fields: Partial<HostEnv> = {}): HostEnv => ({
   tau: 100,
   entropy: hash(0xee),
   inputs: [] as ReadonlyArray<AccumulationInput>,
+  baseAccounts: new Map(),
   ...fields,
 });
 

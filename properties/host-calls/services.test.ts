@@ -1,9 +1,9 @@
 /** checkpoint, new, upgrade, transfer and eject (B.20), from the paper's text. */
 import { describe, expect, it } from 'vitest';
-import { bytesEqual, toHex } from '../../../spec/bytes.js';
-import { tiny } from '../../../spec/chain-spec.js';
-import { requestOf, withRequest } from '../../merklization/serialize.js';
-import { RESULT } from './common.js';
+import { bytesEqual, toHex } from '../../spec/bytes.js';
+import { tiny } from '../../spec/chain-spec.js';
+import { accountEntries, requestOf, withRequest } from '../../model/merklization/serialize.js';
+import { RESULT } from '../../model/accumulation/host-calls/common.js';
 import { RW, UNMAPPED, account, call, context, env, hash, machine, partialState, setRegisters } from './fixture.js';
 
 const S = 42;
@@ -36,7 +36,7 @@ describe('new (18)', () => {
     const a = r.xy.x.state.delta.get(id)!;
     expect(bytesEqual(a.codeHash, hash(0x77))).toBe(true);
     expect(requestOf(a, hash(0x77), l)).toEqual([]);
-    expect(a.entries.size).toBe(1);
+    expect(accountEntries(a).size).toBe(1);
     expect([a.balance, a.minAccGas, a.minMemoGas, a.created, a.parent, a.items, a.octets]).toEqual([
       newThreshold,
       5n,

@@ -1,11 +1,11 @@
 /** query, solicit, forget, yield and provide (B.20), from the paper's text. */
 import { describe, expect, it } from 'vitest';
-import { toHex } from '../../../spec/bytes.js';
-import { tiny } from '../../../spec/chain-spec.js';
-import type { TimeSlot } from '../../../spec/types.js';
-import { blake2b256 } from '../../crypto/index.js';
-import { preimageOf, requestOf, withPreimage, withRequest } from '../../merklization/serialize.js';
-import { RESULT, SELF } from './common.js';
+import { toHex } from '../../spec/bytes.js';
+import { tiny } from '../../spec/chain-spec.js';
+import type { TimeSlot } from '../../spec/types.js';
+import { blake2b256 } from '../../model/crypto/index.js';
+import { accountEntries, preimageOf, requestOf, withPreimage, withRequest } from '../../model/merklization/serialize.js';
+import { RESULT, SELF } from '../../model/accumulation/host-calls/common.js';
 import { RW, UNMAPPED, account, call, context, env, hash, machine, partialState, setRegisters } from './fixture.js';
 
 const S = 42;
@@ -70,7 +70,7 @@ describe('forget (24)', () => {
   it('[] and an expired [x, y] drop the request and the preimage', () => {
     for (const slots of [[], [1, old]]) {
       const a = after(slots);
-      expect([requestOf(a, h, z), preimageOf(a, h), a.entries.size, a.items, a.octets]).toEqual([undefined, undefined, 0, 0, 0n]);
+      expect([requestOf(a, h, z), preimageOf(a, h), accountEntries(a).size, a.items, a.octets]).toEqual([undefined, undefined, 0, 0, 0n]);
     }
   });
   it('[x] -> [x, t]; expired [x, y, w] -> [w, t]', () => {

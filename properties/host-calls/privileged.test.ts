@@ -1,7 +1,7 @@
 /** bless, assign and designate (B.20), from the paper's text. */
 import { describe, expect, it } from 'vitest';
-import { tiny } from '../../../spec/chain-spec.js';
-import { RESULT } from './common.js';
+import { tiny } from '../../spec/chain-spec.js';
+import { RESULT } from '../../model/accumulation/host-calls/common.js';
 import { RW, RW_SIZE, UNMAPPED, account, call, context, machine, partialState, setRegisters } from './fixture.js';
 
 const S = 42;

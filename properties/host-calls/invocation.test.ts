@@ -6,10 +6,10 @@
 import { describe, expect, it } from 'vitest';
 import { tiny } from '../../spec/chain-spec.js';
 import type { AccumulationInput } from '../../spec/types.js';
-import { type PvmEngine, tsEngine } from '../pvm/index.js';
-import { nativeEngine } from '../pvm/native.js';
-import { account, hash, nativeBuilt, partialState, serviceProgram as program, withCode } from './host-calls/fixture.js';
-import { PsiA, hostCallCounter, serviceCode } from './invocation.js';
+import { type PvmEngine, tsEngine } from '../../model/pvm/index.js';
+import { nativeEngine } from '../../model/pvm/native.js';
+import { account, hash, nativeBuilt, partialState, serviceProgram as program, withCode } from './fixture.js';
+import { PsiA, hostCallCounter, serviceCode } from '../../model/accumulation/invocation.js';
 
 const S = 42;
 
