@@ -19,7 +19,7 @@ import { deblob } from '../pvm/index.js';
 import { type PvmGuest, accessible, afterHostCall, readGuest, runGuest, writeGuest } from './guest.js';
 import { historicalLookup } from './lookup.js';
 
-/** A segment: W_G octets (14.1). */
+/** @gp 14.1 eq:segment -- G = B_{W_G}: a segment. */
 export type Segment = Uint8Array;
 
 /** The refine context (m, e): the inner machines by index and the segments exported so far. */

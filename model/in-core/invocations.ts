@@ -52,8 +52,11 @@ const dispatch =
     return call(machine, x);
   };
 
-/** The outcome of Psi_I or Psi_R's result: a blob or one of the work errors E (11.7). */
+/** The result of Psi_R: a blob or one of the work errors E (11.7). */
 export type InvocationResult = Uint8Array | Exclude<WorkResult['kind'], 'ok'>;
+
+/** The result of Psi_I: a trace, or BAD, BIG, panic, out of gas. */
+export type AuthorizationResult = Uint8Array | 'badCode' | 'bigCode' | 'panic' | 'outOfGas';
 
 /** The accounts delta the in-core invocations read through the historical lookup. */
 export type Accounts = ReadonlyMap<ServiceId, ServiceAccount>;
@@ -83,7 +86,7 @@ export const isAuthorizedDispatch = (spec: ChainSpec, p: WorkPackage): HostCall<
  */
 export const PsiI =
   (spec: ChainSpec, engine: PvmEngine) =>
-  (delta: Accounts, p: WorkPackage, c: CoreIndex): { readonly r: InvocationResult; readonly u: bigint } => {
+  (delta: Accounts, p: WorkPackage, c: CoreIndex): { readonly r: AuthorizationResult; readonly u: bigint } => {
     const code = authCode(delta, p);
     if (code === undefined) return { r: 'badCode', u: 0n };
     if (code.length > spec.Cmaxauthcodesize) return { r: 'bigCode', u: 0n };
@@ -94,7 +97,7 @@ export const PsiI =
   };
 
 /** Psi_M's panic and out-of-gas as the work errors of 11.7. */
-const workError = (o: Uint8Array | 'panic' | 'out-of-gas'): InvocationResult =>
+const workError = (o: Uint8Array | 'panic' | 'out-of-gas'): Uint8Array | 'panic' | 'outOfGas' =>
   o === 'panic' ? 'panic' : o === 'out-of-gas' ? 'outOfGas' : o;
 
 /** The arguments of Psi_R besides the spec, the engine and delta. */
