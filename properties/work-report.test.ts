@@ -4,92 +4,19 @@
  */
 import * as E from 'fp-ts/lib/Either.js';
 import { describe, expect, it } from 'vitest';
-import { type Hash, toHex } from '../../spec/bytes.js';
-import { tiny } from '../../spec/chain-spec.js';
-import { Writer, encode } from '../../spec/codec.js';
-import { workPackage } from '../../spec/codecs.js';
-import type { ServiceAccount, WorkItem, WorkPackage } from '../../spec/types.js';
-import { blake2b256 } from '../crypto/index.js';
-import { erasureEngines } from '../erasure/index.js';
-import { merkleConstantDepth } from '../merklization/merkle.js';
-import { withPreimage, withRequest } from '../merklization/serialize.js';
-import { type PvmEngine, encodeBlob, tsEngine } from '../pvm/index.js';
-import { nativeEngine } from '../pvm/native.js';
-import { PsiI, PsiR } from './invocations.js';
-import { type InCoreData, authorizer, computeWorkReport } from './work-report.js';
-
-/** A preimage E(var([]), Y-blob) of a program: no data, no stack, then the instructions. */
-const servicePreimage = (...instructions: ReadonlyArray<ReadonlyArray<number>>): Uint8Array => {
-  const c = instructions.flat();
-  const k = instructions.flatMap((ins) => ins.map((_, i) => (i === 0 ? 1 : 0)));
-  const code = encodeBlob({ c: Uint8Array.from(c), k: Uint8Array.from(k), j: [] });
-  const w = new Writer();
-  w.natural(0);
-  w.uint(3, 0);
-  w.uint(3, 0);
-  w.uint(2, 0);
-  w.uint(3, 0);
-  w.uint(4, code.length);
-  w.bytes(code);
-  return w.result();
-};
-/** jump_ind omega_0: omega_0 is the halt address after Y (A.43). */
-const HALT = [50, 0];
-/** ecalli 7: export mu_{omega_7..+omega_8}, the argument blob at entry (A.43). */
-const EXPORT = [10, 7];
-
-const authPreimage = servicePreimage(HALT);
-const refinePreimage = servicePreimage(EXPORT, HALT);
-const trapPreimage = servicePreimage([0]);
-const S = 3;
-
-const account = (preimages: ReadonlyArray<Uint8Array>, since = 0): ServiceAccount =>
-  preimages.reduce<ServiceAccount>(
-    (a, p) => withRequest(withPreimage(a, blake2b256(p), p), blake2b256(p), p.length, [since]),
-    {
-      codeHash: blake2b256(refinePreimage),
-      balance: 0n,
-      minAccGas: 0n,
-      minMemoGas: 0n,
-      octets: 0n,
-      gratis: 0n,
-      items: 0,
-      created: 0,
-      lastAcc: 0,
-      parent: 0,
-      entries: new Map(),
-    },
-  );
-const delta = new Map([[S, account([authPreimage, refinePreimage, trapPreimage])]]);
-
-const item = (fields: Partial<WorkItem> = {}): WorkItem => ({
-  serviceIndex: S,
-  codeHash: blake2b256(refinePreimage),
-  refGasLimit: 10_000n,
-  accGasLimit: 1000n,
-  exportCount: 1,
-  payload: Uint8Array.of(0xaa, 0xbb),
-  importSegments: [],
-  extrinsics: [],
-  ...fields,
-});
-const pkg = (items: ReadonlyArray<WorkItem> = [item()], fields: Partial<WorkPackage> = {}): WorkPackage => ({
-  authCodeHost: S,
-  authCodeHash: blake2b256(authPreimage),
-  context: {
-    anchorHash: new Uint8Array(32).fill(1) as Hash,
-    anchorPostState: new Uint8Array(32).fill(2) as Hash,
-    anchorAccOutLog: new Uint8Array(32).fill(3) as Hash,
-    lookupAnchorHash: new Uint8Array(32).fill(4) as Hash,
-    lookupAnchorTime: 10,
-    prerequisites: [],
-  },
-  authToken: Uint8Array.of(1),
-  authConfig: Uint8Array.of(2),
-  workItems: items,
-  ...fields,
-});
-const noData: InCoreData = { segments: new Map(), packages: [], extrinsics: new Map() };
+import { type Hash, toHex } from '../spec/bytes.js';
+import { tiny } from '../spec/chain-spec.js';
+import { Writer, encode } from '../spec/codec.js';
+import { workPackage } from '../spec/codecs.js';
+import type { WorkPackage } from '../spec/types.js';
+import { blake2b256 } from '../model/crypto/index.js';
+import { erasureEngines } from '../model/erasure/index.js';
+import { merkleConstantDepth } from '../model/merklization/merkle.js';
+import { type PvmEngine, tsEngine } from '../model/pvm/index.js';
+import { nativeEngine } from '../model/pvm/native.js';
+import { PsiI, PsiR } from '../model/in-core/invocations.js';
+import { type InCoreData, authorizer, computeWorkReport } from '../model/in-core/work-report.js';
+import { HALT, S, account, authPreimage, delta, item, noData, pkg, servicePreimage, trapPreimage } from './in-core.fixture.js';
 
 describe.each<[string, PvmEngine]>([
   ['ts', tsEngine],
