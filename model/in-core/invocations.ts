@@ -33,8 +33,9 @@ import { historicalLookup, splitMetadata } from './lookup.js';
 const G = 10n;
 
 /**
- * Charges g = 10 (out of gas when fewer are left, B.15/B.17), then runs the call; an unknown id
- * answers WHAT. The engines hold natural gas, so an exhausted counter is left at 0.
+ * @gp B.15, B.17 -- gas' = gas - g, g = 10 for every general and refine call: out of gas (nothing
+ * else changed) when fewer are left, else the call runs; an unknown id costs 10 and answers WHAT
+ * (B.2, B.6). The engines hold natural gas, so an exhausted counter is left at 0.
  */
 const dispatch =
   <X>(calls: ReadonlyMap<number, (machine: PvmInstance, x: X) => Answer<X>>): HostCall<X> =>
