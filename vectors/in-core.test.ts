@@ -11,7 +11,7 @@ import { tiny } from '../spec/chain-spec.js';
 import { decode } from '../spec/codec.js';
 import { workPackage } from '../spec/codecs.js';
 import { erasureEngines } from '../model/erasure/index.js';
-import { computeWorkReport } from '../model/in-core/work-report.js';
+import { refinePackage } from '../model/in-core/index.js';
 import { deserializeState } from '../model/merklization/serialize.js';
 import { nativeEngine } from '../model/pvm/native.js';
 import { loadTraceGenesis, traceGenesisFile } from './classes/traces.js';
@@ -26,8 +26,7 @@ describe('codec/tiny/work_package through Xi', () => {
     const state = deserializeState(tiny)(genesis.right.state.keyvals);
     if (E.isLeft(state)) throw new Error(String(state.left));
     expect(state.right.delta.has(p.right.authCodeHost)).toBe(false);
-    const xi = computeWorkReport(tiny, nativeEngine, erasureEngines.native);
     const data = { segments: new Map(), packages: [], extrinsics: new Map() };
-    expect(xi(state.right.delta, data, p.right, 0)).toEqual(E.left('authorizer_bad_code'));
+    expect(refinePackage(tiny, nativeEngine, erasureEngines.native)(state.right, data, p.right, 0)).toEqual(E.left('authorizer_bad_code'));
   });
 });
