@@ -1,6 +1,7 @@
 /**
  * Properties of auditing (section 17) and of the best chain (section 19):
  * - q (17.2) keeps exactly the pending reports that became available.
+ * - s_0, s_n (17.3, 17.14): Bandersnatch VRF signatures on their contexts verify; Y(s_0) seeds a_0.
  * - a_0 (17.5-17.6): at most ten pairs, distinct cores with a report, every report when there are
  *   at most ten cores; the same VRF output always selects the same cores.
  * - a_n (17.15): no no-shows, no later audit; more no-shows never drop a selected report.
@@ -12,6 +13,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import * as E from 'fp-ts/lib/Either.js';
 import { type Hash, toHex } from '../spec/bytes.js';
 import { full, tiny } from '../spec/chain-spec.js';
 import type { WorkReport } from '../spec/types.js';
@@ -19,10 +21,13 @@ import {
   type AuditorsOf,
   announcedCores,
   auditReports,
+  initialAuditContext,
   initialTranche,
   isAudited,
+  laterAuditContext,
   laterTranche,
 } from '../model/auditing/index.js';
+import { banderout, publicKeyFromSeed, signBs, verifyBsSignature } from '../model/crypto/bandersnatch.js';
 import { type BlockTree, type KnownBlock, bestBlock, isAcceptable, ticketedCount } from '../model/best-chain/index.js';
 
 const hash = fc.uint8Array({ minLength: 32, maxLength: 32 }) as fc.Arbitrary<Hash>;
@@ -93,6 +98,27 @@ describe('auditing (17)', () => {
         },
       ),
       { numRuns: 200 },
+    );
+  });
+  it('s_0 and s_n: VRF signatures of kappa[v]_b on their contexts verify, and Y(s_0) picks a_0 (10 cases)', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 32, maxLength: 32 }), hash, fc.integer({ min: 1, max: 255 }), (seed, YHv, n) => {
+        const key = publicKeyFromSeed(seed);
+        const s0 = signBs(seed, initialAuditContext(YHv), new Uint8Array(0));
+        if (E.isLeft(s0)) throw new Error(s0.left);
+        const y0 = banderout(s0.right);
+        expect(verifyBsSignature(key, initialAuditContext(YHv), new Uint8Array(0), s0.right)).toEqual(y0);
+        const other = YHv.slice() as Hash;
+        other[0] = other[0]! ^ 1;
+        expect(E.isLeft(verifyBsSignature(key, initialAuditContext(other), new Uint8Array(0), s0.right))).toBe(true);
+        if (E.isLeft(y0)) throw new Error(y0.left);
+        const q = [report(1, 0), undefined];
+        expect(initialTranche(q, y0.right)).toEqual([{ c: 0, w: q[0] }]);
+        const sn = signBs(seed, laterAuditContext(YHv, q[0]!, n), new Uint8Array(0));
+        if (E.isLeft(sn)) throw new Error(sn.left);
+        expect(E.isRight(verifyBsSignature(key, laterAuditContext(YHv, q[0]!, n), new Uint8Array(0), sn.right))).toBe(true);
+      }),
+      { numRuns: 10 },
     );
   });
   it('x_n: the announced set is the same in any order (100 cases)', () => {

@@ -82,7 +82,13 @@ export const announcedCores = (a: ReadonlyArray<CoreReport>): Uint8Array =>
  * n appended to X_I as one octet (⌢ appends an element to the octet sequence).
  */
 export const announcementMessage = (n: number, a: ReadonlyArray<CoreReport>, headerHash: Hash): Uint8Array =>
-  concatBytes(Xannounce, Uint8Array.of(n), announcedCores(a), headerHash);
+  concatBytes(Xannounce, trancheOctet(n), announcedCores(a), headerHash);
+
+/** n as the one octet ⌢ appends; a tranche past 255 (34 minutes after its slot) has no such octet. */
+const trancheOctet = (n: number): Uint8Array => {
+  if (!Number.isInteger(n) || n < 0 || n > 255) throw new RangeError(`tranche ${n} is not an octet`);
+  return Uint8Array.of(n);
+};
 
 /** @gp 17.11 -- A_n: R -> {N_V}, who we perceive must audit each report (by its core) at tranche n. */
 export type AuditorsOf = ReadonlyMap<CoreIndex, ReadonlySet<ValidatorIndex>>;
@@ -95,7 +101,7 @@ export interface Judged {
 
 /** @gp 17.14 eq:latertranches -- s_n(w): a VRF on X_U ++ Y(H_V) ++ H(w) ⌢ n by kappa[v]_b (its context). */
 export const laterAuditContext = (YHv: Hash, w: WorkReport, n: number): Uint8Array =>
-  concatBytes(Xaudit, YHv, blake2b256(encode(workReport, w)), Uint8Array.of(n));
+  concatBytes(Xaudit, YHv, blake2b256(encode(workReport, w)), trancheOctet(n));
 
 const none: ReadonlySet<ValidatorIndex> = new Set();
 
