@@ -16,7 +16,19 @@ import { type PvmEngine, tsEngine } from '../model/pvm/index.js';
 import { nativeEngine } from '../model/pvm/native.js';
 import { PsiI, PsiR } from '../model/in-core/invocations.js';
 import { type InCoreData, authorizer, computeWorkReport } from '../model/in-core/work-report.js';
-import { HALT, S, account, authPreimage, delta, item, noData, pkg, servicePreimage, trapPreimage } from './in-core.fixture.js';
+import {
+  HALT,
+  S,
+  account,
+  authPreimage,
+  delta,
+  item,
+  noData,
+  pkg,
+  programBlob,
+  servicePreimageWith,
+  trapPreimage,
+} from './in-core.fixture.js';
 
 describe.each<[string, PvmEngine]>([
   ['ts', tsEngine],
@@ -33,7 +45,7 @@ describe.each<[string, PvmEngine]>([
     expect(PsiI(tiny, engine)(new Map(), pkg(), 0)).toEqual({ r: 'badCode', u: 0n });
   });
   it('Psi_I: BIG when |p_c| > W_A', () => {
-    const big = servicePreimage(...Array.from({ length: tiny.Cmaxauthcodesize }, () => [1]), HALT);
+    const big = servicePreimageWith(new Uint8Array(tiny.Cmaxauthcodesize), new Uint8Array(0), HALT);
     const p = pkg([item()], { authCodeHash: blake2b256(big) });
     expect(PsiI(tiny, engine)(new Map([[S, account([big])]]), p, 0)).toEqual({ r: 'bigCode', u: 0n });
   });
@@ -52,6 +64,34 @@ describe.each<[string, PvmEngine]>([
     expect(out.result).toEqual(new Uint8Array(0));
     // ecalli (1) + export (10) + jump_ind (1)
     expect(out.u).toBe(12n);
+  });
+  it('Psi_R: an inner machine made by `machine` from the read-only data, run by `invoke` to its host call, E_8(g\') ++ E_8(w\') the output', () => {
+    // Inner: load_imm omega_7 42; ecalli 5. Outer (o = the inner blob at 2^16, w = E_8(100) ++ 13
+    // zero registers at 2^16 * 3, A.42): machine(2^16, |o|, 0); invoke(0, 3 * 2^16); output those 112 octets.
+    const inner = programBlob([51, 7, 42], [10, 5]);
+    const rw = new Uint8Array(112);
+    rw[0] = 100;
+    const outer = servicePreimageWith(
+      inner,
+      rw,
+      [51, 7, 0x00, 0x00, 0x01],
+      [51, 8, inner.length],
+      [51, 9],
+      [10, 8],
+      [51, 8, 0x00, 0x00, 0x03],
+      [10, 12],
+      [51, 7, 0x00, 0x00, 0x03],
+      [51, 8, 112],
+      HALT,
+    );
+    const p = pkg([item({ codeHash: blake2b256(outer) })]);
+    const out = PsiR(tiny, engine)(new Map([[S, account([outer])]]), { ...refineArgs, p });
+    const expected = new Uint8Array(112);
+    expected[0] = 98;
+    expected[8 + 7 * 8] = 42;
+    expect(out.result).toEqual(expected);
+    // nine instructions and two host calls of 10
+    expect(out.u).toBe(29n);
   });
   it('Psi_R: BAD when w_s has no account; exports dropped on panic', () => {
     expect(PsiR(tiny, engine)(new Map(), refineArgs)).toEqual({ result: 'badCode', exports: [], u: 0n });
