@@ -163,6 +163,8 @@ describe('guaranteeing (15.1-15.2)', () => {
           // Without p_a in the core's pool there is no guarantee.
           const empty = { ...state, alpha: state.alpha.map(() => []) };
           expect(guarantee(tiny, nativeEngine, erasureEngines.native)(empty, noData, p, v, (m) => sign(v, m))).toEqual(E.left('authorizer_not_in_pool'));
+          // Nor for an index outside the validator set.
+          expect(guarantee(tiny, nativeEngine, erasureEngines.native)(state, noData, p, tiny.Cvalcount, (m) => sign(v, m))).toEqual(E.left('unknown_validator'));
         },
       ),
       { numRuns: 20 },
