@@ -10,6 +10,7 @@
  *   judgment leaves only that route; more positive judgments never un-audit.
  * - The best block (19.1-19.4) is acceptable and has the most ticketed ancestors among acceptable
  *   blocks; learning of a new block never makes an unacceptable block acceptable.
+ * - BEEFY (18.1-18.2): the signed material is $jam_beefy ++ the last block's accumulation-output super-peak.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -28,6 +29,7 @@ import {
   laterTranche,
 } from '../model/auditing/index.js';
 import { banderout, publicKeyFromSeed, signBs, verifyBsSignature } from '../model/crypto/bandersnatch.js';
+import { Xbeefy, beefyCommitmentMessage } from '../model/best-chain/beefy.js';
 import { type BlockTree, type KnownBlock, bestBlock, isAcceptable, ticketedCount } from '../model/best-chain/index.js';
 
 const hash = fc.uint8Array({ minLength: 32, maxLength: 32 }) as fc.Arbitrary<Hash>;
@@ -215,6 +217,20 @@ describe('best chain (19)', () => {
         if (finalized !== root) expect(isAcceptable(t, finalized.hash, root.hash)).toBe(false);
       }),
       { numRuns: 300 },
+    );
+  });
+});
+
+describe('BEEFY (18)', () => {
+  it('the commitment is X_B ++ last(beta_H)_b, none without history (100 cases)', () => {
+    fc.assert(
+      fc.property(fc.array(fc.record({ headerHash: hash, accOutLogSuperPeak: hash, stateRoot: hash }), { maxLength: 8 }), (blocks) => {
+        const beta = { history: blocks.map((b) => ({ ...b, reportedPackageHashes: [] })), accOutBelt: [] };
+        const m = beefyCommitmentMessage(beta);
+        if (blocks.length === 0) expect(m).toBeUndefined();
+        else expect(m).toEqual(new Uint8Array([...Xbeefy, ...blocks[blocks.length - 1]!.accOutLogSuperPeak]));
+      }),
+      { numRuns: 100 },
     );
   });
 });
