@@ -8,8 +8,8 @@ import type { Hash } from '../../spec/bytes.js';
 import { toHex } from '../../spec/bytes.js';
 import { tiny } from '../../spec/chain-spec.js';
 import { encode } from '../../spec/codec.js';
-import { refineContext, workPackage } from '../../spec/codecs.js';
-import type { ServiceAccount, WorkPackage } from '../../spec/types.js';
+import { codecs, refineContext, workPackage } from '../../spec/codecs.js';
+import type { AccumulationInput, ServiceAccount, WorkPackage } from '../../spec/types.js';
 import { RESULT } from '../accumulation/host-calls/common.js';
 import { constantsBlob } from '../accumulation/host-calls/general.js';
 import { blake2b256 } from '../crypto/index.js';
@@ -17,7 +17,7 @@ import { withPreimage, withRequest } from '../merklization/serialize.js';
 import { type PvmEngine, type PvmInstance, encodeBlob, tsEngine } from '../pvm/index.js';
 import { nativeEngine } from '../pvm/native.js';
 import type { GuestPage, PvmGuest } from './guest.js';
-import { INNER, type RefineContextPair, emptyRefineContext } from './host-calls.js';
+import { INNER, type RefineContextPair, emptyRefineContext, fetchCall } from './host-calls.js';
 import { type RefineArguments, isAuthorizedDispatch, refineDispatch } from './invocations.js';
 
 /** The outer machine's pages: one read-only, four writable; UNMAPPED is covered by none. */
@@ -227,6 +227,26 @@ describe('fetch = 1 (B.16) as Psi_R gives it (p, H_0, r, i, i-bar, x-bar)', () =
       isAuthorizedDispatch(tiny, pkg)(1, m, null);
       expect(m.getRegister(7)).toBe(expected);
     }
+  });
+});
+
+describe('fetch = 1 (B.16) with the accumulation inputs i-bold (as Psi_A gives them)', () => {
+  const inputs: ReadonlyArray<AccumulationInput> = [
+    { kind: 'transfer', value: { source: 1, dest: 2, amount: 3n, memo: new Uint8Array(tiny.Cmemosize), gas: 4n } },
+  ];
+  const fetched = (kind: number, r11: number): { r7: bigint; out: Uint8Array | undefined } => {
+    const m = outer(100n);
+    set(m, 7, [RW, 0, 0x4000, kind, r11]);
+    fetchCall(tiny, { inputs })(m, null);
+    const r7 = m.getRegister(7);
+    return { r7, out: r7 < 0x4000n ? m.readMemory(RW, Number(r7)) : undefined };
+  };
+  const one = encode(codecs(tiny).accumulationInput, inputs[0]!);
+  it('variant 14: E(var(i)); variant 15: E(i[omega_11]), NONE past the end', () => {
+    expect(fetched(14, 0).out).toEqual(Uint8Array.from([1, ...one]));
+    expect(fetched(15, 0).out).toEqual(one);
+    expect(fetched(15, 1).r7).toBe(RESULT.NONE);
+    expect(fetched(7, 0).r7).toBe(RESULT.NONE);
   });
 });
 
