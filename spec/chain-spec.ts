@@ -20,7 +20,7 @@ export interface ChainSpec {
   readonly Cmaxblocktickets: number;
   /** R: the rotation period of validator-core assignments, in timeslots. */
   readonly Crotationperiod: number;
-  /** D: the period after which an unreferenced preimage may be expunged. */
+  /** @gp B.3 -- D = L + 4,800 = 19,200: the period after which an unreferenced preimage may be expunged. */
   readonly Cexpungeperiod: number;
   /** G_T: the total gas for all accumulation in a block. */
   readonly Cblockaccgas: bigint;
