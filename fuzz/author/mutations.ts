@@ -1,0 +1,207 @@
+/**
+ * Mutations of an authored block that the import must reject, each with the stage and error name
+ * it must be rejected with (the vectors' names where they have one, else the model's, see
+ * model/header). A mutation changes one thing; when it changes what the seal signs or the
+ * extrinsic hash covers, the block is sealed again by the same author (`reseal`), so that the
+ * rejection is the one the mutation is about, not a broken seal.
+ */
+import { bytesEqual, type Hash } from '../../spec/bytes.js';
+import type { Assurance, Block, Header, TicketEnvelope } from '../../spec/types.js';
+import type { ImportError, ImportState } from '../../model/block-import/index.js';
+import { assuranceMessage } from '../../model/assurances/index.js';
+import { epochAndPhase } from '../../model/safrole/index.js';
+import { entropySource, reseal, sealHeader, signSeal, type Author, type Authored } from './block.js';
+import { signEd } from './keys.js';
+
+/** A mutation: its name, the rejection it must meet, and the mutated block (undefined where it does not apply). */
+export interface Mutation {
+  readonly name: string;
+  readonly expected: ImportError;
+  readonly apply: (author: Author, prior: ImportState, authored: Authored) => Block | undefined;
+}
+
+/** The bytes with one octet flipped. */
+const flip = <T extends Uint8Array>(b: T, at: number): T => {
+  const c = b.slice() as T;
+  const i = at % c.length;
+  c[i] = c[i]! ^ 0xff;
+  return c;
+};
+
+const withHeader = (authored: Authored, header: Partial<Header>): Block => ({ ...authored.block, header: { ...authored.block.header, ...header } });
+
+/** The block with a changed header, sealed again. */
+const resealedHeader = (author: Author, authored: Authored, header: Partial<Header>): Block =>
+  reseal(author, authored, { ...authored.block.header, ...header }, authored.block.extrinsic);
+
+/** The block with changed tickets, its extrinsic hash and seal made again. */
+const resealedTickets = (author: Author, authored: Authored, tickets: ReadonlyArray<TicketEnvelope>): Block =>
+  reseal(author, authored, authored.block.header, { ...authored.block.extrinsic, tickets });
+
+/** The block with changed assurances, its extrinsic hash and seal made again. */
+const resealedAssurances = (author: Author, authored: Authored, assurances: ReadonlyArray<Assurance>): Block =>
+  reseal(author, authored, authored.block.header, { ...authored.block.extrinsic, assurances });
+
+const header = (error: Extract<ImportError, { stage: 'header' }>['error']): ImportError => ({ stage: 'header', error });
+const safrole = (error: Extract<ImportError, { stage: 'safrole' }>['error']): ImportError => ({ stage: 'safrole', error });
+const assurances = (error: Extract<ImportError, { stage: 'assurances' }>['error']): ImportError => ({ stage: 'assurances', error });
+
+export const mutations: ReadonlyArray<Mutation> = [
+  // 5.2: H_P names the parent.
+  { name: 'parent', expected: header('bad_parent'), apply: (_a, _p, b) => withHeader(b, { parent: flip(b.block.header.parent, 0) }) },
+  // 5.7: H_T after the parent's slot.
+  { name: 'slot not after the parent', expected: header('bad_slot'), apply: (_a, p, b) => withHeader(b, { timeslot: p.state.tau }) },
+  // 5.8: H_R is the prior state's root.
+  {
+    name: 'prior state root',
+    expected: header('bad_prior_state_root'),
+    apply: (_a, _p, b) => withHeader(b, { priorStateRoot: flip(b.block.header.priorStateRoot, 7) }),
+  },
+  // 5.4: H_X commits to the extrinsic.
+  {
+    name: 'extrinsic hash',
+    expected: header('bad_extrinsic_hash'),
+    apply: (_a, _p, b) => withHeader(b, { extrinsicHash: flip(b.block.header.extrinsicHash, 31) }),
+  },
+  // 5.9: H_I indexes kappa'.
+  {
+    name: 'author index out of range',
+    expected: header('bad_author_index'),
+    apply: (a, _p, b) => resealedHeader(a, b, { authorIndex: a.spec.Cvalcount }),
+  },
+  // 6.15, 6.16: the seal is the slot key's; another validator's seal over its own key does not match.
+  {
+    name: 'sealed by another validator',
+    expected: header('seal_key_mismatch'),
+    apply: (a, prior, b) => {
+      const others = a.keys.filter((k) => !bytesEqual(k.bs, b.sealer.key.bs));
+      const other = others[b.block.header.timeslot % others.length]!;
+      // kappa' is kappa unless the block opens an epoch; either way the other key's index in it.
+      const kappaPrime = b.block.header.epochMark === undefined ? prior.state.kappa : prior.state.gamma.pendingSet;
+      const authorIndex = kappaPrime.findIndex((k) => bytesEqual(k.bs, other.bs));
+      if (authorIndex < 0) return undefined;
+      const { vrfSig: _v, sealSig: _s, ...unsealed } = b.block.header;
+      return { ...b.block, header: sealHeader(a, { key: other, context: b.sealer.context }, { ...unsealed, authorIndex }) };
+    },
+  },
+  // 6.15, 6.16: H_S is a signature of the unsigned header.
+  {
+    name: 'seal signature',
+    expected: header('bad_seal_signature'),
+    apply: (_a, _p, b) => withHeader(b, { sealSig: flip(b.block.header.sealSig, 40) }),
+  },
+  // 6.17: H_V signs X_E ++ Y(H_S); a valid signature over another context is not it.
+  {
+    name: 'entropy source over another context',
+    expected: header('bad_vrf_signature'),
+    apply: (a, _p, b) => {
+      const other = { key: b.sealer.key, context: b.sealer.context.slice(0, -1) };
+      return { ...b.block, header: signSeal(a, b.sealer, { ...b.block.header, vrfSig: entropySource(a, other) }) };
+    },
+  },
+  // 6.27: H_E exactly on an epoch's first block.
+  {
+    name: 'epoch marker dropped or forged',
+    expected: header('bad_epoch_mark'),
+    apply: (a, p, b) =>
+      resealedHeader(a, b, {
+        epochMark:
+          b.block.header.epochMark === undefined
+            ? { entropy: p.state.eta[0], ticketsEntropy: p.state.eta[1], validators: p.state.iota.map((k) => ({ bs: k.bs, ed: k.ed })) }
+            : undefined,
+      }),
+  },
+  // 6.28: H_W exactly on the first block past the submission period with a full accumulator.
+  {
+    name: 'tickets marker dropped or forged',
+    expected: header('bad_tickets_mark'),
+    apply: (a, _p, b) =>
+      resealedHeader(a, b, {
+        winnersMark:
+          b.block.header.winnersMark === undefined
+            ? Array.from({ length: a.spec.Cepochlen }, (_, i) => ({ id: new Uint8Array(32).fill(i) as Hash, entryIndex: 0 }))
+            : undefined,
+      }),
+  },
+  // 10.20: H_O lists exactly the new offenders.
+  {
+    name: 'offender marked without a dispute',
+    expected: header('bad_offenders_mark'),
+    apply: (a, p, b) => resealedHeader(a, b, { offendersMark: [...b.block.header.offendersMark, p.state.kappa[0]!.ed] }),
+  },
+  // 6.30: at most K tickets, none in the tail.
+  {
+    name: 'too many tickets or tickets in the tail',
+    expected: safrole('unexpected_ticket'),
+    apply: (a, _p, b) => {
+      const [, m] = epochAndPhase(a.spec, b.block.header.timeslot);
+      const dummy = { entryIndex: 0, proof: new Uint8Array(784) } as TicketEnvelope;
+      const count = m >= a.spec.Cepochtailstart ? 1 : a.spec.Cmaxblocktickets + 1;
+      return resealedTickets(a, b, Array.from({ length: count }, () => dummy));
+    },
+  },
+  // 6.29: entry indices below N.
+  {
+    name: 'ticket attempt out of range',
+    expected: safrole('bad_ticket_attempt'),
+    apply: (a, _p, b) => {
+      const [first, ...rest] = b.block.extrinsic.tickets;
+      return first === undefined ? undefined : resealedTickets(a, b, [{ ...first, entryIndex: a.spec.Cticketentries }, ...rest]);
+    },
+  },
+  // 6.31: each ticket's ring proof verifies.
+  {
+    name: 'ticket ring proof',
+    expected: safrole('bad_ticket_proof'),
+    apply: (a, _p, b) => {
+      const [first, ...rest] = b.block.extrinsic.tickets;
+      return first === undefined ? undefined : resealedTickets(a, b, [{ ...first, proof: flip(first.proof, 500) }, ...rest]);
+    },
+  },
+  // 6.32: tickets in identifier order, without duplicates.
+  {
+    name: 'tickets out of order',
+    expected: safrole('bad_ticket_order'),
+    apply: (a, _p, b) =>
+      b.block.extrinsic.tickets.length < 2 ? undefined : resealedTickets(a, b, [...b.block.extrinsic.tickets].reverse()),
+  },
+  // 11.11: assurances anchored on the parent.
+  {
+    name: 'assurance anchor',
+    expected: assurances('bad_attestation_parent'),
+    apply: (a, _p, b) => {
+      const [first, ...rest] = b.block.extrinsic.assurances;
+      return first === undefined ? undefined : resealedAssurances(a, b, [{ ...first, anchor: flip(first.anchor, 3) }, ...rest]);
+    },
+  },
+  // 11.12: assurers in validator order, each once.
+  {
+    name: 'assurers out of order',
+    expected: assurances('not_sorted_or_unique_assurers'),
+    apply: (a, _p, b) =>
+      b.block.extrinsic.assurances.length < 2 ? undefined : resealedAssurances(a, b, [...b.block.extrinsic.assurances].reverse()),
+  },
+  // 11.13: signed by the assurer's key.
+  {
+    name: 'assurance signature',
+    expected: assurances('bad_signature'),
+    apply: (a, _p, b) => {
+      const [first, ...rest] = b.block.extrinsic.assurances;
+      return first === undefined ? undefined : resealedAssurances(a, b, [{ ...first, signature: flip(first.signature, 10) }, ...rest]);
+    },
+  },
+  // 11.15: bits only for cores with a pending report, the assurance signed as its assurer would.
+  {
+    name: 'assurance of a core not engaged',
+    expected: assurances('core_not_engaged'),
+    apply: (a, p, b) => {
+      const core = p.state.rho.findIndex((r) => r === undefined);
+      const last = b.block.extrinsic.assurances[b.block.extrinsic.assurances.length - 1];
+      const key = last === undefined ? undefined : a.keys.find((k) => bytesEqual(k.ed, p.state.kappa[last.assurer]!.ed));
+      if (core < 0 || last === undefined || key === undefined) return undefined;
+      const availabilities = last.availabilities.map((bit, c) => bit || c === core);
+      const assured = { ...last, availabilities, signature: signEd(key, assuranceMessage(a.spec, b.block.header.parent, availabilities)) };
+      return resealedAssurances(a, b, [...b.block.extrinsic.assurances.slice(0, -1), assured]);
+    },
+  },
+];
