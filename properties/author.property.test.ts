@@ -57,7 +57,7 @@ describe('author', () => {
   });
 
   it('authored chains of 20 blocks import with no rejection', () => {
-    const seen = { ticketSealed: 0, epochMarks: 0, winnersMarks: 0, tickets: 0, assurances: 0 };
+    const seen = { ticketSealed: 0, epochMarks: 0, winnersMarks: 0, tickets: 0, assurances: 0, guarantees: 0, accumulated: 0 };
     fc.assert(
       fc.property(chainPlan(spec, 20, 20), (plan) => {
         const chain = imported(author, plan);
@@ -67,6 +67,9 @@ describe('author', () => {
           if (block.header.winnersMark !== undefined) seen.winnersMarks++;
           seen.tickets += block.extrinsic.tickets.length;
           seen.assurances += block.extrinsic.assurances.length;
+          seen.guarantees += block.extrinsic.guarantees.length;
+          // xi' (12.x): the packages this block accumulated, the reports made available.
+          seen.accumulated += chain.states[i + 1]!.state.xi[spec.Cepochlen - 1]!.length;
         }
       }),
       { numRuns: 5 },

@@ -1,6 +1,7 @@
 /**
  * Block authoring on the tiny chain, valid by construction: given a prior state and the choices
- * of a generator (how many slots to skip, how many tickets to submit, which validators assure),
+ * of a generator (how many slots to skip, how many tickets to submit, which validators assure,
+ * on which cores to guarantee),
  * the next block that the import of section 4.1 accepts. Authoring mirrors the checks: every
  * field is made from what the model's own transition computes (Safrole's posterior for the slot's
  * sealing key, the markers and the ticket ring; the disputes' posterior for the offenders), so
@@ -8,9 +9,11 @@
  *
  * What is authored: the header (parent, prior state root, extrinsic hash, timeslot, author index,
  * epoch, tickets and offenders markers, entropy source H_V and seal H_S, fallback or ticket),
- * the tickets extrinsic (ring proofs by the pending validators whose attempts make the cut) and
- * the assurances extrinsic (signed by the assuring validators over the cores with pending
- * reports). The guarantees, preimages and disputes extrinsics are left empty.
+ * the tickets extrinsic (ring proofs by the pending validators whose attempts make the cut), the
+ * assurances extrinsic (signed by the assuring validators over the cores with pending reports)
+ * and the guarantees extrinsic (a one-digest report per chosen free core, signed by the core's
+ * assigned guarantors). The preimages and disputes extrinsics are left empty: a preimage can be
+ * provided only for a request whose data the author knows, and no authored service requests one.
  *
  * Ring proofs are blinded (each proof differs), so an `Author` remembers every proof and VRF
  * output it made: within one author, the same choices give the same blocks byte for byte.
@@ -18,17 +21,35 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { bytesCompare, bytesEqual, concatBytes, toHex, type BandersnatchSignature, type Hash } from '../../spec/bytes.js';
 import type { ChainSpec } from '../../spec/chain-spec.js';
-import { encode } from '../../spec/codec.js';
+import { encode, u32 } from '../../spec/codec.js';
 import { codecs } from '../../spec/codecs.js';
-import type { Assurance, Block, DisputesExtrinsic, Extrinsic, Header, SealKeys, Ticket, TicketEnvelope } from '../../spec/types.js';
+import type {
+  Assurance,
+  Block,
+  Credential,
+  DisputesExtrinsic,
+  Extrinsic,
+  Guarantee,
+  Header,
+  SealKeys,
+  State,
+  Ticket,
+  TicketEnvelope,
+  ValidatorKey,
+  WorkReport,
+} from '../../spec/types.js';
 import { stateRoot, type ImportState } from '../../model/block-import/index.js';
 import { banderout, proveBsRing, signBs, type RingSrs } from '../../model/crypto/bandersnatch.js';
 import { disputes } from '../../model/disputes/index.js';
 import { extrinsicHash } from '../../model/header/index.js';
-import { assuranceMessage } from '../../model/assurances/index.js';
+import { assuranceMessage, assurances } from '../../model/assurances/index.js';
+import { blake2b256, zeroHash } from '../../model/crypto/index.js';
+import { guarantorAssignments } from '../../model/reports/assignments.js';
+import { Xguarantee } from '../../model/reports/index.js';
+import { workReportHash } from '../../model/reports/work-report.js';
 import { epochAndPhase, safrole, Xticket, type SafroleState } from '../../model/safrole/index.js';
 import { Xentropy, Xfallback } from '../../model/safrole/seal.js';
-import { byBandersnatch, signEd, type DevValidator } from './keys.js';
+import { byBandersnatch, byEd25519, signEd, type DevValidator } from './keys.js';
 
 /** What a generator decides about one block; authoring makes the rest follow. */
 export interface BlockChoices {
@@ -38,6 +59,8 @@ export interface BlockChoices {
   readonly tickets: number;
   /** Which validators of kappa assure: bit v of the mask for validator v. */
   readonly assurers: number;
+  /** On which cores to guarantee a report, when the core is free: bit c of the mask for core c. */
+  readonly cores: number;
 }
 
 /** The author's knowledge and memory: the chain spec, the validators' secrets, the ring SRS. */
@@ -163,13 +186,109 @@ const authorTickets = (
  * order (11.12), anchored on the parent (11.11), a bit set for every core with a pending report
  * (11.15), signed over X_A ++ H(E(H_P, bits)) (11.13).
  */
-const authorAssurances = (author: Author, prior: ImportState, parent: Hash, mask: number): ReadonlyArray<Assurance> => {
+const authorAssurances = (
+  author: Author,
+  rhoDagger: State['rho'],
+  kappa: State['kappa'],
+  parent: Hash,
+  mask: number,
+): ReadonlyArray<Assurance> => {
   const { spec } = author;
-  const availabilities = Array.from({ length: spec.Ccorecount }, (_, c) => prior.state.rho[c] !== undefined);
-  return prior.state.kappa.flatMap((k, assurer) => {
-    const key = author.keys.find((d) => bytesEqual(d.ed, k.ed));
+  const availabilities = Array.from({ length: spec.Ccorecount }, (_, c) => rhoDagger[c] !== undefined);
+  return kappa.flatMap((k, assurer) => {
+    const key = byEd25519(author.keys, k.ed);
     if ((mask & (1 << assurer)) === 0 || key === undefined) return [];
     return [{ anchor: parent, availabilities, assurer, signature: signEd(key, assuranceMessage(spec, parent, availabilities)) }];
+  });
+};
+
+/** The gas each authored digest gives accumulation: enough to run a little of the service, little enough to stay quick. */
+const digestGas = 100_000n;
+
+/**
+ * The credential of a report (11.23, 11.26): signatures over X_G ++ H(E(w)) by the given
+ * validators of the assignments' keys, in index order (11.25).
+ */
+export const credentialOf = (author: Author, keys: ReadonlyArray<ValidatorKey>, validators: ReadonlyArray<number>, report: WorkReport): ReadonlyArray<Credential> => {
+  const message = concatBytes(Xguarantee, workReportHash(report));
+  return [...validators]
+    .sort((a, b) => a - b)
+    .map((validatorIndex) => {
+      const key = byEd25519(author.keys, keys[validatorIndex]!.ed);
+      if (key === undefined) throw new Error(`author: no secret for guarantor ${validatorIndex}`);
+      return { validatorIndex, signature: signEd(key, message) };
+    });
+};
+
+/**
+ * E_G: on each chosen core that is free in rho-double-dagger and has an authorizer in its pool
+ * (11.29), a report of one digest for the lowest service, with its present code hash (11.42) and
+ * at least its minimum gas (11.30), anchored on the parent, whose state root beta-dagger holds
+ * (11.33, 4.6), and of a package that is new (11.38: its hash names the slot and the core);
+ * signed by the core's guarantors under M (11.21, 11.26), two or three of them (11.25), the
+ * guarantees in core order (11.24).
+ */
+const authorGuarantees = (
+  author: Author,
+  sigma: State,
+  rhoDoubleDagger: State['rho'],
+  posterior: SafroleState,
+  priorStateRoot: Hash,
+  slot: number,
+  mask: number,
+): ReadonlyArray<Guarantee> => {
+  const { spec } = author;
+  const parent = sigma.beta.history[sigma.beta.history.length - 1]!;
+  const [serviceIndex, account] = [...sigma.delta].sort(([a], [b]) => a - b)[0] ?? [];
+  if (serviceIndex === undefined || account === undefined) return [];
+  const m = guarantorAssignments(spec, {
+    eta: posterior.eta,
+    kappa: posterior.kappa,
+    lambda: posterior.lambda,
+    offenders: posterior.psi.offenders,
+    tau: slot,
+  });
+  return Array.from({ length: spec.Ccorecount }, (_, core) => core).flatMap((core) => {
+    const authorizer = sigma.alpha[core]?.[0];
+    const guarantors = m.cores.flatMap((c, v) => (c === core && byEd25519(author.keys, m.keys[v]!.ed) !== undefined ? [v] : []));
+    if ((mask & (1 << core)) === 0 || rhoDoubleDagger[core] !== undefined || authorizer === undefined || guarantors.length < 2) return [];
+    const workReport: WorkReport = {
+      avspec: {
+        packageHash: blake2b256(concatBytes(encode(u32, slot), new Uint8Array([core]))),
+        bundleLen: 0,
+        erasureRoot: zeroHash,
+        segRoot: zeroHash,
+        segCount: 0,
+      },
+      context: {
+        anchorHash: parent.headerHash,
+        anchorPostState: priorStateRoot,
+        anchorAccOutLog: parent.accOutLogSuperPeak,
+        lookupAnchorHash: parent.headerHash,
+        lookupAnchorTime: sigma.tau,
+        prerequisites: [],
+      },
+      core,
+      authorizer,
+      authGasUsed: 0n,
+      authTrace: new Uint8Array(0),
+      srLookup: [],
+      digests: [
+        {
+          serviceIndex,
+          codeHash: account.codeHash,
+          payloadHash: zeroHash,
+          gasLimit: account.minAccGas > digestGas ? account.minAccGas : digestGas,
+          result: { kind: 'ok', value: new Uint8Array(0) },
+          gasUsed: 0n,
+          importCount: 0,
+          xtCount: 0,
+          xtSize: 0,
+          exportCount: 0,
+        },
+      ],
+    };
+    return [{ workReport, timeslot: slot, credential: credentialOf(author, m.keys, guarantors.slice(0, 3), workReport) }];
   });
 };
 
@@ -197,8 +316,8 @@ export const authorBlock = (author: Author, prior: ImportState, choices: BlockCh
   const parent = sigma.beta.history[sigma.beta.history.length - 1]!.headerHash;
   const slot = sigma.tau + Math.max(1, choices.gap);
 
-  // psi' and H_O (10.20) from the (empty) disputes extrinsic, as the importer computes them.
-  const [{ psi: psiPrime }, { offendersMark }] = must(
+  // psi', rho-dagger and H_O (10.20) from the (empty) disputes extrinsic, as the importer computes them.
+  const [{ psi: psiPrime, rho: rhoDagger }, { offendersMark }] = must(
     'disputes',
     disputes(spec)({ psi: sigma.psi, rho: sigma.rho, kappa: sigma.kappa, lambda: sigma.lambda, tau: sigma.tau }, noDisputes),
   );
@@ -218,11 +337,14 @@ export const authorBlock = (author: Author, prior: ImportState, choices: BlockCh
     safrole(spec, author.srs)(safroleState, { slot, entropy: new Uint8Array(32) as Hash, extrinsic: [] }),
   );
 
+  const assured = authorAssurances(author, rhoDagger, sigma.kappa, parent, choices.assurers);
+  // rho-double-dagger (11.17): the cores the assurances and timeouts free, where reports may be guaranteed.
+  const [{ rho: rhoDoubleDagger }] = must('assurances', assurances(spec)({ rho: rhoDagger, kappa: sigma.kappa }, { assurances: assured, slot, parent }));
   const extrinsic: Extrinsic = {
     tickets: authorTickets(author, safroleState, posterior, slot, choices.tickets),
     preimages: [],
-    guarantees: [],
-    assurances: authorAssurances(author, prior, parent, choices.assurers),
+    guarantees: authorGuarantees(author, sigma, rhoDoubleDagger, posterior, stateRoot(prior), slot, choices.cores),
+    assurances: assured,
     disputes: noDisputes,
   };
 

@@ -58,7 +58,8 @@ export const authorChain = (
 /**
  * One block's choices: mostly the next slot, sometimes a few slots on, rarely past a whole epoch
  * (so that a chain crosses epoch boundaries with and without a full ticket contest); up to K
- * tickets; any subset of assurers. Shrinks toward the next slot, K tickets, no assurers.
+ * tickets; any subset of assurers and of cores to guarantee on. Shrinks toward the next slot,
+ * K tickets, every assurer and no guarantee.
  */
 export const blockChoices = (spec: ChainSpec): fc.Arbitrary<BlockChoices> =>
   fc.record({
@@ -69,7 +70,9 @@ export const blockChoices = (spec: ChainSpec): fc.Arbitrary<BlockChoices> =>
     ),
     // Mostly K, so that the E tickets of a full contest fit in the submission period (6.24).
     tickets: fc.oneof({ weight: 3, arbitrary: fc.constant(spec.Cmaxblocktickets) }, fc.integer({ min: 0, max: spec.Cmaxblocktickets })),
-    assurers: fc.integer({ min: 0, max: 2 ** spec.Cvalcount - 1 }),
+    // Mostly every validator, so that reports become available (more than two thirds, 11.16).
+    assurers: fc.oneof({ weight: 2, arbitrary: fc.constant(2 ** spec.Cvalcount - 1) }, fc.integer({ min: 0, max: 2 ** spec.Cvalcount - 1 })),
+    cores: fc.integer({ min: 0, max: 2 ** spec.Ccorecount - 1 }),
   });
 
 /** The choices of a chain of `minLength` to `maxLength` blocks. */
