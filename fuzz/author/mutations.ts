@@ -6,11 +6,11 @@
  * rejection is the one the mutation is about, not a broken seal.
  */
 import { bytesEqual, type Hash } from '../../spec/bytes.js';
-import type { Assurance, Block, Header, TicketEnvelope } from '../../spec/types.js';
+import type { Assurance, Block, Guarantee, Header, TicketEnvelope, WorkReport } from '../../spec/types.js';
 import type { ImportError, ImportState } from '../../model/block-import/index.js';
 import { assuranceMessage } from '../../model/assurances/index.js';
 import { epochAndPhase } from '../../model/safrole/index.js';
-import { entropySource, reseal, sealHeader, signSeal, type Author, type Authored } from './block.js';
+import { credentialOf, entropySource, reseal, sealHeader, signSeal, type Author, type Authored } from './block.js';
 import { signEd } from './keys.js';
 
 /** A mutation: its name, the rejection it must meet, and the mutated block (undefined where it does not apply). */
@@ -42,8 +42,42 @@ const resealedTickets = (author: Author, authored: Authored, tickets: ReadonlyAr
 const resealedAssurances = (author: Author, authored: Authored, assurances: ReadonlyArray<Assurance>): Block =>
   reseal(author, authored, authored.block.header, { ...authored.block.extrinsic, assurances });
 
+/** The block with changed guarantees, its extrinsic hash and seal made again. */
+const resealedGuarantees = (author: Author, authored: Authored, guarantees: ReadonlyArray<Guarantee>): Block =>
+  reseal(author, authored, authored.block.header, { ...authored.block.extrinsic, guarantees });
+
+/** kappa': kappa, or gamma_P on an epoch's first block (6.13), the block's marker telling which. */
+const kappaPrimeOf = (prior: ImportState, authored: Authored): ImportState['state']['kappa'] =>
+  authored.block.header.epochMark === undefined ? prior.state.kappa : prior.state.gamma.pendingSet;
+
+/**
+ * The block with its first guarantee's report changed and signed again by the same guarantors
+ * (whose keys in M are kappa''s, no offender being nulled), so that only the change is at fault.
+ */
+const withChangedReport = (
+  author: Author,
+  prior: ImportState,
+  authored: Authored,
+  change: (w: WorkReport) => WorkReport,
+): Block | undefined => {
+  const [first, ...rest] = authored.block.extrinsic.guarantees;
+  if (first === undefined) return undefined;
+  const workReport = change(first.workReport);
+  const validators = first.credential.map((c) => c.validatorIndex);
+  const credential = credentialOf(author, kappaPrimeOf(prior, authored), validators, workReport);
+  return resealedGuarantees(author, authored, [{ ...first, workReport, credential }, ...rest]);
+};
+
+/** The block with its first guarantee changed (its report and so its signatures untouched). */
+const withChangedGuarantee = (author: Author, authored: Authored, change: (g: Guarantee) => Guarantee | undefined): Block | undefined => {
+  const [first, ...rest] = authored.block.extrinsic.guarantees;
+  const changed = first === undefined ? undefined : change(first);
+  return changed === undefined ? undefined : resealedGuarantees(author, authored, [changed, ...rest]);
+};
+
 const header = (error: Extract<ImportError, { stage: 'header' }>['error']): ImportError => ({ stage: 'header', error });
 const safrole = (error: Extract<ImportError, { stage: 'safrole' }>['error']): ImportError => ({ stage: 'safrole', error });
+const reports = (error: Extract<ImportError, { stage: 'reports' }>['error']): ImportError => ({ stage: 'reports', error });
 const assurances = (error: Extract<ImportError, { stage: 'assurances' }>['error']): ImportError => ({ stage: 'assurances', error });
 
 export const mutations: ReadonlyArray<Mutation> = [
@@ -203,5 +237,79 @@ export const mutations: ReadonlyArray<Mutation> = [
       const assured = { ...last, availabilities, signature: signEd(key, assuranceMessage(a.spec, b.block.header.parent, availabilities)) };
       return resealedAssurances(a, b, [...b.block.extrinsic.assurances.slice(0, -1), assured]);
     },
+  },
+  // 11.24: guarantees in core order.
+  {
+    name: 'guarantees out of core order',
+    expected: reports('out_of_order_guarantee'),
+    apply: (a, _p, b) =>
+      b.block.extrinsic.guarantees.length < 2 ? undefined : resealedGuarantees(a, b, [...b.block.extrinsic.guarantees].reverse()),
+  },
+  // 11.25: two or three guarantors.
+  {
+    name: 'one guarantor',
+    expected: reports('insufficient_guarantees'),
+    apply: (a, _p, b) => withChangedGuarantee(a, b, (g) => ({ ...g, credential: g.credential.slice(0, 1) })),
+  },
+  // 11.25: guarantors in index order, each once.
+  {
+    name: 'guarantors out of order',
+    expected: reports('not_sorted_or_unique_guarantors'),
+    apply: (a, _p, b) => withChangedGuarantee(a, b, (g) => ({ ...g, credential: [...g.credential].reverse() })),
+  },
+  // 11.26: the guarantee's slot is not after tau'.
+  {
+    name: 'guarantee from a future slot',
+    expected: reports('future_report_slot'),
+    apply: (a, _p, b) => withChangedGuarantee(a, b, (g) => ({ ...g, timeslot: b.block.header.timeslot + 1 })),
+  },
+  // 11.26: each signature verifies under its guarantor's key.
+  {
+    name: 'guarantee signature',
+    expected: reports('bad_signature'),
+    apply: (a, _p, b) =>
+      withChangedGuarantee(a, b, (g) => ({ ...g, credential: g.credential.map((c, i) => (i === 0 ? { ...c, signature: flip(c.signature, 5) } : c)) })),
+  },
+  // 11.26: every guarantor is assigned to the report's core. When the credential has all of the
+  // core's guarantors (three per core in tiny), any other validator is another core's.
+  {
+    name: 'guarantor of another core',
+    expected: reports('wrong_assignment'),
+    apply: (a, p, b) =>
+      withChangedGuarantee(a, b, (g) => {
+        const signers = g.credential.map((c) => c.validatorIndex);
+        const stranger = p.state.kappa.findIndex((_, v) => !signers.includes(v));
+        if (signers.length !== a.spec.Cvalcount / a.spec.Ccorecount || stranger < 0) return undefined;
+        return { ...g, credential: credentialOf(a, kappaPrimeOf(p, b), [signers[0]!, stranger], g.workReport) };
+      }),
+  },
+  // 11.30: every digest's service exists.
+  {
+    name: 'report for an unknown service',
+    expected: reports('bad_service_id'),
+    apply: (a, p, b) =>
+      withChangedReport(a, p, b, (w) => ({
+        ...w,
+        digests: w.digests.map((d) => ({ ...d, serviceIndex: Math.max(...p.state.delta.keys()) + 1 })),
+      })),
+  },
+  // 11.29: the authorizer is in the core's pool.
+  {
+    name: 'report by an authorizer not in the pool',
+    expected: reports('core_unauthorized'),
+    apply: (a, p, b) => withChangedReport(a, p, b, (w) => ({ ...w, authorizer: flip(w.authorizer, 0) })),
+  },
+  // 11.33: the anchor is a recent block.
+  {
+    name: 'report anchored on an unknown block',
+    expected: reports('anchor_not_recent'),
+    apply: (a, p, b) => withChangedReport(a, p, b, (w) => ({ ...w, context: { ...w.context, anchorHash: flip(w.context.anchorHash, 9) } })),
+  },
+  // 11.42: every digest names its service's code hash.
+  {
+    name: 'report with another code hash',
+    expected: reports('bad_code_hash'),
+    apply: (a, p, b) =>
+      withChangedReport(a, p, b, (w) => ({ ...w, digests: w.digests.map((d) => ({ ...d, codeHash: flip(d.codeHash, 2) })) })),
   },
 ];
