@@ -2,7 +2,8 @@
  * Block authoring (fuzz/author) from the fallback trace's genesis by the development validators'
  * keys. Properties: the keys derived from the public seeds are the genesis validators'; every
  * generated chain of 20 blocks imports with no rejection (4.1), and over the run some blocks are
- * ticket-sealed, open an epoch and carry tickets and assurances; each mutation of an authored
+ * ticket-sealed, open an epoch, carry tickets, assurances, guarantees and verdicts, and some
+ * reports are accumulated; each mutation of an authored
  * block is rejected with its stage and error name; the same seed authors the same blocks.
  */
 import fc from 'fast-check';
@@ -57,7 +58,7 @@ describe('author', () => {
   });
 
   it('authored chains of 20 blocks import with no rejection', () => {
-    const seen = { ticketSealed: 0, epochMarks: 0, winnersMarks: 0, tickets: 0, assurances: 0, guarantees: 0, accumulated: 0 };
+    const seen = { ticketSealed: 0, epochMarks: 0, winnersMarks: 0, tickets: 0, assurances: 0, guarantees: 0, accumulated: 0, verdicts: 0, offenders: 0 };
     fc.assert(
       fc.property(chainPlan(spec, 20, 20), (plan) => {
         const chain = imported(author, plan);
@@ -68,13 +69,16 @@ describe('author', () => {
           seen.tickets += block.extrinsic.tickets.length;
           seen.assurances += block.extrinsic.assurances.length;
           seen.guarantees += block.extrinsic.guarantees.length;
+          seen.verdicts += block.extrinsic.disputes.verdicts.length;
+          seen.offenders += block.header.offendersMark.length;
           // xi' (12.x): the packages this block accumulated, the reports made available.
           seen.accumulated += chain.states[i + 1]!.state.xi[spec.Cepochlen - 1]!.length;
         }
       }),
       { numRuns: 5 },
     );
-    // The run exercised what the authoring is for: a ticket contest won, epochs crossed.
+    // The run exercised what the authoring is for: a ticket contest won, epochs crossed, reports
+    // guaranteed and accumulated, verdicts with offenders.
     for (const [what, n] of Object.entries(seen)) expect(n, what).toBeGreaterThan(0);
   });
 

@@ -1,7 +1,7 @@
 /**
  * Block authoring on the tiny chain, valid by construction: given a prior state and the choices
  * of a generator (how many slots to skip, how many tickets to submit, which validators assure,
- * on which cores to guarantee),
+ * on which cores to guarantee, which verdict to bring),
  * the next block that the import of section 4.1 accepts. Authoring mirrors the checks: every
  * field is made from what the model's own transition computes (Safrole's posterior for the slot's
  * sealing key, the markers and the ticket ring; the disputes' posterior for the offenders), so
@@ -11,9 +11,10 @@
  * epoch, tickets and offenders markers, entropy source H_V and seal H_S, fallback or ticket),
  * the tickets extrinsic (ring proofs by the pending validators whose attempts make the cut), the
  * assurances extrinsic (signed by the assuring validators over the cores with pending reports)
- * and the guarantees extrinsic (a one-digest report per chosen free core, signed by the core's
- * assigned guarantors). The preimages and disputes extrinsics are left empty: a preimage can be
- * provided only for a request whose data the author knows, and no authored service requests one.
+ * the guarantees extrinsic (a one-digest report per chosen free core, signed by the core's
+ * assigned guarantors) and the disputes extrinsic (one verdict with its culprits or fault, see
+ * ./disputes.ts). The preimages extrinsic is left empty: a preimage can be provided only for a
+ * request whose data the author knows, and no authored service requests one.
  *
  * Ring proofs are blinded (each proof differs), so an `Author` remembers every proof and VRF
  * output it made: within one author, the same choices give the same blocks byte for byte.
@@ -27,7 +28,6 @@ import type {
   Assurance,
   Block,
   Credential,
-  DisputesExtrinsic,
   Extrinsic,
   Guarantee,
   Header,
@@ -49,6 +49,7 @@ import { Xguarantee } from '../../model/reports/index.js';
 import { workReportHash } from '../../model/reports/work-report.js';
 import { epochAndPhase, safrole, Xticket, type SafroleState } from '../../model/safrole/index.js';
 import { Xentropy, Xfallback } from '../../model/safrole/seal.js';
+import { authorDisputes, type VerdictKind } from './disputes.js';
 import { byBandersnatch, byEd25519, signEd, type DevValidator } from './keys.js';
 
 /** What a generator decides about one block; authoring makes the rest follow. */
@@ -61,6 +62,8 @@ export interface BlockChoices {
   readonly assurers: number;
   /** On which cores to guarantee a report, when the core is free: bit c of the mask for core c. */
   readonly cores: number;
+  /** The verdict the block carries, if any (10.11). */
+  readonly verdict: VerdictKind;
 }
 
 /** The author's knowledge and memory: the chain spec, the validators' secrets, the ring SRS. */
@@ -134,8 +137,6 @@ export const reseal = (author: Author, authored: Authored, header: Header, extri
   header: sealHeader(author, authored.sealer, { ...header, extrinsicHash: extrinsicHash(author.spec, extrinsic) }),
   extrinsic,
 });
-
-const noDisputes: DisputesExtrinsic = { verdicts: [], culprits: [], faults: [] };
 
 /**
  * E_T: tickets for the next epoch (6.29-6.35). Every pending validator (gamma'_P, the ring of
@@ -308,18 +309,21 @@ const slotSealer = (author: Author, sealKeys: SealKeys, slot: number, eta3Prime:
   return key && { key, context };
 };
 
-/** Authors the block that follows `prior` by the generator's choices. */
-export const authorBlock = (author: Author, prior: ImportState, choices: BlockChoices): Authored => {
+/**
+ * The block at `slot` after `prior`, or undefined when no validator whose secret the author
+ * knows holds the slot's sealing key (an offender's key nulled by Phi, 6.14).
+ */
+const authorAt = (author: Author, prior: ImportState, choices: BlockChoices, slot: number): Authored | undefined => {
   const { spec } = author;
   const sigma = prior.state;
   // H_P: the parent's hash, the last entry of beta_H, where the importer reads it too.
   const parent = sigma.beta.history[sigma.beta.history.length - 1]!.headerHash;
-  const slot = sigma.tau + Math.max(1, choices.gap);
 
-  // psi', rho-dagger and H_O (10.20) from the (empty) disputes extrinsic, as the importer computes them.
+  // psi', rho-dagger and H_O (10.20) from the disputes extrinsic, as the importer computes them.
+  const disputesXt = authorDisputes(author, sigma, slot, choices.verdict);
   const [{ psi: psiPrime, rho: rhoDagger }, { offendersMark }] = must(
     'disputes',
-    disputes(spec)({ psi: sigma.psi, rho: sigma.rho, kappa: sigma.kappa, lambda: sigma.lambda, tau: sigma.tau }, noDisputes),
+    disputes(spec)({ psi: sigma.psi, rho: sigma.rho, kappa: sigma.kappa, lambda: sigma.lambda, tau: sigma.tau }, disputesXt),
   );
   // Safrole's posterior without tickets: eta'_1..3, kappa', gamma'_P and gamma'_S, H_E and H_W do
   // not depend on E_T nor on the block's entropy (only eta'_0 does), so they are final here.
@@ -337,6 +341,12 @@ export const authorBlock = (author: Author, prior: ImportState, choices: BlockCh
     safrole(spec, author.srs)(safroleState, { slot, entropy: new Uint8Array(32) as Hash, extrinsic: [] }),
   );
 
+  // The slot's sealing key gamma'_S[H_T] (6.15, 6.16) and the author H_I holding it in kappa' (5.9).
+  const sealer = slotSealer(author, posterior.gamma.sealTickets, slot, posterior.eta[3]);
+  if (sealer === undefined) return undefined;
+  const authorIndex = posterior.kappa.findIndex((k) => bytesEqual(k.bs, sealer.key.bs));
+  if (authorIndex < 0) throw new Error(`author: the sealer of slot ${slot} is not in kappa'`);
+
   const assured = authorAssurances(author, rhoDagger, sigma.kappa, parent, choices.assurers);
   // rho-double-dagger (11.17): the cores the assurances and timeouts free, where reports may be guaranteed.
   const [{ rho: rhoDoubleDagger }] = must('assurances', assurances(spec)({ rho: rhoDagger, kappa: sigma.kappa }, { assurances: assured, slot, parent }));
@@ -345,14 +355,8 @@ export const authorBlock = (author: Author, prior: ImportState, choices: BlockCh
     preimages: [],
     guarantees: authorGuarantees(author, sigma, rhoDoubleDagger, posterior, stateRoot(prior), slot, choices.cores),
     assurances: assured,
-    disputes: noDisputes,
+    disputes: disputesXt,
   };
-
-  // The slot's sealing key gamma'_S[H_T] (6.15, 6.16) and the author H_I holding it in kappa' (5.9).
-  const sealer = slotSealer(author, posterior.gamma.sealTickets, slot, posterior.eta[3]);
-  if (sealer === undefined) throw new Error(`author: no known key seals slot ${slot}`);
-  const authorIndex = posterior.kappa.findIndex((k) => bytesEqual(k.bs, sealer.key.bs));
-  if (authorIndex < 0) throw new Error(`author: the sealer of slot ${slot} is not in kappa'`);
 
   const header = sealHeader(author, sealer, {
     parent,
@@ -365,4 +369,18 @@ export const authorBlock = (author: Author, prior: ImportState, choices: BlockCh
     offendersMark,
   });
   return { block: { header, extrinsic }, sealer };
+};
+
+/**
+ * Authors the block that follows `prior` by the generator's choices, `choices.gap` slots on, or
+ * at the first slot after that which a validator of known secret may seal.
+ */
+export const authorBlock = (author: Author, prior: ImportState, choices: BlockChoices): Authored => {
+  const first = prior.state.tau + Math.max(1, choices.gap);
+  // Within two epochs the keys are drawn afresh at least once; a longer search finds no sealer.
+  for (let slot = first; slot < first + 2 * author.spec.Cepochlen; slot++) {
+    const authored = authorAt(author, prior, choices, slot);
+    if (authored !== undefined) return authored;
+  }
+  throw new Error(`author: no slot from ${first} on has a sealer whose secret is known`);
 };

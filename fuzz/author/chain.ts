@@ -10,6 +10,7 @@ import { importBlock, type ImportError, type ImportState, type Imported } from '
 import { embeddedRingSrs } from '../../model/crypto/bandersnatch.js';
 import { targetAccumulate } from '../session.js';
 import { authorBlock, type Author, type Authored, type BlockChoices } from './block.js';
+import type { VerdictKind } from './disputes.js';
 
 /** Imports one block onto a prior state. The one place authoring calls the importer (4.1). */
 export type Importer = (prior: ImportState, block: Authored['block']) => E.Either<ImportError, Imported>;
@@ -58,8 +59,8 @@ export const authorChain = (
 /**
  * One block's choices: mostly the next slot, sometimes a few slots on, rarely past a whole epoch
  * (so that a chain crosses epoch boundaries with and without a full ticket contest); up to K
- * tickets; any subset of assurers and of cores to guarantee on. Shrinks toward the next slot,
- * K tickets, every assurer and no guarantee.
+ * tickets; any subset of assurers and of cores to guarantee on; rarely a verdict. Shrinks toward
+ * the next slot, K tickets, every assurer, no guarantee and no verdict.
  */
 export const blockChoices = (spec: ChainSpec): fc.Arbitrary<BlockChoices> =>
   fc.record({
@@ -73,6 +74,11 @@ export const blockChoices = (spec: ChainSpec): fc.Arbitrary<BlockChoices> =>
     // Mostly every validator, so that reports become available (more than two thirds, 11.16).
     assurers: fc.oneof({ weight: 2, arbitrary: fc.constant(2 ** spec.Cvalcount - 1) }, fc.integer({ min: 0, max: 2 ** spec.Cvalcount - 1 })),
     cores: fc.integer({ min: 0, max: 2 ** spec.Ccorecount - 1 }),
+    // Rarely a verdict: each good or bad one makes offenders, and the author stops at floor(V/3).
+    verdict: fc.oneof(
+      { weight: 12, arbitrary: fc.constant<VerdictKind>('none') },
+      { weight: 1, arbitrary: fc.constantFrom<VerdictKind>('wonky', 'good', 'bad') },
+    ),
   });
 
 /** The choices of a chain of `minLength` to `maxLength` blocks. */
