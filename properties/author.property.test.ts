@@ -16,7 +16,8 @@ import { codecs } from '../spec/codecs.js';
 import { importStateFromKeyvals, type ImportState } from '../model/block-import/index.js';
 import { embeddedRingSrs } from '../model/crypto/bandersnatch.js';
 import { devValidators } from '../fuzz/author/keys.js';
-import { newAuthor, type Author } from '../fuzz/author/block.js';
+import { newAuthor, type Author, type BlockChoices } from '../fuzz/author/block.js';
+import type { VerdictKind } from '../fuzz/author/disputes.js';
 import { authorChain, chainImporter, chainPlan, planOfSeed, type Chain, type Importer } from '../fuzz/author/chain.js';
 import { mutations } from '../fuzz/author/mutations.js';
 import { loadTraceGenesis, traceGenesisFile } from '../vectors/classes/traces.js';
@@ -48,6 +49,15 @@ const imported = (a: Author, plan: Parameters<typeof authorChain>[3]): Chain => 
   }
   return out.right;
 };
+
+/** A block of the next slot with all it may carry: K tickets, every assurer, both cores guaranteed, a verdict of the given kind. */
+const withVerdict = (verdict: VerdictKind): BlockChoices => ({
+  gap: 1,
+  tickets: spec.Cmaxblocktickets,
+  assurers: 2 ** spec.Cvalcount - 1,
+  cores: 2 ** spec.Ccorecount - 1,
+  verdict,
+});
 
 const blockBytes = (c: Chain): ReadonlyArray<string> => c.blocks.map((b) => toHex(encode(codecs(spec).block, b.block)));
 
@@ -85,7 +95,8 @@ describe('author', () => {
   it('each mutation of an authored block is rejected with its error name', () => {
     const applied = new Map<string, number>(mutations.map((m) => [m.name, 0]));
     fc.assert(
-      fc.property(chainPlan(spec, 1, 16), (plan) => {
+      // Every other block with a verdict, so that the disputes' mutations apply too.
+      fc.property(chainPlan(spec, 1, 16, 2), (plan) => {
         const chain = imported(author, plan);
         for (const [i, authored] of chain.blocks.entries()) {
           const prior = chain.states[i]!;
@@ -98,7 +109,14 @@ describe('author', () => {
           }
         }
       }),
-      { numRuns: 5 },
+      {
+        // The two examples below first, then five generated chains.
+        numRuns: 7,
+        // Two chains that every mutation applies to, whatever the random ones hold: a bad verdict,
+        // or a good one, then a wonky one (the offenders the first makes leave room for no
+        // verdict of the other kind, so both orders run for the culprits' and the fault's).
+        examples: [[[withVerdict('bad'), withVerdict('wonky')]], [[withVerdict('good'), withVerdict('wonky')]]],
+      },
     );
     for (const [name, n] of applied) expect(n, name).toBeGreaterThan(0);
   });

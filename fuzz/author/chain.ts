@@ -62,7 +62,7 @@ export const authorChain = (
  * tickets; any subset of assurers and of cores to guarantee on; rarely a verdict. Shrinks toward
  * the next slot, K tickets, every assurer, no guarantee and no verdict.
  */
-export const blockChoices = (spec: ChainSpec): fc.Arbitrary<BlockChoices> =>
+export const blockChoices = (spec: ChainSpec, verdictOneIn = 13): fc.Arbitrary<BlockChoices> =>
   fc.record({
     gap: fc.oneof(
       { weight: 12, arbitrary: fc.constant(1) },
@@ -74,16 +74,21 @@ export const blockChoices = (spec: ChainSpec): fc.Arbitrary<BlockChoices> =>
     // Mostly every validator, so that reports become available (more than two thirds, 11.16).
     assurers: fc.oneof({ weight: 2, arbitrary: fc.constant(2 ** spec.Cvalcount - 1) }, fc.integer({ min: 0, max: 2 ** spec.Cvalcount - 1 })),
     cores: fc.integer({ min: 0, max: 2 ** spec.Ccorecount - 1 }),
-    // Rarely a verdict: each good or bad one makes offenders, and the author stops at floor(V/3).
+    // Rarely a verdict (one block in `verdictOneIn`): each good or bad one makes offenders, and
+    // the author stops at floor(V/3).
     verdict: fc.oneof(
-      { weight: 12, arbitrary: fc.constant<VerdictKind>('none') },
+      { weight: verdictOneIn - 1, arbitrary: fc.constant<VerdictKind>('none') },
       { weight: 1, arbitrary: fc.constantFrom<VerdictKind>('wonky', 'good', 'bad') },
     ),
   });
 
 /** The choices of a chain of `minLength` to `maxLength` blocks. */
-export const chainPlan = (spec: ChainSpec, minLength: number, maxLength: number): fc.Arbitrary<ReadonlyArray<BlockChoices>> =>
-  fc.array(blockChoices(spec), { minLength, maxLength });
+export const chainPlan = (
+  spec: ChainSpec,
+  minLength: number,
+  maxLength: number,
+  verdictOneIn?: number,
+): fc.Arbitrary<ReadonlyArray<BlockChoices>> => fc.array(blockChoices(spec, verdictOneIn), { minLength, maxLength });
 
 /** The choices of a chain of n blocks drawn from a seed: the same seed, the same chain. */
 export const planOfSeed = (spec: ChainSpec, seed: number, n: number): ReadonlyArray<BlockChoices> =>

@@ -6,12 +6,13 @@
  * rejection is the one the mutation is about, not a broken seal.
  */
 import { bytesEqual, type Hash } from '../../spec/bytes.js';
-import type { Assurance, Block, Guarantee, Header, TicketEnvelope, WorkReport } from '../../spec/types.js';
+import type { Assurance, Block, DisputesExtrinsic, Guarantee, Header, TicketEnvelope, Verdict, WorkReport } from '../../spec/types.js';
 import type { ImportError, ImportState } from '../../model/block-import/index.js';
 import { assuranceMessage } from '../../model/assurances/index.js';
+import { judgmentMessage } from '../../model/disputes/index.js';
 import { epochAndPhase } from '../../model/safrole/index.js';
 import { credentialOf, entropySource, reseal, sealHeader, signSeal, type Author, type Authored } from './block.js';
-import { signEd } from './keys.js';
+import { byEd25519, signEd } from './keys.js';
 
 /** A mutation: its name, the rejection it must meet, and the mutated block (undefined where it does not apply). */
 export interface Mutation {
@@ -46,6 +47,18 @@ const resealedAssurances = (author: Author, authored: Authored, assurances: Read
 const resealedGuarantees = (author: Author, authored: Authored, guarantees: ReadonlyArray<Guarantee>): Block =>
   reseal(author, authored, authored.block.header, { ...authored.block.extrinsic, guarantees });
 
+/** The block with changed disputes, its extrinsic hash and seal made again. */
+const resealedDisputes = (author: Author, authored: Authored, disputes: DisputesExtrinsic): Block =>
+  reseal(author, authored, authored.block.header, { ...authored.block.extrinsic, disputes });
+
+/** The block with its verdict changed, where it has one. */
+const withChangedVerdict = (author: Author, authored: Authored, change: (v: Verdict) => Verdict | undefined): Block | undefined => {
+  const { disputes } = authored.block.extrinsic;
+  const [first, ...rest] = disputes.verdicts;
+  const changed = first === undefined ? undefined : change(first);
+  return changed === undefined ? undefined : resealedDisputes(author, authored, { ...disputes, verdicts: [changed, ...rest] });
+};
+
 /** kappa': kappa, or gamma_P on an epoch's first block (6.13), the block's marker telling which. */
 const kappaPrimeOf = (prior: ImportState, authored: Authored): ImportState['state']['kappa'] =>
   authored.block.header.epochMark === undefined ? prior.state.kappa : prior.state.gamma.pendingSet;
@@ -77,6 +90,7 @@ const withChangedGuarantee = (author: Author, authored: Authored, change: (g: Gu
 
 const header = (error: Extract<ImportError, { stage: 'header' }>['error']): ImportError => ({ stage: 'header', error });
 const safrole = (error: Extract<ImportError, { stage: 'safrole' }>['error']): ImportError => ({ stage: 'safrole', error });
+const disputes = (error: Extract<ImportError, { stage: 'disputes' }>['error']): ImportError => ({ stage: 'disputes', error });
 const reports = (error: Extract<ImportError, { stage: 'reports' }>['error']): ImportError => ({ stage: 'reports', error });
 const assurances = (error: Extract<ImportError, { stage: 'assurances' }>['error']): ImportError => ({ stage: 'assurances', error });
 
@@ -278,9 +292,10 @@ export const mutations: ReadonlyArray<Mutation> = [
     apply: (a, p, b) =>
       withChangedGuarantee(a, b, (g) => {
         const signers = g.credential.map((c) => c.validatorIndex);
-        const stranger = p.state.kappa.findIndex((_, v) => !signers.includes(v));
+        const kappaPrime = kappaPrimeOf(p, b);
+        const stranger = kappaPrime.findIndex((k, v) => !signers.includes(v) && byEd25519(a.keys, k.ed) !== undefined);
         if (signers.length !== a.spec.Cvalcount / a.spec.Ccorecount || stranger < 0) return undefined;
-        return { ...g, credential: credentialOf(a, kappaPrimeOf(p, b), [signers[0]!, stranger], g.workReport) };
+        return { ...g, credential: credentialOf(a, kappaPrime, [signers[0]!, stranger], g.workReport) };
       }),
   },
   // 11.30: every digest's service exists.
@@ -311,5 +326,83 @@ export const mutations: ReadonlyArray<Mutation> = [
     expected: reports('bad_code_hash'),
     apply: (a, p, b) =>
       withChangedReport(a, p, b, (w) => ({ ...w, digests: w.digests.map((d) => ({ ...d, codeHash: flip(d.codeHash, 2) })) })),
+  },
+  // 10.9: no verdict on a report already judged.
+  {
+    name: 'verdict on a judged report',
+    expected: disputes('already_judged'),
+    apply: (a, p, b) => {
+      const judged = [...p.state.psi.good, ...p.state.psi.bad, ...p.state.psi.wonky][0];
+      return judged === undefined ? undefined : withChangedVerdict(a, b, (v) => ({ ...v, reportHash: judged }));
+    },
+  },
+  // 10.10: judgments in validator order.
+  {
+    name: 'judgments out of order',
+    expected: disputes('judgements_not_sorted_unique'),
+    apply: (a, _p, b) => withChangedVerdict(a, b, (v) => ({ ...v, judgments: [...v.judgments].reverse() })),
+  },
+  // 10.2: the epoch index is the present or the previous epoch.
+  {
+    name: 'verdict of a future epoch',
+    expected: disputes('bad_judgement_age'),
+    apply: (a, _p, b) => withChangedVerdict(a, b, (v) => ({ ...v, epochIndex: v.epochIndex + 1 })),
+  },
+  // 10.3: each judgment signed by its judge.
+  {
+    name: 'judgment signature',
+    expected: disputes('bad_signature'),
+    apply: (a, _p, b) =>
+      withChangedVerdict(a, b, (v) => ({ ...v, judgments: v.judgments.map((j, i) => (i === 0 ? { ...j, signature: flip(j.signature, 1) } : j)) })),
+  },
+  // 10.11: the tally is 0, floor(V/3) or floor(2V/3)+1; one vote turned (and signed so) is none of them.
+  {
+    name: 'verdict with one vote turned',
+    expected: disputes('bad_vote_split'),
+    apply: (a, p, b) =>
+      withChangedVerdict(a, b, (v) => {
+        const [first, ...rest] = v.judgments;
+        const judge = first === undefined ? undefined : byEd25519(a.keys, p.state.kappa[first.judgeIndex]!.ed);
+        if (first === undefined || judge === undefined) return undefined;
+        const validity = !first.validity;
+        return { ...v, judgments: [{ ...first, validity, signature: signEd(judge, judgmentMessage(validity, v.reportHash)) }, ...rest] };
+      }),
+  },
+  // 10.8: culprits in key order.
+  {
+    name: 'culprits out of order',
+    expected: disputes('culprits_not_sorted_unique'),
+    apply: (a, _p, b) => {
+      const d = b.block.extrinsic.disputes;
+      return d.culprits.length < 2 ? undefined : resealedDisputes(a, b, { ...d, culprits: [...d.culprits].reverse() });
+    },
+  },
+  // 10.6: a fault's vote is against the verdict.
+  {
+    name: 'fault agreeing with the verdict',
+    expected: disputes('fault_verdict_wrong'),
+    apply: (a, _p, b) => {
+      const d = b.block.extrinsic.disputes;
+      const [first, ...rest] = d.faults;
+      return first === undefined ? undefined : resealedDisputes(a, b, { ...d, faults: [{ ...first, validity: !first.validity }, ...rest] });
+    },
+  },
+  // 10.14: a bad verdict with two culprits.
+  {
+    name: 'bad verdict with one culprit',
+    expected: disputes('not_enough_culprits'),
+    apply: (a, _p, b) => {
+      const d = b.block.extrinsic.disputes;
+      return d.culprits.length < 2 ? undefined : resealedDisputes(a, b, { ...d, culprits: d.culprits.slice(0, 1) });
+    },
+  },
+  // 10.13: a good verdict with a fault.
+  {
+    name: 'good verdict without its fault',
+    expected: disputes('not_enough_faults'),
+    apply: (a, _p, b) => {
+      const d = b.block.extrinsic.disputes;
+      return d.faults.length === 0 ? undefined : resealedDisputes(a, b, { ...d, faults: [] });
+    },
   },
 ];
