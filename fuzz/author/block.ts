@@ -1,18 +1,19 @@
 /**
  * Block authoring on the tiny chain, valid by construction: given a prior state and the choices
- * of a generator (how many slots to skip, how many tickets to submit, which validators assure,
- * on which cores to guarantee, which verdict to bring),
- * the next block that the import of section 4.1 accepts. Authoring mirrors the checks: every
- * field is made from what the model's own transition computes (Safrole's posterior for the slot's
- * sealing key, the markers and the ticket ring; the disputes' posterior for the offenders), so
- * the checks it satisfies are the model's, cited beside each step.
+ * of a generator (how many slots to skip, how many tickets to submit, which validators assure, on
+ * which cores to guarantee, which verdict to bring), the next block that the import of section
+ * 4.1 accepts. Authoring mirrors the checks: every field is made from what the model's own
+ * transition computes (Safrole's posterior for the slot's sealing key, the markers and the ticket
+ * ring; the disputes' posterior for the offenders and rho-dagger; the assurances' for the free
+ * cores; the guarantor assignments), so the checks it satisfies are the model's, cited beside
+ * each step.
  *
  * What is authored: the header (parent, prior state root, extrinsic hash, timeslot, author index,
- * epoch, tickets and offenders markers, entropy source H_V and seal H_S, fallback or ticket),
- * the tickets extrinsic (ring proofs by the pending validators whose attempts make the cut), the
- * assurances extrinsic (signed by the assuring validators over the cores with pending reports)
+ * epoch, tickets and offenders markers, entropy source H_V and seal H_S, fallback or ticket); the
+ * tickets extrinsic (ring proofs by the pending validators whose attempts make the cut); the
+ * assurances extrinsic (signed by the assuring validators over the cores with pending reports);
  * the guarantees extrinsic (a one-digest report per chosen free core, signed by the core's
- * assigned guarantors) and the disputes extrinsic (one verdict with its culprits or fault, see
+ * assigned guarantors); the disputes extrinsic (one verdict with its culprits or fault, see
  * ./disputes.ts). The preimages extrinsic is left empty: a preimage can be provided only for a
  * request whose data the author knows, and no authored service requests one.
  *
@@ -112,7 +113,7 @@ const must = <A>(what: string, r: E.Either<unknown, A>): A => {
 const signVrf = (key: DevValidator, c: Uint8Array, m: Uint8Array): BandersnatchSignature => must('sign', signBs(key.bsSeed, c, m));
 
 /** Y: the VRF output of a validator's key on context c, the same for a signature and a ring proof (G.2, G.5). */
-export const vrfOutput = (author: Author, key: DevValidator, c: Uint8Array): Hash =>
+const vrfOutput = (author: Author, key: DevValidator, c: Uint8Array): Hash =>
   memoized(author, `Y ${toHex(key.bsSeed)} ${toHex(c)}`, () => must('Y', banderout(signVrf(key, c, new Uint8Array(0))))) as Hash;
 
 /** The ticket context X_T ++ eta ++ the entry index (6.29's and 6.15's). */
