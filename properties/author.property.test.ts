@@ -68,7 +68,17 @@ describe('author', () => {
   });
 
   it('authored chains of 20 blocks import with no rejection', () => {
-    const seen = { ticketSealed: 0, epochMarks: 0, winnersMarks: 0, tickets: 0, assurances: 0, guarantees: 0, accumulated: 0, verdicts: 0, offenders: 0 };
+    const seen = {
+      ticketSealed: 0,
+      epochMarks: 0,
+      winnersMarks: 0,
+      tickets: 0,
+      assurances: 0,
+      guarantees: 0,
+      accumulated: 0,
+      verdicts: 0,
+      offenders: 0,
+    };
     fc.assert(
       fc.property(chainPlan(spec, 20, 20), (plan) => {
         const chain = imported(author, plan);

@@ -211,7 +211,12 @@ const digestGas = 100_000n;
  * The credential of a report (11.23, 11.26): signatures over X_G ++ H(E(w)) by the given
  * validators of the assignments' keys, in index order (11.25).
  */
-export const credentialOf = (author: Author, keys: ReadonlyArray<ValidatorKey>, validators: ReadonlyArray<number>, report: WorkReport): ReadonlyArray<Credential> => {
+export const credentialOf = (
+  author: Author,
+  keys: ReadonlyArray<ValidatorKey>,
+  validators: ReadonlyArray<number>,
+  report: WorkReport,
+): ReadonlyArray<Credential> => {
   const message = concatBytes(Xguarantee, workReportHash(report));
   return [...validators]
     .sort((a, b) => a - b)
@@ -350,7 +355,10 @@ const authorAt = (author: Author, prior: ImportState, choices: BlockChoices, slo
 
   const assured = authorAssurances(author, rhoDagger, sigma.kappa, parent, choices.assurers);
   // rho-double-dagger (11.17): the cores the assurances and timeouts free, where reports may be guaranteed.
-  const [{ rho: rhoDoubleDagger }] = must('assurances', assurances(spec)({ rho: rhoDagger, kappa: sigma.kappa }, { assurances: assured, slot, parent }));
+  const [{ rho: rhoDoubleDagger }] = must(
+    'assurances',
+    assurances(spec)({ rho: rhoDagger, kappa: sigma.kappa }, { assurances: assured, slot, parent }),
+  );
   const extrinsic: Extrinsic = {
     tickets: authorTickets(author, safroleState, posterior, slot, choices.tickets),
     preimages: [],

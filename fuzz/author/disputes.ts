@@ -67,7 +67,9 @@ export const authorDisputes = (author: Author, sigma: State, slot: number, kind:
       : [];
   const faults: ReadonlyArray<Fault> =
     kind === 'good'
-      ? others.slice(0, 1).map(({ key }) => ({ reportHash, validity: false, key: key.ed, signature: signEd(key, judgmentMessage(false, reportHash)) }))
+      ? others
+          .slice(0, 1)
+          .map(({ key }) => ({ reportHash, validity: false, key: key.ed, signature: signEd(key, judgmentMessage(false, reportHash)) }))
       : [];
   return { verdicts: [{ reportHash, epochIndex, judgments }], culprits, faults };
 };

@@ -6,7 +6,7 @@
  * rejection is the one the mutation is about, not a broken seal.
  */
 import { bytesEqual, type Hash } from '../../spec/bytes.js';
-import type { Assurance, Block, DisputesExtrinsic, Guarantee, Header, TicketEnvelope, Verdict, WorkReport } from '../../spec/types.js';
+import type { Block, Extrinsic, Guarantee, Header, TicketEnvelope, Verdict, WorkReport } from '../../spec/types.js';
 import type { ImportError, ImportState } from '../../model/block-import/index.js';
 import { assuranceMessage } from '../../model/assurances/index.js';
 import { judgmentMessage } from '../../model/disputes/index.js';
@@ -29,34 +29,28 @@ const flip = <T extends Uint8Array>(b: T, at: number): T => {
   return c;
 };
 
-const withHeader = (authored: Authored, header: Partial<Header>): Block => ({ ...authored.block, header: { ...authored.block.header, ...header } });
+const withHeader = (authored: Authored, header: Partial<Header>): Block => ({
+  ...authored.block,
+  header: { ...authored.block.header, ...header },
+});
+
+/** The sequence with its first element changed. */
+const firstChanged = <T>(xs: ReadonlyArray<T>, change: (x: T) => T): ReadonlyArray<T> => xs.map((x, i) => (i === 0 ? change(x) : x));
 
 /** The block with a changed header, sealed again. */
 const resealedHeader = (author: Author, authored: Authored, header: Partial<Header>): Block =>
   reseal(author, authored, { ...authored.block.header, ...header }, authored.block.extrinsic);
 
-/** The block with changed tickets, its extrinsic hash and seal made again. */
-const resealedTickets = (author: Author, authored: Authored, tickets: ReadonlyArray<TicketEnvelope>): Block =>
-  reseal(author, authored, authored.block.header, { ...authored.block.extrinsic, tickets });
-
-/** The block with changed assurances, its extrinsic hash and seal made again. */
-const resealedAssurances = (author: Author, authored: Authored, assurances: ReadonlyArray<Assurance>): Block =>
-  reseal(author, authored, authored.block.header, { ...authored.block.extrinsic, assurances });
-
-/** The block with changed guarantees, its extrinsic hash and seal made again. */
-const resealedGuarantees = (author: Author, authored: Authored, guarantees: ReadonlyArray<Guarantee>): Block =>
-  reseal(author, authored, authored.block.header, { ...authored.block.extrinsic, guarantees });
-
-/** The block with changed disputes, its extrinsic hash and seal made again. */
-const resealedDisputes = (author: Author, authored: Authored, disputes: DisputesExtrinsic): Block =>
-  reseal(author, authored, authored.block.header, { ...authored.block.extrinsic, disputes });
+/** The block with a part of its extrinsic changed, its extrinsic hash and seal made again. */
+const resealedExtrinsic = (author: Author, authored: Authored, part: Partial<Extrinsic>): Block =>
+  reseal(author, authored, authored.block.header, { ...authored.block.extrinsic, ...part });
 
 /** The block with its verdict changed, where it has one. */
 const withChangedVerdict = (author: Author, authored: Authored, change: (v: Verdict) => Verdict | undefined): Block | undefined => {
   const { disputes } = authored.block.extrinsic;
   const [first, ...rest] = disputes.verdicts;
   const changed = first === undefined ? undefined : change(first);
-  return changed === undefined ? undefined : resealedDisputes(author, authored, { ...disputes, verdicts: [changed, ...rest] });
+  return changed === undefined ? undefined : resealedExtrinsic(author, authored, { disputes: { ...disputes, verdicts: [changed, ...rest] } });
 };
 
 /** kappa': kappa, or gamma_P on an epoch's first block (6.13), the block's marker telling which. */
@@ -65,7 +59,8 @@ const kappaPrimeOf = (prior: ImportState, authored: Authored): ImportState['stat
 
 /**
  * The block with its first guarantee's report changed and signed again by the same guarantors
- * (whose keys in M are kappa''s, no offender being nulled), so that only the change is at fault.
+ * (their keys in M are their kappa' keys: M nulls only offenders, who were not chosen to sign),
+ * so that only the change is at fault.
  */
 const withChangedReport = (
   author: Author,
@@ -78,14 +73,14 @@ const withChangedReport = (
   const workReport = change(first.workReport);
   const validators = first.credential.map((c) => c.validatorIndex);
   const credential = credentialOf(author, kappaPrimeOf(prior, authored), validators, workReport);
-  return resealedGuarantees(author, authored, [{ ...first, workReport, credential }, ...rest]);
+  return resealedExtrinsic(author, authored, { guarantees: [{ ...first, workReport, credential }, ...rest] });
 };
 
 /** The block with its first guarantee changed (its report and so its signatures untouched). */
 const withChangedGuarantee = (author: Author, authored: Authored, change: (g: Guarantee) => Guarantee | undefined): Block | undefined => {
   const [first, ...rest] = authored.block.extrinsic.guarantees;
   const changed = first === undefined ? undefined : change(first);
-  return changed === undefined ? undefined : resealedGuarantees(author, authored, [changed, ...rest]);
+  return changed === undefined ? undefined : resealedExtrinsic(author, authored, { guarantees: [changed, ...rest] });
 };
 
 const header = (error: Extract<ImportError, { stage: 'header' }>['error']): ImportError => ({ stage: 'header', error });
@@ -185,7 +180,7 @@ export const mutations: ReadonlyArray<Mutation> = [
       const [, m] = epochAndPhase(a.spec, b.block.header.timeslot);
       const dummy = { entryIndex: 0, proof: new Uint8Array(784) } as TicketEnvelope;
       const count = m >= a.spec.Cepochtailstart ? 1 : a.spec.Cmaxblocktickets + 1;
-      return resealedTickets(a, b, Array.from({ length: count }, () => dummy));
+      return resealedExtrinsic(a, b, { tickets: Array.from({ length: count }, () => dummy) });
     },
   },
   // 6.29: entry indices below N.
@@ -194,7 +189,7 @@ export const mutations: ReadonlyArray<Mutation> = [
     expected: safrole('bad_ticket_attempt'),
     apply: (a, _p, b) => {
       const [first, ...rest] = b.block.extrinsic.tickets;
-      return first === undefined ? undefined : resealedTickets(a, b, [{ ...first, entryIndex: a.spec.Cticketentries }, ...rest]);
+      return first === undefined ? undefined : resealedExtrinsic(a, b, { tickets: [{ ...first, entryIndex: a.spec.Cticketentries }, ...rest] });
     },
   },
   // 6.31: each ticket's ring proof verifies.
@@ -203,7 +198,7 @@ export const mutations: ReadonlyArray<Mutation> = [
     expected: safrole('bad_ticket_proof'),
     apply: (a, _p, b) => {
       const [first, ...rest] = b.block.extrinsic.tickets;
-      return first === undefined ? undefined : resealedTickets(a, b, [{ ...first, proof: flip(first.proof, 500) }, ...rest]);
+      return first === undefined ? undefined : resealedExtrinsic(a, b, { tickets: [{ ...first, proof: flip(first.proof, 500) }, ...rest] });
     },
   },
   // 6.32: tickets in identifier order, without duplicates.
@@ -211,7 +206,7 @@ export const mutations: ReadonlyArray<Mutation> = [
     name: 'tickets out of order',
     expected: safrole('bad_ticket_order'),
     apply: (a, _p, b) =>
-      b.block.extrinsic.tickets.length < 2 ? undefined : resealedTickets(a, b, [...b.block.extrinsic.tickets].reverse()),
+      b.block.extrinsic.tickets.length < 2 ? undefined : resealedExtrinsic(a, b, { tickets: [...b.block.extrinsic.tickets].reverse() }),
   },
   // 11.11: assurances anchored on the parent.
   {
@@ -219,7 +214,7 @@ export const mutations: ReadonlyArray<Mutation> = [
     expected: assurances('bad_attestation_parent'),
     apply: (a, _p, b) => {
       const [first, ...rest] = b.block.extrinsic.assurances;
-      return first === undefined ? undefined : resealedAssurances(a, b, [{ ...first, anchor: flip(first.anchor, 3) }, ...rest]);
+      return first === undefined ? undefined : resealedExtrinsic(a, b, { assurances: [{ ...first, anchor: flip(first.anchor, 3) }, ...rest] });
     },
   },
   // 11.12: assurers in validator order, each once.
@@ -227,7 +222,7 @@ export const mutations: ReadonlyArray<Mutation> = [
     name: 'assurers out of order',
     expected: assurances('not_sorted_or_unique_assurers'),
     apply: (a, _p, b) =>
-      b.block.extrinsic.assurances.length < 2 ? undefined : resealedAssurances(a, b, [...b.block.extrinsic.assurances].reverse()),
+      b.block.extrinsic.assurances.length < 2 ? undefined : resealedExtrinsic(a, b, { assurances: [...b.block.extrinsic.assurances].reverse() }),
   },
   // 11.13: signed by the assurer's key.
   {
@@ -235,7 +230,9 @@ export const mutations: ReadonlyArray<Mutation> = [
     expected: assurances('bad_signature'),
     apply: (a, _p, b) => {
       const [first, ...rest] = b.block.extrinsic.assurances;
-      return first === undefined ? undefined : resealedAssurances(a, b, [{ ...first, signature: flip(first.signature, 10) }, ...rest]);
+      return first === undefined
+        ? undefined
+        : resealedExtrinsic(a, b, { assurances: [{ ...first, signature: flip(first.signature, 10) }, ...rest] });
     },
   },
   // 11.15: bits only for cores with a pending report, the assurance signed as its assurer would.
@@ -249,7 +246,7 @@ export const mutations: ReadonlyArray<Mutation> = [
       if (core < 0 || last === undefined || key === undefined) return undefined;
       const availabilities = last.availabilities.map((bit, c) => bit || c === core);
       const assured = { ...last, availabilities, signature: signEd(key, assuranceMessage(a.spec, b.block.header.parent, availabilities)) };
-      return resealedAssurances(a, b, [...b.block.extrinsic.assurances.slice(0, -1), assured]);
+      return resealedExtrinsic(a, b, { assurances: [...b.block.extrinsic.assurances.slice(0, -1), assured] });
     },
   },
   // 11.24: guarantees in core order.
@@ -257,7 +254,7 @@ export const mutations: ReadonlyArray<Mutation> = [
     name: 'guarantees out of core order',
     expected: reports('out_of_order_guarantee'),
     apply: (a, _p, b) =>
-      b.block.extrinsic.guarantees.length < 2 ? undefined : resealedGuarantees(a, b, [...b.block.extrinsic.guarantees].reverse()),
+      b.block.extrinsic.guarantees.length < 2 ? undefined : resealedExtrinsic(a, b, { guarantees: [...b.block.extrinsic.guarantees].reverse() }),
   },
   // 11.25: two or three guarantors.
   {
@@ -282,7 +279,7 @@ export const mutations: ReadonlyArray<Mutation> = [
     name: 'guarantee signature',
     expected: reports('bad_signature'),
     apply: (a, _p, b) =>
-      withChangedGuarantee(a, b, (g) => ({ ...g, credential: g.credential.map((c, i) => (i === 0 ? { ...c, signature: flip(c.signature, 5) } : c)) })),
+      withChangedGuarantee(a, b, (g) => ({ ...g, credential: firstChanged(g.credential, (c) => ({ ...c, signature: flip(c.signature, 5) })) })),
   },
   // 11.26: every guarantor is assigned to the report's core. When the credential has all of the
   // core's guarantors (three per core in tiny), any other validator is another core's.
@@ -353,7 +350,7 @@ export const mutations: ReadonlyArray<Mutation> = [
     name: 'judgment signature',
     expected: disputes('bad_signature'),
     apply: (a, _p, b) =>
-      withChangedVerdict(a, b, (v) => ({ ...v, judgments: v.judgments.map((j, i) => (i === 0 ? { ...j, signature: flip(j.signature, 1) } : j)) })),
+      withChangedVerdict(a, b, (v) => ({ ...v, judgments: firstChanged(v.judgments, (j) => ({ ...j, signature: flip(j.signature, 1) })) })),
   },
   // 10.11: the tally is 0, floor(V/3) or floor(2V/3)+1; one vote turned (and signed so) is none of them.
   {
@@ -374,7 +371,7 @@ export const mutations: ReadonlyArray<Mutation> = [
     expected: disputes('culprits_not_sorted_unique'),
     apply: (a, _p, b) => {
       const d = b.block.extrinsic.disputes;
-      return d.culprits.length < 2 ? undefined : resealedDisputes(a, b, { ...d, culprits: [...d.culprits].reverse() });
+      return d.culprits.length < 2 ? undefined : resealedExtrinsic(a, b, { disputes: { ...d, culprits: [...d.culprits].reverse() } });
     },
   },
   // 10.6: a fault's vote is against the verdict.
@@ -383,8 +380,9 @@ export const mutations: ReadonlyArray<Mutation> = [
     expected: disputes('fault_verdict_wrong'),
     apply: (a, _p, b) => {
       const d = b.block.extrinsic.disputes;
-      const [first, ...rest] = d.faults;
-      return first === undefined ? undefined : resealedDisputes(a, b, { ...d, faults: [{ ...first, validity: !first.validity }, ...rest] });
+      return d.faults.length === 0
+        ? undefined
+        : resealedExtrinsic(a, b, { disputes: { ...d, faults: firstChanged(d.faults, (f) => ({ ...f, validity: !f.validity })) } });
     },
   },
   // 10.14: a bad verdict with two culprits.
@@ -393,7 +391,7 @@ export const mutations: ReadonlyArray<Mutation> = [
     expected: disputes('not_enough_culprits'),
     apply: (a, _p, b) => {
       const d = b.block.extrinsic.disputes;
-      return d.culprits.length < 2 ? undefined : resealedDisputes(a, b, { ...d, culprits: d.culprits.slice(0, 1) });
+      return d.culprits.length < 2 ? undefined : resealedExtrinsic(a, b, { disputes: { ...d, culprits: d.culprits.slice(0, 1) } });
     },
   },
   // 10.13: a good verdict with a fault.
@@ -402,7 +400,7 @@ export const mutations: ReadonlyArray<Mutation> = [
     expected: disputes('not_enough_faults'),
     apply: (a, _p, b) => {
       const d = b.block.extrinsic.disputes;
-      return d.faults.length === 0 ? undefined : resealedDisputes(a, b, { ...d, faults: [] });
+      return d.faults.length === 0 ? undefined : resealedExtrinsic(a, b, { disputes: { ...d, faults: [] } });
     },
   },
 ];
