@@ -18,11 +18,11 @@ import { byEd25519, signEd, type DevValidator } from './keys.js';
 /** The kind of verdict a block carries (10.11): none, or its tally's name. */
 export type VerdictKind = 'none' | 'good' | 'wonky' | 'bad';
 
-export const noDisputes: DisputesExtrinsic = { verdicts: [], culprits: [], faults: [] };
+const noDisputes: DisputesExtrinsic = { verdicts: [], culprits: [], faults: [] };
 
 /**
- * The disputes extrinsic of a verdict of kind `kind` in the block after `sigma` (at slot `slot`,
- * the hash of the fresh target naming it): the first floor(2V/3)+1 validators of kappa whose
+ * The disputes extrinsic of a verdict of kind `kind` in the block at `slot` after `sigma` (a
+ * target no report has is named by the slot): the first floor(2V/3)+1 validators of kappa whose
  * secrets the author knows judge (10.2, 10.3, in index order 10.10), with floor(2V/3)+1, floor(V/3)
  * or no approvals (10.11); a good verdict with the fault of the next validator voting against
  * (10.6, 10.13), a bad one with two culprits, validators signing the guarantee of the report
