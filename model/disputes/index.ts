@@ -72,7 +72,7 @@ const setUnion = <T extends Uint8Array>(set: ReadonlyArray<T>, add: ReadonlyArra
 };
 
 /** The judgment message: X_valid or X_invalid, by the vote, then the report hash. */
-const judgmentMessage = (vote: boolean, target: Hash): Uint8Array => concatBytes(vote ? Xvalid : Xinvalid, target);
+export const judgmentMessage = (vote: boolean, target: Hash): Uint8Array => concatBytes(vote ? Xvalid : Xinvalid, target);
 
 /** @gp 10.7 -- verdicts ordered and unique by report hash */
 const checkVerdictsOrder = (v: ReadonlyArray<Verdict>): E.Either<DisputesError, void> =>

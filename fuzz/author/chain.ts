@@ -1,0 +1,95 @@
+/**
+ * Chains of authored blocks: a generator of block choices (fast-check, with shrinking), the chain
+ * those choices author from a genesis state, each block imported before the next is authored
+ * (its posterior is the next block's prior), and the deterministic chain of a seed.
+ */
+import fc from 'fast-check';
+import * as E from 'fp-ts/lib/Either.js';
+import type { ChainSpec } from '../../spec/chain-spec.js';
+import { importBlock, type ImportError, type ImportState, type Imported } from '../../model/block-import/index.js';
+import { embeddedRingSrs } from '../../model/crypto/bandersnatch.js';
+import { targetAccumulate } from '../session.js';
+import { authorBlock, type Author, type Authored, type BlockChoices } from './block.js';
+import type { VerdictKind } from './disputes.js';
+
+/** Imports one block onto a prior state. The one place authoring calls the importer (4.1). */
+export type Importer = (prior: ImportState, block: Authored['block']) => E.Either<ImportError, Imported>;
+
+/** The importer the fuzz target runs: section 12 with Psi_A on the native PVM, the built-in ring SRS. */
+export const chainImporter = (spec: ChainSpec): Importer => {
+  const importer = importBlock(spec, { srs: embeddedRingSrs(), accumulate: targetAccumulate });
+  return (prior, block) => importer(prior, block);
+};
+
+/** An authored chain: its blocks and, for each, the state it was authored on (states[0] is genesis). */
+export interface Chain {
+  readonly blocks: ReadonlyArray<Authored>;
+  /** states[i] is the prior of blocks[i]; the last is the posterior of the last block. */
+  readonly states: ReadonlyArray<ImportState>;
+}
+
+/** Where a chain stopped: the block the importer rejected, with the stage and error name. */
+export interface Rejected {
+  readonly index: number;
+  readonly block: Authored;
+  readonly error: ImportError;
+  readonly chain: Chain;
+}
+
+/** Authors and imports one block per choice, from `genesis`; Left at the first rejected block. */
+export const authorChain = (
+  author: Author,
+  importer: Importer,
+  genesis: ImportState,
+  plan: ReadonlyArray<BlockChoices>,
+): E.Either<Rejected, Chain> => {
+  const blocks: Authored[] = [];
+  const states: ImportState[] = [genesis];
+  for (const [index, choices] of plan.entries()) {
+    const prior = states[states.length - 1]!;
+    const block = authorBlock(author, prior, choices);
+    const out = importer(prior, block.block);
+    if (E.isLeft(out)) return E.left({ index, block, error: out.left, chain: { blocks, states } });
+    blocks.push(block);
+    states.push(out.right);
+  }
+  return E.right({ blocks, states });
+};
+
+/**
+ * One block's choices: mostly the next slot, sometimes a few slots on, rarely past a whole epoch
+ * (so that a chain crosses epoch boundaries with and without a full ticket contest); up to K
+ * tickets; any subset of assurers and of cores to guarantee on; rarely a verdict. Shrinks toward
+ * the next slot, K tickets, every assurer, no guarantee and no verdict.
+ */
+export const blockChoices = (spec: ChainSpec, verdictOneIn = 13): fc.Arbitrary<BlockChoices> =>
+  fc.record({
+    gap: fc.oneof(
+      { weight: 12, arbitrary: fc.constant(1) },
+      { weight: 4, arbitrary: fc.integer({ min: 2, max: 4 }) },
+      { weight: 1, arbitrary: fc.integer({ min: spec.Cepochlen, max: 2 * spec.Cepochlen + 1 }) },
+    ),
+    // Mostly K, so that the E tickets of a full contest fit in the submission period (6.24).
+    tickets: fc.oneof({ weight: 3, arbitrary: fc.constant(spec.Cmaxblocktickets) }, fc.integer({ min: 0, max: spec.Cmaxblocktickets })),
+    // Mostly every validator, so that reports become available (more than two thirds, 11.16).
+    assurers: fc.oneof({ weight: 2, arbitrary: fc.constant(2 ** spec.Cvalcount - 1) }, fc.integer({ min: 0, max: 2 ** spec.Cvalcount - 1 })),
+    cores: fc.integer({ min: 0, max: 2 ** spec.Ccorecount - 1 }),
+    // Rarely a verdict (one block in `verdictOneIn`): each good or bad one makes offenders, and
+    // the author stops at floor(V/3).
+    verdict: fc.oneof(
+      { weight: verdictOneIn - 1, arbitrary: fc.constant<VerdictKind>('none') },
+      { weight: 1, arbitrary: fc.constantFrom<VerdictKind>('wonky', 'good', 'bad') },
+    ),
+  });
+
+/** The choices of a chain of `minLength` to `maxLength` blocks. */
+export const chainPlan = (
+  spec: ChainSpec,
+  minLength: number,
+  maxLength: number,
+  verdictOneIn?: number,
+): fc.Arbitrary<ReadonlyArray<BlockChoices>> => fc.array(blockChoices(spec, verdictOneIn), { minLength, maxLength });
+
+/** The choices of a chain of n blocks drawn from a seed: the same seed, the same chain. */
+export const planOfSeed = (spec: ChainSpec, seed: number, n: number): ReadonlyArray<BlockChoices> =>
+  fc.sample(chainPlan(spec, n, n), { seed, numRuns: 1 })[0]!;
