@@ -18,10 +18,9 @@ import { embeddedRingSrs } from '../model/crypto/bandersnatch.js';
 import { devValidators } from '../fuzz/author/keys.js';
 import { newAuthor, type Author, type BlockChoices } from '../fuzz/author/block.js';
 import type { VerdictKind } from '../fuzz/author/disputes.js';
-import { authorChain, chainImporter, chainPlan, planOfSeed, type Chain, type Importer } from '../fuzz/author/chain.js';
+import { authorChain, chainPlan, planOfSeed, type Chain } from '../fuzz/author/chain.js';
 import { mutations } from '../fuzz/author/mutations.js';
-import { loadTraceGenesis, traceGenesisFile } from '../vectors/classes/traces.js';
-import { vectorsDir } from '../vectors/locate.js';
+import { importerOf, loadGenesis, nativeEngines, traceGenesisFile, vectorsDir, type Importer } from '../chain/index.js';
 
 const spec = tiny;
 let genesis: ImportState;
@@ -31,13 +30,13 @@ let importer: Importer;
 beforeAll(() => {
   const file = traceGenesisFile(vectorsDir('traces', 'fallback'));
   if (file === undefined) throw new Error('no genesis in traces/fallback');
-  const g = loadTraceGenesis(spec, file);
+  const g = loadGenesis(spec, file);
   if (E.isLeft(g)) throw new Error(g.left);
   const s = importStateFromKeyvals(spec, g.right.state.keyvals);
   if (E.isLeft(s)) throw new Error(s.left.reason);
   genesis = s.right;
   author = newAuthor(spec, devValidators(spec.Cvalcount), embeddedRingSrs());
-  importer = chainImporter(spec);
+  importer = importerOf(spec, nativeEngines);
 });
 
 /** The chain a plan authors, or the test fails naming the rejected block and the rejection. */

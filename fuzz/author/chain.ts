@@ -6,20 +6,10 @@
 import fc from 'fast-check';
 import * as E from 'fp-ts/lib/Either.js';
 import type { ChainSpec } from '../../spec/chain-spec.js';
-import { importBlock, type ImportError, type ImportState, type Imported } from '../../model/block-import/index.js';
-import { embeddedRingSrs } from '../../model/crypto/bandersnatch.js';
-import { targetAccumulate } from '../session.js';
+import type { ImportError, ImportState } from '../../model/block-import/index.js';
+import type { Importer } from '../../chain/index.js';
 import { authorBlock, type Author, type Authored, type BlockChoices } from './block.js';
 import type { VerdictKind } from './disputes.js';
-
-/** Imports one block onto a prior state. The one place authoring calls the importer (4.1). */
-export type Importer = (prior: ImportState, block: Authored['block']) => E.Either<ImportError, Imported>;
-
-/** The importer the fuzz target runs: section 12 with Psi_A on the native PVM, the built-in ring SRS. */
-export const chainImporter = (spec: ChainSpec): Importer => {
-  const importer = importBlock(spec, { srs: embeddedRingSrs(), accumulate: targetAccumulate });
-  return (prior, block) => importer(prior, block);
-};
 
 /** An authored chain: its blocks and, for each, the state it was authored on (states[0] is genesis). */
 export interface Chain {
