@@ -2,6 +2,7 @@
 /** The `jam-model` command: argument parsing and printing only; the protocol lives in `model/`. */
 import * as vectors from './commands/vectors.js';
 import * as importCommand from './commands/import.js';
+import * as refine from './commands/refine.js';
 import * as hostCalls from './commands/host-calls.js';
 import * as fuzzTarget from './commands/fuzz-target.js';
 import * as coverage from './commands/coverage.js';
@@ -17,6 +18,7 @@ interface Command {
 const commands: Readonly<Record<string, Command>> = {
   vectors: { summary: 'run the public conformance vectors and report pass/fail per class', ...vectors },
   import: { summary: 'import block-trace steps as a chain and diff each posterior state key by key', ...importCommand },
+  refine: { summary: 'the work report of a work package against a trace state (section 14), or its rejection', ...refine },
   'host-calls': { summary: 'which accumulate host calls and outcomes the public vectors reach', ...hostCalls },
   'fuzz-target': { summary: 'serve the fuzz-v1 protocol on a Unix socket (a target for client teams\' fuzzers)', ...fuzzTarget },
   coverage: { summary: 'how often the vectors execute each equation\'s code (V8 coverage mapped onto @gp tags)', ...coverage },

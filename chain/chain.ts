@@ -28,10 +28,11 @@ import {
   type Imported,
 } from '../model/block-import/index.js';
 import { embeddedRingSrs } from '../model/crypto/bandersnatch.js';
+import { refinePackage } from '../model/in-core/index.js';
 import { headerHash } from '../model/header/index.js';
 import type { StateDecodeError } from '../model/merklization/serialize.js';
 import { trieEntries } from '../model/merklization/trie.js';
-import { pvmEngine, type Engines } from './engines.js';
+import { erasureEngine, pvmEngine, type Engines } from './engines.js';
 
 /** Upsilon for one chain spec and set of engines. */
 export type Importer = (prior: ImportState, block: Block, ancestors?: ReadonlyArray<Ancestor>) => E.Either<ImportError, Imported>;
@@ -60,6 +61,10 @@ export const importerOf = (spec: ChainSpec, engines: Engines, observer?: HostCal
   bySpec.set(engines.pvm, importer);
   return importer;
 };
+
+/** Xi (14.12) on the chosen engines: a package refined on a core against a state, the report or the named rejection. */
+export const refinerOf = (spec: ChainSpec, engines: Engines): ReturnType<typeof refinePackage> =>
+  refinePackage(spec, pvmEngine(engines), erasureEngine(engines));
 
 /** A readable rejection: the stage and its error name (`reports: future_report_slot`). */
 export const describeImportError = (e: ImportError): string => `${e.stage}: ${e.error}`;

@@ -1,6 +1,6 @@
 /**
  * Block-trace files (traces/schema.asn): reading a TraceStep or Genesis file (`.bin` or `.json`)
- * with a size limit, the step files of a trace folder, and the key-by-key comparison of an
+ * with a size limit (and a work package the same way, for `jam-model refine`), the step files of a trace folder, and the key-by-key comparison of an
  * imported posterior with the recorded one.
  */
 import { closeSync, existsSync, fstatSync, openSync, readSync, readdirSync, statSync } from 'node:fs';
@@ -9,7 +9,8 @@ import * as E from 'fp-ts/lib/Either.js';
 import { bytesEqual, toHex } from '../spec/bytes.js';
 import type { ChainSpec } from '../spec/chain-spec.js';
 import { decode, fromJson, parseJson, type Codec } from '../spec/codec.js';
-import { codecs, serviceInfo } from '../spec/codecs.js';
+import { codecs, serviceInfo, workPackage } from '../spec/codecs.js';
+import type { WorkPackage } from '../spec/types.js';
 import { genesis, traceStep, type Genesis, type RawState, type TraceStep } from '../spec/trace.js';
 import type { Imported } from '../model/block-import/index.js';
 import { describeComponent, stateKeyClassifier, trieDiff, trieFromEntries } from '../model/merklization/index.js';
@@ -76,6 +77,10 @@ export const loadTraceStep = (spec: ChainSpec, path: string): E.Either<string, T
 /** Decodes a genesis file (its header and state); Left names the file and what failed. */
 export const loadGenesis = (spec: ChainSpec, path: string): E.Either<string, Genesis> =>
   E.mapLeft((e: string) => `${path}: ${e}`)(loadFile(genesis(spec), path));
+
+/** Decodes a work package file (C.28; `.bin`, or `.json` in the vectors' form); Left names the file and what failed. */
+export const loadWorkPackage = (path: string): E.Either<string, WorkPackage> =>
+  E.mapLeft((e: string) => `${path}: ${e}`)(loadFile(workPackage, path));
 
 /** A trace folder's genesis file (`genesis.bin`, else `genesis.json`), if it has one. */
 export const traceGenesisFile = (folder: string): string | undefined =>

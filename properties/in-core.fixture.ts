@@ -4,36 +4,12 @@
  * and halts, and a trap; all three preimages available since slot 0 in service S.
  */
 import type { Hash } from '../spec/bytes.js';
-import { Writer } from '../spec/codec.js';
 import type { ServiceAccount, WorkItem, WorkPackage } from '../spec/types.js';
 import { blake2b256 } from '../model/crypto/index.js';
 import type { InCoreData } from '../model/in-core/work-report.js';
 import { withPreimage, withRequest } from '../model/merklization/serialize.js';
-import { encodeBlob } from '../model/pvm/index.js';
+import { servicePreimageWith } from '../fuzz/author/packages.js';
 
-/** The blob of a program (A.2): the instructions, each one's first octet an instruction start. */
-export const programBlob = (...instructions: ReadonlyArray<ReadonlyArray<number>>): Uint8Array =>
-  encodeBlob({
-    c: Uint8Array.from(instructions.flat()),
-    k: Uint8Array.from(instructions.flatMap((ins) => ins.map((_, i) => (i === 0 ? 1 : 0)))),
-    j: [],
-  });
-
-/** A preimage E(var([]), Y-blob) (A.38) of a program with read-only data o, read-write data w, no stack. */
-export const servicePreimageWith = (o: Uint8Array, rw: Uint8Array, ...instructions: ReadonlyArray<ReadonlyArray<number>>): Uint8Array => {
-  const code = programBlob(...instructions);
-  const w = new Writer();
-  w.natural(0);
-  w.uint(3, o.length);
-  w.uint(3, rw.length);
-  w.uint(2, 0);
-  w.uint(3, 0);
-  w.bytes(o);
-  w.bytes(rw);
-  w.uint(4, code.length);
-  w.bytes(code);
-  return w.result();
-};
 export const servicePreimage = (...instructions: ReadonlyArray<ReadonlyArray<number>>): Uint8Array =>
   servicePreimageWith(new Uint8Array(0), new Uint8Array(0), ...instructions);
 /** jump_ind omega_0: omega_0 is the halt address after Y (A.43). */

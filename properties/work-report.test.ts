@@ -25,10 +25,9 @@ import {
   item,
   noData,
   pkg,
-  programBlob,
-  servicePreimageWith,
   trapPreimage,
 } from './in-core.fixture.js';
+import { programBlob, servicePreimageWith } from '../fuzz/author/packages.js';
 
 describe.each<[string, PvmEngine]>([
   ['ts', tsEngine],

@@ -12,8 +12,8 @@
  * epoch, tickets and offenders markers, entropy source H_V and seal H_S, fallback or ticket); the
  * tickets extrinsic (ring proofs by the pending validators whose attempts make the cut); the
  * assurances extrinsic (signed by the assuring validators over the cores with pending reports);
- * the guarantees extrinsic (a one-digest report per chosen free core, signed by the core's
- * assigned guarantors); the disputes extrinsic (one verdict with its culprits or fault, see
+ * the guarantees extrinsic (a one-digest report per chosen free core, or the caller's refined
+ * report for it, signed by the core's assigned guarantors); the disputes extrinsic (one verdict with its culprits or fault, see
  * ./disputes.ts). The preimages extrinsic is left empty: a preimage can be provided only for a
  * request whose data the author knows, and no authored service requests one.
  *
@@ -32,6 +32,7 @@ import type {
   Extrinsic,
   Guarantee,
   Header,
+  RefineContext,
   SealKeys,
   State,
   Ticket,
@@ -65,6 +66,12 @@ export interface BlockChoices {
   readonly cores: number;
   /** The verdict the block carries, if any (10.11). */
   readonly verdict: VerdictKind;
+  /**
+   * Reports to guarantee in place of the generated one-digest report on their cores (a chosen,
+   * free core with enough guarantors still): reports of packages refined by the caller, anchored
+   * by `anchorContext` on the block's prior state, their authorizers in the cores' pools.
+   */
+  readonly reports?: ReadonlyArray<WorkReport>;
 }
 
 /** The author's knowledge and memory: the chain spec, the validators' secrets, the ring SRS. */
@@ -228,8 +235,26 @@ export const credentialOf = (
 };
 
 /**
+ * The refinement context of a report in the block after `sigma` (whose state root is
+ * `priorStateRoot`): anchored on the parent, whose state root beta-dagger holds (11.33, 4.6), and
+ * looked up at the parent too (11.34-11.35), no prerequisites.
+ */
+export const anchorContext = (sigma: Pick<State, 'beta' | 'tau'>, priorStateRoot: Hash): RefineContext => {
+  const parent = sigma.beta.history[sigma.beta.history.length - 1]!;
+  return {
+    anchorHash: parent.headerHash,
+    anchorPostState: priorStateRoot,
+    anchorAccOutLog: parent.accOutLogSuperPeak,
+    lookupAnchorHash: parent.headerHash,
+    lookupAnchorTime: sigma.tau,
+    prerequisites: [],
+  };
+};
+
+/**
  * E_G: on each chosen core that is free in rho-double-dagger and has an authorizer in its pool
- * (11.29), a report of one digest for the lowest service, with its present code hash (11.42) and
+ * (11.29), the caller's report for that core (`BlockChoices.reports`), else a report of one digest
+ * for the lowest service, with its present code hash (11.42) and
  * at least its minimum gas (11.30), anchored on the parent, whose state root beta-dagger holds
  * (11.33, 4.6), and of a package that is new (11.38: its hash names the slot and the core);
  * signed by the core's guarantors under M (11.21, 11.26), two or three of them (11.25), the
@@ -242,10 +267,11 @@ const authorGuarantees = (
   posterior: SafroleState,
   priorStateRoot: Hash,
   slot: number,
-  mask: number,
+  choices: Pick<BlockChoices, 'cores' | 'reports'>,
 ): ReadonlyArray<Guarantee> => {
   const { spec } = author;
-  const parent = sigma.beta.history[sigma.beta.history.length - 1]!;
+  const mask = choices.cores;
+  const context = anchorContext(sigma, priorStateRoot);
   const [serviceIndex, account] = [...sigma.delta].sort(([a], [b]) => a - b)[0] ?? [];
   if (serviceIndex === undefined || account === undefined) return [];
   const m = guarantorAssignments(spec, {
@@ -259,7 +285,7 @@ const authorGuarantees = (
     const authorizer = sigma.alpha[core]?.[0];
     const guarantors = m.cores.flatMap((c, v) => (c === core && byEd25519(author.keys, m.keys[v]!.ed) !== undefined ? [v] : []));
     if ((mask & (1 << core)) === 0 || rhoDoubleDagger[core] !== undefined || authorizer === undefined || guarantors.length < 2) return [];
-    const workReport: WorkReport = {
+    const workReport: WorkReport = choices.reports?.find((r) => r.core === core) ?? {
       avspec: {
         packageHash: blake2b256(concatBytes(encode(u32, slot), new Uint8Array([core]))),
         bundleLen: 0,
@@ -267,14 +293,7 @@ const authorGuarantees = (
         segRoot: zeroHash,
         segCount: 0,
       },
-      context: {
-        anchorHash: parent.headerHash,
-        anchorPostState: priorStateRoot,
-        anchorAccOutLog: parent.accOutLogSuperPeak,
-        lookupAnchorHash: parent.headerHash,
-        lookupAnchorTime: sigma.tau,
-        prerequisites: [],
-      },
+      context,
       core,
       authorizer,
       authGasUsed: 0n,
@@ -362,7 +381,7 @@ const authorAt = (author: Author, prior: ImportState, choices: BlockChoices, slo
   const extrinsic: Extrinsic = {
     tickets: authorTickets(author, safroleState, posterior, slot, choices.tickets),
     preimages: [],
-    guarantees: authorGuarantees(author, sigma, rhoDoubleDagger, posterior, stateRoot(prior), slot, choices.cores),
+    guarantees: authorGuarantees(author, sigma, rhoDoubleDagger, posterior, stateRoot(prior), slot, choices),
     assurances: assured,
     disputes: disputesXt,
   };

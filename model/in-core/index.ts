@@ -34,7 +34,7 @@ export { PsiI, PsiR, authCode } from './invocations.js';
 export type { Accounts, AuthorizationResult, InvocationResult, RefineArguments, RefineOutcome } from './invocations.js';
 export { historicalLookup } from './lookup.js';
 export { computeWorkReport, packageLimits, pagedProofs, availabilitySpecifier, itemToDigest, authorizer } from './work-report.js';
-export type { ComputedReport, InCoreData, WorkPackageRejection } from './work-report.js';
+export type { ComputedReport, InCoreData, RefinedItem, WorkPackageRejection } from './work-report.js';
 export { guarantee, guarantorCore, guaranteePayload } from './guarantee.js';
 export type { GuaranteeRejection, GuaranteeState, GuarantorPayload, Signer } from './guarantee.js';
 

@@ -117,7 +117,7 @@ export const itemToDigest = (w: WorkItem, r: InvocationResult, u: bigint): WorkD
 });
 
 /** @gp 14.10 -- p_a = H(p_u ++ p_f): the package's implied authorizer. */
-export const authorizer = (p: WorkPackage): Hash => blake2b256(concatBytes(p.authCodeHash, p.authConfig));
+export const authorizer = (p: Pick<WorkPackage, 'authCodeHash' | 'authConfig'>): Hash => blake2b256(concatBytes(p.authCodeHash, p.authConfig));
 
 /**
  * @gp 14.11 eq:pagedproofs -- P(s): for each page i of 64 segments, P_{W_G}(E(var(J_6(s, i)), var(L_6(s, i)))):
@@ -169,10 +169,22 @@ const importOf = (i: ImportSpec): { readonly r: Hash; readonly boxplus: boolean;
   n: i.index % 2 ** 15,
 });
 
-/** The report and the exported segments of all items, in item order. */
+/**
+ * What Psi_R gave for one item before 14.12 judged it: its result, the gas it used and how many
+ * segments it exported (the digest keeps only the judged result and the declared count, so an
+ * item reported as bad exports or oversize is explained only by this).
+ */
+export interface RefinedItem {
+  readonly result: InvocationResult;
+  readonly u: bigint;
+  readonly exported: number;
+}
+
+/** The report, the exported segments of all items in item order, and each item's Psi_R outcome. */
 export interface ComputedReport {
   readonly report: WorkReport;
   readonly exports: ReadonlyArray<Segment>;
+  readonly refined: ReadonlyArray<RefinedItem>;
 }
 
 /**
@@ -244,12 +256,14 @@ export const computeWorkReport =
 
     const digests: WorkDigest[] = [];
     const allExports: Segment[] = [];
+    const refinedItems: RefinedItem[] = [];
     // z: |o| plus the output sizes of the items before j that gave a blob
     let z = o.length;
     let segoff = 0;
     for (let j = 0; j < w.length; j++) {
       const item = w[j]!;
       const refined = PsiR(spec, pvm)(delta, { c, i: j, p, r: o, imports: S, extrinsics: X, segoff });
+      refinedItems.push({ result: refined.result, u: refined.u, exported: refined.exports.length });
       const zeros = (): ReadonlyArray<Segment> => Array.from({ length: item.exportCount }, () => new Uint8Array(spec.Csegmentsize));
       let r: InvocationResult = refined.result;
       let e = refined.exports;
@@ -287,6 +301,7 @@ export const computeWorkReport =
         digests,
       },
       exports: allExports,
+      refined: refinedItems,
     });
   };
 
