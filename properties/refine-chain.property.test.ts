@@ -1,7 +1,8 @@
 /**
  * Refine to accumulate on the authored tiny chain, end to end: from the fallback trace's genesis
- * with the refine service of fuzz/author/packages.ts added (its authorizer in every pool), each
- * generated package is anchored on the block being authored, refined by section 14 (Xi, through
+ * with the refine service of fuzz/author/packages.ts added (its authorizer in every pool) and a
+ * generated prefix of authored blocks that guarantee nothing (slots skipped, epochs crossed,
+ * tickets), each generated package is anchored on the block being authored, refined by section 14 (Xi, through
  * the chain layer's refiner), its report guaranteed by the core's assigned guarantors in an
  * authored block, made available by the next block's assurances and accumulated there. Every
  * block imports with no rejection, and the service's storage then holds what its accumulate code
@@ -21,6 +22,7 @@ import { blake2b256 } from '../model/crypto/index.js';
 import { storageOf } from '../model/merklization/serialize.js';
 import { devValidators } from '../fuzz/author/keys.js';
 import { anchorContext, authorBlock, newAuthor, type Author, type BlockChoices } from '../fuzz/author/block.js';
+import { chainPlan } from '../fuzz/author/chain.js';
 import { operandKey, packageChoices, packageOf, refineServiceId, withRefineService, type PackageChoices } from '../fuzz/author/packages.js';
 import { embeddedRingSrs } from '../model/crypto/bandersnatch.js';
 import {
@@ -110,9 +112,13 @@ describe('refine -> guarantee -> import -> accumulate on the authored chain', ()
     let cases = 0;
     const t0 = performance.now();
     fc.assert(
-      fc.property(packageChoices(authConfig), fc.integer({ min: 0, max: spec.Ccorecount - 1 }), (choices, c) => {
+      fc.property(chainPlan(spec, 0, 4), packageChoices(authConfig), fc.integer({ min: 0, max: spec.Ccorecount - 1 }), (plan, choices, c) => {
         cases++;
-        const { report, p, state } = guaranteed(genesis, choices, c);
+        // The prefix guarantees nothing, so the one report accumulated below is the only input of
+        // the service there (the operand the storage must hold); no verdicts, which could leave a
+        // core with fewer than two guarantors for many blocks.
+        const start = plan.reduce((prior, choice) => next(prior, { ...choice, cores: 0, verdict: 'none' })[0], genesis);
+        const { report, p, state } = guaranteed(start, choices, c);
         // The next block: every validator assures, the report is available (11.16) and accumulated (12.x).
         const [after, authored] = next(state, quiet({ assurers: everyone }));
         const slot = authored.block.header.timeslot;
