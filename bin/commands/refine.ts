@@ -15,6 +15,7 @@ import {
   loadGenesis,
   loadTraceStep,
   loadWorkPackage,
+  maxTraceFileSize,
   readFileCapped,
   refinerOf,
   stateFromKeyvals,
@@ -63,7 +64,7 @@ const entriesOf = (u: unknown, what: string): E.Either<string, ReadonlyArray<[st
 /** The in-core data of a `--data` file (see the help text); Left is one line naming the file and the entry. */
 const loadData = (spec: ChainSpec, path: string): E.Either<string, InCoreData> => {
   const bad = (what: string): E.Either<string, never> => E.left(`${path}: ${what}`);
-  const read = readFileCapped(path, 2 ** 31);
+  const read = readFileCapped(path, maxTraceFileSize);
   if (E.isLeft(read)) return bad(read.left);
   let json: unknown;
   try {

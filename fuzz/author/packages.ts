@@ -50,10 +50,11 @@ export const servicePreimageWith = (o: Uint8Array, rw: Uint8Array, ...instructio
 const HALT = [50, 0];
 /** trap: fills the octets between refine's code and accumulate's entry point 5. */
 const TRAP = [0];
-/** load_imm omega_r, x (A.5.6): x as E_4, 32-bit and non-negative, so no sign extension. */
+/** load_imm omega_r, x (opcode 51, one register and an immediate): x in 4 octets, below 2^31, so its sign extension keeps it. */
 const loadImm = (r: number, x: number): ReadonlyArray<number> => [51, r, ...encode(u32, x)];
-/** move_reg omega_d, omega_a (A.5.9). */
+/** move_reg omega_d, omega_a (opcode 100, two registers: d in the low nibble, a in the high). */
 const moveReg = (d: number, a: number): ReadonlyArray<number> => [100, d | (a << 4)];
+/** ecalli id (opcode 10): the host call of that id. */
 const ecalli = (id: number): ReadonlyArray<number> => [10, id];
 
 /** The read-write data starts at 2 Z_Z + Z(|o|) = 0x20000 with no read-only data (A.42). */
@@ -64,7 +65,7 @@ export const operandKey = Uint8Array.of(0x6f);
 const buffer = { at: rwBase + 16, size: 2048 };
 
 /** The service's code: refine at 0, accumulate at 5 (see the module's comment). */
-export const servicePreimage = servicePreimageWith(
+const refineServiceCode = servicePreimageWith(
   new Uint8Array(0),
   concatBytes(operandKey, new Uint8Array(16 - operandKey.length + buffer.size)),
   HALT,
@@ -86,16 +87,16 @@ export const servicePreimage = servicePreimageWith(
   ecalli(4),
   HALT,
 );
-export const authPreimage = servicePreimageWith(new Uint8Array(0), new Uint8Array(0), HALT);
+const refineAuthCode = servicePreimageWith(new Uint8Array(0), new Uint8Array(0), HALT);
 
 /** The service's index: past any a trace genesis holds. */
 export const refineServiceId = 0x7e57 as ServiceId;
 
 /** The service account: both preimages requested and available since slot 0, a balance that covers any storage it writes. */
-export const refineService: ServiceAccount = [authPreimage, servicePreimage].reduce<ServiceAccount>(
+const refineService: ServiceAccount = [refineAuthCode, refineServiceCode].reduce<ServiceAccount>(
   (a, p) => withRequest(withPreimage(a, blake2b256(p), p), blake2b256(p), p.length, [0]),
   {
-    codeHash: blake2b256(servicePreimage),
+    codeHash: blake2b256(refineServiceCode),
     balance: 1n << 40n,
     minAccGas: 0n,
     minMemoGas: 0n,
@@ -120,7 +121,7 @@ export interface PackageChoices {
 }
 
 /** The authorizer p_a (14.10) of a package's config: what the pools must hold. */
-export const authorizerOf = (authConfig: Uint8Array): Hash => authorizer({ authCodeHash: blake2b256(authPreimage), authConfig });
+const authorizerOf = (authConfig: Uint8Array): Hash => authorizer({ authCodeHash: blake2b256(refineAuthCode), authConfig });
 
 /**
  * A genesis with the refine service in delta and, on every core, the authorizer of `authConfig`
@@ -160,14 +161,14 @@ export const packageChoices = (authConfig: Uint8Array): fc.Arbitrary<PackageChoi
 /** The package of the choices, anchored by `context` (the block being authored: `anchorContext`). */
 export const packageOf = (choices: PackageChoices, context: RefineContext): WorkPackage => ({
   authCodeHost: refineServiceId,
-  authCodeHash: blake2b256(authPreimage),
+  authCodeHash: blake2b256(refineAuthCode),
   context,
   authToken: choices.authToken,
   authConfig: choices.authConfig,
   workItems: choices.items.map(
     (x): WorkItem => ({
       serviceIndex: refineServiceId,
-      codeHash: blake2b256(servicePreimage),
+      codeHash: blake2b256(refineServiceCode),
       refGasLimit: x.refGas,
       accGasLimit: x.accGas,
       exportCount: 0,
