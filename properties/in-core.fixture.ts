@@ -7,7 +7,7 @@ import type { Hash } from '../spec/bytes.js';
 import type { ServiceAccount, WorkItem, WorkPackage } from '../spec/types.js';
 import { blake2b256 } from '../model/crypto/index.js';
 import type { InCoreData } from '../model/in-core/work-report.js';
-import { withPreimage, withRequest } from '../model/merklization/serialize.js';
+import { account as emptyAccount, withProvided } from './host-calls/fixture.js';
 import { servicePreimageWith } from '../fuzz/author/packages.js';
 
 export const servicePreimage = (...instructions: ReadonlyArray<ReadonlyArray<number>>): Uint8Array =>
@@ -23,25 +23,7 @@ export const trapPreimage = servicePreimage([0]);
 export const S = 3;
 
 export const account = (preimages: ReadonlyArray<Uint8Array>, since = 0): ServiceAccount =>
-  preimages.reduce<ServiceAccount>(
-    (a, p) => withRequest(withPreimage(a, blake2b256(p), p), blake2b256(p), p.length, [since]),
-    {
-      codeHash: blake2b256(refinePreimage),
-      balance: 0n,
-      minAccGas: 0n,
-      minMemoGas: 0n,
-      octets: 0n,
-      gratis: 0n,
-      items: 0,
-      created: 0,
-      lastAcc: 0,
-      parent: 0,
-      storage: new Map(),
-      preimages: new Map(),
-      requests: new Map(),
-      opaque: new Map(),
-    },
-  );
+  preimages.reduce((a, p) => withProvided(a, p, [since]), emptyAccount({ codeHash: blake2b256(refinePreimage), balance: 0n }));
 export const delta = new Map([[S, account([authPreimage, refinePreimage, trapPreimage])]]);
 
 export const item = (fields: Partial<WorkItem> = {}): WorkItem => ({

@@ -6,11 +6,11 @@
 import type { Hash } from '../../spec/bytes.js';
 import { Writer } from '../../spec/codec.js';
 import { blake2b256 } from '../../model/crypto/index.js';
-import { withPreimage } from '../../model/merklization/serialize.js';
+import { withPreimage, withRequest } from '../../model/merklization/serialize.js';
 import { NativeUnavailable } from '../../model/native.js';
 import { nativeEngine } from '../../model/pvm/native.js';
 import { type ChainSpec, tiny } from '../../spec/chain-spec.js';
-import type { AccumulationInput, ServiceAccount, ServiceId } from '../../spec/types.js';
+import type { AccumulationInput, ServiceAccount, ServiceId, TimeSlot } from '../../spec/types.js';
 import { type PvmInstance, encodeBlob, tsEngine } from '../../model/pvm/index.js';
 import { F, initialContext } from '../../model/accumulation/invocation.js';
 import type { HostCallOutcome, ImplicationsPair, PartialState } from '../../model/accumulation/types.js';
@@ -65,6 +65,10 @@ export const account = (fields: Partial<ServiceAccount> = {}): ServiceAccount =>
   opaque: new Map(),
   ...fields,
 });
+
+/** The account with preimage p provided and its request (H(p), |p|) holding the slots t (9.3's a_p and a_l). */
+export const withProvided = (a: ServiceAccount, p: Uint8Array, t: ReadonlyArray<number>): ServiceAccount =>
+  withRequest(withPreimage(a, blake2b256(p), p), blake2b256(p), p.length, t as ReadonlyArray<TimeSlot>);
 
 export const partialState = (
   accounts: ReadonlyArray<readonly [ServiceId, ServiceAccount]>,

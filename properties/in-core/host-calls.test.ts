@@ -10,15 +10,15 @@ import { tiny } from '../../spec/chain-spec.js';
 import { encode } from '../../spec/codec.js';
 import { codecs, refineContext, workPackage } from '../../spec/codecs.js';
 import type { AccumulationInput, ServiceAccount, WorkPackage } from '../../spec/types.js';
-import { RESULT } from '../accumulation/host-calls/common.js';
-import { constantsBlob } from '../accumulation/host-calls/general.js';
-import { blake2b256 } from '../crypto/index.js';
-import { withPreimage, withRequest } from '../merklization/serialize.js';
-import { type PvmEngine, type PvmInstance, encodeBlob, tsEngine } from '../pvm/index.js';
-import { nativeEngine } from '../pvm/native.js';
-import type { GuestPage, PvmGuest } from './guest.js';
-import { INNER, type RefineContextPair, emptyRefineContext, fetchCall } from './host-calls.js';
-import { type RefineArguments, isAuthorizedDispatch, refineDispatch } from './invocations.js';
+import { RESULT } from '../../model/accumulation/host-calls/common.js';
+import { constantsBlob } from '../../model/accumulation/host-calls/general.js';
+import { blake2b256 } from '../../model/crypto/index.js';
+import { account as emptyAccount, withProvided } from '../host-calls/fixture.js';
+import { type PvmEngine, type PvmInstance, encodeBlob, tsEngine } from '../../model/pvm/index.js';
+import { nativeEngine } from '../../model/pvm/native.js';
+import type { GuestPage, PvmGuest } from '../../model/in-core/guest.js';
+import { INNER, type RefineContextPair, emptyRefineContext, fetchCall } from '../../model/in-core/host-calls.js';
+import { type RefineArguments, isAuthorizedDispatch, refineDispatch } from '../../model/in-core/invocations.js';
 
 /** The outer machine's pages: one read-only, four writable; UNMAPPED is covered by none. */
 const RO = 0x10000;
@@ -50,25 +50,7 @@ const bytes = (...b: number[]): Uint8Array => Uint8Array.from(b);
 
 const S = 7;
 const account = (preimages: ReadonlyArray<readonly [Uint8Array, ReadonlyArray<number>]> = []): ServiceAccount =>
-  preimages.reduce<ServiceAccount>(
-    (a, [p, t]) => withRequest(withPreimage(a, blake2b256(p), p), blake2b256(p), p.length, t),
-    {
-      codeHash: hash(0xcc),
-      balance: 1000n,
-      minAccGas: 0n,
-      minMemoGas: 0n,
-      octets: 0n,
-      gratis: 0n,
-      items: 0,
-      created: 0,
-      lastAcc: 0,
-      parent: 0,
-      storage: new Map(),
-      preimages: new Map(),
-      requests: new Map(),
-      opaque: new Map(),
-    },
-  );
+  preimages.reduce((a, [p, t]) => withProvided(a, p, t), emptyAccount());
 
 const pkg: WorkPackage = {
   authCodeHost: S,
