@@ -4,7 +4,6 @@
  * The refine context and the inner machines run on both PVM engines.
  */
 import { describe, expect, it } from 'vitest';
-import type { Hash } from '../../spec/bytes.js';
 import { toHex } from '../../spec/bytes.js';
 import { tiny } from '../../spec/chain-spec.js';
 import { encode } from '../../spec/codec.js';
@@ -13,39 +12,14 @@ import type { AccumulationInput, ServiceAccount, WorkPackage } from '../../spec/
 import { RESULT } from '../../model/accumulation/host-calls/common.js';
 import { constantsBlob } from '../../model/accumulation/host-calls/general.js';
 import { blake2b256 } from '../../model/crypto/index.js';
-import { account as emptyAccount, withProvided } from '../host-calls/fixture.js';
+import { RO, RW, UNMAPPED, account as emptyAccount, hash, machine, setRegisters, withProvided } from '../host-calls/fixture.js';
 import { type PvmEngine, type PvmInstance, encodeBlob, tsEngine } from '../../model/pvm/index.js';
 import { nativeEngine } from '../../model/pvm/native.js';
 import type { GuestPage, PvmGuest } from '../../model/in-core/guest.js';
 import { INNER, type RefineContextPair, emptyRefineContext, fetchCall } from '../../model/in-core/host-calls.js';
 import { type RefineArguments, isAuthorizedDispatch, refineDispatch } from '../../model/in-core/invocations.js';
 
-/** The outer machine's pages: one read-only, four writable; UNMAPPED is covered by none. */
-const RO = 0x10000;
-const RW = 0x20000;
-const UNMAPPED = 0x80000;
 const SELF = 2n ** 64n - 1n;
-
-const outer = (gas: bigint, readOnly: Uint8Array = new Uint8Array(0)): PvmInstance => {
-  const m = tsEngine.instantiate({
-    program: encodeBlob({ c: Uint8Array.of(0), k: Uint8Array.of(1), j: [] }),
-    pc: 0,
-    gas,
-    registers: Array.from({ length: 13 }, () => 0n),
-    memory: {
-      pages: [
-        { address: RO, length: 4096, access: 'read' },
-        { address: RW, length: 0x4000, access: 'write' },
-      ],
-      contents: readOnly.length === 0 ? [] : [{ address: RO, data: readOnly }],
-    },
-  });
-  if (typeof m === 'string') throw new Error(m);
-  return m;
-};
-const set = (m: PvmInstance, from: number, values: ReadonlyArray<bigint | number>): void =>
-  values.forEach((v, i) => m.setRegister(from + i, BigInt(v)));
-const hash = (b: number): Hash => new Uint8Array(32).fill(b) as Hash;
 const bytes = (...b: number[]): Uint8Array => Uint8Array.from(b);
 
 const S = 7;
@@ -124,18 +98,18 @@ const refine = (
 
 describe('the dispatch of Psi_R (B.6) and Psi_I (B.2)', () => {
   it('gas = 0: omega_7 is the gas left after its 10', () => {
-    expect(refine(0, outer(1000n))).toMatchObject({ exit: 'continue', r7: 990n, charged: 10n });
+    expect(refine(0, machine(1000n))).toMatchObject({ exit: 'continue', r7: 990n, charged: 10n });
   });
   it('any call runs out of gas below 10, registers unchanged (B.17)', () => {
-    const m = outer(9n);
-    set(m, 7, [123]);
+    const m = machine(9n);
+    setRegisters(m, 7, [123]);
     expect(refine(12, m)).toMatchObject({ exit: 'out-of-gas', r7: 123n });
   });
   it.each([2, 3, 4, 5, 14, 26, 100])('Psi_R: id %i is not a refine call: 10 gas and WHAT', (id) => {
-    expect(refine(id, outer(100n))).toMatchObject({ exit: 'continue', r7: RESULT.WHAT, charged: 10n });
+    expect(refine(id, machine(100n))).toMatchObject({ exit: 'continue', r7: RESULT.WHAT, charged: 10n });
   });
   it.each([6, 7, 8, 12, 13])('Psi_I: id %i (a refine call) is WHAT', (id) => {
-    const m = outer(100n);
+    const m = machine(100n);
     const answer = isAuthorizedDispatch(tiny, pkg)(id, m, null);
     expect(answer.exit).toBe('continue');
     expect(m.getRegister(7)).toBe(RESULT.WHAT);
@@ -145,8 +119,8 @@ describe('the dispatch of Psi_R (B.6) and Psi_I (B.2)', () => {
 
 describe('fetch = 1 (B.16) as Psi_R gives it (p, H_0, r, i, i-bar, x-bar)', () => {
   const fetched = (kind: number, r11 = 0, r12 = 0, fields: Partial<RefineArguments> = {}): { r7: bigint; out: Uint8Array } => {
-    const m = outer(100n);
-    set(m, 7, [RW, 0, 0x4000, kind, r11, r12]);
+    const m = machine(100n);
+    setRegisters(m, 7, [RW, 0, 0x4000, kind, r11, r12]);
     const r = refine(1, m, emptyRefineContext, fields);
     const out = r.r7 < 0x4000n ? m.readMemory(RW, Number(r.r7))! : new Uint8Array(0);
     return { r7: r.r7, out };
@@ -191,14 +165,14 @@ describe('fetch = 1 (B.16) as Psi_R gives it (p, H_0, r, i, i-bar, x-bar)', () =
     expect(fetched(kind, r11, r12).r7).toBe(RESULT.NONE);
   });
   it('writes v_{f..+l} with f = min(omega_8, |v|), l = min(omega_9, |v| - f)', () => {
-    const m = outer(100n);
-    set(m, 7, [RW, 1, 5, 2]);
+    const m = machine(100n);
+    setRegisters(m, 7, [RW, 1, 5, 2]);
     expect(refine(1, m).r7).toBe(2n);
     expect(m.readMemory(RW, 2)).toEqual(bytes(0xa1, 0));
   });
   it('panics when the output range is not writable, registers unchanged', () => {
-    const m = outer(100n);
-    set(m, 7, [RO, 0, 10, 2]);
+    const m = machine(100n);
+    setRegisters(m, 7, [RO, 0, 10, 2]);
     expect(refine(1, m)).toMatchObject({ exit: 'panic', r7: BigInt(RO), charged: 10n });
   });
   it('Psi_I: variant 1 (n) and 2 (r) are NONE, 7 is E(p)', () => {
@@ -207,8 +181,8 @@ describe('fetch = 1 (B.16) as Psi_R gives it (p, H_0, r, i, i-bar, x-bar)', () =
       [2, RESULT.NONE],
       [7, BigInt(encode(workPackage, pkg).length)],
     ] as const) {
-      const m = outer(100n);
-      set(m, 7, [RW, 0, 0x4000, kind]);
+      const m = machine(100n);
+      setRegisters(m, 7, [RW, 0, 0x4000, kind]);
       isAuthorizedDispatch(tiny, pkg)(1, m, null);
       expect(m.getRegister(7)).toBe(expected);
     }
@@ -220,8 +194,8 @@ describe('fetch = 1 (B.16) with the accumulation inputs i-bold (as Psi_A gives t
     { kind: 'transfer', value: { source: 1, dest: 2, amount: 3n, memo: new Uint8Array(tiny.Cmemosize), gas: 4n } },
   ];
   const fetched = (kind: number, r11: number): { r7: bigint; out: Uint8Array | undefined } => {
-    const m = outer(100n);
-    set(m, 7, [RW, 0, 0x4000, kind, r11]);
+    const m = machine(100n);
+    setRegisters(m, 7, [RW, 0, 0x4000, kind, r11]);
     fetchCall(tiny, { inputs })(m, null);
     const r7 = m.getRegister(7);
     return { r7, out: r7 < 0x4000n ? m.readMemory(RW, Number(r7)) : undefined };
@@ -244,8 +218,8 @@ describe('historical_lookup = 6 (B.18)', () => {
       [S + 1, account([[preimage, [60]]])],
     ]);
   const lookup = (service: bigint, t: ReadonlyArray<number>, hashAt = RO, out = RW): { r: Called; m: PvmInstance } => {
-    const m = outer(100n, h);
-    set(m, 7, [service, hashAt, out, 0, 100]);
+    const m = machine(100n, h);
+    setRegisters(m, 7, [service, hashAt, out, 0, 100]);
     return { r: refine(6, m, emptyRefineContext, {}, tsEngine, delta(t)), m };
   };
   it('answers |v| and writes the preimage available at the lookup anchor (2^64 - 1: the item service)', () => {
@@ -279,8 +253,8 @@ describe('historical_lookup = 6 (B.18)', () => {
 
 describe('export = 7 (B.18)', () => {
   it('appends P_{W_G}(mu_{p..+z}) and answers segoff + |e|', () => {
-    const m = outer(100n, bytes(1, 2, 3));
-    set(m, 7, [RO, 3]);
+    const m = machine(100n, bytes(1, 2, 3));
+    setRegisters(m, 7, [RO, 3]);
     const r = refine(7, m, { m: new Map(), e: [segment(9)] }, { segoff: 5 });
     expect(r.r7).toBe(6n);
     expect(r.x.e.length).toBe(2);
@@ -288,20 +262,20 @@ describe('export = 7 (B.18)', () => {
     expect(r.x.e[1]!.length).toBe(tiny.Csegmentsize);
   });
   it('reads at most W_G octets: z = min(omega_8, W_G)', () => {
-    const m = outer(100n);
-    set(m, 7, [RW, 2n ** 40n]);
+    const m = machine(100n);
+    setRegisters(m, 7, [RW, 2n ** 40n]);
     expect(refine(7, m).x.e[0]!.length).toBe(tiny.Csegmentsize);
   });
   it('FULL when segoff + |e| reaches W_X, e unchanged', () => {
-    const m = outer(100n);
-    set(m, 7, [RW, 1]);
+    const m = machine(100n);
+    setRegisters(m, 7, [RW, 1]);
     const r = refine(7, m, emptyRefineContext, { segoff: tiny.Cmaxpackageexports });
     expect(r.r7).toBe(RESULT.FULL);
     expect(r.x.e).toEqual([]);
   });
   it('panics when the range is not readable', () => {
-    const m = outer(100n);
-    set(m, 7, [UNMAPPED, 1]);
+    const m = machine(100n);
+    setRegisters(m, 7, [UNMAPPED, 1]);
     expect(refine(7, m).exit).toBe('panic');
   });
 });
@@ -329,22 +303,22 @@ const withGuest = (p: Uint8Array, u: PvmGuest['u'] = new Map(), i = 0n): RefineC
 describe('machine = 8 (B.18)', () => {
   it('adds a guest at the least free index with no accessible page, counter omega_9', () => {
     const p = guestCode([0]);
-    const m = outer(100n, p);
-    set(m, 7, [RO, p.length, 5]);
+    const m = machine(100n, p);
+    setRegisters(m, 7, [RO, p.length, 5]);
     const r = refine(8, m, { m: new Map([[0n, { p, u: new Map(), i: 0n }]]), e: [] });
     expect(r.r7).toBe(1n);
     expect(r.x.m.get(1n)).toEqual({ p, u: new Map(), i: 5n });
   });
   it('HUH when the code does not deblob', () => {
-    const m = outer(100n, bytes(0xff, 0xff, 0xff));
-    set(m, 7, [RO, 3, 0]);
+    const m = machine(100n, bytes(0xff, 0xff, 0xff));
+    setRegisters(m, 7, [RO, 3, 0]);
     const r = refine(8, m);
     expect(r.r7).toBe(RESULT.HUH);
     expect(r.x.m.size).toBe(0);
   });
   it('panics when the code is not readable', () => {
-    const m = outer(100n);
-    set(m, 7, [UNMAPPED, 4, 0]);
+    const m = machine(100n);
+    setRegisters(m, 7, [UNMAPPED, 4, 0]);
     expect(refine(8, m).exit).toBe('panic');
   });
 });
@@ -355,24 +329,24 @@ const page33ro: ReadonlyArray<readonly [number, GuestPage]> = [[33, { access: 'r
 describe('peek = 9 (B.18)', () => {
   const x = withGuest(guestCode([0]), new Map([...page32, ...page33ro]));
   it('copies the guest range to the outer memory: OK', () => {
-    const m = outer(100n);
-    set(m, 7, [0, RW, 0x20ffe, 4]);
+    const m = machine(100n);
+    setRegisters(m, 7, [0, RW, 0x20ffe, 4]);
     expect(refine(9, m, x).r7).toBe(RESULT.OK);
     expect(m.readMemory(RW, 4)).toEqual(bytes(0x77, 0x77, 0x66, 0x66));
   });
   it('WHO for no guest n', () => {
-    const m = outer(100n);
-    set(m, 7, [1, RW, 0x20000, 4]);
+    const m = machine(100n);
+    setRegisters(m, 7, [1, RW, 0x20000, 4]);
     expect(refine(9, m, x).r7).toBe(RESULT.WHO);
   });
   it('OOB when the guest range is not readable', () => {
-    const m = outer(100n);
-    set(m, 7, [0, RW, 0x21ffe, 4]);
+    const m = machine(100n);
+    setRegisters(m, 7, [0, RW, 0x21ffe, 4]);
     expect(refine(9, m, x).r7).toBe(RESULT.OOB);
   });
   it('panics when the outer range is not writable (before WHO)', () => {
-    const m = outer(100n);
-    set(m, 7, [5, RO, 0x20000, 4]);
+    const m = machine(100n);
+    setRegisters(m, 7, [5, RO, 0x20000, 4]);
     expect(refine(9, m, x).exit).toBe('panic');
     expect(m.readMemory(RO, 4)).toEqual(bytes(0, 0, 0, 0));
   });
@@ -381,26 +355,26 @@ describe('peek = 9 (B.18)', () => {
 describe('poke = 10 (B.18)', () => {
   const x = withGuest(guestCode([0]), new Map([...page32, ...page33ro]));
   it('copies the outer range into the guest: OK', () => {
-    const m = outer(100n, bytes(1, 2, 3));
-    set(m, 7, [0, RO, 0x20ffe, 2]);
+    const m = machine(100n, bytes(1, 2, 3));
+    setRegisters(m, 7, [0, RO, 0x20ffe, 2]);
     const r = refine(10, m, x);
     expect(r.r7).toBe(RESULT.OK);
     expect(r.x.m.get(0n)!.u.get(32)!.value.subarray(4094)).toEqual(bytes(1, 2));
     expect(x.m.get(0n)!.u.get(32)!.value[4094]).toBe(0x77);
   });
   it('WHO for no guest n', () => {
-    const m = outer(100n);
-    set(m, 7, [3, RO, 0x20000, 2]);
+    const m = machine(100n);
+    setRegisters(m, 7, [3, RO, 0x20000, 2]);
     expect(refine(10, m, x).r7).toBe(RESULT.WHO);
   });
   it('OOB when the guest range is not writable (a read-only page)', () => {
-    const m = outer(100n);
-    set(m, 7, [0, RO, 0x20fff, 2]);
+    const m = machine(100n);
+    setRegisters(m, 7, [0, RO, 0x20fff, 2]);
     expect(refine(10, m, x).r7).toBe(RESULT.OOB);
   });
   it('panics when the outer range is not readable', () => {
-    const m = outer(100n);
-    set(m, 7, [0, UNMAPPED, 0x20000, 2]);
+    const m = machine(100n);
+    setRegisters(m, 7, [0, UNMAPPED, 0x20000, 2]);
     expect(refine(10, m, x).exit).toBe('panic');
   });
 });
@@ -408,8 +382,8 @@ describe('poke = 10 (B.18)', () => {
 describe('pages = 11 (B.18)', () => {
   const x = withGuest(guestCode([0]), new Map([...page32, ...page33ro]));
   const pages = (n: number, p: number | bigint, c: number, r: number): Called => {
-    const m = outer(100n);
-    set(m, 7, [n, p, c, r]);
+    const m = machine(100n);
+    setRegisters(m, 7, [n, p, c, r]);
     return refine(11, m, x);
   };
   it('r = 2: pages become writable and zeroed: OK', () => {
@@ -446,12 +420,12 @@ describe.each<[string, PvmEngine]>([
 ])('invoke = 12 (B.18) on the %s engine', (_name, engine) => {
   /** Writes E_8(g) ++ E_8(w) at RW and invokes guest n. */
   const invoke = (x: RefineContextPair, g: bigint, w: ReadonlyArray<bigint>, n = 0): { r: Called; g: bigint; w: ReadonlyArray<bigint> } => {
-    const m = outer(100n);
+    const m = machine(100n);
     const buf = new DataView(new ArrayBuffer(112));
     buf.setBigUint64(0, g, true);
     for (let k = 0; k < 13; k++) buf.setBigUint64(8 + 8 * k, w[k] ?? 0n, true);
     m.writeMemory(RW, new Uint8Array(buf.buffer));
-    set(m, 7, [n, RW]);
+    setRegisters(m, 7, [n, RW]);
     const r = refine(12, m, x, {}, engine);
     const out = new DataView(m.readMemory(RW, 112)!.buffer);
     return { r, g: out.getBigUint64(0, true), w: Array.from({ length: 13 }, (_, k) => out.getBigUint64(8 + 8 * k, true)) };
@@ -485,23 +459,23 @@ describe.each<[string, PvmEngine]>([
     expect(invoke(withGuest(guestCode([0])), 100n, [], 3).r.r7).toBe(RESULT.WHO);
   });
   it('panics when the 112 octets are not writable', () => {
-    const m = outer(100n);
-    set(m, 7, [0, RO]);
+    const m = machine(100n);
+    setRegisters(m, 7, [0, RO]);
     expect(refine(12, m, withGuest(guestCode([0])), {}, engine).exit).toBe('panic');
   });
 });
 
 describe('expunge = 13 (B.18)', () => {
   it('removes guest n and answers its counter', () => {
-    const m = outer(100n);
-    set(m, 7, [0]);
+    const m = machine(100n);
+    setRegisters(m, 7, [0]);
     const r = refine(13, m, withGuest(guestCode([0]), new Map(), 42n));
     expect(r.r7).toBe(42n);
     expect(r.x.m.size).toBe(0);
   });
   it('WHO for no guest n', () => {
-    const m = outer(100n);
-    set(m, 7, [1]);
+    const m = machine(100n);
+    setRegisters(m, 7, [1]);
     expect(refine(13, m, withGuest(guestCode([0]))).r7).toBe(RESULT.WHO);
   });
 });
