@@ -1,6 +1,11 @@
-/** The options several commands share: `--engine` and `--config`, parsed into one line of error or a value. */
+/**
+ * The options several commands share: `--engine`, `--config`, `--chain-spec` and `--reading`,
+ * parsed into one line of error (or one per violated constraint) or a value.
+ */
+import { readFileSync } from 'node:fs';
 import * as E from 'fp-ts/lib/Either.js';
-import { chainSpecs, type ChainSpec } from '../spec/chain-spec.js';
+import { chainSpecFromJson, chainSpecs, type ChainSpec } from '../spec/chain-spec.js';
+import { chooseReadings as applyReadings, paperReadings, type Readings } from '../spec/readings.js';
 import { enginesOf, engineSyntax, parseEngineChoice, useEngines, type Engines } from '../chain/index.js';
 
 /** The help line of `--engine`, its text starting at column `width`. */
@@ -25,3 +30,31 @@ export const chooseEngines = (arg: string | undefined): E.Either<string, EngineC
 /** The chain spec `--config` names; Left is the one line to print. */
 export const chooseConfig = (arg: string): E.Either<string, ChainSpec> =>
   arg === 'tiny' || arg === 'full' ? E.right(chainSpecs[arg]) : E.left(`--config must be tiny or full, not '${arg}'`);
+
+/** The help lines of `--chain-spec` and `--reading`, their text starting at column `width`. */
+export const chainHelp = (width: number): string =>
+  `${'  --chain-spec FILE'.padEnd(width)}custom constants: JSON of ChainSpec fields over "base" (tiny or full),
+${''.padEnd(width)}checked against the paper's constraints (replaces --config)
+${'  --reading N=V'.padEnd(width)}choose a reading (repeatable; \`jam-model readings\` lists them); 0.7.2's by default`;
+
+/** The readings `--reading NAME=VALUE ...` choose over 0.7.2's; Left is the one line to print. */
+export const chooseReadings = (choices: ReadonlyArray<string> | undefined): E.Either<string, Readings> => {
+  const out = applyReadings(paperReadings, choices ?? []);
+  return 'ok' in out ? E.right(out.ok) : E.left(out.error);
+};
+
+/**
+ * The chain spec of `--chain-spec FILE` (when given) or of `--config`; Left is the lines to print
+ * (an unreadable file, bad JSON, or one line per bad field or violated constraint).
+ */
+export const chooseSpec = (config: string, file: string | undefined): E.Either<ReadonlyArray<string>, ChainSpec> => {
+  if (file === undefined) return E.mapLeft((e: string) => [e])(chooseConfig(config));
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (e) {
+    return E.left([`--chain-spec ${file}: ${(e as Error).message}`]);
+  }
+  const out = chainSpecFromJson(json);
+  return 'spec' in out ? E.right(out.spec) : E.left(out.errors.map((line) => `--chain-spec ${file}: ${line}`));
+};

@@ -4,6 +4,7 @@
  * (with the 0.7.2 rule that decides differently).
  */
 import type { EngineKind, Engines } from '../chain/index.js';
+import type { Readings } from '../spec/readings.js';
 
 export type Config = 'tiny' | 'full' | 'none';
 
@@ -30,10 +31,11 @@ export interface VectorClass {
   readonly engines?: ReadonlyArray<string>;
   readonly engineKind?: EngineKind;
   /**
-   * The cases of one config, on one twin (classes with `engines`) and on the chain's engines.
+   * The cases of one config, on one twin (classes with `engines`) and on the chain's engines,
+   * under the readings (`spec/readings.ts`; the classes whose code reads none ignore them).
    * Throws VectorsNotFound when the folder is missing.
    */
-  readonly cases: (config: Config, engine: string | undefined, engines: Engines) => ReadonlyArray<VectorCase>;
+  readonly cases: (config: Config, engine: string | undefined, engines: Engines, readings: Readings) => ReadonlyArray<VectorCase>;
 }
 
 export interface CaseOutcome {
@@ -61,9 +63,10 @@ export const runClass = async (
   config: Config,
   engine: string | undefined,
   engines: Engines,
+  readings: Readings,
   onCase?: (done: number, total: number, name: string) => void,
 ): Promise<ClassReport> => {
-  const cases = cls.cases(config, engine, engines);
+  const cases = cls.cases(config, engine, engines, readings);
   const outcomes: CaseOutcome[] = [];
   for (const [i, c] of cases.entries()) {
     let result: CaseResult;
