@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import * as E from 'fp-ts/lib/Either.js';
 import { chainSpecFromJson, chainSpecs, type ChainSpec } from '../spec/chain-spec.js';
 import { chooseReadings as applyReadings, paperReadings, type Readings } from '../spec/readings.js';
-import { enginesOf, engineSyntax, parseEngineChoice, useEngines, type Engines } from '../chain/index.js';
+import { enginesOf, engineSyntax, parseEngineChoice, useEngines, type ChainParams, type Engines } from '../chain/index.js';
 
 /** The help line of `--engine`, its text starting at column `width`. */
 export const engineHelp = (width: number): string => `${'  --engine E'.padEnd(width)}the engines: ${engineSyntax}; native by default`;
@@ -58,3 +58,21 @@ export const chooseSpec = (config: string, file: string | undefined): E.Either<R
   const out = chainSpecFromJson(json);
   return 'spec' in out ? E.right(out.spec) : E.left(out.errors.map((line) => `--chain-spec ${file}: ${line}`));
 };
+
+/** The chain's parameters from `--config`, `--chain-spec` and `--reading`; Left is the lines to print. */
+export const chooseChain = (options: {
+  readonly config: string;
+  readonly 'chain-spec'?: string | undefined;
+  readonly reading?: ReadonlyArray<string> | undefined;
+}): E.Either<ReadonlyArray<string>, ChainParams> => {
+  const spec = chooseSpec(options.config, options['chain-spec']);
+  if (E.isLeft(spec)) return spec;
+  const readings = chooseReadings(options.reading);
+  return E.isLeft(readings) ? E.left([readings.left]) : E.right({ spec: spec.right, readings: readings.right });
+};
+
+/** The parseArgs options of `--chain-spec` and `--reading`. */
+export const chainOptions = {
+  'chain-spec': { type: 'string' },
+  reading: { type: 'string', multiple: true },
+} as const;
