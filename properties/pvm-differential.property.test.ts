@@ -340,7 +340,7 @@ const agree = (c: Case, readings?: PvmReadings): void => {
 
 /** Any choice of the PVM's readings (each of `spec/readings.ts`'s alternatives). */
 const alternativesOf = <N extends keyof PvmReadings>(name: N): ReadonlyArray<PvmReadings[N]> =>
-  Object.keys(readingCatalogue[name].alternatives) as ReadonlyArray<PvmReadings[N]>;
+  Object.keys(readingCatalogue[name].alternatives) as unknown as ReadonlyArray<PvmReadings[N]>;
 const arbPvmReadings: fc.Arbitrary<PvmReadings> = fc.record({
   'pvm-exit-pc': fc.constantFrom(...alternativesOf('pvm-exit-pc')),
   'pvm-gas': fc.constantFrom(...alternativesOf('pvm-gas')),
@@ -362,7 +362,7 @@ describe('pvm: native engine = TypeScript reference', () => {
           { weight: 2, arbitrary: arbBoundaryBlob },
           { weight: 1, arbitrary: arbRandomBlob },
         ),
-        agree,
+        (c) => agree(c),
       ),
       { numRuns: RUNS },
     );
