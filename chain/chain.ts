@@ -1,6 +1,6 @@
 /**
  * A working chain: the importer (Upsilon of eq. 4.1 with section 12's accumulation on the chosen
- * PVM engine and the ring SRS), and the chain value that holds posterior states by header hash
+ * PVM engine and the ring SRS, under the chain's readings), and the chain value that holds posterior states by header hash
  * together with the header chain each one retains (eq. 5.3).
  *
  * The retained headers are unknown when a chain starts from a state whose ancestry nobody gave

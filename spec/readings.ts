@@ -164,6 +164,25 @@ export const readingCatalogue = {
       context: { sentence: 'The context\'s current accounts.', implemented: false },
     },
   },
+  'stored-footprints': {
+    sentence:
+      'A state given as key-values may store footprints a_i, a_o (9.8) below what its entries hold, which nothing can check (the keys are hashed).',
+    references: ['9.8', 'D.2'],
+    default: 'stop-at-zero',
+    alternatives: {
+      'stop-at-zero': { sentence: 'Removing an entry lowers a_i and a_o, stopping at zero.', implemented: true },
+      'invalid-block': { sentence: 'A block that takes a footprint below zero is invalid.', implemented: false },
+    },
+  },
+  'rotation-before-R': {
+    sentence: 'M* (11.22) while tau\' < R: P (11.20) reads t mod E with t = tau\' - R < 0.',
+    references: ['11.20', '11.22'],
+    default: 'paper-mod',
+    alternatives: {
+      'paper-mod': { sentence: 'The paper\'s mod, in [0, E).', implemented: true },
+      'truncated-remainder': { sentence: 'A remainder with the sign of t (JavaScript\'s %), rotating cores by a negative amount.', implemented: false },
+    },
+  },
   'ring-padding-point': {
     sentence: 'The point that replaces a key with no Bandersnatch point when the ring is built.',
     references: ['G.3'],
