@@ -44,11 +44,10 @@ export const chooseReadings = (choices: ReadonlyArray<string> | undefined): E.Ei
 };
 
 /**
- * The chain spec of `--chain-spec FILE` (when given) or of `--config`; Left is the lines to print
- * (an unreadable file, bad JSON, or one line per bad field or violated constraint).
+ * The chain spec of a `--chain-spec` file and the config it starts from; Left is the lines to
+ * print (an unreadable file, bad JSON, or one line per bad field or violated constraint).
  */
-export const chooseSpec = (config: string, file: string | undefined): E.Either<ReadonlyArray<string>, ChainSpec> => {
-  if (file === undefined) return E.mapLeft((e: string) => [e])(chooseConfig(config));
+export const chooseSpecFile = (file: string): E.Either<ReadonlyArray<string>, { readonly spec: ChainSpec; readonly base: 'tiny' | 'full' }> => {
   let json: unknown;
   try {
     json = JSON.parse(readFileSync(file, 'utf8'));
@@ -56,8 +55,12 @@ export const chooseSpec = (config: string, file: string | undefined): E.Either<R
     return E.left([`--chain-spec ${file}: ${(e as Error).message}`]);
   }
   const out = chainSpecFromJson(json);
-  return 'spec' in out ? E.right(out.spec) : E.left(out.errors.map((line) => `--chain-spec ${file}: ${line}`));
+  return 'spec' in out ? E.right(out) : E.left(out.errors.map((line) => `--chain-spec ${file}: ${line}`));
 };
+
+/** The chain spec of `--chain-spec FILE` (when given) or of `--config`; Left is the lines to print. */
+export const chooseSpec = (config: string, file: string | undefined): E.Either<ReadonlyArray<string>, ChainSpec> =>
+  file === undefined ? E.mapLeft((e: string) => [e])(chooseConfig(config)) : E.map((f: { readonly spec: ChainSpec }) => f.spec)(chooseSpecFile(file));
 
 /** The chain's parameters from `--config`, `--chain-spec` and `--reading`; Left is the lines to print. */
 export const chooseChain = (options: {

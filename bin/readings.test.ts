@@ -3,7 +3,7 @@
  * listing the readings (text and --json), refusing an unknown reading, an unknown value and an
  * alternative the model does not implement with one line and exit 2, refusing a chain-spec file
  * that breaks the paper's constraints with one line per violated constraint, and taking a valid
- * one; and `vectors pvm` moving the cases the vectors' readings decide.
+ * one; and `vectors` moving the cases a reading or a chain spec decides.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -97,6 +97,23 @@ describe('--chain-spec', () => {
     const r = run('import', ...steps, '--chain-spec', specFile('tiny.json', { base: 'tiny', name: 'tiny-again', Cblockaccgas: '20000000' }), '--json');
     expect(r.status).toBe(0);
     expect(lines(r.stdout).slice(0, 3).map((l) => (JSON.parse(l) as { ok: boolean }).ok)).toEqual([true, true, true]);
+  });
+});
+
+describe('vectors --chain-spec', () => {
+  it('runs the base config with the file\'s constants and names the cases that move', () => {
+    const h4 = specFile('h4.json', { base: 'tiny', Crecenthistorylen: 4 });
+    const r = run('vectors', 'history', '--chain-spec', h4, '--json');
+    // A history of 4 blocks, not 8: the cases that fill more than 4 differ from the vectors.
+    expect(r.status).toBe(1);
+    expect(lines(r.stdout).map((l) => JSON.parse(l) as unknown)).toEqual([
+      { class: 'history', config: 'tiny', passed: 2, failed: 2, skipped: 0, moved: ['progress_blocks_history-3', 'progress_blocks_history-4'] },
+    ]);
+  });
+  it('refuses a --config other than the file\'s base', () => {
+    const r = run('vectors', 'history', '--config', 'full', '--chain-spec', specFile('t.json', { base: 'tiny' }));
+    expect(r.status).toBe(2);
+    expect(lines(r.stderr)).toHaveLength(1);
   });
 });
 

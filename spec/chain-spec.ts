@@ -194,10 +194,12 @@ export const constraintViolations = (spec: ChainSpec): ReadonlyArray<string> => 
 
 /**
  * A chain spec from JSON: the fields of ChainSpec over a `base` (tiny or full, default full),
- * 64-bit fields as strings or numbers. Left: one line per unknown field, bad value or violated
- * constraint.
+ * 64-bit fields as strings or numbers; with the base it starts from. Else one line per unknown
+ * field, bad value or violated constraint.
  */
-export const chainSpecFromJson = (json: unknown): { readonly spec: ChainSpec } | { readonly errors: ReadonlyArray<string> } => {
+export const chainSpecFromJson = (
+  json: unknown,
+): { readonly spec: ChainSpec; readonly base: 'tiny' | 'full' } | { readonly errors: ReadonlyArray<string> } => {
   if (typeof json !== 'object' || json === null || Array.isArray(json)) return { errors: ['a chain spec is a JSON object of ChainSpec fields'] };
   const { base = 'full', ...fields } = json as Record<string, unknown>;
   if (base !== 'tiny' && base !== 'full') return { errors: [`base must be tiny or full, not ${JSON.stringify(base)}`] };
@@ -217,5 +219,5 @@ export const chainSpecFromJson = (json: unknown): { readonly spec: ChainSpec } |
   }
   if (errors.length > 0) return { errors };
   const violations = constraintViolations(spec as unknown as ChainSpec);
-  return violations.length > 0 ? { errors: violations } : { spec: spec as unknown as ChainSpec };
+  return violations.length > 0 ? { errors: violations } : { spec: spec as unknown as ChainSpec, base };
 };

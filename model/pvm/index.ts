@@ -9,8 +9,9 @@
  * `pvm-gas`, `pvm-exception-gas`; `sbrk-heap-start` is Y's (A.42).
  * - A.1: after `halt` or `panic` the instruction counter is 0 (`pvm-exit-pc`); after a fault, a
  *   host call or out of gas it is the exiting instruction's.
- * - A.1/A.9: out of gas when g - 1 < 0: the state is unchanged and the gas is reported as g - 1
- *   (so -1 from 0), as Psi returns the signed g'. Psi takes g' < 0 before the exit of Psi_1, so
+ * - A.1/A.9 (`pvm-gas`): out of gas when g - 1 < 0: the state is unchanged and the gas is
+ *   reported as g - 1 (so -1 from 0), as Psi returns the signed g'; metered per basic block, when
+ *   g is below the gas of the block being entered, reported as g minus that gas. Psi takes g' < 0 before the exit of Psi_1, so
  *   with gas 0 an access that faults (or panics below 2^16) ends out of gas, gas -1.
  * - A.7/A.8 against A.1's text (`pvm-exception-gas`): every instruction pays its gas before it runs, so a panic (index
  *   below 2^16) or a fault (at the page of the lowest inaccessible index, indices taken mod 2^32)

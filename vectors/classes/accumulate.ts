@@ -140,9 +140,9 @@ export const accumulateClass: VectorClass = {
   ...classOn(pvmEngines(paperReadings).ts, paperReadings),
   engines: pvmEngineNames,
   engineKind: 'pvm',
-  cases: (config, engine = 'ts', engines, readings) => {
+  cases: (config, engine = 'ts', engines, chain) => {
     if (!(pvmEngineNames as ReadonlyArray<string>).includes(engine))
       throw new Error(`accumulate: unknown engine ${engine}; known: ${pvmEngineNames.join(', ')}`);
-    return classOn(pvmEngines(readings)[engine as EngineName], readings).cases(config, undefined, engines, readings);
+    return classOn(pvmEngines(chain.readings)[engine as EngineName], chain.readings).cases(config, undefined, engines, chain);
   },
 };

@@ -6,7 +6,7 @@ import type { Readings } from '../../spec/readings.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { tiny, type ChainSpec } from '../../spec/chain-spec.js';
+import type { ChainSpec } from '../../spec/chain-spec.js';
 import type { Engines } from '../../chain/index.js';
 import { replaySessionAt, sessionFolders, type ReplayResult } from '../../fuzz/replay.js';
 import { startTarget } from '../../fuzz/server.js';
@@ -25,8 +25,8 @@ const replaySession = async (spec: ChainSpec, engines: Engines, readings: Readin
   }
 };
 
-const runSession = async (engines: Engines, readings: Readings, folder: string): Promise<CaseResult> => {
-  const { mismatches } = await replaySession(tiny, engines, readings, folder);
+const runSession = async (spec: ChainSpec, engines: Engines, readings: Readings, folder: string): Promise<CaseResult> => {
+  const { mismatches } = await replaySession(spec, engines, readings, folder);
   return mismatches.length === 0
     ? passed
     : failed(`${mismatches.length} mismatch(es):\n${mismatches.slice(0, 40).map((l) => `  ${l}`).join('\n')}`);
@@ -36,8 +36,8 @@ export const fuzzSessionsClass: VectorClass = {
   name: 'fuzz-sessions',
   description: 'fuzz-v1 target: the recorded sessions replayed over a Unix socket, roots byte-identical, errors where recorded',
   configs: ['tiny'],
-  cases: (config: Config, _engine, engines, readings) =>
+  cases: (config: Config, _engine, engines, { spec, readings }) =>
     config !== 'tiny'
       ? []
-      : sessionFolders().map((folder) => ({ name: folder.split('/').pop() ?? folder, run: () => runSession(engines, readings, folder) })),
+      : sessionFolders().map((folder) => ({ name: folder.split('/').pop() ?? folder, run: () => runSession(spec, engines, readings, folder) })),
 };

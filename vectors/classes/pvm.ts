@@ -153,7 +153,7 @@ export const pvm: VectorClass = {
   configs: ['none'],
   engines: pvmEngineNames,
   engineKind: 'pvm',
-  cases: (_config, engine = 'ts', _engines, readings): ReadonlyArray<VectorCase> => {
+  cases: (_config, engine = 'ts', _engines, { readings }): ReadonlyArray<VectorCase> => {
     if (!(pvmEngineNames as ReadonlyArray<string>).includes(engine)) throw new Error(`pvm: unknown engine ${engine}; known: ${pvmEngineNames.join(', ')}`);
     return listFiles(vectorsDir('pvm', 'programs'), '.json').map((file) => ({
       name: basename(file, '.json'),
