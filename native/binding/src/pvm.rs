@@ -189,6 +189,8 @@ impl NativePvm {
     /// (0.7.2's defaults when absent).
     /// Throws PVM_BAD_BLOB when the blob does not deblob (the caller's panic), PVM_RANGE or
     /// PVM_LAYOUT for bad arguments.
+    // One argument per field of PvmInit (model/pvm/engine.ts) as JavaScript passes it.
+    #[allow(clippy::too_many_arguments)]
     #[napi(constructor, catch_unwind)]
     pub fn new(
         program: Uint8Array,
