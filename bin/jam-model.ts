@@ -6,6 +6,7 @@ import * as refine from './commands/refine.js';
 import * as hostCalls from './commands/host-calls.js';
 import * as fuzzTarget from './commands/fuzz-target.js';
 import * as coverage from './commands/coverage.js';
+import * as readings from './commands/readings.js';
 import { packageVersion } from './version.js';
 import { NativeUnavailable, VectorsNotFound } from '../chain/index.js';
 
@@ -21,6 +22,7 @@ const commands: Readonly<Record<string, Command>> = {
   refine: { summary: 'the work report of a work package against a trace state (section 14), or its rejection', ...refine },
   'host-calls': { summary: 'which accumulate host calls and outcomes the public vectors reach', ...hostCalls },
   'fuzz-target': { summary: 'serve the fuzz-v1 protocol on a Unix socket (a target for client teams\' fuzzers)', ...fuzzTarget },
+  readings: { summary: 'where the paper, the vectors and clients part: each reading, its default and alternatives', ...readings },
   coverage: { summary: 'how often the vectors execute each equation\'s code (V8 coverage mapped onto @gp tags)', ...coverage },
 };
 

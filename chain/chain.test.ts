@@ -4,6 +4,7 @@
  * ancestry nobody gave, so that 11.35 is skipped there. The bookkeeping is checked with a stand-in
  * importer that records what it is given; the skip itself with the model's importer on a trace.
  */
+import { paperReadings } from '../spec/readings.js';
 import * as E from 'fp-ts/lib/Either.js';
 import { describe, expect, it } from 'vitest';
 import { bytesCompare, bytesEqual, toHex, type Hash } from '../spec/bytes.js';
@@ -47,7 +48,7 @@ const recording = (): { readonly importer: Importer; readonly given: Array<Reado
   return { importer, given };
 };
 
-const useStub = (importer: Importer): Chain => ({ spec: tiny, importer, held: new Map(), head: undefined });
+const useStub = (importer: Importer): Chain => ({ spec: tiny, readings: paperReadings, importer, held: new Map(), head: undefined });
 
 const anyState = (): ImportState => ({ state: undefined as never, trie: undefined });
 

@@ -1,6 +1,6 @@
 /**
  * A working chain: the importer (Upsilon of eq. 4.1 with section 12's accumulation on the chosen
- * PVM engine and the ring SRS), and the chain value that holds posterior states by header hash
+ * PVM engine and the ring SRS, under the chain's readings), and the chain value that holds posterior states by header hash
  * together with the header chain each one retains (eq. 5.3).
  *
  * The retained headers are unknown when a chain starts from a state whose ancestry nobody gave
@@ -13,6 +13,7 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { toHex, type Hash } from '../spec/bytes.js';
 import type { ChainSpec } from '../spec/chain-spec.js';
+import { departures, paperReadings, type Readings } from '../spec/readings.js';
 import type { KeyValue } from '../spec/trace.js';
 import type { Block, Header } from '../spec/types.js';
 import { accumulation } from '../model/accumulation/index.js';
@@ -37,34 +38,51 @@ import { erasureEngine, pvmEngine, type Engines } from './engines.js';
 /** Upsilon for one chain spec and set of engines. */
 export type Importer = (prior: ImportState, block: Block, ancestors?: ReadonlyArray<Ancestor>) => E.Either<ImportError, Imported>;
 
-/** The importers made, per chain spec and PVM engine (H's and Ed25519's engines are per process). */
-const importers = new WeakMap<ChainSpec, Map<Engines['pvm'], Importer>>();
+/**
+ * What a chain is made of besides its engines: the constants (the chain spec) and the readings
+ * (`spec/readings.ts`), carried together; a chain spec alone runs under 0.7.2's readings.
+ */
+export interface ChainParams {
+  readonly spec: ChainSpec;
+  readonly readings: Readings;
+}
+
+/** The parameters of a chain spec given alone (0.7.2's readings) or with its readings. */
+export const chainParams = (given: ChainSpec | ChainParams): ChainParams =>
+  'readings' in given ? given : { spec: given, readings: paperReadings };
+
+/** The importers made, per chain spec, PVM engine and readings (H's and Ed25519's engines are per process). */
+const importers = new WeakMap<ChainSpec, Map<string, Importer>>();
 
 /**
- * The importer of a chain spec on the given engines, made once per (spec, engines) in a process:
- * the ring parameters are built when it is made, not inside the first epoch's block. With an
- * observer, every host call's answer is reported to it (an importer of its own, not remembered).
+ * The importer of a chain spec and readings on the given engines, made once per (spec, engines,
+ * readings) in a process: the ring parameters are built when it is made, not inside the first
+ * epoch's block. With an observer, every host call's answer is reported to it (an importer of
+ * its own, not remembered).
  */
-export const importerOf = (spec: ChainSpec, engines: Engines, observer?: HostCallObserver): Importer => {
-  if (observer !== undefined) {
-    const psiA = PsiA(spec, pvmEngine(engines));
+export const importerOf = (given: ChainSpec | ChainParams, engines: Engines, observer?: HostCallObserver): Importer => {
+  const { spec, readings } = chainParams(given);
+  const psiA = PsiA(spec, pvmEngine(engines, readings), readings);
+  if (observer !== undefined)
     return importBlock(spec, {
       srs: embeddedRingSrs(),
       accumulate: (s) => accumulation(s, (delta, tau, service, gas, inputs, entropy) => psiA(delta, tau, service, gas, inputs, entropy, observer)),
     });
-  }
-  const bySpec = importers.get(spec) ?? new Map<Engines['pvm'], Importer>();
+  const bySpec = importers.get(spec) ?? new Map<string, Importer>();
   importers.set(spec, bySpec);
-  const made = bySpec.get(engines.pvm);
+  const key = [engines.pvm, ...departures(readings)].join(' ');
+  const made = bySpec.get(key);
   if (made !== undefined) return made;
-  const importer: Importer = importBlock(spec, { srs: embeddedRingSrs(), accumulate: (s) => accumulation(s, PsiA(s, pvmEngine(engines))) });
-  bySpec.set(engines.pvm, importer);
+  const importer: Importer = importBlock(spec, { srs: embeddedRingSrs(), accumulate: (s) => accumulation(s, psiA) });
+  bySpec.set(key, importer);
   return importer;
 };
 
 /** Xi (14.12) on the chosen engines: a package refined on a core against a state, the report or the named rejection. */
-export const refinerOf = (spec: ChainSpec, engines: Engines): ReturnType<typeof refinePackage> =>
-  refinePackage(spec, pvmEngine(engines), erasureEngine(engines));
+export const refinerOf = (given: ChainSpec | ChainParams, engines: Engines): ReturnType<typeof refinePackage> => {
+  const { spec, readings } = chainParams(given);
+  return refinePackage(spec, pvmEngine(engines, readings), erasureEngine(engines));
+};
 
 /** A readable rejection: the stage and its error name (`reports: future_report_slot`). */
 export const describeImportError = (e: ImportError): string => `${e.stage}: ${e.error}`;
@@ -87,6 +105,7 @@ export interface Held {
 
 export interface Chain {
   readonly spec: ChainSpec;
+  readonly readings: Readings;
   readonly importer: Importer;
   /** The held states by header hash (hex). */
   readonly held: ReadonlyMap<string, Held>;
@@ -95,7 +114,10 @@ export interface Chain {
 }
 
 /** A chain that holds nothing yet. */
-export const emptyChain = (spec: ChainSpec, engines: Engines): Chain => ({ spec, importer: importerOf(spec, engines), held: new Map(), head: undefined });
+export const emptyChain = (given: ChainSpec | ChainParams, engines: Engines): Chain => {
+  const params = chainParams(given);
+  return { ...params, importer: importerOf(params, engines), held: new Map(), head: undefined };
+};
 
 /**
  * The chain restarted at one state, every state held before dropped: the state of the header

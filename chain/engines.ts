@@ -11,8 +11,9 @@ import { selectEd25519Engine, ed25519Verifiers, type Ed25519Verifier } from '../
 import { selectHashEngine } from '../model/crypto/hash.js';
 import { erasureEngines, type ErasureEngine } from '../model/erasure/index.js';
 import { loadNative, NativeUnavailable } from '../model/native.js';
-import { tsEngine, type PvmEngine } from '../model/pvm/index.js';
-import { nativeEngine } from '../model/pvm/native.js';
+import { tsPvm, type PvmEngine } from '../model/pvm/index.js';
+import { nativePvm } from '../model/pvm/native.js';
+import type { PvmReadings } from '../spec/readings.js';
 
 export type EngineName = 'ts' | 'native';
 
@@ -77,8 +78,8 @@ export const useEngines = (engines: Engines): E.Either<string, Engines> => {
   return E.right(engines);
 };
 
-/** The PVM engine chosen. */
-export const pvmEngine = (engines: Engines): PvmEngine => (engines.pvm === 'ts' ? tsEngine : nativeEngine);
+/** The PVM engine chosen, under the PVM's readings. */
+export const pvmEngine = (engines: Engines, readings: PvmReadings): PvmEngine => pvmEngines(readings)[engines.pvm];
 
 /** The erasure-coding engine chosen. */
 export const erasureEngine = (engines: Engines): ErasureEngine => erasureEngines[engines.erasure];
@@ -86,5 +87,8 @@ export const erasureEngine = (engines: Engines): ErasureEngine => erasureEngines
 /** The Ed25519 verifier chosen. */
 export const ed25519Verifier = (engines: Engines): Ed25519Verifier => ed25519Verifiers[engines.ed25519];
 
-/** The PVM engines by name, for the runs that compare the two twins. */
-export const pvmEngines: Readonly<Record<EngineName, PvmEngine>> = { ts: tsEngine, native: nativeEngine };
+/** The PVM engines by name under the PVM's readings, for the runs that compare the two twins. */
+export const pvmEngines = (readings: PvmReadings): Readonly<Record<EngineName, PvmEngine>> => ({ ts: tsPvm(readings), native: nativePvm(readings) });
+
+/** The names of the PVM engines. */
+export const pvmEngineNames: ReadonlyArray<EngineName> = ['ts', 'native'];

@@ -1,9 +1,10 @@
 /**
  * The chain layer: the one place that makes a working chain above `model/`. Engines chosen once
- * (`engines.ts`), the importer, the in-core refiner and the chain value (`chain.ts`: states by
- * header hash, the retained headers of 5.3), state import and export as key-values, trace and
- * work-package files (`traces.ts`), where the public vectors are (`locate.ts`) and a
- * field-level value diff (`diff.ts`).
+ * (`engines.ts`), the importer, the in-core refiner and the chain value of `{ spec, readings }`
+ * (`chain.ts`: the constants and the readings of `spec/readings.ts` carried together to the
+ * importer and the PVM engines; states by header hash, the retained headers of 5.3), state import
+ * and export as key-values, trace and work-package files (`traces.ts`), where the public vectors
+ * are (`locate.ts`) and a field-level value diff (`diff.ts`).
  */
 export * from './engines.js';
 export * from './chain.js';

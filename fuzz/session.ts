@@ -12,6 +12,7 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { toHex, type Hash } from '../spec/bytes.js';
 import type { ChainSpec } from '../spec/chain-spec.js';
+import { paperReadings, type Readings } from '../spec/readings.js';
 import type { Block } from '../spec/types.js';
 import { headerHash } from '../model/header/index.js';
 import {
@@ -53,6 +54,8 @@ export interface SessionOptions {
   readonly appVersion: PeerInfo['appVersion'];
   /** The engines the target's chain runs on. */
   readonly engines: Engines;
+  /** The readings its chain runs under (`spec/readings.ts`); 0.7.2's when absent. */
+  readonly readings?: Readings;
 }
 
 export interface Session {
@@ -66,7 +69,7 @@ export interface Session {
 export const newSession = (options: SessionOptions): Session => {
   const { spec } = options;
   let features: number | undefined;
-  let chain: Chain = emptyChain(spec, options.engines);
+  let chain: Chain = emptyChain({ spec, readings: options.readings ?? paperReadings }, options.engines);
 
   const initialize = (init: Initialize): Outcome => {
     const loaded = stateFromKeyvals(spec, init.keyvals);

@@ -8,9 +8,10 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { ExitReason, MemoryLayout, PvmInit, PvmInstance } from '../model/pvm/engine.js';
-import { PsiM, tsEngine } from '../model/pvm/index.js';
-import { nativeEngine } from '../model/pvm/native.js';
+import type { ExitReason, MemoryLayout, PvmEngine, PvmInit, PvmInstance } from '../model/pvm/engine.js';
+import { PsiM, tsEngine, tsPvm } from '../model/pvm/index.js';
+import { nativeEngine, nativePvm } from '../model/pvm/native.js';
+import { readingCatalogue, type PvmReadings } from '../spec/readings.js';
 import { loadNative } from '../model/native.js';
 import { Writer } from '../spec/codec.js';
 import { type Group, instructions, terminators } from '../model/pvm/opcodes.js';
@@ -307,9 +308,9 @@ const differences = (c: Case, ts: PvmInstance, native: PvmInstance, exits: reado
 };
 
 /** Runs a case on both engines through up to 8 host calls; returns the differences found. */
-const runBoth = (c: Case): string[] => {
-  const ts = tsEngine.instantiate(c.init);
-  const native = nativeEngine.instantiate(c.init);
+const runBoth = (c: Case, engines: readonly [PvmEngine, PvmEngine] = [tsEngine, nativeEngine]): string[] => {
+  const ts = engines[0].instantiate(c.init);
+  const native = engines[1].instantiate(c.init);
   if (typeof ts === 'string' || typeof native === 'string')
     return (typeof ts === 'string') === (typeof native === 'string') ? [] : [`deblob: ts ${typeof ts === 'string' ? ts : 'ok'}, native ${typeof native === 'string' ? native : 'ok'}`];
   try {
@@ -332,10 +333,19 @@ const describeCase = (c: Case): string =>
   `program 0x${Buffer.from(c.init.program).toString('hex')} pc ${c.init.pc} gas ${c.init.gas} regs [${c.init.registers.join(', ')}] ` +
   `memory ${JSON.stringify(c.init.memory, (_k, v: unknown) => (v instanceof Uint8Array ? Buffer.from(v).toString('hex') : v))}`;
 
-const agree = (c: Case): void => {
-  const d = runBoth(c);
-  if (d.length > 0) throw new Error(`engines differ on ${describeCase(c)}\n  ${d.join('\n  ')}`);
+const agree = (c: Case, readings?: PvmReadings): void => {
+  const d = runBoth(c, readings === undefined ? undefined : [tsPvm(readings), nativePvm(readings)]);
+  if (d.length > 0) throw new Error(`engines differ${readings === undefined ? '' : ` under ${JSON.stringify(readings)}`} on ${describeCase(c)}\n  ${d.join('\n  ')}`);
 };
+
+/** Any choice of the PVM's readings (each of `spec/readings.ts`'s alternatives). */
+const alternativesOf = <N extends keyof PvmReadings>(name: N): ReadonlyArray<PvmReadings[N]> =>
+  Object.keys(readingCatalogue[name].alternatives) as unknown as ReadonlyArray<PvmReadings[N]>;
+const arbPvmReadings: fc.Arbitrary<PvmReadings> = fc.record({
+  'pvm-exit-pc': fc.constantFrom(...alternativesOf('pvm-exit-pc')),
+  'pvm-gas': fc.constantFrom(...alternativesOf('pvm-gas')),
+  'pvm-exception-gas': fc.constantFrom(...alternativesOf('pvm-exception-gas')),
+});
 
 // ---- the properties ----------------------------------------------------------------------------
 
@@ -352,9 +362,20 @@ describe('pvm: native engine = TypeScript reference', () => {
           { weight: 2, arbitrary: arbBoundaryBlob },
           { weight: 1, arbitrary: arbRandomBlob },
         ),
-        agree,
+        (c) => agree(c),
       ),
       { numRuns: RUNS },
+    );
+  });
+
+  it('agrees under every choice of the PVM readings on 8,000 generated programs', () => {
+    fc.assert(
+      fc.property(
+        fc.oneof({ weight: 4, arbitrary: arbProgramCase }, { weight: 1, arbitrary: arbRandomCode }),
+        arbPvmReadings,
+        agree,
+      ),
+      { numRuns: 8_000 },
     );
   });
 

@@ -5,7 +5,8 @@
  * both can run in one process.
  */
 export interface ChainSpec {
-  readonly name: 'tiny' | 'full';
+  /** tiny, full, or the name a chain-spec file gives. */
+  readonly name: string;
   /** V: the total number of validators. */
   readonly Cvalcount: number;
   /** C: the total number of cores. */
@@ -157,4 +158,66 @@ export const tiny: ChainSpec = {
   Cecpiecesize: 4,
 };
 
-export const chainSpecs: Readonly<Record<ChainSpec['name'], ChainSpec>> = { tiny, full };
+export const chainSpecs: Readonly<Record<'tiny' | 'full', ChainSpec>> = { tiny, full };
+
+/** The fields of a chain spec that hold 64-bit values (gas and balances), given in JSON as strings or numbers. */
+const bigintFields = ['Cblockaccgas', 'Creportaccgas', 'Cpackageauthgas', 'Cpackagerefgas', 'Citemdeposit', 'Cbytedeposit', 'Cbasedeposit'] as const;
+
+/**
+ * The constraints the paper sets between its constants, each with the reason; a spec that breaks
+ * one is no chain the paper describes. The PVM's constants are fixed by Appendix A, which the
+ * model transcribes with their values.
+ */
+export const constraintViolations = (spec: ChainSpec): ReadonlyArray<string> => {
+  const v: string[] = [];
+  const check = (ok: boolean, line: string): void => {
+    if (!ok) v.push(line);
+  };
+  for (const [key, value] of Object.entries(spec))
+    if (key !== 'name') check(typeof value === 'bigint' ? value >= 0n : Number.isSafeInteger(value) && value >= 0, `${key} must be a natural, not ${String(value)}`);
+  check(spec.Csegmentsize === spec.Csegmentecpieces * spec.Cecpiecesize, `W_G = W_P * W_E (definitions): ${spec.Csegmentsize} != ${spec.Csegmentecpieces} * ${spec.Cecpiecesize}`);
+  check(spec.Cecpiecesize % 2 === 0 && spec.Cecpiecesize > 0, `W_E must be a positive even number of octets: pieces are words of GF(2^16) (Appendix H), not ${spec.Cecpiecesize}`);
+  check(spec.Ccorecount > 0 && spec.Cvalcount === 3 * spec.Ccorecount, `V = 3C: three validators are assigned to each core (section 11, guarantor assignments), not V = ${spec.Cvalcount}, C = ${spec.Ccorecount}`);
+  check(spec.Cepochtailstart < spec.Cepochlen, `Y < E: ticket submission ends within the epoch (section 6), not Y = ${spec.Cepochtailstart}, E = ${spec.Cepochlen}`);
+  check(spec.Crotationperiod > 0 && spec.Cepochlen % spec.Crotationperiod === 0, `R divides E: the rotations of an epoch (11.20-11.22 read t mod E / R), not E = ${spec.Cepochlen}, R = ${spec.Crotationperiod}`);
+  check(spec.Cblockaccgas >= spec.Creportaccgas * BigInt(spec.Ccorecount), `G_T >= G_A * C (definitions: G_T "should be no smaller than" G_A C plus the free gas), not ${spec.Cblockaccgas} < ${spec.Creportaccgas} * ${spec.Ccorecount}`);
+  check(spec.Cauthpoolsize > 0 && spec.Cauthqueuesize > 0, 'O and Q must be positive (8.1-8.3: the pool takes from the queue)');
+  for (const [key, value, name] of [
+    ['Cpvmdynaddralign', 2, 'Z_A'],
+    ['Cpvmpagesize', 2 ** 12, 'Z_P'],
+    ['Cpvminitzonesize', 2 ** 16, 'Z_Z'],
+    ['Cpvminitinputsize', 2 ** 24, 'Z_I'],
+  ] as const)
+    check(spec[key] === value, `${name} = ${value}: the PVM's constants are Appendix A's (A.18, A.39), not ${spec[key]}`);
+  return v;
+};
+
+/**
+ * A chain spec from JSON: the fields of ChainSpec over a `base` (tiny or full, default full),
+ * 64-bit fields as strings or numbers; with the base it starts from. Else one line per unknown
+ * field, bad value or violated constraint.
+ */
+export const chainSpecFromJson = (
+  json: unknown,
+): { readonly spec: ChainSpec; readonly base: 'tiny' | 'full' } | { readonly errors: ReadonlyArray<string> } => {
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) return { errors: ['a chain spec is a JSON object of ChainSpec fields'] };
+  const { base = 'full', ...fields } = json as Record<string, unknown>;
+  if (base !== 'tiny' && base !== 'full') return { errors: [`base must be tiny or full, not ${JSON.stringify(base)}`] };
+  const from: ChainSpec = chainSpecs[base];
+  const errors: string[] = [];
+  const spec: Record<string, unknown> = { ...from, name: `custom (${base})` };
+  for (const [key, value] of Object.entries(fields)) {
+    if (key === 'name') {
+      if (typeof value === 'string') spec.name = value;
+      else errors.push('name must be a string');
+    } else if (!(key in from)) errors.push(`unknown field ${key} (a chain spec has ${Object.keys(from).join(', ')})`);
+    else if ((bigintFields as ReadonlyArray<string>).includes(key)) {
+      if ((typeof value === 'string' && /^\d+$/.test(value)) || (typeof value === 'number' && Number.isSafeInteger(value))) spec[key] = BigInt(value);
+      else errors.push(`${key} must be a natural (a number or a string of digits), not ${JSON.stringify(value)}`);
+    } else if (typeof value === 'number') spec[key] = value;
+    else errors.push(`${key} must be a number, not ${JSON.stringify(value)}`);
+  }
+  if (errors.length > 0) return { errors };
+  const violations = constraintViolations(spec as unknown as ChainSpec);
+  return violations.length > 0 ? { errors: violations } : { spec: spec as unknown as ChainSpec, base };
+};

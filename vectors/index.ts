@@ -5,7 +5,7 @@
  * folders import only this file (bin/ through the `#conformance` subpath of package.json).
  */
 export { findClass, vectorClasses } from './registry.js';
-export { runClass, type ClassReport, type Config, type VectorClass } from './report.js';
+export { configParams, runClass, type ClassReport, type Config, type VectorClass } from './report.js';
 export { LOG, hostCallCoverage, type HostCallCoverage } from './host-call-coverage.js';
 export { caseNames, loadStfCase } from './stf.js';
 export { accumulateTestCase, runAccumulate } from './classes/accumulate.js';

@@ -3,7 +3,9 @@
  * A class yields named cases; each case runs to passed, failed (with a readable diff) or skipped
  * (with the 0.7.2 rule that decides differently).
  */
-import type { EngineKind, Engines } from '../chain/index.js';
+import type { ChainParams, EngineKind, Engines } from '../chain/index.js';
+import { chainSpecs } from '../spec/chain-spec.js';
+import type { Readings } from '../spec/readings.js';
 
 export type Config = 'tiny' | 'full' | 'none';
 
@@ -30,10 +32,12 @@ export interface VectorClass {
   readonly engines?: ReadonlyArray<string>;
   readonly engineKind?: EngineKind;
   /**
-   * The cases of one config, on one twin (classes with `engines`) and on the chain's engines.
-   * Throws VectorsNotFound when the folder is missing.
+   * The cases of one config, on one twin (classes with `engines`) and on the chain's engines,
+   * under the chain's parameters: the readings (`spec/readings.ts`) and the constants, those of
+   * the config unless `--chain-spec` changed them (full for config `none`). The classes whose
+   * code reads neither ignore them. Throws VectorsNotFound when the folder is missing.
    */
-  readonly cases: (config: Config, engine: string | undefined, engines: Engines) => ReadonlyArray<VectorCase>;
+  readonly cases: (config: Config, engine: string | undefined, engines: Engines, chain: ChainParams) => ReadonlyArray<VectorCase>;
 }
 
 export interface CaseOutcome {
@@ -51,6 +55,12 @@ export interface ClassReport {
   readonly outcomes: ReadonlyArray<CaseOutcome>;
 }
 
+/** The constants a config's vectors were made for (full for `none`, which needs none), under the readings given. */
+export const configParams = (config: Config, readings: Readings): ChainParams => ({
+  spec: chainSpecs[config === 'none' ? 'full' : config],
+  readings,
+});
+
 export const passed: CaseResult = { status: 'passed' };
 export const failed = (detail: string): CaseResult => ({ status: 'failed', detail });
 export const skipped = (reason: string): CaseResult => ({ status: 'skipped', reason });
@@ -61,9 +71,10 @@ export const runClass = async (
   config: Config,
   engine: string | undefined,
   engines: Engines,
+  chain: ChainParams,
   onCase?: (done: number, total: number, name: string) => void,
 ): Promise<ClassReport> => {
-  const cases = cls.cases(config, engine, engines);
+  const cases = cls.cases(config, engine, engines, chain);
   const outcomes: CaseOutcome[] = [];
   for (const [i, c] of cases.entries()) {
     let result: CaseResult;

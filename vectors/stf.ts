@@ -12,7 +12,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
-import { chainSpecs, type ChainSpec } from '../spec/chain-spec.js';
+import type { ChainSpec } from '../spec/chain-spec.js';
 import { choice, decode, fromJson, record, type Codec, type CodecError } from '../spec/codec.js';
 import { diffValues, listFiles, readJson, vectorsDir } from '../chain/index.js';
 import { failed, passed, skipped, type CaseResult, type Config, type VectorCase, type VectorClass } from './report.js';
@@ -135,9 +135,8 @@ export const stfClass = <I, S, O>(def: StfClassDefinition<I, S, O>): VectorClass
   name: def.name,
   description: def.description,
   configs: ['tiny', 'full'],
-  cases: (config: Config): ReadonlyArray<VectorCase> => {
+  cases: (config: Config, _engine, _engines, { spec }): ReadonlyArray<VectorCase> => {
     if (config === 'none') return [];
-    const spec = chainSpecs[config];
     const dir = vectorsDir('stf', def.name, config);
     const testCase = def.testCase(spec);
     return caseNames(dir).map((name) => ({

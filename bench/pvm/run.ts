@@ -9,6 +9,7 @@
  * --engine pvm=ts (or ts) measures only the TypeScript engine against the peer, pvm=native only
  * the native one; both by default.
  */
+import { paperReadings } from '../../spec/readings.js';
 import { HasMetadata, InputKind, prepareProgram, runProgram } from '@fluffylabs/anan-as';
 import type { PvmEngine } from '../../model/pvm/engine.js';
 import { pvmEngines } from '../../chain/index.js';
@@ -98,7 +99,7 @@ const main = (): void => {
   const long = Number(argValue('--long') ?? 1e8);
   const engines = orExit('bench:pvm', benchEngines(process.argv, 'pvm'));
   if (engines === undefined) return;
-  const ours: Array<readonly [string, Runner]> = engines.map((e) => [e, viaEngine(pvmEngines[e])] as const);
+  const ours: Array<readonly [string, Runner]> = engines.map((e) => [e, viaEngine(pvmEngines(paperReadings)[e])] as const);
   const all: Array<readonly [string, Runner]> = [...ours, ['anan-as', ananAs]];
   // Warm up every engine (JIT, wasm tier-up) on a short run first.
   for (const [, run] of all) run(fnvLoop(100_000));

@@ -7,13 +7,14 @@ import { parseArgs } from 'node:util';
 import * as E from 'fp-ts/lib/Either.js';
 import { defaultLimits } from '../../fuzz/limits.js';
 import { SocketPathError, startTarget, type TargetEvent } from '../../fuzz/server.js';
-import { chooseConfig, chooseEngines, engineHelp } from '../options.js';
+import { chainHelp, chainOptions, chooseChain, chooseEngines, engineHelp } from '../options.js';
 import { packageVersion } from '../version.js';
+import { departures } from '../../spec/readings.js';
 
 const mib = 1024 * 1024;
 
-export const help = `usage: jam-model fuzz-target --socket PATH [--config tiny|full] [--engine E] [--idle-timeout SECONDS]
-                             [--buffer-cap MIB] [--verbose]
+export const help = `usage: jam-model fuzz-target --socket PATH [--config tiny|full | --chain-spec FILE] [--engine E]
+                             [--reading NAME=VALUE ...] [--idle-timeout SECONDS] [--buffer-cap MIB] [--verbose]
 
 Listens on the Unix socket PATH (SOCK_STREAM) as a fuzz-v1 target: messages framed by a u32
 little-endian length and JAM-codec encoded. Handshake: PeerInfo (fuzz version 1, features
@@ -29,6 +30,7 @@ Stop with Ctrl-C.
   --socket PATH           the socket to bind; its folder must exist. A file already there is
                           replaced only if it is a socket no live target answers on
   --config NAME           chain spec: tiny (default) or full
+${chainHelp(26)}
 ${engineHelp(26)}
   --idle-timeout SECONDS  close a connection with nothing read or written for this long
                           (default ${defaultLimits.idleTimeoutMs / 1000})
@@ -47,6 +49,7 @@ export const run = async (argv: ReadonlyArray<string>): Promise<number> => {
       'idle-timeout': { type: 'string', default: String(defaultLimits.idleTimeoutMs / 1000) },
       'buffer-cap': { type: 'string', default: String(defaultLimits.maxBuffered / mib) },
       engine: { type: 'string' },
+      ...chainOptions,
       verbose: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -59,9 +62,9 @@ export const run = async (argv: ReadonlyArray<string>): Promise<number> => {
     console.error('jam-model fuzz-target: --socket PATH is required (see --help)');
     return 2;
   }
-  const spec = chooseConfig(values.config);
-  if (E.isLeft(spec)) {
-    console.error(`jam-model fuzz-target: ${spec.left}`);
+  const params = chooseChain(values);
+  if (E.isLeft(params)) {
+    for (const line of params.left) console.error(`jam-model fuzz-target: ${line}`);
     return 2;
   }
   const chosen = chooseEngines(values.engine);
@@ -90,13 +93,13 @@ export const run = async (argv: ReadonlyArray<string>): Promise<number> => {
   const limits = { idleTimeoutMs: idleSeconds * 1000, maxBuffered: Math.floor(capMib * mib) };
   let server;
   try {
-    server = await startTarget(values.socket, { spec: spec.right, engines: chosen.right.engines, appVersion: { major, minor, patch }, onEvent, ...limits });
+    server = await startTarget(values.socket, { ...params.right, engines: chosen.right.engines, appVersion: { major, minor, patch }, onEvent, ...limits });
   } catch (e) {
     if (!(e instanceof SocketPathError)) throw e;
     console.error(`jam-model fuzz-target: ${e.message}`);
     return 2;
   }
-  console.log(`jam-model fuzz-target (${values.config}) listening on ${values.socket} (buffer cap ${capMib} MiB, idle timeout ${idleSeconds} s)`);
+  console.log(`jam-model fuzz-target (${params.right.spec.name}${departures(params.right.readings).map((d) => `, ${d}`).join('')}) listening on ${values.socket} (buffer cap ${capMib} MiB, idle timeout ${idleSeconds} s)`);
   await new Promise<void>((resolve) => {
     const stop = (): void => {
       void server.stop().then(resolve);

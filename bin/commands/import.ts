@@ -27,13 +27,14 @@ import {
   traceGenesisFile,
   traceSteps,
   type Chain,
+  type ChainParams,
   type Engines,
   type ImportState,
 } from '../../chain/index.js';
-import { chooseConfig, chooseEngines, engineHelp } from '../options.js';
+import { chainHelp, chainOptions, chooseChain, chooseEngines, engineHelp } from '../options.js';
 import { progress, type Progress } from '../progress.js';
 
-export const help = `usage: jam-model import <file or folder> ... [--config tiny|full] [--engine E] [--json]
+export const help = `usage: jam-model import <file or folder> ... [--config tiny|full | --chain-spec FILE] [--engine E] [--reading NAME=VALUE ...] [--json]
 
 Imports block-trace steps (TraceStep: pre_state, block, post_state; .bin or .json) in order,
 chain-fashion: each block is imported onto the model's own state for its parent when that state
@@ -48,6 +49,7 @@ Where the import restarts from a recorded pre_state the retained headers are unk
 check is skipped.
 
   --config C        chain spec: tiny (default) or full
+${chainHelp(20)}
 ${engineHelp(20)}
   --json            one line per step {"step","ok","rejected","root","expected_root","ms","error","diff"},
                     then a summary line
@@ -109,6 +111,7 @@ export const run = async (argv: ReadonlyArray<string>): Promise<number> => {
     options: {
       config: { type: 'string', default: 'tiny' },
       engine: { type: 'string' },
+      ...chainOptions,
       json: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -124,23 +127,24 @@ export const run = async (argv: ReadonlyArray<string>): Promise<number> => {
     return 2;
   };
   if (positionals.length === 0) return bad('no file or folder given (jam-model import --help)');
-  const spec = chooseConfig(values.config);
-  if (E.isLeft(spec)) return bad(spec.left);
+  const params = chooseChain(values);
+  if (E.isLeft(params)) return bad(params.left.join('\njam-model import: '));
   const files = stepFiles(positionals);
   if (E.isLeft(files)) return bad(files.left);
   const chosen = chooseEngines(values.engine);
   if (E.isLeft(chosen)) return bad(chosen.left);
-  return importSteps(spec.right, chosen.right.engines, files.right, { json: values.json, bar, bad });
+  return importSteps(params.right, chosen.right.engines, files.right, { json: values.json, bar, bad });
 };
 
 const importSteps = (
-  spec: ChainSpec,
+  params: ChainParams,
   engines: Engines,
   files: ReadonlyArray<StepFile>,
   out: { readonly json: boolean; readonly bar: Progress; readonly bad: (what: string) => number },
 ): number => {
   const { json, bar, bad } = out;
-  let chain = emptyChain(spec, engines);
+  const { spec } = params;
+  let chain = emptyChain(params, engines);
   const counts = { matched: 0, rejectedAsRecorded: 0, failed: 0 };
   let totalMs = 0;
   for (const [i, { file, genesis }] of files.entries()) {

@@ -1,11 +1,15 @@
 /** `jam-model vectors`: run the public conformance vectors and print a pass/fail table. */
 import { parseArgs } from 'node:util';
 import * as E from 'fp-ts/lib/Either.js';
-import { findClass, runClass, vectorClasses, type ClassReport, type Config } from '#conformance';
-import { chooseEngines, engineHelp } from '../options.js';
+import { configParams, findClass, runClass, vectorClasses, type ClassReport, type Config } from '#conformance';
+import type { ChainSpec } from '../../spec/chain-spec.js';
+import { departures, paperReadings } from '../../spec/readings.js';
+import type { ChainParams } from '../../chain/index.js';
+import { chooseEngines, chooseReadings, chooseSpecFile, engineHelp } from '../options.js';
 import { progress } from '../progress.js';
 
-export const help = `usage: jam-model vectors [class ...] [--config tiny|full] [--engine E] [--json] [--verbose]
+export const help = `usage: jam-model vectors [class ...] [--config tiny|full | --chain-spec FILE] [--engine E] [--reading NAME=VALUE ...]
+                         [--json] [--verbose]
 
 Runs the public conformance vectors (found through JAM_VECTORS, default ../shared/vectors)
 and prints passed/failed/skipped per class, config and engine.
@@ -15,7 +19,16 @@ and prints passed/failed/skipped per class, config and engine.
 ${engineHelp(19)}.
                    A class that compares two twins (pvm, accumulate, erasure, ed25519) runs both
                    unless --engine names its engine; the others run on the engines chosen.
-  --json           one JSON line per class/config/engine: {"class","config","passed","failed","skipped"}
+  --reading N=V    run under a reading other than 0.7.2's (repeatable; \`jam-model readings\`
+                   lists them). Each class then also runs under 0.7.2's readings and the
+                   report says how many cases changed status (--verbose lists them).
+  --chain-spec F   run the config the file's "base" names with its constants instead (JSON of
+                   ChainSpec fields over "base", checked against the paper's constraints), and
+                   report the cases that move as for --reading. The classes that take their
+                   constants from the chain: codec, the STF classes (safrole ... accumulate),
+                   traces, fuzz-sessions, erasure; the others keep their config's.
+  --json           one JSON line per class/config/engine: {"class","config","passed","failed","skipped"},
+                   with "moved" (the names of the cases that changed status) under --reading
   --verbose        list every failed case with its diff and every skipped case with its reason
   --list           list the classes and exit
   -h, --help       this text
@@ -29,6 +42,8 @@ export const run = async (argv: ReadonlyArray<string>): Promise<number> => {
     options: {
       config: { type: 'string' },
       engine: { type: 'string' },
+      reading: { type: 'string', multiple: true },
+      'chain-spec': { type: 'string' },
       json: { type: 'boolean', default: false },
       verbose: { type: 'boolean', short: 'v', default: false },
       list: { type: 'boolean', default: false },
@@ -60,29 +75,60 @@ export const run = async (argv: ReadonlyArray<string>): Promise<number> => {
     return 2;
   }
   const { named, engines: chainEngines } = chosen.right;
+  const readings = chooseReadings(values.reading);
+  if (E.isLeft(readings)) {
+    console.error(`jam-model vectors: ${readings.left}`);
+    return 2;
+  }
+  let custom: { readonly spec: ChainSpec; readonly base: 'tiny' | 'full' } | undefined;
+  if (values['chain-spec'] !== undefined) {
+    const file = chooseSpecFile(values['chain-spec']);
+    if (E.isLeft(file)) {
+      for (const line of file.left) console.error(`jam-model vectors: ${line}`);
+      return 2;
+    }
+    custom = file.right;
+    if (values.config !== undefined && values.config !== custom.base) {
+      console.error(`jam-model vectors: --config ${values.config} and a chain spec over ${custom.base}: the chain spec replaces ${custom.base}'s constants`);
+      return 2;
+    }
+  }
+  const moving = departures(readings.right).length > 0 || custom !== undefined;
+  if (moving && !values.json)
+    console.log(
+      `against 0.7.2's readings and the vectors' constants: ${[...departures(readings.right), ...(custom === undefined ? [] : [`chain spec ${custom.spec.name}`])].join(' ')}`,
+    );
+  const only = custom?.base ?? values.config;
+  /** The parameters of a config's run: the chain spec's constants for its base, the readings chosen. */
+  const paramsOf = (config: Config): ChainParams =>
+    config === custom?.base ? { spec: custom.spec, readings: readings.right } : configParams(config, readings.right);
   const classes = positionals.length === 0 ? vectorClasses : positionals.map((n) => findClass(n)!);
-  const reports: ClassReport[] = [];
+  const reports: Array<ClassReport & { readonly moved?: ReadonlyArray<Moved> }> = [];
   const bar = progress(true);
   for (const cls of classes) {
-    const configs = cls.configs.filter((c: Config) => values.config === undefined || c === 'none' || c === values.config);
-    const only = cls.engineKind === undefined ? undefined : named[cls.engineKind];
-    const engines = (cls.engines ?? [undefined]).filter((e) => only === undefined || e === undefined || e === only);
+    const configs = cls.configs.filter((c: Config) => only === undefined || c === 'none' || c === only);
+    const onlyEngine = cls.engineKind === undefined ? undefined : named[cls.engineKind];
+    const engines = (cls.engines ?? [undefined]).filter((e) => onlyEngine === undefined || e === undefined || e === onlyEngine);
     for (const config of configs)
       for (const engine of engines) {
         const label = [cls.name, config, engine].filter((x) => x !== undefined && x !== 'none').join('/');
+        const runUnder = (params: ChainParams, what: string): Promise<ClassReport> =>
+          runClass(cls, config, engine, chainEngines, params, (d, t, name) => bar.update(d, t, `${label}${what} ${name}`));
         let report: ClassReport;
+        let moved: ReadonlyArray<Moved> | undefined;
         try {
-          report = await runClass(cls, config, engine, chainEngines, (d, t, name) => bar.update(d, t, `${label} ${name}`));
+          report = await runUnder(paramsOf(config), '');
+          if (moving) moved = movedCases(await runUnder(configParams(config, paperReadings), ' (0.7.2)'), report);
         } catch (e) {
           bar.done();
           console.error(`jam-model vectors: ${label}: ${e instanceof Error ? e.message : String(e)}`);
           return 1;
         }
         bar.done();
-        reports.push(report);
+        reports.push(moved === undefined ? report : { ...report, moved });
         if (values.json) {
           const { outcomes: _outcomes, ...counts } = report;
-          console.log(JSON.stringify(counts));
+          console.log(JSON.stringify(moved === undefined ? counts : { ...counts, moved: moved.map((m) => m.name) }));
         }
       }
   }
@@ -90,9 +136,32 @@ export const run = async (argv: ReadonlyArray<string>): Promise<number> => {
   return reports.some((r) => r.failed > 0) ? 1 : 0;
 };
 
-const printTable = (reports: ReadonlyArray<ClassReport>, verbose: boolean): void => {
-  const rows = reports.map((r) => [r.class, r.config, r.engine ?? '', `${r.passed}`, `${r.failed}`, `${r.skipped}`]);
-  const head = ['class', 'config', 'engine', 'passed', 'failed', 'skipped'];
+/** A case whose status under the readings chosen differs from its status under 0.7.2's. */
+interface Moved {
+  readonly name: string;
+  readonly from: string;
+  readonly to: string;
+}
+
+const movedCases = (paper: ClassReport, chosen: ClassReport): ReadonlyArray<Moved> => {
+  const before = new Map(paper.outcomes.map((o) => [o.name, o.result.status]));
+  return chosen.outcomes
+    .filter((o) => before.get(o.name) !== o.result.status)
+    .map((o) => ({ name: o.name, from: before.get(o.name) ?? 'absent', to: o.result.status }));
+};
+
+const printTable = (reports: ReadonlyArray<ClassReport & { readonly moved?: ReadonlyArray<Moved> }>, verbose: boolean): void => {
+  const withMoved = reports.some((r) => r.moved !== undefined);
+  const rows = reports.map((r) => [
+    r.class,
+    r.config,
+    r.engine ?? '',
+    `${r.passed}`,
+    `${r.failed}`,
+    `${r.skipped}`,
+    ...(withMoved ? [`${r.moved?.length ?? 0}`] : []),
+  ]);
+  const head = ['class', 'config', 'engine', 'passed', 'failed', 'skipped', ...(withMoved ? ['moved'] : [])];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: ReadonlyArray<string>) => cells.map((c, i) => (i >= 3 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ');
   console.log(line(head));
@@ -109,4 +178,14 @@ const printTable = (reports: ReadonlyArray<ClassReport>, verbose: boolean): void
     for (const o of r.outcomes)
       if (o.result.status === 'skipped') skippedReasons.set(o.result.reason, (skippedReasons.get(o.result.reason) ?? 0) + 1);
   for (const [reason, n] of skippedReasons) console.log(`skipped ${n}: ${reason}`);
+  if (withMoved) {
+    const summary = new Map<string, number>();
+    for (const r of reports)
+      for (const m of r.moved ?? []) {
+        const key = `${r.class}: ${m.from} -> ${m.to}`;
+        summary.set(key, (summary.get(key) ?? 0) + 1);
+        if (verbose) console.log(`moved ${r.class}/${r.config}${r.engine ? '/' + r.engine : ''} ${m.name}: ${m.from} under 0.7.2's readings and the vectors' constants -> ${m.to}`);
+      }
+    for (const [key, n] of summary) console.log(`moved ${n} against 0.7.2's readings and the vectors' constants: ${key}`);
+  }
 };

@@ -8,6 +8,7 @@
 import * as E from 'fp-ts/lib/Either.js';
 import type { Hash } from '../../spec/bytes.js';
 import type { ChainSpec } from '../../spec/chain-spec.js';
+import { paperReadings, type Readings } from '../../spec/readings.js';
 import { Writer, decodePrefix, natural } from '../../spec/codec.js';
 import type { ServiceAccount, ServiceId, TimeSlot } from '../../spec/types.js';
 import { blake2b256 } from '../crypto/index.js';
@@ -31,7 +32,8 @@ import type {
 /**
  * The host calls of Psi_A by identifier (B.9's F), with their names and base gas g. JIP-1's
  * `log` (100) is not among them: F answers it as any unknown id, 10 gas and WHAT, which is what
- * the accumulate vectors' gas figures show (their README says 0).
+ * the accumulate vectors' gas figures show (their README says 0); the reading `log-host-call =
+ * jip-1` makes it JIP-1's instead (see `jip1Log`).
  */
 export const hostCalls: ReadonlyMap<number, { readonly name: string; readonly call: AccumulateHostCall; readonly gas: bigint }> =
   new Map([
@@ -109,14 +111,22 @@ export const collapse = (
   };
 };
 
+/** JIP-1's log (id 100): no effect on the accumulation, 0 gas, the registers left as they are. */
+const JIP1_LOG = 100;
+
 /**
  * @gp B.11 -- F: the host-call dispatch of Psi_A. Charges g (out of gas, nothing else changed,
  * when the gas left is below it), runs the call, sets omega'_7 (and omega'_8); an unknown id
  * costs 10 and answers WHAT.
  */
 export const F =
-  (env: HostEnv, observer: HostCallObserver | undefined): HostCall<ImplicationsPair> =>
+  (env: HostEnv, observer: HostCallObserver | undefined, log: Readings['log-host-call']): HostCall<ImplicationsPair> =>
   (id, machine, xy) => {
+    if (id === JIP1_LOG && log === 'jip-1') {
+      // Reported as OK, though log writes no register: it did what it was asked.
+      observer?.('log', 'OK');
+      return { exit: 'continue', x: xy };
+    }
     const entry = hostCalls.get(id);
     const name = entry?.name ?? `unknown(${id})`;
     const report = (outcome: HostCallOutcome): void => observer?.(name, outcome);
@@ -156,7 +166,7 @@ export const F =
  * most W_C octets) run it from instruction 5 with E(t, s, |i|) and collapse the context.
  */
 export const PsiA =
-  (spec: ChainSpec, engine: PvmEngine): AccumulateInvocation =>
+  (spec: ChainSpec, engine: PvmEngine, readings: Pick<Readings, 'sbrk-heap-start' | 'log-host-call'> = paperReadings): AccumulateInvocation =>
   (state, tau, s, g, inputs, entropy, observer) => {
     const account = state.delta.get(s);
     let credited = state;
@@ -176,7 +186,7 @@ export const PsiA =
     args.natural(inputs.length);
     const x = initialContext(spec, credited, s, entropy, tau);
     const env: HostEnv = { spec, tau, entropy, inputs, baseAccounts: state.delta };
-    const result = PsiM(engine)(c, 5, g, args.result(), F(env, observer), { x, y: x });
+    const result = PsiM(engine, readings['sbrk-heap-start'])(c, 5, g, args.result(), F(env, observer, readings['log-host-call']), { x, y: x });
     return collapse(result.gasUsed, result.result, result.x);
   };
 

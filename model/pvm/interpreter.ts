@@ -8,9 +8,10 @@
  * Speed is the Rust engine's business; the differential properties keep the two equal.
  */
 import * as E from 'fp-ts/lib/Either.js';
+import { paperReadings, type PvmReadings } from '../../spec/readings.js';
 import type { ExitReason, MemoryLayout, PvmEngine, PvmInit, PvmInstance } from './engine.js';
 import { type Access, P, PAGE_SIZE, Ram } from './memory.js';
-import { type Group, type InstructionName, instructionOf } from './opcodes.js';
+import { type Group, type InstructionName, instructionOf, terminators } from './opcodes.js';
 import { type Blob, basicBlocks, deblob, opcodeAt, skip, zeta } from './program.js';
 
 const TWO_32 = 2 ** 32;
@@ -662,14 +663,40 @@ const groupFunctions: Readonly<Record<Group, (row: Row) => void>> = {
   threeReg,
 };
 
+/** Delta of the instruction at imath (A.9's gas column). */
+const gasOf = (blob: Blob, imath: number): bigint => BigInt(instructionOf[opcodeAt(blob.c, blob.k, imath)]![3]);
+
+/**
+ * The gas of the basic block (A.5) from imath on: its instructions' Delta up to and including
+ * the terminator that ends it, what `pvm-gas = per-basic-block` charges on entering the block.
+ */
+const blockGas = (blob: Blob, imath: number): bigint => {
+  let total = 0n;
+  for (let i = imath; ; i += 1 + skip(blob.k, i)) {
+    total += gasOf(blob, i);
+    if (terminators.has(opcodeAt(blob.c, blob.k, i))) return total;
+  }
+};
+
 /**
  * @gp A.6 -- Psi_1: one instruction, from the prior state to the posterior (or exceptional) one.
  * @gp A.9 -- the defaults: continue, imath' = imath + 1 + skip(imath), gas' = gas - Delta, omega' = omega.
+ * `cost` is the gas this step charges: Delta under A.9 (the reading `pvm-gas = per-instruction`),
+ * or its block's gas or nothing when gas is metered per basic block.
  */
-const Psi1 = (program: Program, imath: number, gas: bigint, omega: ReadonlyArray<bigint>, ram: Ram, h: number): Step => {
+const Psi1 = (
+  program: Program,
+  imath: number,
+  gas: bigint,
+  cost: bigint,
+  omega: ReadonlyArray<bigint>,
+  ram: Ram,
+  h: number,
+  exceptionGas: PvmReadings['pvm-exception-gas'],
+): Step => {
   const { c, k } = program.blob;
-  const [, name, group, gasDelta] = instructionOf[opcodeAt(c, k, imath)]!;
-  const step: Step = { epsilon: 'continue', imath: imath + 1 + skip(k, imath), gas: gas - BigInt(gasDelta), omega: [...omega], r: [], w: new Map() };
+  const [, name, group] = instructionOf[opcodeAt(c, k, imath)]!;
+  const step: Step = { epsilon: 'continue', imath: imath + 1 + skip(k, imath), gas: gas - cost, omega: [...omega], r: [], w: new Map() };
   groupFunctions[group]({ program, imath, l: skip(k, imath), omega, ram, h, step, name });
 
   // @gp A.7 -- x: the inspected indices not readable and the mutated ones not writable (mod 2^32)
@@ -677,13 +704,13 @@ const Psi1 = (program: Program, imath: number, gas: bigint, omega: ReadonlyArray
   const x = [...step.r.filter((i) => !ram.isReadable(index(i))), ...[...step.w.keys()].filter((i) => !ram.isWritable(index(i)))];
   if (x.length === 0) return step;
   // @gp A.8 -- below 2^16 a panic, else a fault at the page of min(x) mod 2^32; machine state unchanged.
-  // The gas is charged all the same: A.8 writes the prior counter in these rows, but A.1's text
-  // says "some gas is always charged whenever execution is attempted ... even if ... machine state
-  // is unchanged", and the PVM vectors' faults and the recorded fuzz session no_forks (step 52, a
-  // load below 2^16) charge it. So with gas 0 a faulting access ends out of gas, gas -1 (A.1 takes
-  // gas' < 0 first), the reading the model keeps.
+  // Its gas is the reading `pvm-exception-gas`. `charged` (0.7.2's default): A.1's text says "some
+  // gas is always charged whenever execution is attempted ... even if ... machine state is
+  // unchanged", and the PVM vectors' faults and the recorded fuzz session no_forks (step 52, a
+  // load below 2^16) charge it; so with gas 0 a faulting access ends out of gas, gas -1 (A.1
+  // takes gas' < 0 first). `uncharged`: A.8's rows write the prior counter.
   const lowest = index(x.reduce((m, i) => (i < m ? i : m)));
-  const unchanged = { gas: step.gas, omega: [...omega], r: [], w: new Map<bigint, number>() };
+  const unchanged = { gas: exceptionGas === 'charged' ? step.gas : gas, omega: [...omega], r: [], w: new Map<bigint, number>() };
   return lowest < 2 ** 16
     ? { ...unchanged, epsilon: 'panic', imath }
     : { ...unchanged, epsilon: { fault: PAGE_SIZE * Math.floor(lowest / PAGE_SIZE) }, imath };
@@ -698,6 +725,8 @@ export class TsInstance implements PvmInstance {
   private hostPending = false;
   /** h of sbrk (A.28). */
   private h: number;
+  /** Whether the next instruction starts a basic block to pay for (`pvm-gas = per-basic-block`). */
+  private entering = true;
 
   constructor(
     private readonly program: Program,
@@ -706,6 +735,7 @@ export class TsInstance implements PvmInstance {
     gas: bigint,
     registers: ReadonlyArray<bigint>,
     heapStart: number,
+    private readonly readings: PvmReadings,
   ) {
     if (!Number.isInteger(pc) || pc < 0 || pc >= TWO_32) throw new RangeError(`pc ${pc} is not a natural below 2^32`);
     if (registers.length !== 13) throw new RangeError(`${registers.length} registers given, the PVM has 13`);
@@ -752,18 +782,26 @@ export class TsInstance implements PvmInstance {
   }
   dispose(): void {}
 
-  /** @gp A.1 -- Psi: Psi_1 until an exit. */
+  /**
+   * @gp A.1 -- Psi: Psi_1 until an exit. Under `pvm-gas = per-basic-block` a step entering a
+   * basic block (the first of a run, or one after a terminator) charges the whole block; a run
+   * resumed after an ecalli is inside a block already paid for.
+   */
   run(): ExitReason {
+    const { blob } = this.program;
     if (this.hostPending) {
       // @gp A.35 -- Psi_H resumes at imath'' = imath' + 1 + skip(imath')
       this.hostPending = false;
-      this.imath = this.imath + 1 + skip(this.program.blob.k, this.imath);
-    }
+      this.imath = this.imath + 1 + skip(blob.k, this.imath);
+    } else this.entering = true;
     for (;;) {
-      const step = Psi1(this.program, this.imath, this.gasCounter, this.omega, this.ram, this.h);
+      const cost =
+        this.readings['pvm-gas'] === 'per-instruction' ? gasOf(blob, this.imath) : this.entering ? blockGas(blob, this.imath) : 0n;
+      const step = Psi1(this.program, this.imath, this.gasCounter, cost, this.omega, this.ram, this.h, this.readings['pvm-exception-gas']);
       this.gasCounter = step.gas;
       // Out of gas: imath, omega and mu stay the prior ones, gas' < 0 is returned.
       if (step.gas < 0n) return { kind: 'out-of-gas' };
+      this.entering = terminators.has(opcodeAt(blob.c, blob.k, this.imath));
       const { epsilon } = step;
       // Halt and panic return omega' and mu' with imath = 0; the other exits are those of A.8 and
       // ecalli, whose omega' and mu' equal the prior ones, at the exiting instruction.
@@ -777,8 +815,9 @@ export class TsInstance implements PvmInstance {
         this.imath = step.imath;
         continue;
       }
+      // A.1 returns imath = 0 (`pvm-exit-pc = zero`); the PVM vectors keep the exiting instruction's.
       if (epsilon === 'halt' || epsilon === 'panic') {
-        this.imath = 0;
+        if (this.readings['pvm-exit-pc'] === 'zero') this.imath = 0;
         return { kind: epsilon };
       }
       // A fault or a host call: imath stays the exiting instruction's (A.1's "otherwise" case).
@@ -803,13 +842,19 @@ export const buildRam = (layout: MemoryLayout): Ram => {
   return ram;
 };
 
-/** The TypeScript reference engine: deblob (A.2; a blob that does not deblob is the caller's panic), varpi (A.5), then Psi. */
-export const tsEngine: PvmEngine = {
+/**
+ * The TypeScript reference engine under the PVM's readings: deblob (A.2; a blob that does not
+ * deblob is the caller's panic), varpi (A.5), then Psi.
+ */
+export const tsPvm = (readings: PvmReadings): PvmEngine => ({
   name: 'ts',
   instantiate: (init: PvmInit): PvmInstance | string => {
     const blob = deblob(init.program);
     if (E.isLeft(blob)) return blob.left;
     const program: Program = { blob: blob.right, varpi: basicBlocks(blob.right.c, blob.right.k) };
-    return new TsInstance(program, buildRam(init.memory), init.pc, init.gas, init.registers, init.memory.heapStart ?? 0);
+    return new TsInstance(program, buildRam(init.memory), init.pc, init.gas, init.registers, init.memory.heapStart ?? 0, readings);
   },
-};
+});
+
+/** The TypeScript reference engine under Gray Paper 0.7.2's readings. */
+export const tsEngine: PvmEngine = tsPvm(paperReadings);

@@ -3,6 +3,7 @@
  * the argument invocation Psi_M (A.44), generic over the engine that runs Psi.
  */
 import * as O from 'fp-ts/lib/Option.js';
+import { paperReadings, type Readings } from '../../spec/readings.js';
 import type { MemoryLayout, PvmEngine, PvmInstance } from './engine.js';
 import { P, PAGE_SIZE } from './memory.js';
 
@@ -27,11 +28,15 @@ const readLE = (p: Uint8Array, at: number, n: number): number => {
   return v;
 };
 
+/** Where sbrk's heap pointer starts under Y: the reading `sbrk-heap-start`. */
+export type HeapStart = Readings['sbrk-heap-start'];
+
 /**
  * @gp A.37 -- Y(p, a): the standard program initialization, or none when p does not split as
- * A.38 requires or the sections do not fit (A.41).
+ * A.38 requires or the sections do not fit (A.41). The heap pointer h starts where the reading
+ * `sbrk-heap-start` puts it.
  */
-export const Y = (p: Uint8Array, a: Uint8Array): O.Option<StandardProgram> => {
+export const Y = (p: Uint8Array, a: Uint8Array, heapStart: HeapStart = paperReadings['sbrk-heap-start']): O.Option<StandardProgram> => {
   if (a.length > INPUT_SIZE) return O.none;
   // @gp A.38 -- E_3(|o|) ++ E_3(|w|) ++ E_2(z) ++ E_3(s) ++ o ++ w ++ E_4(|c|) ++ c = p
   if (p.length < 11) return O.none;
@@ -65,11 +70,12 @@ export const Y = (p: Uint8Array, a: Uint8Array): O.Option<StandardProgram> => {
       { address: argsStart, data: a },
     ].filter((chunk) => chunk.data.length > 0),
     // The initial heap pointer h of sbrk. The text under A.28's table puts h at the start of the
-    // heap, 2 Z_Z + Z(|o|); the model starts it at the end of the read-write data and its z zero
-    // pages, where the first address that is not yet writable lies. Starting at 2 Z_Z + Z(|o|)
-    // fails 16 of the 30 accumulate vectors of each config on both engines (their gas differs);
-    // this start passes all 30. See `sbrk` in interpreter.ts for the whole reading.
-    heapStart: rwStart + P(wLength) + z * PAGE_SIZE,
+    // heap, 2 Z_Z + Z(|o|) (`start-of-heap`); 0.7.2's default reading starts it at the end of the
+    // read-write data and its z zero pages, where the first address that is not yet writable
+    // lies (`end-of-read-write`). Starting at 2 Z_Z + Z(|o|) fails 16 of the 30 accumulate
+    // vectors of each config on both engines (their gas differs); the default passes all 30. See
+    // `sbrk` in interpreter.ts for the whole reading.
+    heapStart: heapStart === 'start-of-heap' ? rwStart : rwStart + P(wLength) + z * PAGE_SIZE,
   };
   // @gp A.43 -- registers: omega_0 the halt address, omega_1 the stack top, omega_7/omega_8 the arguments
   const registers = Array.from({ length: 13 }, () => 0n);
@@ -125,9 +131,9 @@ export interface ArgumentResult<X> {
 
 /** @gp A.44 -- Psi_M(p, imath, gas, a, f, x): Y, then Psi_H, then R reads the result omega'_7 ..+ omega'_8. */
 export const PsiM =
-  (engine: PvmEngine) =>
+  (engine: PvmEngine, heapStart: HeapStart = paperReadings['sbrk-heap-start']) =>
   <X>(p: Uint8Array, pc: number, gas: bigint, a: Uint8Array, f: HostCall<X>, x: X): ArgumentResult<X> => {
-    const init = Y(p, a);
+    const init = Y(p, a, heapStart);
     if (O.isNone(init)) return { gasUsed: 0n, result: 'panic', x };
     const { code, registers, memory } = init.value;
     const machine = engine.instantiate({ program: code, pc, gas, registers, memory });

@@ -5,6 +5,7 @@
  * this engine turns into a value is `PVM_BAD_BLOB`, the paper's panic on a blob that does not
  * deblob (A.1).
  */
+import { paperReadings, type PvmReadings } from '../../spec/readings.js';
 import { loadNative } from '../native.js';
 import type { ExitReason, PvmEngine, PvmInit, PvmInstance } from './engine.js';
 
@@ -57,7 +58,8 @@ const instance = (m: NativePvm): PvmInstance => ({
 
 const isBadBlob = (e: unknown): e is Error => e instanceof Error && (e as { code?: unknown }).code === 'PVM_BAD_BLOB';
 
-export const nativeEngine: PvmEngine = {
+/** The Rust engine under the PVM's readings, which the binding hands to the machine by name. */
+export const nativePvm = (readings: PvmReadings): PvmEngine => ({
   name: 'native',
   instantiate(init: PvmInit): PvmInstance | string {
     const { NativePvm } = loadNative();
@@ -71,6 +73,7 @@ export const nativeEngine: PvmEngine = {
           init.memory.pages.map((p) => ({ address: p.address, length: p.length, writable: p.access === 'write' })),
           init.memory.contents.map((c) => ({ address: c.address, data: c.data })),
           init.memory.heapStart,
+          { exitPc: readings['pvm-exit-pc'], gas: readings['pvm-gas'], exceptionGas: readings['pvm-exception-gas'] },
         ),
       );
     } catch (e) {
@@ -78,4 +81,7 @@ export const nativeEngine: PvmEngine = {
       throw e;
     }
   },
-};
+});
+
+/** The Rust engine under Gray Paper 0.7.2's readings. */
+export const nativeEngine: PvmEngine = nativePvm(paperReadings);

@@ -30,11 +30,12 @@ export declare class BandersnatchRingSrs {
 export declare class NativePvm {
   /**
    * A machine for program blob p at pc with gas, 13 registers and a memory layout (pages,
-   * contents, and the initial heap pointer h of sbrk, 0 when absent).
+   * contents, and the initial heap pointer h of sbrk, 0 when absent), under the readings given
+   * (0.7.2's defaults when absent).
    * Throws PVM_BAD_BLOB when the blob does not deblob (the caller's panic), PVM_RANGE or
    * PVM_LAYOUT for bad arguments.
    */
-  constructor(program: Uint8Array, pc: number, gas: bigint, registers: Array<bigint>, pages: Array<PvmPage>, contents: Array<PvmChunk>, heapStart?: number | undefined | null)
+  constructor(program: Uint8Array, pc: number, gas: bigint, registers: Array<bigint>, pages: Array<PvmPage>, contents: Array<PvmChunk>, heapStart?: number | undefined | null, readings?: PvmReadings | undefined | null)
   /** Runs until an exit (Psi). */
   run(): PvmExit
   get pc(): number
@@ -121,4 +122,15 @@ export interface PvmPage {
   address: number
   length: number
   writable: boolean
+}
+
+/**
+ * The readings of Appendix A (spec/readings.ts), by the names and values of `jam-model readings`:
+ * `pvm-exit-pc` zero | exiting-instruction, `pvm-gas` per-instruction | per-basic-block,
+ * `pvm-exception-gas` charged | uncharged.
+ */
+export interface PvmReadings {
+  exitPc: string
+  gas: string
+  exceptionGas: string
 }

@@ -3,6 +3,7 @@
  * TypeScript PVM instance with one read-only and one writable page, service accounts with a
  * given footprint, a partial state over them, and one host call run through Psi_A's dispatch F.
  */
+import { paperReadings, type Readings } from '../../spec/readings.js';
 import type { Hash } from '../../spec/bytes.js';
 import { Writer } from '../../spec/codec.js';
 import { blake2b256 } from '../../model/crypto/index.js';
@@ -111,11 +112,17 @@ export interface Called {
   readonly outcomes: ReadonlyArray<readonly [string, HostCallOutcome]>;
 }
 
-/** Runs host call `id` through F on the machine and reports what changed. */
-export const call = (id: number, m: PvmInstance, xy: ImplicationsPair, e: HostEnv = env()): Called => {
+/** Runs host call `id` through F on the machine (under a reading of `log`) and reports what changed. */
+export const call = (
+  id: number,
+  m: PvmInstance,
+  xy: ImplicationsPair,
+  e: HostEnv = env(),
+  log: Readings['log-host-call'] = paperReadings['log-host-call'],
+): Called => {
   const before = m.gas;
   const outcomes: Array<readonly [string, HostCallOutcome]> = [];
-  const answer = F(e, (c, o) => outcomes.push([c, o]))(id, m, xy);
+  const answer = F(e, (c, o) => outcomes.push([c, o]), log)(id, m, xy);
   return {
     exit: answer.exit,
     xy: answer.x,

@@ -24,7 +24,8 @@ import { zeroHash } from '../../model/crypto/index.js';
 import { accoutLogRoot } from '../../model/history/index.js';
 import { accountOfRaw } from '../../model/merklization/serialize.js';
 import type { PvmEngine } from '../../model/pvm/index.js';
-import { pvmEngines } from '../../chain/index.js';
+import { pvmEngineNames, pvmEngines, type EngineName } from '../../chain/index.js';
+import { paperReadings, type Readings } from '../../spec/readings.js';
 import { serviceStatistics } from '../../model/statistics/index.js';
 import type { VectorClass } from '../report.js';
 import { stfCaseCodec, stfClass, type StfResult } from '../stf.js';
@@ -101,10 +102,10 @@ const placeholders = (spec: ChainSpec): Pick<State, 'iota' | 'phi'> => ({
  * observer, when given, is told of every host call (for the coverage table).
  */
 export const runAccumulate =
-  (engine: PvmEngine, observer?: HostCallObserver) =>
+  (engine: PvmEngine, observer?: HostCallObserver, readings: Readings = paperReadings) =>
   (spec: ChainSpec) =>
   (pre: AccumulateVectorState, i: AccumulateVectorInput): StfResult<AccumulateVectorState, AccumulateVectorOutput> => {
-    const psiA = PsiA(spec, engine);
+    const psiA = PsiA(spec, engine, readings);
     const observed: typeof psiA = observer === undefined ? psiA : (e, t, s, g, inputs, entropy) => psiA(e, t, s, g, inputs, entropy, observer);
     const accumulated = accumulation(spec, observed)(
       { ...pre, ...placeholders(spec) },
@@ -127,23 +128,21 @@ export const runAccumulate =
     };
   };
 
-const classOn = (engine: PvmEngine) =>
+const classOn = (engine: PvmEngine, readings: Readings) =>
   stfClass({
     name: 'accumulate',
     description: 'accumulation (section 12): ready queue, Delta+/Delta*/Delta_1 over Psi_A, chi, delta, xi, omega, theta and S',
     testCase: accumulateTestCase,
-    run: runAccumulate(engine),
+    run: runAccumulate(engine, undefined, readings),
   });
 
-const perEngine = Object.fromEntries(Object.entries(pvmEngines).map(([name, e]) => [name, classOn(e)]));
-
 export const accumulateClass: VectorClass = {
-  ...perEngine.ts!,
-  engines: Object.keys(pvmEngines),
+  ...classOn(pvmEngines(paperReadings).ts, paperReadings),
+  engines: pvmEngineNames,
   engineKind: 'pvm',
-  cases: (config, engine = 'ts', engines) => {
-    const cls = perEngine[engine];
-    if (cls === undefined) throw new Error(`accumulate: unknown engine ${engine}; known: ${Object.keys(pvmEngines).join(', ')}`);
-    return cls.cases(config, undefined, engines);
+  cases: (config, engine = 'ts', engines, chain) => {
+    if (!(pvmEngineNames as ReadonlyArray<string>).includes(engine))
+      throw new Error(`accumulate: unknown engine ${engine}; known: ${pvmEngineNames.join(', ')}`);
+    return classOn(pvmEngines(chain.readings)[engine as EngineName], chain.readings).cases(config, undefined, engines, chain);
   },
 };

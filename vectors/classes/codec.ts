@@ -6,7 +6,6 @@
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { isLeft } from 'fp-ts/lib/Either.js';
-import { chainSpecs } from '../../spec/chain-spec.js';
 import { bytesEqual, toHex } from '../../spec/bytes.js';
 import { decode, encode, fromJson, parseJson, type Codec } from '../../spec/codec.js';
 import {
@@ -79,9 +78,8 @@ export const codecClass: VectorClass = {
   name: 'codec',
   description: 'Appendix C: binary decode/encode round trip and JSON agreement of blocks, headers, extrinsics, work items',
   configs: ['tiny', 'full'],
-  cases: (config: Config) => {
+  cases: (config: Config, _engine, _engines, { spec }) => {
     if (config === 'none') return [];
-    const spec = chainSpecs[config];
     return listFiles(vectorsDir('codec', config), '.bin').map((p) => ({
       name: basename(p, '.bin'),
       run: () => runCase(spec, p),

@@ -9,7 +9,7 @@
 import { basename } from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
 import { bytesEqual, fromHex, toHex } from '../../spec/bytes.js';
-import { chainSpecs } from '../../spec/chain-spec.js';
+import type { ChainSpec } from '../../spec/chain-spec.js';
 import {
   erasureCodeBlob,
   erasureEngines,
@@ -18,7 +18,7 @@ import {
   type ErasureEngine,
 } from '../../model/erasure/index.js';
 import { listFiles, readJson, vectorsDir } from '../../chain/index.js';
-import { failed, passed, type CaseResult, type Config, type VectorCase, type VectorClass } from '../report.js';
+import { failed, passed, type CaseResult, type VectorCase, type VectorClass } from '../report.js';
 
 const short = (b: Uint8Array): string => (b.length <= 16 ? toHex(b) : `${toHex(b.subarray(0, 16))}... (${b.length} octets)`);
 
@@ -29,8 +29,7 @@ const firstDifference = (a: Uint8Array, b: Uint8Array): number => {
   return i;
 };
 
-const runCase = (config: Config, engine: ErasureEngine, path: string) => (): CaseResult => {
-  const spec = chainSpecs[config as 'tiny' | 'full'];
+const runCase = (spec: ChainSpec, engine: ErasureEngine, path: string) => (): CaseResult => {
   const c = readJson(path) as { data?: unknown; shards?: unknown };
   const data = typeof c.data === 'string' ? fromHex(c.data) : undefined;
   const shards = Array.isArray(c.shards) ? c.shards.map((s) => (typeof s === 'string' ? fromHex(s) : undefined)) : [];
@@ -75,11 +74,11 @@ export const erasureClass: VectorClass = {
   configs: ['tiny', 'full'],
   engines: ['ts', 'native'],
   engineKind: 'erasure',
-  cases: (config, engine): ReadonlyArray<VectorCase> => {
+  cases: (config, engine, _engines, { spec }): ReadonlyArray<VectorCase> => {
     const e = erasureEngines[(engine ?? 'ts') as ErasureEngine['name']];
     return listFiles(vectorsDir('erasure', config), '.json')
       .slice()
       .sort((a, b) => Number(/ec-(\d+)/.exec(a)?.[1]) - Number(/ec-(\d+)/.exec(b)?.[1]))
-      .map((f) => ({ name: basename(f, '.json'), run: runCase(config, e, f) }));
+      .map((f) => ({ name: basename(f, '.json'), run: runCase(spec, e, f) }));
   },
 };

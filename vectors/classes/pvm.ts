@@ -1,19 +1,17 @@
 /**
  * Class `pvm`: the 307 programs of `pvm/programs` (schema `pvm/schema.asn`): initial registers,
  * pc, page map, memory and gas -> expected status, registers, pc, memory and gas (and the fault
- * address). Every field is compared, field by field. The programs were written for an earlier
- * paper (they record polkavm's behaviour); where Gray Paper 0.7.2 decides a field differently the
- * case is skipped naming the rule, and only after every other field has matched.
+ * address). Every field is compared, field by field. The programs record polkavm's behaviour,
+ * which the readings `pvm-exit-pc = exiting-instruction` and `pvm-gas = per-basic-block` give
+ * (`pvmVectorReadings`). Under other readings (0.7.2's defaults), a case that differs is skipped
+ * when the vectors' readings make it pass, naming the readings it needs; otherwise it fails.
  */
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { ExitReason, PvmEngine, PvmInstance } from '../../model/pvm/engine.js';
-import * as E from 'fp-ts/lib/Either.js';
-import { deblob } from '../../model/pvm/index.js';
-import { terminators } from '../../model/pvm/opcodes.js';
-import { opcodeAt, skip } from '../../model/pvm/program.js';
-import { pvmEngines, type EngineName, listFiles, vectorsDir } from '../../chain/index.js';
+import { pvmEngineNames, pvmEngines, type EngineName, listFiles, vectorsDir } from '../../chain/index.js';
 import { toHex } from '../../spec/bytes.js';
+import { pvmVectorReadings, readingCatalogue, type PvmReadings } from '../../spec/readings.js';
 import { type CaseResult, type VectorCase, type VectorClass, failed, passed, skipped } from '../report.js';
 
 
@@ -77,7 +75,8 @@ const memoryDiffs = (v: PvmVector, instance: PvmInstance): Diff[] => {
   return diffs;
 };
 
-const runVector = (engine: PvmEngine, v: PvmVector): CaseResult => {
+/** The fields that differ from the vector's expectations when it runs on `engine`. */
+const diffsOf = (engine: PvmEngine, v: PvmVector): Diff[] | string => {
   const program = Uint8Array.from(v.program);
   const instance = engine.instantiate({
     program,
@@ -93,8 +92,7 @@ const runVector = (engine: PvmEngine, v: PvmVector): CaseResult => {
       contents: v['initial-memory'].map((c) => ({ address: c.address, data: Uint8Array.from(c.contents) })),
     },
   });
-  if (typeof instance === 'string')
-    return failed(`program ${toHex(program)} does not deblob (${instance}); expected status ${v['expected-status']}`);
+  if (typeof instance === 'string') return `program ${toHex(program)} does not deblob (${instance}); expected status ${v['expected-status']}`;
   try {
     const exit = instance.run();
     const diffs: Diff[] = [];
@@ -108,69 +106,58 @@ const runVector = (engine: PvmEngine, v: PvmVector): CaseResult => {
     check('pc', v['expected-pc'], instance.pc);
     check('gas', BigInt(v['expected-gas']), instance.gas);
     diffs.push(...memoryDiffs(v, instance));
-    return judge(v, exit, diffs, instance);
+    return diffs;
   } finally {
     instance.dispose();
   }
 };
 
-/**
- * Sorts the differences into those 0.7.2 explains (a skip naming the rule) and the rest (a failure).
- * - A.1: on halt or panic Psi returns imath = 0; the programs record the pc of the exiting instruction.
- * - A.9: gas is charged per instruction, so a page fault pays for the instructions up to and
- *   including the faulting one; the programs charge the whole basic block on entering it, as
- *   polkavm meters gas, so they also charge the block's instructions after the faulting one.
- */
 const MAX_DIFFS_SHOWN = 40;
 
-/** How many instructions follow imath in its basic block, its terminator included (A.5). */
-const restOfBlock = (v: PvmVector, imath: number): number => {
-  const blob = deblob(Uint8Array.from(v.program));
-  if (E.isLeft(blob)) return NaN;
-  const { c, k } = blob.right;
-  let n = 0;
-  for (let i = imath; !terminators.has(opcodeAt(c, k, i)); n++) i += 1 + skip(k, i);
-  return n;
-};
+const pvmReadingNames = Object.keys(pvmVectorReadings) as ReadonlyArray<keyof PvmReadings>;
 
-const judge = (v: PvmVector, exit: ExitReason, diffs: ReadonlyArray<Diff>, instance: PvmInstance): CaseResult => {
-  const reasons: string[] = [];
-  const unexplained = diffs.filter((d) => {
-    if (d.field === 'pc' && (exit.kind === 'halt' || exit.kind === 'panic') && instance.pc === 0) {
-      reasons.push(`A.1: on ${exit.kind} 0.7.2 returns imath = 0, the vector records the exiting instruction's pc`);
-      return false;
-    }
-    if (d.field === 'gas' && exit.kind === 'fault' && instance.gas - BigInt(v['expected-gas']) === BigInt(restOfBlock(v, instance.pc))) {
-      reasons.push('A.9: gas is charged per instruction, the vector also charges the rest of the faulting basic block');
-      return false;
-    }
-    return true;
-  });
-  if (unexplained.length > 0)
-    return failed(
-      `${v.name}: ${unexplained.length} field(s) differ\n` +
-        unexplained
-          .slice(0, MAX_DIFFS_SHOWN)
-          .map((d) => `  ${d.field}: expected ${d.expected}, got ${d.actual}`)
-          .join('\n') +
-        (unexplained.length > MAX_DIFFS_SHOWN ? `\n  ... and ${unexplained.length - MAX_DIFFS_SHOWN} more` : '') +
-        (reasons.length > 0 ? `\n  (also, explained by 0.7.2: ${reasons.join('; ')})` : ''),
+/**
+ * The case under `readings` on the engine named: passed when every field matches; else skipped
+ * when the vectors' readings make it pass, naming each reading it needs (those that, set back,
+ * make it differ again); else failed with the differing fields.
+ */
+const runVector = (engine: EngineName, readings: PvmReadings, v: PvmVector): CaseResult => {
+  const diffs = diffsOf(pvmEngines(readings)[engine], v);
+  if (typeof diffs === 'string') return failed(diffs);
+  if (diffs.length === 0) return passed;
+  const differing = pvmReadingNames.filter((n) => readings[n] !== pvmVectorReadings[n]);
+  const passesUnder = (r: PvmReadings): boolean => {
+    const d = diffsOf(pvmEngines(r)[engine], v);
+    return typeof d !== 'string' && d.length === 0;
+  };
+  if (differing.length > 0 && passesUnder({ ...readings, ...pvmVectorReadings })) {
+    const needed = differing.filter((n) => !passesUnder({ ...readings, ...pvmVectorReadings, [n]: readings[n] }));
+    const refs = (n: keyof PvmReadings): string => readingCatalogue[n].references.join(', ');
+    return skipped(
+      `${needed.map((n) => `reading ${n}: the vector's is ${pvmVectorReadings[n]}, this run's ${readings[n]} (${refs(n)})`).join('; ')}; every other field matches`,
     );
-  return reasons.length > 0 ? skipped(`${reasons.join('; ')}; every other field matches`) : passed;
+  }
+  return failed(
+    `${v.name}: ${diffs.length} field(s) differ\n` +
+      diffs
+        .slice(0, MAX_DIFFS_SHOWN)
+        .map((d) => `  ${d.field}: expected ${d.expected}, got ${d.actual}`)
+        .join('\n') +
+      (diffs.length > MAX_DIFFS_SHOWN ? `\n  ... and ${diffs.length - MAX_DIFFS_SHOWN} more` : ''),
+  );
 };
 
 export const pvm: VectorClass = {
   name: 'pvm',
   description: 'PVM programs: Psi (Appendix A) from initial registers, pc, memory and gas to the exit state',
   configs: ['none'],
-  engines: Object.keys(pvmEngines),
+  engines: pvmEngineNames,
   engineKind: 'pvm',
-  cases: (_config, engine = 'ts'): ReadonlyArray<VectorCase> => {
-    const e = pvmEngines[engine as EngineName];
-    if (e === undefined) throw new Error(`pvm: unknown engine ${engine}; known: ${Object.keys(pvmEngines).join(', ')}`);
+  cases: (_config, engine = 'ts', _engines, { readings }): ReadonlyArray<VectorCase> => {
+    if (!(pvmEngineNames as ReadonlyArray<string>).includes(engine)) throw new Error(`pvm: unknown engine ${engine}; known: ${pvmEngineNames.join(', ')}`);
     return listFiles(vectorsDir('pvm', 'programs'), '.json').map((file) => ({
       name: basename(file, '.json'),
-      run: () => runVector(e, parseVector(readFileText(file))),
+      run: () => runVector(engine as EngineName, readings, parseVector(readFileText(file))),
     }));
   },
 };

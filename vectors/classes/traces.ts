@@ -6,7 +6,6 @@
  * by its state component.
  */
 import * as E from 'fp-ts/lib/Either.js';
-import { tiny } from '../../spec/chain-spec.js';
 import type { TraceStep } from '../../spec/trace.js';
 import {
   describeImportError,
@@ -16,29 +15,30 @@ import {
   stateFromKeyvals,
   traceFolders,
   traceSteps,
+  type ChainParams,
   type Engines,
   type Imported,
 } from '../../chain/index.js';
 import { failed, passed, type CaseResult, type Config, type VectorClass } from '../report.js';
 
 /** Imports one step onto its own pre_state. */
-export const runTraceStep = (engines: Engines, step: TraceStep): E.Either<string, Imported> => {
-  const pre = stateFromKeyvals(tiny, step.pre.keyvals);
+export const runTraceStep = (engines: Engines, step: TraceStep, chain: ChainParams): E.Either<string, Imported> => {
+  const pre = stateFromKeyvals(chain.spec, step.pre.keyvals);
   if (E.isLeft(pre)) return E.left(`pre_state: ${pre.left}`);
   try {
-    const out = importerOf(tiny, engines)(pre.right, step.block);
+    const out = importerOf(chain, engines)(pre.right, step.block);
     return E.isLeft(out) ? E.left(`block rejected: ${describeImportError(out.left)}`) : E.right(out.right);
   } catch (e) {
     return E.left(`block import threw: ${(e as Error).message}`);
   }
 };
 
-const runStep = (engines: Engines, path: string): CaseResult => {
-  const step = loadTraceStep(tiny, path);
+const runStep = (engines: Engines, chain: ChainParams, path: string): CaseResult => {
+  const step = loadTraceStep(chain.spec, path);
   if (E.isLeft(step)) return failed(step.left);
-  const out = runTraceStep(engines, step.right);
+  const out = runTraceStep(engines, step.right, chain);
   if (E.isLeft(out)) return failed(out.left);
-  const diff = diffPosterior(tiny, out.right, step.right.post);
+  const diff = diffPosterior(chain.spec, out.right, step.right.post);
   return diff.length === 0 ? passed : failed(`posterior (expected != model):\n${diff.map((l) => `  ${l}`).join('\n')}`);
 };
 
@@ -46,13 +46,13 @@ export const tracesClass: VectorClass = {
   name: 'traces',
   description: 'block import (eqs. 4.5-4.20, section 5): every trace step, posterior root and key-values',
   configs: ['tiny'],
-  cases: (config: Config, _engine, engines) =>
+  cases: (config: Config, _engine, engines, chain) =>
     config !== 'tiny'
       ? []
       : traceFolders().flatMap((folder) =>
           traceSteps(folder).map((path) => ({
             name: `${folder.split('/').pop() ?? folder}/${path.split('/').pop()!.replace('.bin', '')}`,
-            run: () => runStep(engines, path),
+            run: () => runStep(engines, chain, path),
           })),
         ),
 };

@@ -11,7 +11,7 @@ use std::collections::VecDeque;
 use std::sync::Arc;
 
 use jam_pvm::opcodes::INSTRUCTIONS;
-use jam_pvm::{BlobError, Exit, Machine, Program, PAGE_SIZE};
+use jam_pvm::{BlobError, ExceptionGas, Exit, ExitPc, GasMetering, Machine, Program, Readings, PAGE_SIZE};
 use napi::bindgen_prelude::{BigInt, Uint8Array};
 use napi_derive::napi;
 
@@ -123,6 +123,37 @@ pub struct PvmChunk {
     pub data: Uint8Array,
 }
 
+/// The readings of Appendix A (spec/readings.ts), by the names and values of `jam-model readings`:
+/// `pvm-exit-pc` zero | exiting-instruction, `pvm-gas` per-instruction | per-basic-block,
+/// `pvm-exception-gas` charged | uncharged.
+#[napi(object)]
+pub struct PvmReadings {
+    pub exit_pc: String,
+    pub gas: String,
+    pub exception_gas: String,
+}
+
+fn readings_of(r: &PvmReadings) -> Result<Readings> {
+    let unknown = |name: &str, value: &str| fail("PVM_RANGE", format!("unknown value '{value}' of the reading {name}"));
+    Ok(Readings {
+        exit_pc: match r.exit_pc.as_str() {
+            "zero" => ExitPc::Zero,
+            "exiting-instruction" => ExitPc::ExitingInstruction,
+            v => return unknown("pvm-exit-pc", v),
+        },
+        gas: match r.gas.as_str() {
+            "per-instruction" => GasMetering::PerInstruction,
+            "per-basic-block" => GasMetering::PerBasicBlock,
+            v => return unknown("pvm-gas", v),
+        },
+        exception_gas: match r.exception_gas.as_str() {
+            "charged" => ExceptionGas::Charged,
+            "uncharged" => ExceptionGas::Uncharged,
+            v => return unknown("pvm-exception-gas", v),
+        },
+    })
+}
+
 /// An exit: kind 0 halt, 1 panic, 2 out-of-gas, 3 fault (value: page address), 4 host (value: id).
 #[napi(object)]
 pub struct PvmExit {
@@ -154,9 +185,12 @@ impl NativePvm {
 #[napi]
 impl NativePvm {
     /// A machine for program blob p at pc with gas, 13 registers and a memory layout (pages,
-    /// contents, and the initial heap pointer h of sbrk, 0 when absent).
+    /// contents, and the initial heap pointer h of sbrk, 0 when absent), under the readings given
+    /// (0.7.2's defaults when absent).
     /// Throws PVM_BAD_BLOB when the blob does not deblob (the caller's panic), PVM_RANGE or
     /// PVM_LAYOUT for bad arguments.
+    // One argument per field of PvmInit (model/pvm/engine.ts) as JavaScript passes it.
+    #[allow(clippy::too_many_arguments)]
     #[napi(constructor, catch_unwind)]
     pub fn new(
         program: Uint8Array,
@@ -166,7 +200,12 @@ impl NativePvm {
         pages: Vec<PvmPage>,
         contents: Vec<PvmChunk>,
         heap_start: Option<f64>,
+        readings: Option<PvmReadings>,
     ) -> Result<Self> {
+        let readings = match readings {
+            Some(r) => readings_of(&r)?,
+            None => Readings::default(),
+        };
         let pc = address("pc", pc)?;
         let gas = u64_of("gas", &gas)?;
         if registers.len() != 13 {
@@ -197,6 +236,7 @@ impl NativePvm {
             Err(e) => return fail("PVM_BAD_BLOB", e.to_string()),
         };
         machine.heap = address("heapStart", heap_start.unwrap_or(0.0))?;
+        machine.readings = readings;
         for (start, end, writable) in regions {
             for page in start / u64::from(PAGE_SIZE)..end / u64::from(PAGE_SIZE) {
                 machine.memory.map_page(page as u32, writable);

@@ -7,6 +7,6 @@ mod memory;
 pub mod opcodes;
 mod program;
 
-pub use machine::{Exit, Machine};
+pub use machine::{ExceptionGas, Exit, ExitPc, GasMetering, Machine, Readings};
 pub use memory::PAGE_SIZE;
 pub use program::{deblob, BlobError, Program};

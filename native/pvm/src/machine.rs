@@ -4,6 +4,7 @@
 use std::sync::Arc;
 
 use crate::memory::{Inaccessible, Memory, PAGE_SIZE};
+use crate::opcodes::is_terminator;
 use crate::opcodes::op::*;
 use crate::program::{BlobError, Program, PANIC_TARGET};
 
@@ -17,6 +18,48 @@ pub enum Exit {
     Fault(u32),
     /// The host-call identifier nu_X of the ecalli.
     Host(u64),
+}
+
+/// imath after halt or panic (the reading `pvm-exit-pc` of `spec/readings.ts`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ExitPc {
+    /// A.1: Psi returns imath = 0 on halt and panic.
+    Zero,
+    /// The PVM vectors (polkavm): the pc of the instruction that halted or panicked.
+    ExitingInstruction,
+}
+
+/// How gas is metered (the reading `pvm-gas`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum GasMetering {
+    /// A.9: each instruction pays its Delta before it runs.
+    PerInstruction,
+    /// The PVM vectors (polkavm): the whole basic block's gas on entering it.
+    PerBasicBlock,
+}
+
+/// Whether a memory exception of A.8 pays its instruction's gas (the reading `pvm-exception-gas`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ExceptionGas {
+    /// A.1's text: "some gas is always charged whenever execution is attempted".
+    Charged,
+    /// A.8's rows: the prior counter; the exception is decided before the charge.
+    Uncharged,
+}
+
+/// The readings of Appendix A a machine runs under, the same as the TypeScript reference's.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Readings {
+    pub exit_pc: ExitPc,
+    pub gas: GasMetering,
+    pub exception_gas: ExceptionGas,
+}
+
+/// Gray Paper 0.7.2's defaults.
+impl Default for Readings {
+    fn default() -> Readings {
+        Readings { exit_pc: ExitPc::Zero, gas: GasMetering::PerInstruction, exception_gas: ExceptionGas::Charged }
+    }
 }
 
 /// A PVM instance: the program decoded once (shareable between instances), and the machine state
@@ -33,6 +76,7 @@ pub struct Machine {
     /// h of sbrk: the heap pointer, which sbrk advances; it starts at the layout's heap start (0 when
     /// the machine was not set up by the standard initialization).
     pub heap: u32,
+    pub readings: Readings,
 }
 
 /// The dynamic address that halts (A.18).
@@ -50,7 +94,7 @@ impl Machine {
 
     /// A machine for an already decoded program at pc with gas and registers, and empty memory.
     pub fn with_program(program: Arc<Program>, pc: u32, gas: u64, registers: [u64; 13]) -> Machine {
-        Machine { program, registers, gas: i128::from(gas), pc, resume: None, memory: Memory::default(), heap: 0 }
+        Machine { program, registers, gas: i128::from(gas), pc, resume: None, memory: Memory::default(), heap: 0, readings: Readings::default() }
     }
 
     /// imath: the instruction counter.
@@ -61,8 +105,10 @@ impl Machine {
     /// Runs until an exit (Psi, A.1).
     ///
     /// The cases of A.1 and A.8 decide what an exit leaves behind:
-    /// - halt and panic: imath = 0, gas charged (a panic from an access below 2^16 too);
-    /// - out of gas: imath and state of the instruction that could not pay, gas = g - 1 < 0;
+    /// - halt and panic: imath = 0 (or the exiting instruction's, under `ExitPc::ExitingInstruction`),
+    ///   gas charged (a panic from an access below 2^16 too);
+    /// - out of gas: imath and state of the instruction that could not pay, gas = g - cost < 0
+    ///   (the cost being 1, or the block's gas under `GasMetering::PerBasicBlock`);
     /// - fault: imath of the faulting instruction, gas charged, registers and memory unchanged;
     /// - host: imath of the ecalli, gas charged; the next `run` continues after it.
     ///
@@ -70,27 +116,30 @@ impl Machine {
     /// gas: A.8 writes the exception rows with the prior counter, but A.1's text says "some gas is
     /// always charged whenever execution is attempted ... even if ... machine state is unchanged",
     /// and the recorded fuzz sessions and the PVM vectors charge it too. Running again with
-    /// negative gas stops at once, out of gas with the counter one lower.
+    /// negative gas stops at once, out of gas with the counter one lower. The readings decide the
+    /// points where the paper and the PVM vectors part (`Readings`).
     pub fn run(&mut self) -> Exit {
         let owed = self.gas.min(0);
         let mut g = self.gas.max(0) as u64;
-        let start = match self.resume.take() {
-            Some(p) => Some(p),
-            None => self.program.position(self.pc),
+        // A run resumed after an ecalli is inside a basic block already paid for.
+        let (start, entering) = match self.resume.take() {
+            Some(p) => (Some(p), false),
+            None => (self.program.position(self.pc), true),
         };
-        let Some(start) = start else {
-            // @gp A.19 -- not an instruction start (or past the code): opcode 0, trap.
-            if g == 0 {
-                self.gas = owed - 1;
-                return Exit::OutOfGas;
+        let (exit, pc, resume, unpaid) = match start {
+            Some(start) => step_loop(&self.program, &mut self.registers, &mut self.memory, &mut g, start, entering, &mut self.heap, self.readings),
+            // @gp A.19 -- not an instruction start (or past the code): opcode 0, trap, a block of its own.
+            None if g == 0 => (Exit::OutOfGas, self.pc, None, 1),
+            None => {
+                g -= 1;
+                (Exit::Panic, self.pc, None, 0)
             }
-            self.gas = i128::from(g - 1);
-            self.pc = 0;
-            return Exit::Panic;
         };
-        let (exit, pc, resume) = step_loop(&self.program, &mut self.registers, &mut self.memory, &mut g, start, &mut self.heap);
-        self.gas = owed + i128::from(g) - i128::from(exit == Exit::OutOfGas);
-        self.pc = pc;
+        self.gas = owed + i128::from(g) - i128::from(unpaid);
+        self.pc = match exit {
+            Exit::Halt | Exit::Panic if self.readings.exit_pc == ExitPc::Zero => 0,
+            _ => pc,
+        };
         self.resume = resume;
         exit
     }
@@ -119,16 +168,21 @@ fn sext32(x: u64) -> u64 {
     x as u32 as i32 as i64 as u64
 }
 
-/// The main loop. Returns the exit, the imath to report, and where to resume after a host call.
+/// The main loop, from stream position `start` (`entering` a basic block, or resuming inside one).
+/// Returns the exit, the exiting instruction's imath, where to resume after a host call, and on
+/// out of gas the cost that could not be paid (Psi returns the remaining gas minus it, < 0).
 /// @gp A.6 -- Psi_1: one pass of the loop, one instruction.
+#[allow(clippy::too_many_arguments)]
 fn step_loop(
     program: &Program,
     regs: &mut [u64; 13],
     mem: &mut Memory,
     gas: &mut u64,
     start: u32,
+    mut entering: bool,
     heap: &mut u32,
-) -> (Exit, u32, Option<u32>) {
+    readings: Readings,
+) -> (Exit, u32, Option<u32>, u64) {
     let instrs = &program.instrs[..];
     let jump_table = &program.jump_table[..];
     let (jump_len, zero_entry) = (program.jump_len, program.zero_entry);
@@ -139,37 +193,63 @@ fn step_loop(
     macro_rules! exit {
         ($e:expr, $pc:expr, $g:expr) => {{
             *gas = $g;
-            return ($e, $pc, None);
+            return ($e, $pc, None, 0);
         }};
     }
+    let per_block = readings.gas == GasMetering::PerBasicBlock;
+    let uncharged = readings.exception_gas == ExceptionGas::Uncharged;
     loop {
         let ins = &instrs[ip];
         let (a, b, d) = (ins.a as usize, ins.b as usize, ins.d as usize);
 
-        // @gp A.9 -- gas: 1 per instruction; Psi (A.1) stops with out-of-gas when it goes negative.
+        // @gp A.9 -- gas: 1 per instruction (or, per basic block, the block's gas on entering it);
+        // Psi (A.1) stops with out-of-gas when it would go negative, the state unchanged.
+        let cost = if !per_block {
+            1
+        } else if entering {
+            u64::from(ins.block_gas)
+        } else {
+            0
+        };
+        entering = is_terminator(ins.op);
         macro_rules! charge {
             () => {{
-                if g == 0 {
-                    exit!(Exit::OutOfGas, ins.pc, 0)
+                if g < cost {
+                    *gas = g;
+                    return (Exit::OutOfGas, ins.pc, None, cost);
                 }
-                g -= 1;
+                g -= cost;
             }};
         }
-        // @gp A.8 -- an inaccessible access leaves registers and memory unchanged; its gas is
+        // @gp A.8 -- an inaccessible access leaves registers and memory unchanged. Its gas is
         // charged (A.1: "some gas is always charged whenever execution is attempted"), before the
         // access is checked: so with gas 0 a faulting access ends out of gas with gas -1, as in
-        // the reference (Psi takes gas' < 0 before the exit of Psi_1).
+        // the reference (Psi takes gas' < 0 before the exit of Psi_1). Under
+        // `ExceptionGas::Uncharged` (A.8's rows) the exception is decided before the charge,
+        // which it then does not pay: `precheck!` finds it where the charge would fail, and here
+        // the charge taken is given back.
         macro_rules! inaccessible {
             ($e:expr) => {{
                 let Inaccessible(addr) = $e;
+                let g = if uncharged { g + cost } else { g };
                 if addr < LOW_MEMORY {
-                    exit!(Exit::Panic, 0, g)
+                    exit!(Exit::Panic, ins.pc, g)
                 }
                 exit!(Exit::Fault(addr - addr % PAGE_SIZE), ins.pc, g)
             }};
         }
+        macro_rules! precheck {
+            ($check:expr) => {{
+                if uncharged && g < cost {
+                    if let Err(Inaccessible(addr)) = $check {
+                        exit!(if addr < LOW_MEMORY { Exit::Panic } else { Exit::Fault(addr - addr % PAGE_SIZE) }, ins.pc, g)
+                    }
+                }
+            }};
+        }
         macro_rules! load {
             ($addr:expr, $n:literal, $conv:expr) => {{
+                precheck!(mem.read::<$n>($addr as u32));
                 charge!();
                 match mem.read::<$n>($addr as u32) {
                     Ok(v) => {
@@ -182,6 +262,7 @@ fn step_loop(
         }
         macro_rules! store {
             ($addr:expr, $n:literal, $value:expr) => {{
+                precheck!(mem.check_writable($addr as u32, $n));
                 charge!();
                 let bytes: [u8; $n] = ($value).to_le_bytes();
                 match mem.write::<$n>($addr as u32, bytes) {
@@ -196,7 +277,7 @@ fn step_loop(
                 charge!();
                 if $cond {
                     if ins.target == PANIC_TARGET {
-                        exit!(Exit::Panic, 0, g)
+                        exit!(Exit::Panic, ins.pc, g)
                     }
                     ip = ins.target as usize;
                 } else {
@@ -209,17 +290,17 @@ fn step_loop(
             ($addr:expr) => {{
                 let target = $addr as u32;
                 if target == HALT_ADDRESS {
-                    exit!(Exit::Halt, 0, g)
+                    exit!(Exit::Halt, ins.pc, g)
                 }
                 if target == 0 || target % DYN_ALIGN != 0 || u64::from(target / DYN_ALIGN) > jump_len {
-                    exit!(Exit::Panic, 0, g)
+                    exit!(Exit::Panic, ins.pc, g)
                 }
                 let p = match jump_table.get((target / DYN_ALIGN) as usize - 1) {
                     Some(&p) => p,
                     None => zero_entry,
                 };
                 if p == PANIC_TARGET {
-                    exit!(Exit::Panic, 0, g)
+                    exit!(Exit::Panic, ins.pc, g)
                 }
                 ip = p as usize;
             }};
@@ -238,7 +319,7 @@ fn step_loop(
             // A.21 and the no-argument table.
             TRAP => {
                 charge!();
-                exit!(Exit::Panic, 0, g)
+                exit!(Exit::Panic, ins.pc, g)
             }
             FALLTHROUGH => {
                 charge!();
@@ -247,7 +328,7 @@ fn step_loop(
             ECALLI => {
                 charge!();
                 *gas = g;
-                return (Exit::Host(x), ins.pc, Some(ins.next));
+                return (Exit::Host(x), ins.pc, Some(ins.next), 0);
             }
             // A.22
             LOAD_IMM_64 => set!(a, x),
@@ -285,7 +366,7 @@ fn step_loop(
                 charge!();
                 regs[a] = x;
                 if ins.target == PANIC_TARGET {
-                    exit!(Exit::Panic, 0, g)
+                    exit!(Exit::Panic, ins.pc, g)
                 }
                 ip = ins.target as usize;
             }
@@ -646,6 +727,32 @@ mod tests {
         let mut m = Machine::new(&blob(&[52, 0, 0, 1], &[0]), 0, 10, [0; 13]).unwrap();
         assert_eq!(m.run(), Exit::Panic);
         assert_eq!((m.pc(), m.gas), (0, 9));
+    }
+
+    #[test]
+    fn readings_change_exit_pc_metering_and_exception_gas() {
+        // load_imm r0 = 0; store_imm_u8 [0x20000] = 0x12 (faults); trap: one basic block.
+        let code = blob(&[51, 0, 30, 3, 0, 0, 2, 0x12, 0], &[0, 2, 8]);
+        let run = |readings: Readings| {
+            let mut m = Machine::new(&code, 0, 10, [0; 13]).unwrap();
+            m.readings = readings;
+            (m.run(), m.pc(), m.gas)
+        };
+        let paper = Readings::default();
+        assert_eq!(run(paper), (Exit::Fault(0x20000), 2, 8));
+        assert_eq!(run(Readings { gas: GasMetering::PerBasicBlock, ..paper }), (Exit::Fault(0x20000), 2, 7));
+        assert_eq!(run(Readings { exception_gas: ExceptionGas::Uncharged, ..paper }), (Exit::Fault(0x20000), 2, 9));
+        // load_imm r0 = 0; trap: the panic's pc.
+        let trap = blob(&[51, 0, 0], &[0, 2]);
+        let mut m = Machine::new(&trap, 0, 10, [0; 13]).unwrap();
+        assert_eq!((m.run(), m.pc()), (Exit::Panic, 0));
+        let mut m = Machine::new(&trap, 0, 10, [0; 13]).unwrap();
+        m.readings.exit_pc = ExitPc::ExitingInstruction;
+        assert_eq!((m.run(), m.pc()), (Exit::Panic, 2));
+        // Per basic block, a block that cannot be paid whole is not entered: gas 1 against 2.
+        let mut m = Machine::new(&trap, 0, 1, [0; 13]).unwrap();
+        m.readings.gas = GasMetering::PerBasicBlock;
+        assert_eq!((m.run(), m.pc(), m.gas), (Exit::OutOfGas, 0, -1));
     }
 
     #[test]

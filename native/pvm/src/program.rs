@@ -141,6 +141,9 @@ pub struct Instr {
     pub next: u32,
     /// imath of this instruction.
     pub pc: u32,
+    /// The gas of this instruction and of those after it up to its basic block's terminator
+    /// (A.5), charged on entering the block under the reading `pvm-gas = per-basic-block`.
+    pub block_gas: u32,
 }
 
 /// A branch target outside varpi.
@@ -161,7 +164,7 @@ pub struct Program {
 }
 
 fn trap_at(pc: u32) -> Instr {
-    Instr { op: op::TRAP, a: 0, b: 0, d: 0, x: 0, y: 0, target: PANIC_TARGET, next: PANIC_TARGET, pc }
+    Instr { op: op::TRAP, a: 0, b: 0, d: 0, x: 0, y: 0, target: PANIC_TARGET, next: PANIC_TARGET, pc, block_gas: 1 }
 }
 
 /// @gp A.4 -- zeta: c followed by zeroes.
@@ -334,6 +337,16 @@ impl Program {
                 }
             }
             instrs[at[i] as usize] = ins;
+        }
+        // Every row of 0.7.2 costs 1 gas (see `opcodes.rs`), so a block's gas from an instruction
+        // on is its count of instructions; `next` always lies at a higher pc, and the traps past
+        // the code (the extra entries) end their blocks at 1.
+        for i in (0..n).rev() {
+            if k[i] {
+                let p = at[i] as usize;
+                let ins = instrs[p];
+                instrs[p].block_gas = if is_terminator(ins.op) { 1 } else { 1 + instrs[ins.next as usize].block_gas };
+            }
         }
         let resolve = |e: u64| if e < n as u64 && varpi[e as usize] { at[e as usize] } else { PANIC_TARGET };
         let jump_table = j.iter().map(|&e| resolve(e)).collect();
