@@ -93,27 +93,59 @@ const fuzzerPeerInfo: PeerInfo = {
 const describeReply = (r: Reply): string =>
   typeof r === 'string' ? `the target ${r === 'closed' ? 'closed the connection' : 'did not answer in time'}` : 'undecodable' in r ? `an undecodable reply (${r.undecodable})` : r.kind;
 
-/** Connects and exchanges PeerInfo; the session's features are those both sides have. */
+/** One connection, after the PeerInfo exchange. */
+interface Connection {
+  readonly client: Client;
+  readonly peer: PeerInfo;
+}
+
+/**
+ * Connects and exchanges PeerInfo; the session's features are those both sides have. A target
+ * that closes the connection (a session it ends, e.g. on a block it cannot decode) or does not
+ * answer in time is connected to again, with a new PeerInfo, before the next request, so the run
+ * and its shrinking go on; the reply that ended the session is what the comparison sees.
+ */
 const connectTarget = async (spec: ChainSpec, socket: string, timeoutMs: number): Promise<Link> => {
-  let client: Client;
-  try {
-    client = await connectClient(socket);
-  } catch (e) {
-    throw new TargetError(`cannot connect to ${socket}: ${(e as Error).message}`);
-  }
   const codec = message(spec);
-  const request = async (m: Message): Promise<Reply> => {
+  const exchange = async (client: Client, m: Message): Promise<Reply> => {
     const got = await client.request(encode(codec, m), timeoutMs);
     if (typeof got === 'string') return got;
     const d = decode(codec, got);
     return E.isLeft(d) ? { undecodable: d.left.toString() } : d.right;
   };
-  const hello = await request({ kind: 'peerInfo', value: fuzzerPeerInfo });
-  if (typeof hello === 'string' || 'undecodable' in hello || hello.kind !== 'peerInfo') {
-    client.close();
-    throw new TargetError(`PeerInfo: expected PeerInfo, got ${describeReply(hello)}`);
-  }
-  return { features: hello.value.fuzzFeatures & fuzzerPeerInfo.fuzzFeatures, peer: hello.value, request, close: client.close };
+  const open = async (): Promise<Connection> => {
+    let client: Client;
+    try {
+      client = await connectClient(socket);
+    } catch (e) {
+      throw new TargetError(`cannot connect to ${socket}: ${(e as Error).message}`);
+    }
+    const hello = await exchange(client, { kind: 'peerInfo', value: fuzzerPeerInfo });
+    if (typeof hello === 'string' || 'undecodable' in hello || hello.kind !== 'peerInfo') {
+      client.close();
+      throw new TargetError(`PeerInfo: expected PeerInfo, got ${describeReply(hello)}`);
+    }
+    return { client, peer: hello.value };
+  };
+  const first = await open();
+  let current: Connection | undefined = first;
+  const request = async (m: Message): Promise<Reply> => {
+    if (current === undefined) {
+      try {
+        current = await open();
+      } catch {
+        return 'closed';
+      }
+    }
+    const reply = await exchange(current.client, m);
+    if (typeof reply === 'string') {
+      // A late reply would be read as the next one's: the connection is dropped either way.
+      current.client.close();
+      current = undefined;
+    }
+    return reply;
+  };
+  return { features: first.peer.fuzzFeatures & fuzzerPeerInfo.fuzzFeatures, peer: first.peer, request, close: () => current?.client.close() };
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -237,24 +269,38 @@ const replay = async (spec: ChainSpec, link: Link, restart: Restart, sent: Reado
  * The shortest replay that still shows the mismatch of the last block of `history`. A recorded
  * chain cannot lose a block whose child follows (the child's parent would change and it would
  * need re-authoring), so first the prefix is cut, restarting at a later block's pre-state (the
- * last 1, 2, 4, ... blocks); then each block that is no parent (a fork, a rejected block) is dropped
- * while the mismatch persists.
+ * last 1, 2, 4, ... blocks, then bisecting); then each block that is no parent (a fork, a rejected
+ * block) is dropped while the mismatch persists.
  */
 const shrink = async (spec: ChainSpec, link: Link, history: ReadonlyArray<Sent>): Promise<Replay | undefined> => {
-  const lengths: number[] = [];
-  for (let n = 1; n < history.length; n *= 2) lengths.push(n);
-  lengths.push(history.length);
-  let best: Replay | undefined;
-  let kept: ReadonlyArray<Sent> = [];
-  for (const n of lengths) {
+  /** The replay of the last n blocks, or undefined when it cannot restart there (a block with an unknown parent). */
+  const lastN = async (n: number): Promise<Replay | undefined> => {
     const suffix = history.slice(history.length - n);
     const restart = restartAt(suffix[0]!);
-    if (restart === undefined) continue;
-    best = await replay(spec, link, restart, suffix);
-    kept = suffix;
-    if (best.reproduced) break;
+    return restart === undefined ? undefined : replay(spec, link, restart, suffix);
+  };
+  // Doubling finds a reproducing suffix; bisecting between the last two lengths finds the shortest
+  // (assuming that a longer history keeps showing it, which holds when the cause is in the prefix).
+  let best: Replay | undefined;
+  let shorter = 0;
+  let n = 1;
+  for (;;) {
+    const r = await lastN(n);
+    if (r !== undefined) best = r;
+    if (r?.reproduced === true || n === history.length) break;
+    shorter = n;
+    n = Math.min(2 * n, history.length);
   }
   if (best === undefined || !best.reproduced) return best;
+  while (n - shorter > 1) {
+    const mid = Math.floor((shorter + n) / 2);
+    const r = await lastN(mid);
+    if (r?.reproduced === true) {
+      best = r;
+      n = mid;
+    } else shorter = mid;
+  }
+  let kept: ReadonlyArray<Sent> = history.slice(history.length - n);
   for (let i = kept.length - 2; i >= 1; i--) {
     const s = kept[i]!;
     // Only a main-line block that was accepted can be a later block's parent.
@@ -343,13 +389,13 @@ export const runFuzzer = async (o: FuzzOptions): Promise<{ readonly summary: Sum
   let rejected = 0;
 
   /**
-   * Records one mismatch; the history ends with the block that showed it. Unless the target is
-   * gone, the sequence is shrunk and written (the target's diff was taken before shrinking).
+   * Records one mismatch, shrunk and written; the history ends with the block that showed it (the
+   * target's diff was taken before shrinking).
    */
-  const found = async (history: ReadonlyArray<Sent>, verdict: string, diff: ReadonlyArray<string>, targetGone: boolean): Promise<void> => {
+  const found = async (history: ReadonlyArray<Sent>, verdict: string, diff: ReadonlyArray<string>): Promise<void> => {
     const last = history[history.length - 1]!;
     const label = last.fork === undefined ? last.source.label : `${last.source.label} (fork: ${last.fork})`;
-    const shrunk = targetGone ? undefined : await shrink(spec, link, history);
+    const shrunk = await shrink(spec, link, history);
     const dir =
       o.out === undefined || shrunk === undefined ? undefined : join(o.out, `${String(mismatches.length + 1).padStart(3, '0')}-${last.source.label.replace(/[^\w.-]+/g, '-')}`);
     if (dir !== undefined) writeTrace(spec, dir, shrunk!, reportMarkdown(o, link, label, verdict, diff, shrunk!, dir));
@@ -374,7 +420,11 @@ export const runFuzzer = async (o: FuzzOptions): Promise<{ readonly summary: Sum
           kind: 'initialize',
           value: { header: chain.start.header, keyvals: chain.start.keyvals, ancestry: ancestryOf(genesisAncestors) },
         });
-        if (typeof init === 'string') throw new TargetError(`Initialize (${chain.name}): ${describeReply(init)}`);
+        if (typeof init === 'string') {
+          // Not even a new connection answers: the target is gone (a mismatch was recorded before, if any).
+          targetGone = true;
+          break;
+        }
         if ('undecodable' in init || init.kind !== 'stateRoot' || !bytesEqual(init.value, root.right)) {
           // Nothing to shrink: the state alone differs (trie or state decoding); the chain is skipped.
           const verdict = `Initialize: model root ${toHex(root.right)}, target ${'undecodable' in init ? describeReply(init) : init.kind === 'stateRoot' ? toHex(init.value) : init.kind}`;
@@ -396,14 +446,8 @@ export const runFuzzer = async (o: FuzzOptions): Promise<{ readonly summary: Sum
           o.onStep?.(blocks, o.steps, fork === undefined ? source.label : `${source.label} (fork)`);
           const verdict = compare(answer, reply);
           if (verdict === undefined) return true;
-          if (typeof reply === 'string') {
-            // The target crashed or hangs: the mismatch is kept (unshrunk) and the run ends.
-            await found(history, verdict, [], true);
-            targetGone = true;
-            return false;
-          }
-          const diff = !('undecodable' in reply) && reply.kind === 'stateRoot' ? await diffWithTarget(spec, link, block, answer) : [];
-          await found(history, verdict, diff, false);
+          const diff = typeof reply !== 'string' && !('undecodable' in reply) && reply.kind === 'stateRoot' ? await diffWithTarget(spec, link, block, answer) : [];
+          await found(history, verdict, diff);
           return false;
         };
         const sendForks = async (source: SourceBlock): Promise<boolean> => {

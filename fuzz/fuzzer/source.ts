@@ -138,6 +138,14 @@ const flipBit = <T extends Uint8Array>(b: T, r: Rng): T => {
 type ListName = 'tickets' | 'preimages' | 'guarantees' | 'assurances';
 const lists: ReadonlyArray<ListName> = ['tickets', 'preimages', 'guarantees', 'assurances'];
 
+/**
+ * The most items an extrinsic list may have as a value of its type: E_G at most C
+ * (eq:guaranteesextrinsic), E_A at most V (eq:xtassurances). E_T and E_P are unbounded sequences:
+ * a block with more than K tickets is a Block that eq:enforceticketlimit makes invalid.
+ */
+const maxLength = (spec: ChainSpec, l: ListName): number =>
+  l === 'guarantees' ? spec.Ccorecount : l === 'assurances' ? spec.Cvalcount : Infinity;
+
 /** One mutation of a block, named for the report; undefined when it does not apply to the block. */
 type Mutator = (spec: ChainSpec, b: Block, r: Rng) => { readonly name: string; readonly block: Block } | undefined;
 
@@ -174,7 +182,9 @@ const mutators: ReadonlyArray<Mutator> = [
     return withExtrinsic(spec, b, { ...b.extrinsic, [l]: b.extrinsic[l].filter((_, j) => j !== i) }, r, `${l}[${i}] dropped`);
   },
   (spec, b, r) => {
-    const present = lists.filter((l) => b.extrinsic[l].length > 0);
+    // Within the lengths the paper's types allow, so the block stays a Block (a longer sequence is
+    // a malformed message, on which a target may end the session; see maxLength).
+    const present = lists.filter((l) => b.extrinsic[l].length > 0 && b.extrinsic[l].length < maxLength(spec, l));
     if (present.length === 0) return undefined;
     const l = present[r.below(present.length)]!;
     const i = r.below(b.extrinsic[l].length);
