@@ -94,7 +94,7 @@ describe('jam-model fuzz', () => {
     expect(summary.mismatches).toBe(0);
     expect(summary.blocks).toBe(36);
     expect(summary.forks).toBeGreaterThan(0);
-    expect(summary.rejected).toBeGreaterThanOrEqual(summary.forks);
+    expect(summary.rejected).toBeGreaterThan(0);
     expect(existsSync(join(dir, 'none'))).toBe(false);
   });
 
@@ -109,7 +109,8 @@ describe('jam-model fuzz', () => {
     try {
       const out = join(dir, 'out');
       const { summary, mismatches } = await runFuzzer({ spec: tiny, socket: proxyPath, source, steps: 14, seed: 3, forks: true, out });
-      expect(summary.mismatches).toBeGreaterThanOrEqual(1);
+      // After the mismatch the target is initialized again with the model's state and the chain goes on.
+      expect(summary).toMatchObject({ blocks: 14, mismatches: 1 });
       const m = mismatches[0]!;
       expect(m.label).toBe(blocks[7]!.label);
       expect(m.verdict).toMatch(/^roots differ/);

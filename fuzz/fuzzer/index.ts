@@ -4,6 +4,8 @@
  * rejects <-> the target answers Error; accepted -> equal state roots), and on a mismatch fetches
  * the target's state (GetState) for a key-by-key diff, shrinks the block sequence and writes it in
  * the traces' format (genesis + numbered steps) with a report.md, replayable with `jam-model import`.
+ * Then the target is initialized again with the model's state and the chain goes on, so one
+ * divergence does not hide the blocks behind it.
  *
  * Forks have depth one, as the protocol's feature-fork says: with `forks`, a mutated block is now
  * and then sent as a sibling of the next main-line block (before it) or of the head (after it);
@@ -434,8 +436,22 @@ export const runFuzzer = async (o: FuzzOptions): Promise<{ readonly summary: Sum
           continue;
         }
         const history: Sent[] = [];
-        /** Sends one block; false when it showed a mismatch (the chain is then left). */
-        const send = async (source: SourceBlock, block: Block, fork: string | undefined): Promise<boolean> => {
+        /**
+         * After a mismatch (and the shrinker's replays), the target holds other states than the
+         * model: it is initialized again with the model's state of the next block's parent, so
+         * the chain goes on. Set when that is needed; `stuck` when the target does not take it.
+         */
+        let resync = false;
+        let stuck = false;
+        const send = async (source: SourceBlock, block: Block, fork: string | undefined): Promise<void> => {
+          const parent = resync ? model.held(block.header.parent) : undefined;
+          if (parent !== undefined) {
+            const keyvals = [...trieEntries(parent.state.trie)];
+            const init = await link.request({ kind: 'initialize', value: { header: parent.header, keyvals, ancestry: ancestryOf(parent.ancestors) } });
+            stuck = typeof init === 'string' || 'undecodable' in init || init.kind !== 'stateRoot' || !bytesEqual(init.value, trieRoot(parent.state.trie));
+            if (stuck) return;
+            resync = false;
+          }
           const answer = model.importBlock(block);
           const reply = await link.request({ kind: 'importBlock', value: block });
           blocks++;
@@ -445,27 +461,27 @@ export const runFuzzer = async (o: FuzzOptions): Promise<{ readonly summary: Sum
           if (history.length > historyLimit) history.shift();
           o.onStep?.(blocks, o.steps, fork === undefined ? source.label : `${source.label} (fork)`);
           const verdict = compare(answer, reply);
-          if (verdict === undefined) return true;
+          if (verdict === undefined) return;
           const diff = typeof reply !== 'string' && !('undecodable' in reply) && reply.kind === 'stateRoot' ? await diffWithTarget(spec, link, block, answer) : [];
           await found(history, verdict, diff);
-          return false;
+          resync = true;
         };
-        const sendForks = async (source: SourceBlock): Promise<boolean> => {
-          for (let k = 1 + r.below(maxForksPerBlock); k > 0 && blocks < o.steps; k--) {
+        const sendForks = async (source: SourceBlock): Promise<void> => {
+          // After a mismatch the block's remaining forks are skipped: the resync is at the next main-line block.
+          for (let k = 1 + r.below(maxForksPerBlock); k > 0 && blocks < o.steps && !resync && !stuck; k--) {
             const m = mutate(spec, source.block, r);
-            if (!(await send(source, m.block, m.name))) return false;
+            await send(source, m.block, m.name);
           }
-          return true;
         };
         for (const source of chain.blocks) {
-          if (blocks >= o.steps) break;
+          if (blocks >= o.steps || stuck) break;
           progressed = true;
           // Mutations share the block's parent: siblings of the block before it is sent, of the head after.
           const fork = o.forks && r.next() < forkChance ? (r.below(2) === 0 ? 'before' : 'after') : undefined;
-          if (fork === 'before' && !(await sendForks(source))) break;
-          if (blocks >= o.steps) break;
-          if (!(await send(source, source.block, undefined))) break;
-          if (fork === 'after' && !(await sendForks(source))) break;
+          if (fork === 'before') await sendForks(source);
+          if (blocks >= o.steps || stuck) break;
+          await send(source, source.block, undefined);
+          if (fork === 'after') await sendForks(source);
         }
       }
     }

@@ -53,6 +53,8 @@ export interface ModelChain {
   readonly initialize: (header: Header, keyvals: ReadonlyArray<KeyValue>, ancestors: ReadonlyArray<Ancestor> | undefined) => E.Either<string, Hash>;
   /** Imports a block onto the held state of its parent (H_P). */
   readonly importBlock: (block: Block) => Answer;
+  /** The state held for a header hash, if any. */
+  readonly held: (hash: Hash) => HeldState | undefined;
 }
 
 /**
@@ -88,5 +90,6 @@ export const modelChain = (spec: ChainSpec, observer?: HostCallObserver): ModelC
       hold(out.right.headerHash, posterior);
       return { kind: 'accepted', root: out.right.root, hash: out.right.headerHash, parent, posterior };
     },
+    held: (hash) => held.get(toHex(hash)),
   };
 };

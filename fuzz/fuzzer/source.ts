@@ -161,6 +161,8 @@ const withExtrinsic = (spec: ChainSpec, b: Block, x: Extrinsic, r: Rng, name: st
     : { name: `${name}, H_X recomputed`, block: { header: { ...b.header, extrinsicHash: extrinsicHash(spec, x) }, extrinsic: x } };
 
 const mutators: ReadonlyArray<Mutator> = [
+  // Not a mutation: the same block twice on the same parent, whose posterior is the same (4.1).
+  (_, b) => ({ name: 'the same block again', block: b }),
   (_, b, r) => {
     const d = r.below(2) === 0 ? 1 : -1;
     return b.header.timeslot + d < 0 ? undefined : { name: `slot ${d > 0 ? '+1' : '-1'}`, block: withHeader(b, { timeslot: (b.header.timeslot + d) as Header['timeslot'] }) };
