@@ -162,7 +162,7 @@ const compare = (answer: Answer, reply: Reply): string | undefined => {
     if (reply.kind === 'stateRoot') return `model rejects (${answer.reason}); target accepts, root ${toHex(reply.value)}`;
   } else {
     if (reply.kind === 'stateRoot') return bytesEqual(reply.value, answer.root) ? undefined : `roots differ: model ${toHex(answer.root)}, target ${toHex(reply.value)}`;
-    if (reply.kind === 'error') return `model accepts, root ${toHex(answer.root)}; target rejects: ${reply.value}`;
+    if (reply.kind === 'error') return `model accepts, root ${toHex(answer.root)}; target rejects: ${reply.value.replace(/\s+/g, ' ')}`;
   }
   return `the target answered ImportBlock with ${reply.kind}`;
 };
