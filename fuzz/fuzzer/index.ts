@@ -351,7 +351,7 @@ const reportMarkdown = (o: FuzzOptions, link: Link, label: string, verdict: stri
     `- shrunk to ${r.steps.length} block(s) after the genesis (the restart state)${r.reproduced ? '' : '; the replay did NOT reproduce the mismatch (the target may depend on earlier history)'}`,
     '',
     'The expected post_state of each step is the model\'s answer (the paper decides who is right; the model is not a reference).',
-    `A step the model rejects has post_state = pre_state. Replay: \`jam-model import ${dir}\`.`,
+    `A step the model rejects has post_state = pre_state, and \`jam-model import ${dir}\` (the replay) lists it as FAIL (block rejected): that is the expected answer.`,
     '',
     '## Target state against the model\'s (GetState after the block)',
     '',
