@@ -275,40 +275,38 @@ const replay = async (spec: ChainSpec, link: Link, restart: Restart, sent: Reado
  * block) is dropped while the mismatch persists.
  */
 const shrink = async (spec: ChainSpec, link: Link, history: ReadonlyArray<Sent>): Promise<Replay | undefined> => {
-  /** The replay of the last n blocks, or undefined when it cannot restart there (a block with an unknown parent). */
-  const lastN = async (n: number): Promise<Replay | undefined> => {
-    const suffix = history.slice(history.length - n);
-    const restart = restartAt(suffix[0]!);
-    return restart === undefined ? undefined : replay(spec, link, restart, suffix);
-  };
-  // Doubling finds a reproducing suffix; bisecting between the last two lengths finds the shortest
+  // The suffixes a replay can start (its first block's parent is known), shortest first.
+  const lengths = history.flatMap((s, i) => (restartAt(s) === undefined ? [] : [history.length - i])).reverse();
+  if (lengths.length === 0) return undefined;
+  const lastN = (n: number): Promise<Replay> => replay(spec, link, restartAt(history[history.length - n]!)!, history.slice(history.length - n));
+  // Doubling finds a reproducing suffix; bisecting between the last two finds the shortest
   // (assuming that a longer history keeps showing it, which holds when the cause is in the prefix).
-  let best: Replay | undefined;
-  let shorter = 0;
-  let n = 1;
-  for (;;) {
-    const r = await lastN(n);
-    if (r !== undefined) best = r;
-    if (r?.reproduced === true || n === history.length) break;
-    shorter = n;
-    n = Math.min(2 * n, history.length);
+  let k = 0;
+  let below = -1;
+  let best = await lastN(lengths[k]!);
+  while (!best.reproduced && k < lengths.length - 1) {
+    below = k;
+    k = Math.min(2 * k + 1, lengths.length - 1);
+    best = await lastN(lengths[k]!);
   }
-  if (best === undefined || !best.reproduced) return best;
-  while (n - shorter > 1) {
-    const mid = Math.floor((shorter + n) / 2);
-    const r = await lastN(mid);
-    if (r?.reproduced === true) {
+  if (!best.reproduced) return best;
+  while (k - below > 1) {
+    const mid = Math.floor((below + k) / 2);
+    const r = await lastN(lengths[mid]!);
+    if (r.reproduced) {
       best = r;
-      n = mid;
-    } else shorter = mid;
+      k = mid;
+    } else below = mid;
   }
-  let kept: ReadonlyArray<Sent> = history.slice(history.length - n);
-  for (let i = kept.length - 2; i >= 1; i--) {
+  let kept: ReadonlyArray<Sent> = history.slice(history.length - lengths[k]!);
+  for (let i = kept.length - 2; i >= 0; i--) {
     const s = kept[i]!;
     // Only a main-line block that was accepted can be a later block's parent.
     if (s.answer.kind === 'accepted' && s.fork === undefined) continue;
     const without = kept.filter((_, j) => j !== i);
-    const r = await replay(spec, link, best.restart, without);
+    const restart = restartAt(without[0]!);
+    if (restart === undefined) continue;
+    const r = await replay(spec, link, restart, without);
     if (r.reproduced) {
       best = r;
       kept = without;
