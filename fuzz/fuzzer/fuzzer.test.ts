@@ -115,7 +115,7 @@ describe('jam-model fuzz', () => {
       expect(m.label).toBe(blocks[7]!.label);
       expect(m.verdict).toMatch(/^roots differ/);
       // GetState gives the target's true state: the proxy only lied about its root.
-      expect(m.diff).toEqual(['(no key differs, yet the roots do)']);
+      expect(m.diff).toEqual(["(GetState: the same key-values as the model's state)"]);
       // The flip needs two accepted blocks before it: those two and the block itself, forks dropped.
       expect(m.shrunk).toEqual({ blocks: 3, reproduced: true });
       expect(m.dir).toBeDefined();

@@ -181,7 +181,8 @@ export const stateDiff = (model: StateTrie, target: ReadonlyArray<KeyValue>, lim
   const classify = stateKeyClassifier([...trieEntries(model)]);
   const lines = changes.slice(0, limit).map((c) => `${toHex(c.key)} ${describeComponent(classify(c.key, c.before ?? c.after))}: model ${short(c.before)}, target ${short(c.after)}`);
   if (changes.length > limit) lines.push(`... and ${changes.length - limit} more keys`);
-  if (changes.length === 0 && !bytesEqual(trieRoot(model), trieRoot(theirs))) lines.push('(no key differs, yet the roots do)');
+  // Then the root the target reported is not the root of the state it holds.
+  if (changes.length === 0) lines.push('(GetState: the same key-values as the model\'s state)');
   return lines;
 };
 
