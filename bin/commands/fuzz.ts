@@ -18,8 +18,9 @@ rejects must get Error, one it accepts the model's state root. On a mismatch the
 is fetched (GetState) and diffed key by key, each key named by its state component; the block
 sequence is shrunk (the prefix cut by restarting from a recorded pre-state, then each fork or
 rejected block dropped while the mismatch persists) and written as a trace folder (genesis.bin,
-00000001.bin, ... with .json twins, and report.md), replayable with 'jam-model import DIR'.
-The model is not a reference: a mismatch is a question for the paper.
+00000001.bin, ... with .json twins, and report.md), replayable with 'jam-model import DIR';
+then the target is initialized with the model's state and the chain goes on. The model is not
+a reference: a mismatch is a question for the paper.
 
   --target SOCKET   the target's Unix socket (required)
   --config NAME     chain spec: tiny (default) or full
@@ -28,8 +29,9 @@ The model is not a reference: a mismatch is a question for the paper.
   --seed S          the seed of the mutations and fork choices (default: random, printed);
                     the same seed, source and target repeat the run
   --forks           now and then send a mutated block (a flipped header field, a dropped or
-                    duplicated extrinsic item, a changed slot, a corrupted seal) as a sibling of
-                    the next block or of the head: forks of depth one, never parents
+                    duplicated extrinsic item, a changed slot, a corrupted seal) or the same
+                    block again as a sibling of the next block or of the head: forks of depth
+                    one, never parents
   --out DIR         where each mismatch's trace folder goes (default fuzz-out/)
   --json            no progress bar; one JSON line per mismatch, then the summary line
                     {"summary":{"blocks","forks","rejected","mismatches","host_calls"}}
