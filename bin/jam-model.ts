@@ -5,6 +5,7 @@ import * as importCommand from './commands/import.js';
 import * as hostCalls from './commands/host-calls.js';
 import * as fuzzTarget from './commands/fuzz-target.js';
 import * as coverage from './commands/coverage.js';
+import * as fuzz from './commands/fuzz.js';
 import { packageVersion } from './version.js';
 import { NativeUnavailable, VectorsNotFound } from '../chain/index.js';
 
@@ -19,6 +20,7 @@ const commands: Readonly<Record<string, Command>> = {
   import: { summary: 'import block-trace steps as a chain and diff each posterior state key by key', ...importCommand },
   'host-calls': { summary: 'which accumulate host calls and outcomes the public vectors reach', ...hostCalls },
   'fuzz-target': { summary: 'serve the fuzz-v1 protocol on a Unix socket (a target for client teams\' fuzzers)', ...fuzzTarget },
+  fuzz: { summary: 'drive a fuzz-v1 target as the fuzzer: compare its replies with the model\'s, shrink and write mismatches', ...fuzz },
   coverage: { summary: 'how often the vectors execute each equation\'s code (V8 coverage mapped onto @gp tags)', ...coverage },
 };
 

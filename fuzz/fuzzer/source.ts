@@ -1,0 +1,204 @@
+/**
+ * Where the fuzzer's blocks come from. A `BlockSource` yields chains: a starting state (what
+ * Initialize sends) and blocks in order, each optionally with a recorded pre-state from which a
+ * replay may restart (the shrinker drops a prefix that way without re-authoring anything).
+ *
+ * Now: recorded traces (`traces:DIR`) and seeded mutations of their blocks. Authored chains
+ * (fuzz/author/) plug in as another `BlockSource`.
+ */
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import * as E from 'fp-ts/lib/Either.js';
+import { toHex } from '../../spec/bytes.js';
+import type { ChainSpec } from '../../spec/chain-spec.js';
+import type { Block, Extrinsic, Header } from '../../spec/types.js';
+import { extrinsicHash, headerHash } from '../../model/header/index.js';
+import { loadTraceGenesis, loadTraceStep, traceGenesisFile, traceSteps } from '../../vectors/classes/traces.js';
+import type { KeyValue } from '../messages.js';
+
+/** A state with the header it follows: what Initialize carries (the ancestry is the fuzzer's). */
+export interface Start {
+  readonly header: Header;
+  readonly keyvals: ReadonlyArray<KeyValue>;
+}
+
+export interface SourceBlock {
+  readonly block: Block;
+  /** Where it comes from, e.g. `fallback/00000003`. */
+  readonly label: string;
+  /** The recorded state the block applies to (its parent's posterior), when the source has one. */
+  readonly pre: Start | undefined;
+}
+
+export interface SourceChain {
+  readonly name: string;
+  readonly start: Start;
+  readonly blocks: Iterable<SourceBlock>;
+}
+
+export interface BlockSource {
+  readonly name: string;
+  /** The chains, in order; called again for another round when the run wants more steps. */
+  readonly chains: () => Iterable<SourceChain>;
+}
+
+/** A bad `--source` or an unreadable recorded file: the command prints it on one line. */
+export class SourceError extends Error {}
+
+const unwrap = <T>(e: E.Either<string, T>): T => {
+  if (E.isLeft(e)) throw new SourceError(e.left);
+  return e.right;
+};
+
+/** The trace folders under DIR: DIR itself when it has a genesis file, else its sub-folders that have one. */
+const traceFoldersIn = (dir: string): ReadonlyArray<string> => {
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new SourceError(`traces: ${dir} is not a folder`);
+  if (traceGenesisFile(dir) !== undefined) return [dir];
+  const folders = readdirSync(dir, { withFileTypes: true })
+    .filter((d) => d.isDirectory() && traceGenesisFile(join(dir, d.name)) !== undefined)
+    .map((d) => join(dir, d.name))
+    .sort();
+  if (folders.length === 0) throw new SourceError(`traces: no trace folder (with genesis.bin or genesis.json) in ${dir}`);
+  return folders;
+};
+
+/**
+ * The recorded traces: each folder's genesis, then its steps in order. A step's `pre` is its
+ * recorded pre_state with the header of the step's parent (the genesis or an earlier block), so a
+ * replay can Initialize there. Folders are read one at a time, as the run reaches them.
+ */
+export const tracesSource = (spec: ChainSpec, dir: string): BlockSource => {
+  const folders = traceFoldersIn(dir);
+  for (const f of folders) if (traceSteps(f).length === 0) throw new SourceError(`traces: no steps (.bin or .json) in ${f}`);
+  function* blocksOf(folder: string, genesis: Header): Generator<SourceBlock> {
+    // Headers by hash: a step's parent may be any earlier block (a rejected step is no parent).
+    const headers = new Map<string, Header>([[toHex(headerHash(spec, genesis)), genesis]]);
+    for (const file of traceSteps(folder)) {
+      const step = unwrap(loadTraceStep(spec, file));
+      const parent = headers.get(toHex(step.block.header.parent));
+      headers.set(toHex(headerHash(spec, step.block.header)), step.block.header);
+      yield {
+        block: step.block,
+        label: `${basename(folder)}/${basename(file).replace(/\.(bin|json)$/, '')}`,
+        pre: parent === undefined ? undefined : { header: parent, keyvals: step.pre.keyvals },
+      };
+    }
+  }
+  function* chains(): Generator<SourceChain> {
+    for (const folder of folders) {
+      const genesis = unwrap(loadTraceGenesis(spec, traceGenesisFile(folder)!));
+      yield { name: basename(folder), start: { header: genesis.header, keyvals: genesis.state.keyvals }, blocks: blocksOf(folder, genesis.header) };
+    }
+  }
+  return { name: `traces:${dir}`, chains };
+};
+
+/** `--source KIND:ARG`. */
+export const parseSource = (spec: ChainSpec, text: string): BlockSource => {
+  const colon = text.indexOf(':');
+  const [kind, arg] = colon < 0 ? [text, ''] : [text.slice(0, colon), text.slice(colon + 1)];
+  if (kind === 'traces') {
+    if (arg === '') throw new SourceError(`--source traces:DIR needs a folder`);
+    return tracesSource(spec, arg);
+  }
+  throw new SourceError(`--source ${text}: unknown source kind '${kind}' (known: traces:DIR)`);
+};
+
+// ---------------------------------------------------------------------------------------------
+// Seeded randomness and mutations
+
+/** A seeded PRNG (mulberry32): the same seed gives the same run. */
+export interface Rng {
+  /** A float in [0, 1). */
+  readonly next: () => number;
+  /** An integer in [0, n). */
+  readonly below: (n: number) => number;
+}
+
+export const rng = (seed: number): Rng => {
+  let a = seed >>> 0;
+  const next = (): number => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
+  };
+  return { next, below: (n) => Math.floor(next() * n) };
+};
+
+/** A copy of `b` with one random bit flipped. */
+const flipBit = <T extends Uint8Array>(b: T, r: Rng): T => {
+  const out = b.slice() as T;
+  const i = r.below(out.length);
+  out[i] = out[i]! ^ (1 << r.below(8));
+  return out;
+};
+
+type ListName = 'tickets' | 'preimages' | 'guarantees' | 'assurances';
+const lists: ReadonlyArray<ListName> = ['tickets', 'preimages', 'guarantees', 'assurances'];
+
+/**
+ * The most items an extrinsic list may have as a value of its type: E_G at most C
+ * (eq:guaranteesextrinsic), E_A at most V (eq:xtassurances). E_T and E_P are unbounded sequences:
+ * a block with more than K tickets is a Block that eq:enforceticketlimit makes invalid.
+ */
+const maxLength = (spec: ChainSpec, l: ListName): number =>
+  l === 'guarantees' ? spec.Ccorecount : l === 'assurances' ? spec.Cvalcount : Infinity;
+
+/** One mutation of a block, named for the report; undefined when it does not apply to the block. */
+type Mutator = (spec: ChainSpec, b: Block, r: Rng) => { readonly name: string; readonly block: Block } | undefined;
+
+const withHeader = (b: Block, h: Partial<Header>): Block => ({ ...b, header: { ...b.header, ...h } });
+
+/**
+ * An extrinsic change. Half the time H_X is recomputed, so the block gets past the extrinsic-hash
+ * check (5.4) to the checks behind it (the seal then no longer signs the header, which is part of what is tested).
+ */
+const withExtrinsic = (spec: ChainSpec, b: Block, x: Extrinsic, r: Rng, name: string): { name: string; block: Block } =>
+  r.below(2) === 0
+    ? { name: `${name}, H_X kept`, block: { ...b, extrinsic: x } }
+    : { name: `${name}, H_X recomputed`, block: { header: { ...b.header, extrinsicHash: extrinsicHash(spec, x) }, extrinsic: x } };
+
+const mutators: ReadonlyArray<Mutator> = [
+  // Not a mutation: the same block twice on the same parent, whose posterior is the same (4.1).
+  (_, b) => ({ name: 'the same block again', block: b }),
+  (_, b, r) => {
+    const d = r.below(2) === 0 ? 1 : -1;
+    return b.header.timeslot + d < 0 ? undefined : { name: `slot ${d > 0 ? '+1' : '-1'}`, block: withHeader(b, { timeslot: (b.header.timeslot + d) as Header['timeslot'] }) };
+  },
+  (_, b, r) => ({ name: 'slot far ahead', block: withHeader(b, { timeslot: (b.header.timeslot + 2 + r.below(1000)) as Header['timeslot'] }) }),
+  (_, b, r) => ({ name: 'parent state root bit flip', block: withHeader(b, { priorStateRoot: flipBit(b.header.priorStateRoot, r) }) }),
+  (_, b, r) => ({ name: 'parent hash bit flip', block: withHeader(b, { parent: flipBit(b.header.parent, r) }) }),
+  (_, b, r) => ({ name: 'extrinsic hash bit flip', block: withHeader(b, { extrinsicHash: flipBit(b.header.extrinsicHash, r) }) }),
+  (spec, b) => ({ name: 'author index +1', block: withHeader(b, { authorIndex: ((b.header.authorIndex + 1) % spec.Cvalcount) as Header['authorIndex'] }) }),
+  (_, b, r) => ({ name: 'VRF signature bit flip', block: withHeader(b, { vrfSig: flipBit(b.header.vrfSig, r) }) }),
+  (_, b, r) => ({ name: 'seal bit flip', block: withHeader(b, { sealSig: flipBit(b.header.sealSig, r) }) }),
+  (_, b) => (b.header.epochMark === undefined ? undefined : { name: 'epoch mark dropped', block: withHeader(b, { epochMark: undefined }) }),
+  (_, b) => (b.header.winnersMark === undefined ? undefined : { name: 'tickets mark dropped', block: withHeader(b, { winnersMark: undefined }) }),
+  (spec, b, r) => {
+    const present = lists.filter((l) => b.extrinsic[l].length > 0);
+    if (present.length === 0) return undefined;
+    const l = present[r.below(present.length)]!;
+    const i = r.below(b.extrinsic[l].length);
+    return withExtrinsic(spec, b, { ...b.extrinsic, [l]: b.extrinsic[l].filter((_, j) => j !== i) }, r, `${l}[${i}] dropped`);
+  },
+  (spec, b, r) => {
+    // Within the lengths the paper's types allow, so the block stays a Block (a longer sequence is
+    // a malformed message, on which a target may end the session; see maxLength).
+    const present = lists.filter((l) => b.extrinsic[l].length > 0 && b.extrinsic[l].length < maxLength(spec, l));
+    if (present.length === 0) return undefined;
+    const l = present[r.below(present.length)]!;
+    const i = r.below(b.extrinsic[l].length);
+    const items: ReadonlyArray<unknown> = b.extrinsic[l];
+    return withExtrinsic(spec, b, { ...b.extrinsic, [l]: [...items.slice(0, i + 1), items[i], ...items.slice(i + 1)] }, r, `${l}[${i}] duplicated`);
+  },
+];
+
+/** A random applicable mutation of `b`, with its name (e.g. `seal bit flip`). */
+export const mutate = (spec: ChainSpec, b: Block, r: Rng): { readonly name: string; readonly block: Block } => {
+  for (;;) {
+    const m = mutators[r.below(mutators.length)]!(spec, b, r);
+    if (m !== undefined) return m;
+  }
+};
