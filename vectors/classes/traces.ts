@@ -10,7 +10,7 @@ import { tiny } from '../../spec/chain-spec.js';
 import type { TraceStep } from '../../spec/trace.js';
 import {
   describeImportError,
-  diffPosterior,
+  diffStates,
   importerOf,
   loadTraceStep,
   stateFromKeyvals,
@@ -38,7 +38,11 @@ const runStep = (engines: Engines, path: string): CaseResult => {
   if (E.isLeft(step)) return failed(step.left);
   const out = runTraceStep(engines, step.right);
   if (E.isLeft(out)) return failed(out.left);
-  const diff = diffPosterior(tiny, out.right, step.right.post);
+  const diff = diffStates(
+    tiny,
+    { name: 'expected', state: step.right.post.keyvals, root: step.right.post.root },
+    { name: 'model', state: out.right.trie, root: out.right.root },
+  );
   return diff.length === 0 ? passed : failed(`posterior (expected != model):\n${diff.map((l) => `  ${l}`).join('\n')}`);
 };
 
