@@ -3,13 +3,14 @@
  * printing only; the fuzzer lives in `fuzz/fuzzer/`.
  */
 import { parseArgs } from 'node:util';
-import { chainSpecs } from '../../spec/chain-spec.js';
+import * as E from 'fp-ts/lib/Either.js';
+import { VectorsNotFound } from '../../chain/index.js';
 import { freshSeed, parseSource, runFuzzer, SourceError, TargetError, type Mismatch } from '../../fuzz/fuzzer/index.js';
-import { vectorsDir, VectorsNotFound } from '../../vectors/locate.js';
+import { chooseConfig, chooseEngines, engineHelp } from '../options.js';
 import { progress } from '../progress.js';
 
-export const help = `usage: jam-model fuzz --target SOCKET [--config tiny|full] [--steps N] [--seed S] [--forks]
-                      [--out DIR] [--json] [--source traces:DIR]
+export const help = `usage: jam-model fuzz --target SOCKET [--config tiny|full] [--engine E] [--steps N] [--seed S]
+                      [--forks] [--out DIR] [--json] [--source author[:SEED] | traces:DIR]
 
 Drives a fuzz-v1 target listening on the Unix socket SOCKET as the fuzzer: PeerInfo (features
 ancestry and forks), Initialize with the chain's genesis state and ancestry, one ImportBlock per
@@ -24,19 +25,27 @@ a reference: a mismatch is a question for the paper.
 
   --target SOCKET   the target's Unix socket (required)
   --config NAME     chain spec: tiny (default) or full
+${engineHelp(20)} (the model's imports)
   --steps N         ImportBlock messages to send, main line and forks (default 1000); the
                     source's chains are run again (new mutations) until N are sent
   --seed S          the seed of the mutations and fork choices (default: random, printed);
                     the same seed, source and target repeat the run
   --forks           now and then send a mutated block (a flipped header field, a dropped or
-                    duplicated extrinsic item, a changed slot, a corrupted seal) or the same
-                    block again as a sibling of the next block or of the head: forks of depth
-                    one, never parents
+                    duplicated extrinsic item, a changed slot, a corrupted seal; for authored
+                    blocks also fuzz/author's mutations, each re-sealed so that it meets the
+                    check it is about) or the same block again as a sibling of the next block
+                    or of the head: forks of depth one, never parents. The model's answer to a
+                    mutation is the expected one, whatever rejection the mutation aims at
   --out DIR         where each mismatch's trace folder goes (default fuzz-out/)
   --json            no progress bar; one JSON line per mismatch, then the summary line
                     {"summary":{"blocks","forks","rejected","mismatches","host_calls"}}
-  --source SPEC     traces:DIR: the recorded traces, each folder's blocks in order (DIR a trace
-                    folder or a folder of them; default the vectors' traces/, JAM_VECTORS)
+  --source SPEC     author[:SEED] (default): chains of 48 blocks authored from the fallback
+                    trace's genesis by the development validators, valid by construction
+                    (tickets, assurances, guarantees, accumulation, verdicts); chain k is the
+                    plan of seed SEED + k (SEED defaults to --seed), each started afresh with
+                    Initialize from the genesis, as many as --steps needs.
+                    traces:DIR: the recorded traces, each folder's blocks in order (DIR a trace
+                    folder or a folder of them, e.g. the vectors' traces/; JAM_VECTORS)
   -h, --help        this text
 
 Exit status: 0 when every reply matched, 1 on a mismatch, 2 on bad usage or an unusable target.`;
@@ -63,6 +72,7 @@ export const run = async (argv: ReadonlyArray<string>): Promise<number> => {
     options: {
       target: { type: 'string' },
       config: { type: 'string', default: 'tiny' },
+      engine: { type: 'string' },
       steps: { type: 'string', default: '1000' },
       seed: { type: 'string' },
       forks: { type: 'boolean', default: false },
@@ -78,18 +88,22 @@ export const run = async (argv: ReadonlyArray<string>): Promise<number> => {
   }
   if (positionals.length > 0) return fail(`unexpected argument '${positionals[0]}' (see --help)`);
   if (values.target === undefined) return fail('--target SOCKET is required (see --help)');
-  if (values.config !== 'tiny' && values.config !== 'full') return fail(`unknown config '${values.config}' (tiny or full)`);
+  const spec = chooseConfig(values.config);
+  if (E.isLeft(spec)) return fail(spec.left);
   const steps = natural(values.steps, 2 ** 32);
   if (steps === undefined || steps === 0) return fail(`--steps '${values.steps}' is not a positive whole number`);
   const seed = values.seed === undefined ? freshSeed() : natural(values.seed, 2 ** 32);
   if (seed === undefined) return fail(`--seed '${values.seed}' is not a whole number below 2^32`);
-  const spec = chainSpecs[values.config];
+  const chosen = chooseEngines(values.engine);
+  if (E.isLeft(chosen)) return fail(chosen.left);
+  const { engines } = chosen.right;
   const bar = progress(!values.json);
   try {
-    const source = parseSource(spec, values.source ?? `traces:${vectorsDir('traces')}`);
+    const source = parseSource(spec.right, engines, values.source ?? 'author', seed);
     if (!values.json) console.log(`fuzzing ${values.target}: source ${source.name}, seed ${seed}, ${steps} steps${values.forks ? ', forks' : ''}`);
     const { summary } = await runFuzzer({
-      spec,
+      spec: spec.right,
+      engines,
       socket: values.target,
       source,
       steps,

@@ -14,22 +14,24 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
-import { bytesEqual, toHex, type Hash } from '../../spec/bytes.js';
+import { bytesEqual, toHex } from '../../spec/bytes.js';
 import type { ChainSpec } from '../../spec/chain-spec.js';
 import { decode, encode, type Codec } from '../../spec/codec.js';
+import { genesis as genesisCodec, traceStep, type RawState } from '../../spec/trace.js';
 import type { Block } from '../../spec/types.js';
-import type { Ancestor } from '../../model/block-import/index.js';
 import type { HostCallOutcome } from '../../model/accumulation/types.js';
 import { headerHash } from '../../model/header/index.js';
-import { describeComponent, stateKeyClassifier, trieDiff, trieEntries, trieFromEntries, trieRoot, type StateTrie } from '../../model/merklization/index.js';
-import { traceGenesis, traceStep } from '../../vectors/classes/traces.js';
+import { trieEntries, trieFromEntries, trieRoot, type StateTrie } from '../../model/merklization/index.js';
+import { ancestorsFromGenesis, diffStates, keyvalsOf, type Ancestor, type Engines } from '../../chain/index.js';
 import { connectClient, type Client } from '../client.js';
-import { featureAncestry, featureForks, maxAncestry, message, type AncestryItem, type KeyValue, type Message, type PeerInfo } from '../messages.js';
-import { modelChain, type Answer, type HeldState } from './model.js';
-import { mutate, rng, type BlockSource, type Rng, type SourceBlock, type Start } from './source.js';
+import { featureAncestry, featureForks, maxAncestry, message, type AncestryItem, type Message, type PeerInfo } from '../messages.js';
+import { answer as modelAnswer, initialize, modelChain, pointAt, type Answer, type ModelChain, type Point } from './model.js';
+import { mutate, rng, type BlockSource, type Mutant, type Rng, type SourceBlock, type Start } from './source.js';
 
 export interface FuzzOptions {
   readonly spec: ChainSpec;
+  /** The engines the model's imports run on (made usable by the caller, `useEngines`). */
+  readonly engines: Engines;
   /** The target's Unix socket. */
   readonly socket: string;
   readonly source: BlockSource;
@@ -167,34 +169,17 @@ const compare = (answer: Answer, reply: Reply): string | undefined => {
   return `the target answered ImportBlock with ${reply.kind}`;
 };
 
-/** The printable value of a state entry: short values whole, long ones cut. */
-const short = (v: Uint8Array | undefined): string => {
-  if (v === undefined) return 'absent';
-  const h = toHex(v);
-  return h.length > 130 ? `${h.slice(0, 130)}... (${v.length} octets)` : h;
-};
-
-/** The keys where the target's state differs from the model's, each named by its state component. */
-export const stateDiff = (model: StateTrie, target: ReadonlyArray<KeyValue>, limit = 40): ReadonlyArray<string> => {
-  const theirs = trieFromEntries(target);
-  const changes = trieDiff(model, theirs);
-  const classify = stateKeyClassifier([...trieEntries(model)]);
-  const lines = changes.slice(0, limit).map((c) => `${toHex(c.key)} ${describeComponent(classify(c.key, c.before ?? c.after))}: model ${short(c.before)}, target ${short(c.after)}`);
-  if (changes.length > limit) lines.push(`... and ${changes.length - limit} more keys`);
-  // Then the root the target reported is not the root of the state it holds.
-  if (changes.length === 0) lines.push('(GetState: the same key-values as the model\'s state)');
-  return lines;
-};
-
 /** The target's state after `block` (GetState by its header hash), diffed with the model's. */
 const diffWithTarget = async (spec: ChainSpec, link: Link, block: Block, answer: Answer): Promise<ReadonlyArray<string>> => {
   // The model's state the target should hold: the posterior, or (for a rejected block) the parent's.
-  const model = answer.kind === 'accepted' ? answer.posterior.state.trie : answer.parent?.state.trie;
+  const model = answer.kind === 'accepted' ? answer.posterior.held.state.trie : answer.parent?.held.state.trie;
   if (model === undefined) return [];
   const got = await link.request({ kind: 'getState', value: headerHash(spec, block.header) });
   if (typeof got === 'string' || 'undecodable' in got) return [`GetState: ${describeReply(got)}`];
   if (got.kind !== 'state') return [`GetState: the target answered ${got.kind}${got.kind === 'error' ? ` (${got.value})` : ''}`];
-  return stateDiff(model, got.value);
+  const diff = diffStates(spec, { name: 'model', state: model }, { name: 'target', state: got.value });
+  // Then the root the target reported is not the root of the state it holds.
+  return diff.length === 0 ? ["(GetState: the same key-values as the model's state)"] : diff;
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -224,10 +209,10 @@ interface Restart {
  * it has one (a recorded source), else the model's own state of the block's parent.
  */
 const restartAt = (s: Sent): Restart | undefined => {
-  const parent: HeldState | undefined = s.answer.parent;
+  const parent: Point | undefined = s.answer.parent;
   if (parent === undefined) return undefined;
-  const start = s.source.pre ?? { header: parent.header, keyvals: [...trieEntries(parent.state.trie)] };
-  return { start, ancestors: parent.ancestors };
+  const start = s.source.pre ?? { header: parent.header, keyvals: keyvalsOf(parent.held.state) };
+  return { start, ancestors: parent.held.ancestors };
 };
 
 interface ReplayedStep {
@@ -246,22 +231,24 @@ interface Replay {
  * Replays `sent` from `restart` on a fresh model and the target: reproduced when every block but
  * the last agrees and the last does not.
  */
-const replay = async (spec: ChainSpec, link: Link, restart: Restart, sent: ReadonlyArray<Sent>): Promise<Replay> => {
-  const model = modelChain(spec);
-  const root = model.initialize(restart.start.header, restart.start.keyvals, restart.ancestors);
-  if (E.isLeft(root)) throw new Error(`replay: the restart state does not decode: ${root.left}`);
+const replay = async (o: FuzzOptions, link: Link, restart: Restart, sent: ReadonlyArray<Sent>): Promise<Replay> => {
+  const started = initialize(modelChain(o.spec, o.engines), restart.start.header, restart.start.keyvals, restart.ancestors);
+  if (E.isLeft(started)) throw new Error(`replay: the restart state does not decode: ${started.left}`);
+  let model = started.right[0];
+  const root = started.right[1];
   const init = await link.request({
     kind: 'initialize',
     value: { header: restart.start.header, keyvals: restart.start.keyvals, ancestry: ancestryOf(restart.ancestors) },
   });
   const steps: ReplayedStep[] = [];
-  if (typeof init === 'string' || 'undecodable' in init || init.kind !== 'stateRoot' || !bytesEqual(init.value, root.right))
+  if (typeof init === 'string' || 'undecodable' in init || init.kind !== 'stateRoot' || !bytesEqual(init.value, root))
     return { reproduced: false, restart, steps };
   for (const [i, s] of sent.entries()) {
-    const answer = model.importBlock(s.block);
+    const [next, answer] = modelAnswer(model, s.block);
+    model = next;
     const reply = await link.request({ kind: 'importBlock', value: s.block });
-    const pre = answer.parent?.state.trie ?? trieFromEntries(restart.start.keyvals);
-    steps.push({ pre, block: s.block, post: answer.kind === 'accepted' ? answer.posterior.state.trie : pre });
+    const pre = answer.parent?.held.state.trie ?? trieFromEntries(restart.start.keyvals);
+    steps.push({ pre, block: s.block, post: answer.kind === 'accepted' ? answer.posterior.held.state.trie : pre });
     const disagrees = compare(answer, reply) !== undefined;
     if (disagrees || i === sent.length - 1) return { reproduced: disagrees && i === sent.length - 1, restart, steps };
   }
@@ -275,11 +262,11 @@ const replay = async (spec: ChainSpec, link: Link, restart: Restart, sent: Reado
  * last 1, 2, 4, ... blocks, then bisecting); then each block that is no parent (a fork, a rejected
  * block) is dropped while the mismatch persists.
  */
-const shrink = async (spec: ChainSpec, link: Link, history: ReadonlyArray<Sent>): Promise<Replay | undefined> => {
+const shrink = async (o: FuzzOptions, link: Link, history: ReadonlyArray<Sent>): Promise<Replay | undefined> => {
   // The suffixes a replay can start (its first block's parent is known), shortest first.
   const lengths = history.flatMap((s, i) => (restartAt(s) === undefined ? [] : [history.length - i])).reverse();
   if (lengths.length === 0) return undefined;
-  const lastN = (n: number): Promise<Replay> => replay(spec, link, restartAt(history[history.length - n]!)!, history.slice(history.length - n));
+  const lastN = (n: number): Promise<Replay> => replay(o, link, restartAt(history[history.length - n]!)!, history.slice(history.length - n));
   // Doubling finds a reproducing suffix; bisecting between the last two finds the shortest
   // (assuming that a longer history keeps showing it, which holds when the cause is in the prefix).
   let k = 0;
@@ -307,7 +294,7 @@ const shrink = async (spec: ChainSpec, link: Link, history: ReadonlyArray<Sent>)
     const without = kept.filter((_, j) => j !== i);
     const restart = restartAt(without[0]!);
     if (restart === undefined) continue;
-    const r = await replay(spec, link, restart, without);
+    const r = await replay(o, link, restart, without);
     if (r.reproduced) {
       best = r;
       kept = without;
@@ -324,7 +311,7 @@ const writeBoth = <T>(dir: string, name: string, c: Codec<T>, v: T): void => {
   writeFileSync(join(dir, `${name}.json`), `${JSON.stringify(c.toJson(v), null, 2)}\n`);
 };
 
-const rawState = (t: StateTrie): { readonly root: Hash; readonly keyvals: ReadonlyArray<KeyValue> } => ({ root: trieRoot(t), keyvals: [...trieEntries(t)] });
+const rawState = (t: StateTrie): RawState => ({ root: trieRoot(t), keyvals: [...trieEntries(t)] });
 
 /**
  * Writes the replay as a trace folder: genesis.{bin,json} (the restart header and state), then
@@ -334,7 +321,7 @@ const rawState = (t: StateTrie): { readonly root: Hash; readonly keyvals: Readon
 const writeTrace = (spec: ChainSpec, dir: string, r: Replay, report: string): void => {
   mkdirSync(dir, { recursive: true });
   const genesisState = trieFromEntries(r.restart.start.keyvals);
-  writeBoth(dir, 'genesis', traceGenesis(spec), { header: r.restart.start.header, state: rawState(genesisState) });
+  writeBoth(dir, 'genesis', genesisCodec(spec), { header: r.restart.start.header, state: rawState(genesisState) });
   for (const [i, s] of r.steps.entries())
     writeBoth(dir, String(i + 1).padStart(8, '0'), traceStep(spec), { pre: rawState(s.pre), block: s.block, post: rawState(s.post) });
   writeFileSync(join(dir, 'report.md'), report);
@@ -379,7 +366,8 @@ export const runFuzzer = async (o: FuzzOptions): Promise<{ readonly summary: Sum
   }
   const withAncestry = (link.features & featureAncestry) !== 0;
   const counts = new Map<string, Map<HostCallOutcome, number>>();
-  const model = modelChain(spec, (call, outcome) => {
+  // The run's model: its host calls are counted for the summary (the shrinker's replays are not).
+  let model: ModelChain = modelChain(spec, o.engines, (call, outcome) => {
     const byOutcome = counts.get(call) ?? new Map<HostCallOutcome, number>();
     counts.set(call, byOutcome.set(outcome, (byOutcome.get(outcome) ?? 0) + 1));
   });
@@ -396,7 +384,7 @@ export const runFuzzer = async (o: FuzzOptions): Promise<{ readonly summary: Sum
   const found = async (history: ReadonlyArray<Sent>, verdict: string, diff: ReadonlyArray<string>): Promise<void> => {
     const last = history[history.length - 1]!;
     const label = last.fork === undefined ? last.source.label : `${last.source.label} (fork: ${last.fork})`;
-    const shrunk = await shrink(spec, link, history);
+    const shrunk = await shrink(o, link, history);
     const dir =
       o.out === undefined || shrunk === undefined ? undefined : join(o.out, `${String(mismatches.length + 1).padStart(3, '0')}-${last.source.label.replace(/[^\w.-]+/g, '-')}`);
     if (dir !== undefined) writeTrace(spec, dir, shrunk!, reportMarkdown(o, link, label, verdict, diff, shrunk!, dir));
@@ -412,11 +400,11 @@ export const runFuzzer = async (o: FuzzOptions): Promise<{ readonly summary: Sum
       progressed = false;
       for (const chain of o.source.chains()) {
         if (blocks >= o.steps || targetGone) break;
-        const genesisAncestors: ReadonlyArray<Ancestor> | undefined = withAncestry
-          ? [{ timeslot: chain.start.header.timeslot, headerHash: headerHash(spec, chain.start.header) }]
-          : undefined;
-        const root = model.initialize(chain.start.header, chain.start.keyvals, genesisAncestors);
-        if (E.isLeft(root)) throw new Error(`${chain.name}: the genesis ${root.left}`);
+        const genesisAncestors = withAncestry ? ancestorsFromGenesis(spec, chain.start.header) : undefined;
+        const started = initialize(model, chain.start.header, chain.start.keyvals, genesisAncestors);
+        if (E.isLeft(started)) throw new Error(`${chain.name}: the genesis ${started.left}`);
+        model = started.right[0];
+        const root = started.right[1];
         const init = await link.request({
           kind: 'initialize',
           value: { header: chain.start.header, keyvals: chain.start.keyvals, ancestry: ancestryOf(genesisAncestors) },
@@ -426,9 +414,9 @@ export const runFuzzer = async (o: FuzzOptions): Promise<{ readonly summary: Sum
           targetGone = true;
           break;
         }
-        if ('undecodable' in init || init.kind !== 'stateRoot' || !bytesEqual(init.value, root.right)) {
+        if ('undecodable' in init || init.kind !== 'stateRoot' || !bytesEqual(init.value, root)) {
           // Nothing to shrink: the state alone differs (trie or state decoding); the chain is skipped.
-          const verdict = `Initialize: model root ${toHex(root.right)}, target ${'undecodable' in init ? describeReply(init) : init.kind === 'stateRoot' ? toHex(init.value) : init.kind}`;
+          const verdict = `Initialize: model root ${toHex(root)}, target ${'undecodable' in init ? describeReply(init) : init.kind === 'stateRoot' ? toHex(init.value) : init.kind}`;
           const m: Mismatch = { label: `${chain.name}/genesis`, verdict, diff: [], shrunk: { blocks: 0, reproduced: false }, dir: undefined };
           mismatches.push(m);
           o.onMismatch?.(m);
@@ -443,15 +431,16 @@ export const runFuzzer = async (o: FuzzOptions): Promise<{ readonly summary: Sum
         let resync = false;
         let stuck = false;
         const send = async (source: SourceBlock, block: Block, fork: string | undefined): Promise<void> => {
-          const parent = resync ? model.held(block.header.parent) : undefined;
+          const parent = resync ? pointAt(model, block.header.parent) : undefined;
           if (parent !== undefined) {
-            const keyvals = [...trieEntries(parent.state.trie)];
-            const init = await link.request({ kind: 'initialize', value: { header: parent.header, keyvals, ancestry: ancestryOf(parent.ancestors) } });
-            stuck = typeof init === 'string' || 'undecodable' in init || init.kind !== 'stateRoot' || !bytesEqual(init.value, trieRoot(parent.state.trie));
+            const keyvals = keyvalsOf(parent.held.state);
+            const init = await link.request({ kind: 'initialize', value: { header: parent.header, keyvals, ancestry: ancestryOf(parent.held.ancestors) } });
+            stuck = typeof init === 'string' || 'undecodable' in init || init.kind !== 'stateRoot' || !bytesEqual(init.value, trieRoot(parent.held.state.trie));
             if (stuck) return;
             resync = false;
           }
-          const answer = model.importBlock(block);
+          const [next, answer] = modelAnswer(model, block);
+          model = next;
           const reply = await link.request({ kind: 'importBlock', value: block });
           blocks++;
           if (fork !== undefined) forks++;
@@ -468,7 +457,9 @@ export const runFuzzer = async (o: FuzzOptions): Promise<{ readonly summary: Sum
         const sendForks = async (source: SourceBlock): Promise<void> => {
           // After a mismatch the block's remaining forks are skipped: the resync is at the next main-line block.
           for (let k = 1 + r.below(maxForksPerBlock); k > 0 && blocks < o.steps && !resync && !stuck; k--) {
-            const m = mutate(spec, source.block, r);
+            // Half the time the source's own mutation (an authored block's, re-sealed), where it has one.
+            const own: Mutant | undefined = source.mutate !== undefined && r.below(2) === 0 ? source.mutate(r) : undefined;
+            const m = own ?? mutate(spec, source.block, r);
             await send(source, m.block, m.name);
           }
         };

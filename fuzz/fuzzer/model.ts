@@ -1,95 +1,88 @@
 /**
- * The fuzzer's own answer for each block: the model's importer over states held by header hash.
- * This is the one place the fuzzer calls `importBlock`; the `chain/` layer (importer and states by
- * header hash) replaces it when it lands, so it is kept small and behind `ModelChain`.
+ * The fuzzer's own answer for each block: chain/'s Chain (the importer, states by header hash,
+ * the retained headers) beside the headers of the states it holds, which an Initialize at one
+ * of them (a replay, a resync after a mismatch) carries. A value: each import gives a new one.
  */
 import * as E from 'fp-ts/lib/Either.js';
 import { toHex, type Hash } from '../../spec/bytes.js';
 import type { ChainSpec } from '../../spec/chain-spec.js';
+import type { KeyValue } from '../../spec/trace.js';
 import type { Block, Header } from '../../spec/types.js';
-import {
-  importBlock,
-  importStateFromKeyvals,
-  retainAncestors,
-  stateRoot,
-  type Accumulate,
-  type Ancestor,
-  type ImportState,
-} from '../../model/block-import/index.js';
-import { accumulation } from '../../model/accumulation/index.js';
-import { PsiA } from '../../model/accumulation/invocation.js';
 import type { HostCallObserver } from '../../model/accumulation/types.js';
-import { embeddedRingSrs } from '../../model/crypto/bandersnatch.js';
 import { headerHash } from '../../model/header/index.js';
+import {
+  emptyChain,
+  heldAt,
+  importerOf,
+  importOnto,
+  startAt,
+  stateFromKeyvals,
+  stateRoot,
+  type Ancestor,
+  type Chain,
+  type Engines,
+  type Held,
+} from '../../chain/index.js';
 import { describeRejection } from '../session.js';
-import type { KeyValue } from '../messages.js';
 
-/**
- * The accumulation the fuzz target runs (section 12, Psi_A on the native PVM), with every host
- * call Psi_A handles told to `observer`: the model's own host-call counts for the summary.
- */
-export const observedAccumulate =
-  (observer: HostCallObserver | undefined): Accumulate =>
-  (spec) => {
-    const psiA = PsiA(spec);
-    return accumulation(spec, observer === undefined ? psiA : (state, tau, s, g, inputs, entropy) => psiA(state, tau, s, g, inputs, entropy, observer));
-  };
-
-/** A state the model holds: its import state, the header it follows, and the retained header chain (5.3). */
-export interface HeldState {
-  readonly state: ImportState;
+/** A state the model holds, with the header it follows. */
+export interface Point {
   readonly header: Header;
-  /** The retained ancestors, when the session negotiated feature-ancestry; else the check 11.35 is skipped. */
-  readonly ancestors: ReadonlyArray<Ancestor> | undefined;
+  readonly held: Held;
 }
 
-/** The model's answer for one block: its posterior, or the stage and error that rejected it. */
+/** The model's answer for one block: its posterior, or why it is rejected, with the parent's state when held. */
 export type Answer =
-  | { readonly kind: 'accepted'; readonly root: Hash; readonly hash: Hash; readonly parent: HeldState; readonly posterior: HeldState }
-  | { readonly kind: 'rejected'; readonly reason: string; readonly parent: HeldState | undefined };
+  | { readonly kind: 'accepted'; readonly root: Hash; readonly hash: Hash; readonly parent: Point; readonly posterior: Point }
+  | { readonly kind: 'rejected'; readonly reason: string; readonly parent: Point | undefined };
 
 export interface ModelChain {
-  /** Holds only this state (an Initialize): its root, or why its key-values do not decode. */
-  readonly initialize: (header: Header, keyvals: ReadonlyArray<KeyValue>, ancestors: ReadonlyArray<Ancestor> | undefined) => E.Either<string, Hash>;
-  /** Imports a block onto the held state of its parent (H_P). */
-  readonly importBlock: (block: Block) => Answer;
-  /** The state held for a header hash, if any. */
-  readonly held: (hash: Hash) => HeldState | undefined;
+  readonly chain: Chain;
+  /** The header of each held state, by header hash (hex); pruned with the chain's states. */
+  readonly headers: ReadonlyMap<string, Header>;
 }
 
 /**
- * How many accepted states are kept. The fuzzer's forks have depth one, so a block's parent is
- * the head or its parent; a few more let a source fork a little deeper without a restart.
+ * A model that holds nothing yet. With an observer, every host call's answer in its imports is
+ * told to it (the summary's host-call counts); that importer is the run's own.
  */
-const keptStates = 8;
+export const modelChain = (spec: ChainSpec, engines: Engines, observer?: HostCallObserver): ModelChain => ({
+  chain: observer === undefined ? emptyChain(spec, engines) : { ...emptyChain(spec, engines), importer: importerOf(spec, engines, observer) },
+  headers: new Map(),
+});
 
-export const modelChain = (spec: ChainSpec, observer?: HostCallObserver): ModelChain => {
-  const importer = importBlock(spec, { srs: embeddedRingSrs(), accumulate: observedAccumulate(observer) });
-  // Insertion order is import order: the oldest states are dropped first.
-  const held = new Map<string, HeldState>();
-  const hold = (hash: Hash, s: HeldState): void => {
-    held.set(toHex(hash), s);
-    for (const k of held.keys()) if (held.size > keptStates) held.delete(k);
-  };
-  return {
-    initialize: (header, keyvals, ancestors) => {
-      const loaded = importStateFromKeyvals(spec, keyvals);
-      if (E.isLeft(loaded)) return E.left(`the state does not decode: ${loaded.left.key ?? ''} ${loaded.left.reason}`);
-      held.clear();
-      hold(headerHash(spec, header), { state: loaded.right, header, ancestors });
-      return E.right(stateRoot(loaded.right));
-    },
-    importBlock: (block) => {
-      const parent = held.get(toHex(block.header.parent));
-      if (parent === undefined) return { kind: 'rejected', reason: `unknown parent ${toHex(block.header.parent)}`, parent };
-      const out = importer(parent.state, block, parent.ancestors);
-      if (E.isLeft(out)) return { kind: 'rejected', reason: describeRejection(out.left), parent };
-      const ancestors =
-        parent.ancestors === undefined ? undefined : retainAncestors(spec, parent.ancestors, { timeslot: block.header.timeslot, headerHash: out.right.headerHash });
-      const posterior: HeldState = { state: out.right, header: block.header, ancestors };
-      hold(out.right.headerHash, posterior);
-      return { kind: 'accepted', root: out.right.root, hash: out.right.headerHash, parent, posterior };
-    },
-    held: (hash) => held.get(toHex(hash)),
-  };
+/** The model holding only the state of `header` (an Initialize), and its root; or why the key-values do not decode. */
+export const initialize = (
+  m: ModelChain,
+  header: Header,
+  keyvals: ReadonlyArray<KeyValue>,
+  ancestors: ReadonlyArray<Ancestor> | undefined,
+): E.Either<string, readonly [ModelChain, Hash]> => {
+  const state = stateFromKeyvals(m.chain.spec, keyvals);
+  if (E.isLeft(state)) return state;
+  const hash = headerHash(m.chain.spec, header);
+  return E.right([{ chain: startAt(m.chain, hash, state.right, ancestors), headers: new Map([[toHex(hash), header]]) }, stateRoot(state.right)]);
+};
+
+/** The state held for a header hash, with its header. */
+export const pointAt = (m: ModelChain, hash: Hash | string): Point | undefined => {
+  const held = heldAt(m.chain, hash);
+  const header = m.headers.get(typeof hash === 'string' ? hash : toHex(hash));
+  return held === undefined || header === undefined ? undefined : { header, held };
+};
+
+/** The model after importing `block` onto its parent's held state (H_P), and its answer. */
+export const answer = (m: ModelChain, block: Block): readonly [ModelChain, Answer] => {
+  const parent = pointAt(m, block.header.parent);
+  const out = importOnto(m.chain, block);
+  if (E.isLeft(out)) {
+    const e = out.left;
+    return [m, { kind: 'rejected', reason: e.kind === 'unknown-parent' ? `unknown parent ${e.parent}` : describeRejection(e.error), parent }];
+  }
+  const [chain, imported] = out.right;
+  const hash = toHex(imported.headerHash);
+  const headers = new Map([...m.headers, [hash, block.header] as const].filter(([k]) => chain.held.has(k)));
+  const next: ModelChain = { chain, headers };
+  // Imported onto a held parent, so both are held (the parent stays: pruning keeps the head's parent).
+  return [next, { kind: 'accepted', root: imported.root, hash: imported.headerHash, parent: parent!, posterior: pointAt(next, hash)! }];
 };

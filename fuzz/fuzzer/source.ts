@@ -1,20 +1,38 @@
 /**
  * Where the fuzzer's blocks come from. A `BlockSource` yields chains: a starting state (what
  * Initialize sends) and blocks in order, each optionally with a recorded pre-state from which a
- * replay may restart (the shrinker drops a prefix that way without re-authoring anything).
+ * replay may restart (the shrinker drops a prefix that way without re-authoring anything), and
+ * optionally the source's own mutations of it.
  *
- * Now: recorded traces (`traces:DIR`) and seeded mutations of their blocks. Authored chains
- * (fuzz/author/) plug in as another `BlockSource`.
+ * Two sources: recorded traces (`traces:DIR`), and chains authored from the fallback trace's
+ * genesis by the development validators (`author[:SEED]`, fuzz/author/: valid by construction,
+ * with tickets, assurances, guarantees, accumulation and verdicts), whose blocks come with
+ * fuzz/author/'s mutations (each changes one thing and is re-sealed, so it reaches the check it
+ * is about). Beside those, the seeded generic mutations of any block (`mutate`).
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
 import { toHex } from '../../spec/bytes.js';
 import type { ChainSpec } from '../../spec/chain-spec.js';
+import type { KeyValue } from '../../spec/trace.js';
 import type { Block, Extrinsic, Header } from '../../spec/types.js';
+import { embeddedRingSrs } from '../../model/crypto/bandersnatch.js';
 import { extrinsicHash, headerHash } from '../../model/header/index.js';
-import { loadTraceGenesis, loadTraceStep, traceGenesisFile, traceSteps } from '../../vectors/classes/traces.js';
-import type { KeyValue } from '../messages.js';
+import {
+  importerOf,
+  loadGenesis,
+  loadTraceStep,
+  stateFromKeyvals,
+  traceGenesisFile,
+  traceSteps,
+  vectorsDir,
+  type Engines,
+} from '../../chain/index.js';
+import { newAuthor } from '../author/block.js';
+import { authorChain, planOfSeed } from '../author/chain.js';
+import { devValidators } from '../author/keys.js';
+import { mutations } from '../author/mutations.js';
 
 /** A state with the header it follows: what Initialize carries (the ancestry is the fuzzer's). */
 export interface Start {
@@ -28,6 +46,14 @@ export interface SourceBlock {
   readonly label: string;
   /** The recorded state the block applies to (its parent's posterior), when the source has one. */
   readonly pre: Start | undefined;
+  /** The source's own mutations of the block: one drawn at random, undefined when it drew one that does not apply. */
+  readonly mutate?: (r: Rng) => Mutant | undefined;
+}
+
+/** A mutated block, named for the report. */
+export interface Mutant {
+  readonly name: string;
+  readonly block: Block;
 }
 
 export interface SourceChain {
@@ -86,22 +112,71 @@ export const tracesSource = (spec: ChainSpec, dir: string): BlockSource => {
   }
   function* chains(): Generator<SourceChain> {
     for (const folder of folders) {
-      const genesis = unwrap(loadTraceGenesis(spec, traceGenesisFile(folder)!));
+      const genesis = unwrap(loadGenesis(spec, traceGenesisFile(folder)!));
       yield { name: basename(folder), start: { header: genesis.header, keyvals: genesis.state.keyvals }, blocks: blocksOf(folder, genesis.header) };
     }
   }
   return { name: `traces:${dir}`, chains };
 };
 
-/** `--source KIND:ARG`. */
-export const parseSource = (spec: ChainSpec, text: string): BlockSource => {
+/** The blocks of each authored chain: a few epochs of tiny (E = 12), and a fresh genesis after. */
+export const authoredChainLength = 48;
+
+/**
+ * Authored chains: chain k (k = 0, 1, ...) is the plan of seed `seed + k` (planOfSeed) authored
+ * from the fallback trace's genesis, its blocks imported by the model as they are authored (each
+ * block is authored on its parent's posterior). Endless: the run stops at its step count. A
+ * block the model rejects is a broken promise of the authoring, not a finding: it throws.
+ */
+export const authorSource = (spec: ChainSpec, engines: Engines, seed: number): BlockSource => {
+  const file = traceGenesisFile(vectorsDir('traces', 'fallback'));
+  if (file === undefined) throw new SourceError('author: no genesis file in the vectors\' traces/fallback');
+  const genesis = unwrap(loadGenesis(spec, file));
+  const genesisState = unwrap(stateFromKeyvals(spec, genesis.state.keyvals));
+  const author = newAuthor(spec, devValidators(spec.Cvalcount), embeddedRingSrs());
+  const importer = importerOf(spec, engines);
+  function* blocksOf(chainSeed: number): Generator<SourceBlock> {
+    const authored = authorChain(author, importer, genesisState, planOfSeed(spec, chainSeed, authoredChainLength));
+    if (E.isLeft(authored)) {
+      const { index, error } = authored.left;
+      throw new Error(`author:${chainSeed}: the model rejects authored block ${index + 1}: ${error.stage}: ${error.error}`);
+    }
+    const { blocks, states } = authored.right;
+    for (const [i, b] of blocks.entries())
+      yield {
+        block: b.block,
+        label: `author:${chainSeed}/${String(i + 1).padStart(8, '0')}`,
+        pre: undefined,
+        mutate: (r) => {
+          const m = mutations[r.below(mutations.length)]!;
+          const block = m.apply(author, states[i]!, b);
+          return block === undefined ? undefined : { name: m.name, block };
+        },
+      };
+  }
+  function* chains(): Generator<SourceChain> {
+    for (let k = 0; ; k++) {
+      const chainSeed = (seed + k) >>> 0;
+      yield { name: `author:${chainSeed}`, start: { header: genesis.header, keyvals: genesis.state.keyvals }, blocks: blocksOf(chainSeed) };
+    }
+  }
+  return { name: `author:${seed}`, chains };
+};
+
+/** `--source KIND[:ARG]`; `seed` is the run's, the authored chains' first seed when `author` names none. */
+export const parseSource = (spec: ChainSpec, engines: Engines, text: string, seed: number): BlockSource => {
   const colon = text.indexOf(':');
-  const [kind, arg] = colon < 0 ? [text, ''] : [text.slice(0, colon), text.slice(colon + 1)];
+  const [kind, arg] = colon < 0 ? [text, undefined] : [text.slice(0, colon), text.slice(colon + 1)];
   if (kind === 'traces') {
-    if (arg === '') throw new SourceError(`--source traces:DIR needs a folder`);
+    if (arg === undefined || arg === '') throw new SourceError(`--source traces:DIR needs a folder`);
     return tracesSource(spec, arg);
   }
-  throw new SourceError(`--source ${text}: unknown source kind '${kind}' (known: traces:DIR)`);
+  if (kind === 'author') {
+    if (arg === undefined) return authorSource(spec, engines, seed);
+    if (!/^\d+$/.test(arg) || Number(arg) >= 2 ** 32) throw new SourceError(`--source author:${arg}: the seed is not a whole number below 2^32`);
+    return authorSource(spec, engines, Number(arg));
+  }
+  throw new SourceError(`--source ${text}: unknown source kind '${kind}' (known: author[:SEED], traces:DIR)`);
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -147,7 +222,7 @@ const maxLength = (spec: ChainSpec, l: ListName): number =>
   l === 'guarantees' ? spec.Ccorecount : l === 'assurances' ? spec.Cvalcount : Infinity;
 
 /** One mutation of a block, named for the report; undefined when it does not apply to the block. */
-type Mutator = (spec: ChainSpec, b: Block, r: Rng) => { readonly name: string; readonly block: Block } | undefined;
+type Mutator = (spec: ChainSpec, b: Block, r: Rng) => Mutant | undefined;
 
 const withHeader = (b: Block, h: Partial<Header>): Block => ({ ...b, header: { ...b.header, ...h } });
 
@@ -155,7 +230,7 @@ const withHeader = (b: Block, h: Partial<Header>): Block => ({ ...b, header: { .
  * An extrinsic change. Half the time H_X is recomputed, so the block gets past the extrinsic-hash
  * check (5.4) to the checks behind it (the seal then no longer signs the header, which is part of what is tested).
  */
-const withExtrinsic = (spec: ChainSpec, b: Block, x: Extrinsic, r: Rng, name: string): { name: string; block: Block } =>
+const withExtrinsic = (spec: ChainSpec, b: Block, x: Extrinsic, r: Rng, name: string): Mutant =>
   r.below(2) === 0
     ? { name: `${name}, H_X kept`, block: { ...b, extrinsic: x } }
     : { name: `${name}, H_X recomputed`, block: { header: { ...b.header, extrinsicHash: extrinsicHash(spec, x) }, extrinsic: x } };
@@ -196,7 +271,7 @@ const mutators: ReadonlyArray<Mutator> = [
 ];
 
 /** A random applicable mutation of `b`, with its name (e.g. `seal bit flip`). */
-export const mutate = (spec: ChainSpec, b: Block, r: Rng): { readonly name: string; readonly block: Block } => {
+export const mutate = (spec: ChainSpec, b: Block, r: Rng): Mutant => {
   for (;;) {
     const m = mutators[r.below(mutators.length)]!(spec, b, r);
     if (m !== undefined) return m;

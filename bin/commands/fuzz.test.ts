@@ -14,14 +14,14 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { tiny } from '../../spec/chain-spec.js';
 import { decode, encode } from '../../spec/codec.js';
 import type { Hash } from '../../spec/bytes.js';
-import { vectorsDir } from '../../vectors/locate.js';
-import { run as importCommand } from '../../bin/commands/import.js';
-import { run as fuzzCommand } from '../../bin/commands/fuzz.js';
-import { connectClient } from '../client.js';
-import { deframe, frame, message } from '../messages.js';
-import { startTarget, type TargetServer } from '../server.js';
-import { runFuzzer } from './index.js';
-import { tracesSource } from './source.js';
+import { nativeEngines, useEngines, vectorsDir } from '../../chain/index.js';
+import { run as importCommand } from './import.js';
+import { run as fuzzCommand } from './fuzz.js';
+import { connectClient } from '../../fuzz/client.js';
+import { deframe, frame, message } from '../../fuzz/messages.js';
+import { startTarget, type TargetServer } from '../../fuzz/server.js';
+import { runFuzzer } from '../../fuzz/fuzzer/index.js';
+import { authorSource, tracesSource } from '../../fuzz/fuzzer/source.js';
 
 const codec = message(tiny);
 let dir: string;
@@ -30,7 +30,8 @@ const targetSocket = (): string => join(dir, 'model.sock');
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'jam-fuzzer-'));
-  target = await startTarget(targetSocket(), { spec: tiny, appVersion: { major: 0, minor: 1, patch: 0 } });
+  useEngines(nativeEngines);
+  target = await startTarget(targetSocket(), { spec: tiny, engines: nativeEngines, appVersion: { major: 0, minor: 1, patch: 0 } });
 });
 afterAll(async () => {
   await target.stop();
@@ -83,6 +84,7 @@ describe('jam-model fuzz', () => {
   it('finds no mismatch against the model\'s own target (storage trace, forks)', async () => {
     const { summary, mismatches } = await runFuzzer({
       spec: tiny,
+      engines: nativeEngines,
       socket: targetSocket(),
       source: tracesSource(tiny, join(vectorsDir('traces'), 'storage')),
       steps: 36,
@@ -98,6 +100,28 @@ describe('jam-model fuzz', () => {
     expect(existsSync(join(dir, 'none'))).toBe(false);
   });
 
+  it('finds no mismatch against the model\'s own target (authored chains, their mutations as forks)', async () => {
+    const forkNames = new Set<string>();
+    const { summary, mismatches } = await runFuzzer({
+      spec: tiny,
+      engines: nativeEngines,
+      socket: targetSocket(),
+      source: authorSource(tiny, nativeEngines, 5),
+      steps: 40,
+      seed: 5,
+      forks: true,
+      out: join(dir, 'none-authored'),
+      onStep: (_sent, _steps, label) => void (label.endsWith('(fork)') && forkNames.add(label)),
+    });
+    expect(mismatches).toEqual([]);
+    expect(summary).toMatchObject({ blocks: 40, mismatches: 0 });
+    // Authored blocks are valid: the model rejects only forks, and some of them.
+    expect(summary.rejected).toBeGreaterThan(0);
+    expect(summary.rejected).toBeLessThanOrEqual(summary.forks);
+    // Accumulation ran (authored guarantees become available and are accumulated).
+    expect(Object.keys(summary.host_calls).length).toBeGreaterThan(0);
+  });
+
   it('finds a planted root flip, shrinks it to the blocks it needs, writes a trace that imports', async () => {
     const folder = join(vectorsDir('traces'), 'fallback');
     const source = tracesSource(tiny, folder);
@@ -108,7 +132,7 @@ describe('jam-model fuzz', () => {
     const proxy = await flippingProxy(proxyPath, slot);
     try {
       const out = join(dir, 'out');
-      const { summary, mismatches } = await runFuzzer({ spec: tiny, socket: proxyPath, source, steps: 14, seed: 3, forks: true, out });
+      const { summary, mismatches } = await runFuzzer({ spec: tiny, engines: nativeEngines, socket: proxyPath, source, steps: 14, seed: 3, forks: true, out });
       // After the mismatch the target is initialized again with the model's state and the chain goes on.
       expect(summary).toMatchObject({ blocks: 14, mismatches: 1 });
       const m = mismatches[0]!;
@@ -125,7 +149,7 @@ describe('jam-model fuzz', () => {
       const log = vi.spyOn(console, 'log').mockImplementation(() => undefined);
       try {
         expect(await importCommand([m.dir!])).toBe(0);
-        expect(log.mock.calls.at(-1)?.[0]).toMatch(/^3\/3 steps matched/);
+        expect(log.mock.calls.at(-1)?.[0]).toMatch(/^3\/3 steps passed \(3 matched/);
       } finally {
         log.mockRestore();
       }
