@@ -90,6 +90,7 @@ describe('jam-model fuzz', () => {
       steps: 36,
       seed: 11,
       forks: true,
+      includeReimport: true,
       out: join(dir, 'none'),
     });
     expect(mismatches).toEqual([]);
@@ -110,6 +111,7 @@ describe('jam-model fuzz', () => {
       steps: 40,
       seed: 5,
       forks: true,
+      includeReimport: true,
       out: join(dir, 'none-authored'),
       onStep: (_sent, _steps, label) => void (label.endsWith('(fork)') && forkNames.add(label)),
     });
@@ -132,7 +134,7 @@ describe('jam-model fuzz', () => {
     const proxy = await flippingProxy(proxyPath, slot);
     try {
       const out = join(dir, 'out');
-      const { summary, mismatches } = await runFuzzer({ spec: tiny, engines: nativeEngines, socket: proxyPath, source, steps: 14, seed: 3, forks: true, out });
+      const { summary, mismatches } = await runFuzzer({ spec: tiny, engines: nativeEngines, socket: proxyPath, source, steps: 14, seed: 3, forks: true, includeReimport: true, out });
       // After the mismatch the target is initialized again with the model's state and the chain goes on.
       expect(summary).toMatchObject({ blocks: 14, mismatches: 1 });
       const m = mismatches[0]!;

@@ -10,7 +10,8 @@ import { chooseConfig, chooseEngines, engineHelp } from '../options.js';
 import { progress } from '../progress.js';
 
 export const help = `usage: jam-model fuzz --target SOCKET [--config tiny|full] [--engine E] [--steps N] [--seed S]
-                      [--forks] [--out DIR] [--json] [--source author[:SEED] | traces:DIR]
+                      [--forks [--include-reimport]] [--out DIR] [--json]
+                      [--source author[:SEED] | traces:DIR]
 
 Drives a fuzz-v1 target listening on the Unix socket SOCKET as the fuzzer: PeerInfo (features
 ancestry and forks), Initialize with the chain's genesis state and ancestry, one ImportBlock per
@@ -33,9 +34,12 @@ ${engineHelp(20)} (the model's imports)
   --forks           now and then send a mutated block (a flipped header field, a dropped or
                     duplicated extrinsic item, a changed slot, a corrupted seal; for authored
                     blocks also fuzz/author's mutations, each re-sealed so that it meets the
-                    check it is about) or the same block again as a sibling of the next block
-                    or of the head: forks of depth one, never parents. The model's answer to a
-                    mutation is the expected one, whatever rejection the mutation aims at
+                    check it is about) as a sibling of the next block or of the head: forks
+                    of depth one, never parents. The model's answer to a mutation is the
+                    expected one, whatever rejection the mutation aims at
+  --include-reimport  with --forks, also send a block again on the same parent (left out by
+                    default, rule 'reimport': eq. 4.1 gives the same state again, which the
+                    model answers; typeberry answers Error, a known divergence)
   --out DIR         where each mismatch's trace folder goes (default fuzz-out/)
   --json            no progress bar; one JSON line per mismatch, then the summary line
                     {"summary":{"blocks","forks","rejected","mismatches","host_calls"}}
@@ -76,6 +80,7 @@ export const run = async (argv: ReadonlyArray<string>): Promise<number> => {
       steps: { type: 'string', default: '1000' },
       seed: { type: 'string' },
       forks: { type: 'boolean', default: false },
+      'include-reimport': { type: 'boolean', default: false },
       out: { type: 'string', default: 'fuzz-out' },
       json: { type: 'boolean', default: false },
       source: { type: 'string' },
@@ -100,7 +105,7 @@ export const run = async (argv: ReadonlyArray<string>): Promise<number> => {
   const bar = progress(!values.json);
   try {
     const source = parseSource(spec.right, engines, values.source ?? 'author', seed);
-    if (!values.json) console.log(`fuzzing ${values.target}: source ${source.name}, seed ${seed}, ${steps} steps${values.forks ? ', forks' : ''}`);
+    if (!values.json) console.log(`fuzzing ${values.target}: source ${source.name}, seed ${seed}, ${steps} steps${values.forks ? `, forks${values['include-reimport'] ? ' (the same block again included)' : ''}` : ''}`);
     const { summary } = await runFuzzer({
       spec: spec.right,
       engines,
@@ -109,6 +114,7 @@ export const run = async (argv: ReadonlyArray<string>): Promise<number> => {
       steps,
       seed,
       forks: values.forks,
+      includeReimport: values['include-reimport'],
       out: values.out,
       onStep: (sent, total, label) => bar.update(sent, total, label),
       onMismatch: (m) => {
