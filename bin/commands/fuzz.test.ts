@@ -1,6 +1,6 @@
 /**
  * The fuzzer against the model's own target, in this process: no mismatch over a few dozen
- * blocks with forks; and through a proxy that plants a disagreement (one state root flipped,
+ * blocks with forks, recorded (a trace) or authored (fuzz/author, its mutations as forks); and through a proxy that plants a disagreement (one state root flipped,
  * only after two blocks since Initialize, so shrinking has a prefix to keep), the mismatch is
  * found, shrunk to the three blocks it needs, written as a trace folder, and that folder replays
  * with `jam-model import`.
