@@ -7,6 +7,7 @@ import * as hostCalls from './commands/host-calls.js';
 import * as fuzzTarget from './commands/fuzz-target.js';
 import * as coverage from './commands/coverage.js';
 import * as readings from './commands/readings.js';
+import * as fuzz from './commands/fuzz.js';
 import { packageVersion } from './version.js';
 import { NativeUnavailable, VectorsNotFound } from '../chain/index.js';
 
@@ -23,6 +24,7 @@ const commands: Readonly<Record<string, Command>> = {
   'host-calls': { summary: 'which accumulate host calls and outcomes the public vectors reach', ...hostCalls },
   'fuzz-target': { summary: 'serve the fuzz-v1 protocol on a Unix socket (a target for client teams\' fuzzers)', ...fuzzTarget },
   readings: { summary: 'where the paper, the vectors and clients part: each reading, its default and alternatives', ...readings },
+  fuzz: { summary: 'drive a fuzz-v1 target as the fuzzer: compare its replies with the model\'s, shrink and write mismatches', ...fuzz },
   coverage: { summary: 'how often the vectors execute each equation\'s code (V8 coverage mapped onto @gp tags)', ...coverage },
 };
 

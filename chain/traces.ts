@@ -1,20 +1,16 @@
 /**
  * Block-trace files (traces/schema.asn): reading a TraceStep or Genesis file (`.bin` or `.json`)
- * with a size limit (and a work package the same way, for `jam-model refine`), the step files of a trace folder, and the key-by-key comparison of an
- * imported posterior with the recorded one.
+ * with a size limit (and a work package the same way, for `jam-model refine`), and the step files
+ * of a trace folder. (A posterior is compared with the recorded one by `diffStates`, diff.ts.)
  */
 import { closeSync, existsSync, fstatSync, openSync, readSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
-import { bytesEqual, toHex } from '../spec/bytes.js';
 import type { ChainSpec } from '../spec/chain-spec.js';
 import { decode, fromJson, parseJson, type Codec } from '../spec/codec.js';
-import { codecs, serviceInfo, workPackage } from '../spec/codecs.js';
+import { workPackage } from '../spec/codecs.js';
 import type { WorkPackage } from '../spec/types.js';
-import { genesis, traceStep, type Genesis, type RawState, type TraceStep } from '../spec/trace.js';
-import type { Imported } from '../model/block-import/index.js';
-import { describeComponent, stateKeyClassifier, trieDiff, trieFromEntries } from '../model/merklization/index.js';
-import { diffValues } from './diff.js';
+import { genesis, traceStep, type Genesis, type TraceStep } from '../spec/trace.js';
 import { vectorsDir } from './locate.js';
 
 /** The largest trace file read: 2 GiB (the largest recorded step is a few megabytes). */
@@ -100,41 +96,4 @@ export const traceFolders = (): ReadonlyArray<string> => {
     .filter((d) => d.isDirectory())
     .map((d) => join(root, d.name))
     .sort();
-};
-
-/**
- * The differences between the model's posterior and the recorded one: the roots, then each key
- * that differs, named by its component (`kappa (C(8))`, `service 0 storage or request`, ...),
- * and for a component or account value on both sides the decoded fields that differ.
- */
-export const diffPosterior = (spec: ChainSpec, got: Imported, expected: RawState, limit = 40): ReadonlyArray<string> => {
-  const lines: string[] = [];
-  if (!bytesEqual(got.root, expected.root)) lines.push(`state root: expected ${toHex(expected.root)}, model ${toHex(got.root)}`);
-  const recorded = trieFromEntries(expected.keyvals);
-  const changes = trieDiff(got.trie, recorded);
-  const classify = stateKeyClassifier(expected.keyvals);
-  const short = (v: Uint8Array | undefined): string => {
-    if (v === undefined) return 'absent';
-    const h = toHex(v);
-    return h.length > 130 ? `${h.slice(0, 130)}... (${v.length} octets)` : h;
-  };
-  for (const c of changes.slice(0, limit)) {
-    const component = classify(c.key, c.after ?? c.before);
-    lines.push(`${toHex(c.key)} ${describeComponent(component)}: expected ${short(c.after)}, model ${short(c.before)}`);
-    // A component or account value present on both sides: its fields that differ, decoded.
-    const valueCodec =
-      component.kind === 'component'
-        ? (codecs(spec).stateComponents as Readonly<Record<string, Codec<unknown>>>)[component.name]
-        : component.kind === 'account'
-          ? (serviceInfo as Codec<unknown>)
-          : undefined;
-    if (valueCodec !== undefined && c.before !== undefined && c.after !== undefined) {
-      const expectedValue = decode(valueCodec, c.after);
-      const modelValue = decode(valueCodec, c.before);
-      if (E.isRight(expectedValue) && E.isRight(modelValue))
-        lines.push(...diffValues(expectedValue.right, modelValue.right, '', 12).map((l) => `    ${l} (expected != model)`));
-    }
-  }
-  if (changes.length > limit) lines.push(`... and ${changes.length - limit} more keys`);
-  return lines;
 };

@@ -272,6 +272,7 @@ export const specArbitraries = (spec: ChainSpec) => {
     unsignedHeader: header.map(({ sealSig: _, ...u }) => u),
     assurance,
     assurancesExtrinsic: seq(assurance),
+    guaranteesExtrinsic: seq(guarantee, 2),
     verdict,
     disputesExtrinsic,
     extrinsic,

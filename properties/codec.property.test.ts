@@ -20,6 +20,7 @@ import {
   natural,
   parseJson,
   u64 as u64Codec,
+  varSequence,
   type Codec,
 } from '../spec/codec.js';
 import * as K from '../spec/codecs.js';
@@ -84,7 +85,6 @@ const specIndependent = pairs(
     workItem: K.workItem,
     workPackage: K.workPackage,
     guarantee: K.guarantee,
-    guaranteesExtrinsic: K.guaranteesExtrinsic,
     accumulationOutput: K.accumulationOutput,
     recentBlock: K.recentBlock,
     mmr: K.mmr,
@@ -118,7 +118,6 @@ const specIndependent = pairs(
     workItem,
     workPackage,
     guarantee,
-    guaranteesExtrinsic: seq(guarantee, 2),
     accumulationOutput: fc.record({ serviceIndex: u32, hash }),
     recentBlock,
     mmr: seq(fc.option(hash, { nil: undefined }), 5),
@@ -284,5 +283,49 @@ describe('encoding out-of-range values', () => {
     expect(() => encode(u64Codec, 1n << 64n)).toThrow(RangeError);
     expect(() => encode(natural, -1n)).toThrow(RangeError);
     expect(() => encode(K.hash, new Uint8Array(31))).toThrow(RangeError);
+  });
+});
+
+describe('extrinsic sequences bounded by their type (eq:xtassurances, eq:guaranteesextrinsic)', () => {
+  const c = K.codecs(tiny);
+  const arbs = specArbitraries(tiny);
+  const concat = (...parts: ReadonlyArray<Uint8Array>): Uint8Array => {
+    const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+    parts.reduce((at, p) => (out.set(p, at), at + p.length), 0);
+    return out;
+  };
+  it('a block with more than C guarantees or V assurances is a codec error naming the sequence and its offset', () => {
+    fc.assert(
+      fc.property(
+        arbs.block,
+        fc.array(guarantee, { maxLength: tiny.Ccorecount + 2 }),
+        fc.array(arbs.assurance, { maxLength: tiny.Cvalcount + 2 }),
+        (block, guarantees, assurances) => {
+          // E(B) laid out as C.16 has it, the two sequences written with no bound.
+          const head = concat(
+            encode(c.header, block.header),
+            encode(K.ticketsExtrinsic, block.extrinsic.tickets),
+            encode(K.preimagesExtrinsic, block.extrinsic.preimages),
+          );
+          const g = encode(varSequence(K.guarantee), guarantees);
+          const octets = concat(head, g, encode(varSequence(c.assurance), assurances), encode(c.disputesExtrinsic, block.extrinsic.disputes));
+          const out = decode(c.block, octets);
+          if (guarantees.length > tiny.Ccorecount)
+            expect(isLeft(out) && out.left.toString()).toBe(
+              `Block.extrinsic.guarantees: length ${guarantees.length} exceeds ${tiny.Ccorecount} at offset ${head.length}`,
+            );
+          else if (assurances.length > tiny.Cvalcount)
+            expect(isLeft(out) && out.left.toString()).toBe(
+              `Block.extrinsic.assurances: length ${assurances.length} exceeds ${tiny.Cvalcount} at offset ${head.length + g.length}`,
+            );
+          else expect(isLeft(out) ? out.left.toString() : 'decoded').toBe('decoded');
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+  it('refuses to encode a longer sequence (the value is not of the type)', () => {
+    const assurances = fc.sample(arbs.assurance, tiny.Cvalcount + 1);
+    expect(() => encode(c.assurancesExtrinsic, assurances)).toThrow(RangeError);
   });
 });

@@ -494,6 +494,8 @@ export const varSequence = <T>(item: Codec<T>, max?: number): Codec<ReadonlyArra
     name: `${item.name}[]`,
     minSize: 1,
     encodeTo: (w, v) => {
+      // A longer value is not of the type (a bug in whoever built it), as in `sequence`.
+      if (max !== undefined && v.length > max) throw new RangeError(`${item.name}[]: ${v.length} elements, at most ${max}`);
       w.natural(v.length);
       for (const x of v) item.encodeTo(w, x);
     },

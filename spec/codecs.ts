@@ -291,7 +291,6 @@ export const guarantee: Codec<Guarantee> = record<Guarantee>('Guarantee', [
   ['timeslot', 'slot', u32],
   ['credential', 'signatures', varSequence(credential)],
 ]);
-export const guaranteesExtrinsic = varSequence(guarantee);
 
 const culprit = record<Culprit>('Culprit', [
   ['reportHash', 'target', hash],
@@ -554,7 +553,14 @@ export const codecs = perSpec((spec: ChainSpec) => {
     ['assurer', 'validator_index', u16],
     ['signature', 'signature', ed25519Signature],
   ]);
-  const assurancesExtrinsic = varSequence(assurance);
+  /**
+   * @gp 11.10 eq:xtassurances -- E_A in ⟦…⟧_{:V}: at most one assurance per validator. The bound is
+   * the type's, so a longer sequence is not a Block at all (a codec error), unlike E_T, whose
+   * limit (eq:enforceticketlimit) is a validity rule on a well-typed block.
+   */
+  const assurancesExtrinsic = varSequence(assurance, V);
+  /** @gp 11.23 eq:guaranteesextrinsic -- E_G in ⟦…⟧_{:C}: at most one guarantee per core, as a type bound. */
+  const guaranteesExtrinsic = varSequence(guarantee, C);
 
   /** @gp C.21 -- E_D: verdicts (each with exactly floor(2V/3)+1 judgments, no prefix), culprits, faults. */
   const verdict = record<Verdict>('Verdict', [
@@ -678,6 +684,7 @@ export const codecs = perSpec((spec: ChainSpec) => {
     header,
     assurance,
     assurancesExtrinsic,
+    guaranteesExtrinsic,
     verdict,
     disputesExtrinsic,
     extrinsic,

@@ -15,7 +15,7 @@ import { headerHash } from '../../model/header/index.js';
 import {
   ancestorsFromGenesis,
   describeImportError,
-  diffPosterior,
+  diffStates,
   emptyChain,
   heldAt,
   importOnto,
@@ -169,7 +169,7 @@ const importSteps = (
       if (E.isRight(imported)) {
         const [next, posterior] = imported.right;
         chain = next;
-        const diff = diffPosterior(spec, posterior, post);
+        const diff = diffStates(spec, { name: 'expected', state: post.keyvals, root: post.root }, { name: 'model', state: posterior.trie, root: posterior.root });
         outcome =
           diff.length === 0
             ? { kind: 'matched', root: posterior.root }

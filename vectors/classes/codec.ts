@@ -10,7 +10,6 @@ import { bytesEqual, toHex } from '../../spec/bytes.js';
 import { decode, encode, fromJson, parseJson, type Codec } from '../../spec/codec.js';
 import {
   codecs,
-  guaranteesExtrinsic,
   preimagesExtrinsic,
   refineContext,
   ticketsExtrinsic,
@@ -34,7 +33,7 @@ const schemaOf = (spec: ChainSpec, stem: string): Codec<unknown> | undefined => 
     block: erase(c.block),
     disputes_extrinsic: erase(c.disputesExtrinsic),
     extrinsic: erase(c.extrinsic),
-    guarantees_extrinsic: erase(guaranteesExtrinsic),
+    guarantees_extrinsic: erase(c.guaranteesExtrinsic),
     header: erase(c.header),
     preimages_extrinsic: erase(preimagesExtrinsic),
     refine_context: erase(refineContext),

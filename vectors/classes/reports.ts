@@ -12,7 +12,6 @@ import {
   codecs,
   coreActivity,
   ed25519Key,
-  guaranteesExtrinsic,
   hash,
   recentHistory,
   serviceInfo,
@@ -107,7 +106,7 @@ const testCase = (spec: ChainSpec) => {
     ['servicesStatistics', 'services_statistics', servicesStatistics],
   ]);
   const input = record<Input>('ReportsInput', [
-    ['guarantees', 'guarantees', guaranteesExtrinsic],
+    ['guarantees', 'guarantees', c.guaranteesExtrinsic],
     ['slot', 'slot', u32],
     ['knownPackages', 'known_packages', varSequence(hash)],
   ]);

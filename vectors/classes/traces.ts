@@ -9,7 +9,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import type { TraceStep } from '../../spec/trace.js';
 import {
   describeImportError,
-  diffPosterior,
+  diffStates,
   importerOf,
   loadTraceStep,
   stateFromKeyvals,
@@ -38,7 +38,11 @@ const runStep = (engines: Engines, chain: ChainParams, path: string): CaseResult
   if (E.isLeft(step)) return failed(step.left);
   const out = runTraceStep(engines, step.right, chain);
   if (E.isLeft(out)) return failed(out.left);
-  const diff = diffPosterior(chain.spec, out.right, step.right.post);
+  const diff = diffStates(
+    chain.spec,
+    { name: 'expected', state: step.right.post.keyvals, root: step.right.post.root },
+    { name: 'model', state: out.right.trie, root: out.right.root },
+  );
   return diff.length === 0 ? passed : failed(`posterior (expected != model):\n${diff.map((l) => `  ${l}`).join('\n')}`);
 };
 

@@ -1,0 +1,139 @@
+/**
+ * `jam-model fuzz`: the fuzzer side of fuzz-v1 against a running target. Argument parsing and
+ * printing only; the fuzzer lives in `fuzz/fuzzer/`.
+ */
+import { parseArgs } from 'node:util';
+import * as E from 'fp-ts/lib/Either.js';
+import { VectorsNotFound } from '../../chain/index.js';
+import { freshSeed, parseSource, runFuzzer, SourceError, TargetError, type Mismatch } from '../../fuzz/fuzzer/index.js';
+import { chooseConfig, chooseEngines, engineHelp } from '../options.js';
+import { progress } from '../progress.js';
+
+export const help = `usage: jam-model fuzz --target SOCKET [--config tiny|full] [--engine E] [--steps N] [--seed S]
+                      [--forks [--include-reimport]] [--out DIR] [--json]
+                      [--source author[:SEED] | traces:DIR]
+
+Drives a fuzz-v1 target listening on the Unix socket SOCKET as the fuzzer: PeerInfo (features
+ancestry and forks), Initialize with the chain's genesis state and ancestry, one ImportBlock per
+block. Each reply is compared with the model's own answer for the same block: a block the model
+rejects must get Error, one it accepts the model's state root. On a mismatch the target's state
+is fetched (GetState) and diffed key by key, each key named by its state component; the block
+sequence is shrunk (the prefix cut by restarting from a recorded pre-state, then each fork or
+rejected block dropped while the mismatch persists) and written as a trace folder (genesis.bin,
+00000001.bin, ... with .json twins, and report.md), replayable with 'jam-model import DIR';
+then the target is initialized with the model's state and the chain goes on. The model is not
+a reference: a mismatch is a question for the paper.
+
+  --target SOCKET   the target's Unix socket (required)
+  --config NAME     chain spec: tiny (default) or full
+${engineHelp(20)} (the model's imports)
+  --steps N         ImportBlock messages to send, main line and forks (default 1000); the
+                    source's chains are run again (new mutations) until N are sent
+  --seed S          the seed of the mutations and fork choices (default: random, printed);
+                    the same seed, source and target repeat the run
+  --forks           now and then send a mutated block (a flipped header field, a dropped or
+                    duplicated extrinsic item, a changed slot, a corrupted seal; for authored
+                    blocks also fuzz/author's mutations, each re-sealed so that it meets the
+                    check it is about) as a sibling of the next block or of the head: forks
+                    of depth one, never parents. The model's answer to a mutation is the
+                    expected one, whatever rejection the mutation aims at
+  --include-reimport  with --forks, also send a block again on the same parent (left out by
+                    default, rule 'reimport': eq. 4.1 gives the same state again, which the
+                    model answers; typeberry answers Error, a known divergence)
+  --out DIR         where each mismatch's trace folder goes (default fuzz-out/)
+  --json            no progress bar; one JSON line per mismatch, then the summary line
+                    {"summary":{"blocks","forks","rejected","mismatches","host_calls"}}
+  --source SPEC     author[:SEED] (default): chains of 48 blocks authored from the fallback
+                    trace's genesis by the development validators, valid by construction
+                    (tickets, assurances, guarantees, accumulation, verdicts); chain k is the
+                    plan of seed SEED + k (SEED defaults to --seed), each started afresh with
+                    Initialize from the genesis, as many as --steps needs.
+                    traces:DIR: the recorded traces, each folder's blocks in order (DIR a trace
+                    folder or a folder of them, e.g. the vectors' traces/; JAM_VECTORS)
+  -h, --help        this text
+
+Exit status: 0 when every reply matched, 1 on a mismatch, 2 on bad usage or an unusable target.`;
+
+const fail = (message: string): number => {
+  console.error(`jam-model fuzz: ${message}`);
+  return 2;
+};
+
+/** A natural from the command line, or undefined when the text is not one below `limit`. */
+const natural = (text: string, limit: number): number | undefined => (/^\d+$/.test(text) && Number(text) < limit ? Number(text) : undefined);
+
+const printMismatch = (m: Mismatch): void => {
+  console.log(`MISMATCH ${m.label}: ${m.verdict}`);
+  if (m.diff.length > 0) console.log(`target state against the model's:\n${m.diff.map((l) => `  ${l}`).join('\n')}`);
+  const replay = m.shrunk.reproduced ? `shrunk to ${m.shrunk.blocks} block(s)` : 'the shrunk replay did not reproduce it';
+  console.log(`  ${replay}${m.dir === undefined ? '' : `; written to ${m.dir} (replay: jam-model import ${m.dir})`}`);
+};
+
+export const run = async (argv: ReadonlyArray<string>): Promise<number> => {
+  const { values, positionals } = parseArgs({
+    args: [...argv],
+    allowPositionals: true,
+    options: {
+      target: { type: 'string' },
+      config: { type: 'string', default: 'tiny' },
+      engine: { type: 'string' },
+      steps: { type: 'string', default: '1000' },
+      seed: { type: 'string' },
+      forks: { type: 'boolean', default: false },
+      'include-reimport': { type: 'boolean', default: false },
+      out: { type: 'string', default: 'fuzz-out' },
+      json: { type: 'boolean', default: false },
+      source: { type: 'string' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if (values.help) {
+    console.log(help);
+    return 0;
+  }
+  if (positionals.length > 0) return fail(`unexpected argument '${positionals[0]}' (see --help)`);
+  if (values.target === undefined) return fail('--target SOCKET is required (see --help)');
+  const spec = chooseConfig(values.config);
+  if (E.isLeft(spec)) return fail(spec.left);
+  const steps = natural(values.steps, 2 ** 32);
+  if (steps === undefined || steps === 0) return fail(`--steps '${values.steps}' is not a positive whole number`);
+  const seed = values.seed === undefined ? freshSeed() : natural(values.seed, 2 ** 32);
+  if (seed === undefined) return fail(`--seed '${values.seed}' is not a whole number below 2^32`);
+  const chosen = chooseEngines(values.engine);
+  if (E.isLeft(chosen)) return fail(chosen.left);
+  const { engines } = chosen.right;
+  const bar = progress(!values.json);
+  try {
+    const source = parseSource(spec.right, engines, values.source ?? 'author', seed);
+    if (!values.json) console.log(`fuzzing ${values.target}: source ${source.name}, seed ${seed}, ${steps} steps${values.forks ? `, forks${values['include-reimport'] ? ' (the same block again included)' : ''}` : ''}`);
+    const { summary } = await runFuzzer({
+      spec: spec.right,
+      engines,
+      socket: values.target,
+      source,
+      steps,
+      seed,
+      forks: values.forks,
+      includeReimport: values['include-reimport'],
+      out: values.out,
+      onStep: (sent, total, label) => bar.update(sent, total, label),
+      onMismatch: (m) => {
+        bar.done();
+        if (values.json) console.log(JSON.stringify({ mismatch: m }));
+        else printMismatch(m);
+      },
+    });
+    bar.done();
+    if (values.json) console.log(JSON.stringify({ summary }));
+    else {
+      console.log(`${summary.blocks} blocks (${summary.forks} forks), ${summary.rejected} rejected by the model, ${summary.mismatches} mismatch(es); seed ${seed}`);
+      const calls = Object.entries(summary.host_calls).map(([call, m]) => `${call} ${Object.entries(m).map(([a, n]) => `${a}:${n}`).join(' ')}`);
+      if (calls.length > 0) console.log(`host calls (model): ${calls.join('; ')}`);
+    }
+    return summary.mismatches === 0 ? 0 : 1;
+  } catch (e) {
+    bar.done();
+    if (e instanceof SourceError || e instanceof TargetError || e instanceof VectorsNotFound) return fail((e as Error).message);
+    throw e;
+  }
+};

@@ -1,0 +1,88 @@
+/**
+ * The fuzzer's own answer for each block: chain/'s Chain (the importer, states by header hash,
+ * the retained headers) beside the headers of the states it holds, which an Initialize at one
+ * of them (a replay, a resync after a mismatch) carries. A value: each import gives a new one.
+ */
+import * as E from 'fp-ts/lib/Either.js';
+import { toHex, type Hash } from '../../spec/bytes.js';
+import type { ChainSpec } from '../../spec/chain-spec.js';
+import type { KeyValue } from '../../spec/trace.js';
+import type { Block, Header } from '../../spec/types.js';
+import type { HostCallObserver } from '../../model/accumulation/types.js';
+import { headerHash } from '../../model/header/index.js';
+import {
+  emptyChain,
+  heldAt,
+  importerOf,
+  importOnto,
+  startAt,
+  stateFromKeyvals,
+  stateRoot,
+  type Ancestor,
+  type Chain,
+  type Engines,
+  type Held,
+} from '../../chain/index.js';
+import { describeRejection } from '../session.js';
+
+/** A state the model holds, with the header it follows. */
+export interface Point {
+  readonly header: Header;
+  readonly held: Held;
+}
+
+/** The model's answer for one block: its posterior, or why it is rejected, with the parent's state when held. */
+export type Answer =
+  | { readonly kind: 'accepted'; readonly root: Hash; readonly hash: Hash; readonly parent: Point; readonly posterior: Point }
+  | { readonly kind: 'rejected'; readonly reason: string; readonly parent: Point | undefined };
+
+export interface ModelChain {
+  readonly chain: Chain;
+  /** The header of each held state, by header hash (hex); pruned with the chain's states. */
+  readonly headers: ReadonlyMap<string, Header>;
+}
+
+/**
+ * A model that holds nothing yet. With an observer, every host call's answer in its imports is
+ * told to it (the summary's host-call counts); that importer is the run's own.
+ */
+export const modelChain = (spec: ChainSpec, engines: Engines, observer?: HostCallObserver): ModelChain => ({
+  chain: observer === undefined ? emptyChain(spec, engines) : { ...emptyChain(spec, engines), importer: importerOf(spec, engines, observer) },
+  headers: new Map(),
+});
+
+/** The model holding only the state of `header` (an Initialize), and its root; or why the key-values do not decode. */
+export const initialize = (
+  m: ModelChain,
+  header: Header,
+  keyvals: ReadonlyArray<KeyValue>,
+  ancestors: ReadonlyArray<Ancestor> | undefined,
+): E.Either<string, readonly [ModelChain, Hash]> => {
+  const state = stateFromKeyvals(m.chain.spec, keyvals);
+  if (E.isLeft(state)) return state;
+  const hash = headerHash(m.chain.spec, header);
+  return E.right([{ chain: startAt(m.chain, hash, state.right, ancestors), headers: new Map([[toHex(hash), header]]) }, stateRoot(state.right)]);
+};
+
+/** The state held for a header hash, with its header. */
+export const pointAt = (m: ModelChain, hash: Hash | string): Point | undefined => {
+  const held = heldAt(m.chain, hash);
+  const header = m.headers.get(typeof hash === 'string' ? hash : toHex(hash));
+  return held === undefined || header === undefined ? undefined : { header, held };
+};
+
+/** The model after importing `block` onto its parent's held state (H_P), and its answer. */
+export const answer = (m: ModelChain, block: Block): readonly [ModelChain, Answer] => {
+  const parent = pointAt(m, block.header.parent);
+  const out = importOnto(m.chain, block);
+  if (E.isLeft(out)) {
+    const e = out.left;
+    return [m, { kind: 'rejected', reason: e.kind === 'unknown-parent' ? `unknown parent ${e.parent}` : describeRejection(e.error), parent }];
+  }
+  const [chain, imported] = out.right;
+  const hash = toHex(imported.headerHash);
+  const headers = new Map([...m.headers, [hash, block.header] as const].filter(([k]) => chain.held.has(k)));
+  const next: ModelChain = { chain, headers };
+  // Imported onto a held parent, so both are held (the parent stays: pruning keeps the head's parent).
+  return [next, { kind: 'accepted', root: imported.root, hash: imported.headerHash, parent: parent!, posterior: pointAt(next, hash)! }];
+};

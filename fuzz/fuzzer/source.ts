@@ -1,0 +1,290 @@
+/**
+ * Where the fuzzer's blocks come from. A `BlockSource` yields chains: a starting state (what
+ * Initialize sends) and blocks in order, each optionally with a recorded pre-state from which a
+ * replay may restart (the shrinker drops a prefix that way without re-authoring anything), and
+ * optionally the source's own mutations of it.
+ *
+ * Two sources: recorded traces (`traces:DIR`), and chains authored from the fallback trace's
+ * genesis by the development validators (`author[:SEED]`, fuzz/author/: valid by construction,
+ * with tickets, assurances, guarantees, accumulation and verdicts), whose blocks come with
+ * fuzz/author/'s mutations (each changes one thing and is re-sealed, so it reaches the check it
+ * is about). Beside those, the seeded generic mutations of any block (`mutate`).
+ */
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import * as E from 'fp-ts/lib/Either.js';
+import { toHex } from '../../spec/bytes.js';
+import type { ChainSpec } from '../../spec/chain-spec.js';
+import type { KeyValue } from '../../spec/trace.js';
+import type { Block, Extrinsic, Header } from '../../spec/types.js';
+import { embeddedRingSrs } from '../../model/crypto/bandersnatch.js';
+import { extrinsicHash, headerHash } from '../../model/header/index.js';
+import {
+  importerOf,
+  loadGenesis,
+  loadTraceStep,
+  stateFromKeyvals,
+  traceGenesisFile,
+  traceSteps,
+  vectorsDir,
+  type Engines,
+} from '../../chain/index.js';
+import { newAuthor } from '../author/block.js';
+import { authorChain, planOfSeed } from '../author/chain.js';
+import { devValidators } from '../author/keys.js';
+import { mutations } from '../author/mutations.js';
+
+/** A state with the header it follows: what Initialize carries (the ancestry is the fuzzer's). */
+export interface Start {
+  readonly header: Header;
+  readonly keyvals: ReadonlyArray<KeyValue>;
+}
+
+export interface SourceBlock {
+  readonly block: Block;
+  /** Where it comes from, e.g. `fallback/00000003`. */
+  readonly label: string;
+  /** The recorded state the block applies to (its parent's posterior), when the source has one. */
+  readonly pre: Start | undefined;
+  /** The source's own mutations of the block: one drawn at random, undefined when it drew one that does not apply. */
+  readonly mutate?: (r: Rng) => Mutant | undefined;
+}
+
+/** A mutated block, named for the report. */
+export interface Mutant {
+  readonly name: string;
+  readonly block: Block;
+}
+
+export interface SourceChain {
+  readonly name: string;
+  readonly start: Start;
+  readonly blocks: Iterable<SourceBlock>;
+}
+
+export interface BlockSource {
+  readonly name: string;
+  /** The chains, in order; called again for another round when the run wants more steps. */
+  readonly chains: () => Iterable<SourceChain>;
+}
+
+/** A bad `--source` or an unreadable recorded file: the command prints it on one line. */
+export class SourceError extends Error {}
+
+const unwrap = <T>(e: E.Either<string, T>): T => {
+  if (E.isLeft(e)) throw new SourceError(e.left);
+  return e.right;
+};
+
+/** The trace folders under DIR: DIR itself when it has a genesis file, else its sub-folders that have one. */
+const traceFoldersIn = (dir: string): ReadonlyArray<string> => {
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new SourceError(`traces: ${dir} is not a folder`);
+  if (traceGenesisFile(dir) !== undefined) return [dir];
+  const folders = readdirSync(dir, { withFileTypes: true })
+    .filter((d) => d.isDirectory() && traceGenesisFile(join(dir, d.name)) !== undefined)
+    .map((d) => join(dir, d.name))
+    .sort();
+  if (folders.length === 0) throw new SourceError(`traces: no trace folder (with genesis.bin or genesis.json) in ${dir}`);
+  return folders;
+};
+
+/**
+ * The recorded traces: each folder's genesis, then its steps in order. A step's `pre` is its
+ * recorded pre_state with the header of the step's parent (the genesis or an earlier block), so a
+ * replay can Initialize there. Folders are read one at a time, as the run reaches them.
+ */
+export const tracesSource = (spec: ChainSpec, dir: string): BlockSource => {
+  const folders = traceFoldersIn(dir);
+  for (const f of folders) if (traceSteps(f).length === 0) throw new SourceError(`traces: no steps (.bin or .json) in ${f}`);
+  function* blocksOf(folder: string, genesis: Header): Generator<SourceBlock> {
+    // Headers by hash: a step's parent may be any earlier block (a rejected step is no parent).
+    const headers = new Map<string, Header>([[toHex(headerHash(spec, genesis)), genesis]]);
+    for (const file of traceSteps(folder)) {
+      const step = unwrap(loadTraceStep(spec, file));
+      const parent = headers.get(toHex(step.block.header.parent));
+      headers.set(toHex(headerHash(spec, step.block.header)), step.block.header);
+      yield {
+        block: step.block,
+        label: `${basename(folder)}/${basename(file).replace(/\.(bin|json)$/, '')}`,
+        pre: parent === undefined ? undefined : { header: parent, keyvals: step.pre.keyvals },
+      };
+    }
+  }
+  function* chains(): Generator<SourceChain> {
+    for (const folder of folders) {
+      const genesis = unwrap(loadGenesis(spec, traceGenesisFile(folder)!));
+      yield { name: basename(folder), start: { header: genesis.header, keyvals: genesis.state.keyvals }, blocks: blocksOf(folder, genesis.header) };
+    }
+  }
+  return { name: `traces:${dir}`, chains };
+};
+
+/** The blocks of each authored chain: a few epochs of tiny (E = 12), and a fresh genesis after. */
+export const authoredChainLength = 48;
+
+/**
+ * Authored chains: chain k (k = 0, 1, ...) is the plan of seed `seed + k` (planOfSeed) authored
+ * from the fallback trace's genesis, its blocks imported by the model as they are authored (each
+ * block is authored on its parent's posterior). Endless: the run stops at its step count. A
+ * block the model rejects is a broken promise of the authoring, not a finding: it throws.
+ */
+export const authorSource = (spec: ChainSpec, engines: Engines, seed: number): BlockSource => {
+  const file = traceGenesisFile(vectorsDir('traces', 'fallback'));
+  if (file === undefined) throw new SourceError('author: no genesis file in the vectors\' traces/fallback');
+  const genesis = unwrap(loadGenesis(spec, file));
+  const genesisState = unwrap(stateFromKeyvals(spec, genesis.state.keyvals));
+  const author = newAuthor(spec, devValidators(spec.Cvalcount), embeddedRingSrs());
+  const importer = importerOf(spec, engines);
+  function* blocksOf(chainSeed: number): Generator<SourceBlock> {
+    const authored = authorChain(author, importer, genesisState, planOfSeed(spec, chainSeed, authoredChainLength));
+    if (E.isLeft(authored)) {
+      const { index, error } = authored.left;
+      throw new Error(`author:${chainSeed}: the model rejects authored block ${index + 1}: ${error.stage}: ${error.error}`);
+    }
+    const { blocks, states } = authored.right;
+    for (const [i, b] of blocks.entries())
+      yield {
+        block: b.block,
+        label: `author:${chainSeed}/${String(i + 1).padStart(8, '0')}`,
+        pre: undefined,
+        mutate: (r) => {
+          const m = mutations[r.below(mutations.length)]!;
+          const block = m.apply(author, states[i]!, b);
+          return block === undefined ? undefined : { name: m.name, block };
+        },
+      };
+  }
+  function* chains(): Generator<SourceChain> {
+    for (let k = 0; ; k++) {
+      const chainSeed = (seed + k) >>> 0;
+      yield { name: `author:${chainSeed}`, start: { header: genesis.header, keyvals: genesis.state.keyvals }, blocks: blocksOf(chainSeed) };
+    }
+  }
+  return { name: `author:${seed}`, chains };
+};
+
+/** `--source KIND[:ARG]`; `seed` is the run's, the authored chains' first seed when `author` names none. */
+export const parseSource = (spec: ChainSpec, engines: Engines, text: string, seed: number): BlockSource => {
+  const colon = text.indexOf(':');
+  const [kind, arg] = colon < 0 ? [text, undefined] : [text.slice(0, colon), text.slice(colon + 1)];
+  if (kind === 'traces') {
+    if (arg === undefined || arg === '') throw new SourceError(`--source traces:DIR needs a folder`);
+    return tracesSource(spec, arg);
+  }
+  if (kind === 'author') {
+    if (arg === undefined) return authorSource(spec, engines, seed);
+    if (!/^\d+$/.test(arg) || Number(arg) >= 2 ** 32) throw new SourceError(`--source author:${arg}: the seed is not a whole number below 2^32`);
+    return authorSource(spec, engines, Number(arg));
+  }
+  throw new SourceError(`--source ${text}: unknown source kind '${kind}' (known: author[:SEED], traces:DIR)`);
+};
+
+// ---------------------------------------------------------------------------------------------
+// Seeded randomness and mutations
+
+/** A seeded PRNG (mulberry32): the same seed gives the same run. */
+export interface Rng {
+  /** A float in [0, 1). */
+  readonly next: () => number;
+  /** An integer in [0, n). */
+  readonly below: (n: number) => number;
+}
+
+export const rng = (seed: number): Rng => {
+  let a = seed >>> 0;
+  const next = (): number => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
+  };
+  return { next, below: (n) => Math.floor(next() * n) };
+};
+
+/** A copy of `b` with one random bit flipped. */
+const flipBit = <T extends Uint8Array>(b: T, r: Rng): T => {
+  const out = b.slice() as T;
+  const i = r.below(out.length);
+  out[i] = out[i]! ^ (1 << r.below(8));
+  return out;
+};
+
+type ListName = 'tickets' | 'preimages' | 'guarantees' | 'assurances';
+const lists: ReadonlyArray<ListName> = ['tickets', 'preimages', 'guarantees', 'assurances'];
+
+/**
+ * The most items an extrinsic list may have as a value of its type: E_G at most C
+ * (eq:guaranteesextrinsic), E_A at most V (eq:xtassurances). E_T and E_P are unbounded sequences:
+ * a block with more than K tickets is a Block that eq:enforceticketlimit makes invalid.
+ */
+const maxLength = (spec: ChainSpec, l: ListName): number =>
+  l === 'guarantees' ? spec.Ccorecount : l === 'assurances' ? spec.Cvalcount : Infinity;
+
+/** One mutation of a block, named for the report; undefined when it does not apply to the block. */
+type Mutator = (spec: ChainSpec, b: Block, r: Rng) => Mutant | undefined;
+
+const withHeader = (b: Block, h: Partial<Header>): Block => ({ ...b, header: { ...b.header, ...h } });
+
+/**
+ * An extrinsic change. Half the time H_X is recomputed, so the block gets past the extrinsic-hash
+ * check (5.4) to the checks behind it (the seal then no longer signs the header, which is part of what is tested).
+ */
+const withExtrinsic = (spec: ChainSpec, b: Block, x: Extrinsic, r: Rng, name: string): Mutant =>
+  r.below(2) === 0
+    ? { name: `${name}, H_X kept`, block: { ...b, extrinsic: x } }
+    : { name: `${name}, H_X recomputed`, block: { header: { ...b.header, extrinsicHash: extrinsicHash(spec, x) }, extrinsic: x } };
+
+/**
+ * Not a mutation: the block itself, sent again on the same parent. Eq. 4.1 makes the posterior a
+ * function of the prior state and the block, so the answer is the same root again.
+ */
+export const sameBlockAgain = 'the same block again';
+
+const mutators: ReadonlyArray<Mutator> = [
+  (_, b) => ({ name: sameBlockAgain, block: b }),
+  (_, b, r) => {
+    const d = r.below(2) === 0 ? 1 : -1;
+    return b.header.timeslot + d < 0 ? undefined : { name: `slot ${d > 0 ? '+1' : '-1'}`, block: withHeader(b, { timeslot: (b.header.timeslot + d) as Header['timeslot'] }) };
+  },
+  (_, b, r) => ({ name: 'slot far ahead', block: withHeader(b, { timeslot: (b.header.timeslot + 2 + r.below(1000)) as Header['timeslot'] }) }),
+  (_, b, r) => ({ name: 'parent state root bit flip', block: withHeader(b, { priorStateRoot: flipBit(b.header.priorStateRoot, r) }) }),
+  (_, b, r) => ({ name: 'parent hash bit flip', block: withHeader(b, { parent: flipBit(b.header.parent, r) }) }),
+  (_, b, r) => ({ name: 'extrinsic hash bit flip', block: withHeader(b, { extrinsicHash: flipBit(b.header.extrinsicHash, r) }) }),
+  (spec, b) => ({ name: 'author index +1', block: withHeader(b, { authorIndex: ((b.header.authorIndex + 1) % spec.Cvalcount) as Header['authorIndex'] }) }),
+  (_, b, r) => ({ name: 'VRF signature bit flip', block: withHeader(b, { vrfSig: flipBit(b.header.vrfSig, r) }) }),
+  (_, b, r) => ({ name: 'seal bit flip', block: withHeader(b, { sealSig: flipBit(b.header.sealSig, r) }) }),
+  (_, b) => (b.header.epochMark === undefined ? undefined : { name: 'epoch mark dropped', block: withHeader(b, { epochMark: undefined }) }),
+  (_, b) => (b.header.winnersMark === undefined ? undefined : { name: 'tickets mark dropped', block: withHeader(b, { winnersMark: undefined }) }),
+  (spec, b, r) => {
+    const present = lists.filter((l) => b.extrinsic[l].length > 0);
+    if (present.length === 0) return undefined;
+    const l = present[r.below(present.length)]!;
+    const i = r.below(b.extrinsic[l].length);
+    return withExtrinsic(spec, b, { ...b.extrinsic, [l]: b.extrinsic[l].filter((_, j) => j !== i) }, r, `${l}[${i}] dropped`);
+  },
+  (spec, b, r) => {
+    // Within the lengths the paper's types allow, so the block stays a Block (a longer sequence is
+    // a malformed message, on which a target may end the session; see maxLength).
+    const present = lists.filter((l) => b.extrinsic[l].length > 0 && b.extrinsic[l].length < maxLength(spec, l));
+    if (present.length === 0) return undefined;
+    const l = present[r.below(present.length)]!;
+    const i = r.below(b.extrinsic[l].length);
+    const items: ReadonlyArray<unknown> = b.extrinsic[l];
+    return withExtrinsic(spec, b, { ...b.extrinsic, [l]: [...items.slice(0, i + 1), items[i], ...items.slice(i + 1)] }, r, `${l}[${i}] duplicated`);
+  },
+];
+
+/**
+ * A random applicable mutation of `b`, with its name (e.g. `seal bit flip`). Rule `reimport`:
+ * the same block again is drawn only with `includeReimport`. Clients part from eq. 4.1 there
+ * (typeberry answers Error, "already imported"); the model follows the paper, and the rule keeps
+ * that one known divergence from burying the others (README: where the paper, the vectors and
+ * clients part).
+ */
+export const mutate = (spec: ChainSpec, b: Block, r: Rng, includeReimport: boolean): Mutant => {
+  for (;;) {
+    const m = mutators[r.below(mutators.length)]!(spec, b, r);
+    if (m !== undefined && (includeReimport || m.name !== sameBlockAgain)) return m;
+  }
+};
