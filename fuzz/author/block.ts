@@ -33,6 +33,7 @@ import type {
   Guarantee,
   Header,
   SealKeys,
+  ServiceId,
   State,
   Ticket,
   TicketEnvelope,
@@ -65,6 +66,8 @@ export interface BlockChoices {
   readonly cores: number;
   /** The verdict the block carries, if any (10.11). */
   readonly verdict: VerdictKind;
+  /** The service the guaranteed reports are for: the lowest-numbered one unless named; none when it is absent. */
+  readonly service?: ServiceId;
 }
 
 /** The author's knowledge and memory: the chain spec, the validators' secrets, the ring SRS. */
@@ -229,7 +232,7 @@ export const credentialOf = (
 
 /**
  * E_G: on each chosen core that is free in rho-double-dagger and has an authorizer in its pool
- * (11.29), a report of one digest for the lowest service, with its present code hash (11.42) and
+ * (11.29), a report of one digest for the chosen service (else the lowest), with its present code hash (11.42) and
  * at least its minimum gas (11.30), anchored on the parent, whose state root beta-dagger holds
  * (11.33, 4.6), and of a package that is new (11.38: its hash names the slot and the core);
  * signed by the core's guarantors under M (11.21, 11.26), two or three of them (11.25), the
@@ -243,10 +246,12 @@ const authorGuarantees = (
   priorStateRoot: Hash,
   slot: number,
   mask: number,
+  service: ServiceId | undefined,
 ): ReadonlyArray<Guarantee> => {
   const { spec } = author;
   const parent = sigma.beta.history[sigma.beta.history.length - 1]!;
-  const [serviceIndex, account] = [...sigma.delta].sort(([a], [b]) => a - b)[0] ?? [];
+  const [serviceIndex, account] =
+    service === undefined ? ([...sigma.delta].sort(([a], [b]) => a - b)[0] ?? []) : [service, sigma.delta.get(service)];
   if (serviceIndex === undefined || account === undefined) return [];
   const m = guarantorAssignments(spec, {
     eta: posterior.eta,
@@ -362,7 +367,7 @@ const authorAt = (author: Author, prior: ImportState, choices: BlockChoices, slo
   const extrinsic: Extrinsic = {
     tickets: authorTickets(author, safroleState, posterior, slot, choices.tickets),
     preimages: [],
-    guarantees: authorGuarantees(author, sigma, rhoDoubleDagger, posterior, stateRoot(prior), slot, choices.cores),
+    guarantees: authorGuarantees(author, sigma, rhoDoubleDagger, posterior, stateRoot(prior), slot, choices.cores, choices.service),
     assurances: assured,
     disputes: disputesXt,
   };
