@@ -16,6 +16,7 @@ import type { ServiceAccount, ServiceId, State } from '../../spec/types.js';
 import { blake2b256 } from '../../model/crypto/index.js';
 import { importStateOf, type ImportState } from '../../model/block-import/index.js';
 import { withPreimage, withRequest } from '../../model/merklization/serialize.js';
+import { thresholdBalance } from '../../model/accumulation/host-calls/common.js';
 import { codePreimage } from './assembler.js';
 import { arbGuest, guestProgram, type Guest, type GuestWorld } from './generators.js';
 
@@ -30,6 +31,9 @@ const absent: ReadonlyArray<ServiceId> = [9, 1000];
 const ALWAYS_GAS = 60_000n;
 /** The balance of each guest service: far above any threshold its storage reaches, far below 2^64. */
 const BALANCE = 10n ** 15n;
+
+/** What the plain service holds above its threshold balance: about ten folded answers' worth. */
+const PLAIN_MARGIN = 1500n;
 
 /** The preimage the guest services request, and the ejectable service's request. */
 const requested = Uint8Array.from({ length: 40 }, (_, i) => 0xa0 + i);
@@ -111,10 +115,16 @@ export const guestAccount = (program: Uint8Array, fields: Partial<ServiceAccount
  * The plain service asks a minimum memo gas, so that a transfer to it can be LOW.
  */
 export const fuzzGenesis = (spec: ChainSpec, base: State, guests: Guests): ImportState => {
-  const delta = new Map(base.delta);
+  // The genesis services keep their dictionaries but hold BALANCE: the fallback genesis's service 0
+  // holds 2^64 - 1, and any transfer crediting it would take it out of N_B and the block would be
+  // rejected (account_overflow). With every balance at most 10^15 no sum of credits reaches 2^64.
+  const delta = new Map([...base.delta].map(([id, a]) => [id, { ...a, balance: a.balance < BALANCE ? a.balance : BALANCE }] as const));
   for (const role of guestRoles) {
     const id = fuzzServices[role];
-    delta.set(id, guestAccount(guestProgram(worldOf(spec, base, id), guests[role]), role === 'plain' ? { minMemoGas: 1000n } : {}));
+    const a = guestAccount(guestProgram(worldOf(spec, base, id), guests[role]), role === 'plain' ? { minMemoGas: 1000n } : {});
+    // The plain service holds little above its threshold (9.8), so that a few stored answers
+    // make write FULL and a transfer or new CASH.
+    delta.set(id, role === 'plain' ? { ...a, balance: thresholdBalance(spec, a) + PLAIN_MARGIN } : a);
   }
   // Ejectable by the manager (B.20): code hash E_32(manager), its one request [x, y] with y = 0,
   // so that eject succeeds once the timeslot passes the expunge period D.

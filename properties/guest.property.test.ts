@@ -1,0 +1,94 @@
+/**
+ * Guest service programs (fuzz/guest) on authored chains: chains of a few blocks over the fuzz
+ * genesis (the fallback trace's genesis with generated guest services, privileged and not, see
+ * fuzz/guest/genesis.ts), their reports for the guest services, import with no rejection (4.1);
+ * across the run every accumulate host call of B.9's F is reached, and the guests' answers are
+ * folded into their storage. The table of (host call, answer) counts is printed.
+ */
+import fc from 'fast-check';
+import * as E from 'fp-ts/lib/Either.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { tiny } from '../spec/chain-spec.js';
+import type { ServiceId, State } from '../spec/types.js';
+import { importStateFromKeyvals } from '../model/block-import/index.js';
+import { embeddedRingSrs } from '../model/crypto/bandersnatch.js';
+import { hostCallCounter, hostCalls } from '../model/accumulation/invocation.js';
+import { storageOf } from '../model/merklization/serialize.js';
+import { devValidators } from '../fuzz/author/keys.js';
+import { newAuthor, type Author, type BlockChoices } from '../fuzz/author/block.js';
+import { authorChain, blockChoices } from '../fuzz/author/chain.js';
+import { arbGuests, fuzzGenesis, fuzzServices, guestRoles } from '../fuzz/guest/genesis.js';
+import { importerOf, loadGenesis, nativeEngines, traceGenesisFile, vectorsDir } from '../chain/index.js';
+
+const spec = tiny;
+const CASES = 16;
+const BLOCKS = 6;
+
+let base: State;
+let author: Author;
+
+beforeAll(() => {
+  const file = traceGenesisFile(vectorsDir('traces', 'fallback'));
+  if (file === undefined) throw new Error('no genesis in traces/fallback');
+  const g = loadGenesis(spec, file);
+  if (E.isLeft(g)) throw new Error(g.left);
+  const s = importStateFromKeyvals(spec, g.right.state.keyvals);
+  if (E.isLeft(s)) throw new Error(s.left.reason);
+  base = s.right.state;
+  author = newAuthor(spec, devValidators(spec.Cvalcount), embeddedRingSrs());
+});
+
+/**
+ * A plan of `BLOCKS` blocks whose reports are for a guest service (or the genesis service 0);
+ * half the plans open with a jump past the expunge period D, after which the manager may eject
+ * (B.20: the request's last slot below t - D).
+ */
+const arbPlan = fc
+  .tuple(
+    fc.array(fc.tuple(blockChoices(spec), fc.constantFrom<ServiceId>(0, ...guestRoles.map((r) => fuzzServices[r]))), { minLength: BLOCKS, maxLength: BLOCKS }),
+    fc.boolean(),
+  )
+  .map(([blocks, late]) =>
+    blocks.map(
+      ([choices, service], i): BlockChoices => ({ ...choices, gap: i === 0 && late ? spec.Cexpungeperiod + 2 : choices.gap, service }),
+    ),
+  );
+
+/** Every answer B.1 names, and the two exits of a host call. */
+const answers = ['value', 'OK', 'NONE', 'WHAT', 'OOB', 'WHO', 'FULL', 'CORE', 'CASH', 'LOW', 'HUH', 'panic', 'out-of-gas'];
+
+describe('guest services', () => {
+  it(`authored chains of ${BLOCKS} blocks over the fuzz genesis import, reaching every accumulate host call (${CASES} cases)`, () => {
+    const counter = hostCallCounter();
+    const importer = importerOf(spec, nativeEngines, counter.observer);
+    let folded = 0;
+    fc.assert(
+      fc.property(arbGuests(spec, base), arbPlan, (guests, plan) => {
+        const genesis = fuzzGenesis(spec, base, guests);
+        const out = authorChain(author, importer, genesis, plan);
+        if (E.isLeft(out)) {
+          const { index, error, block } = out.left;
+          return expect.fail(`block ${index} (slot ${block.block.header.timeslot}) rejected: ${error.stage}: ${error.error}`);
+        }
+        // The fold: the always-accumulate guest ran at every block; its first call's answer is
+        // stored under E_4(0) unless that guest panicked or ran out of gas before (its writes then undone).
+        const last = out.right.states[out.right.states.length - 1]!.state;
+        const always = last.delta.get(fuzzServices.always);
+        if (always !== undefined && storageOf(always, Uint8Array.of(0, 0, 0, 0)) !== undefined) folded++;
+      }),
+      { numRuns: CASES },
+    );
+
+    const names = [...[...hostCalls.values()].map((h) => h.name), 'unknown(100)'];
+    const count = (name: string, answer: string): number => counter.counts.get(`${name}:${answer}`) ?? 0;
+    const table = [
+      ['call', ...answers].join('\t'),
+      ...names.map((name) => [name === 'unknown(100)' ? 'log' : name, ...answers.map((a) => String(count(name, a)))].join('\t')),
+    ];
+    const others = [...counter.counts].filter(([k]) => !names.includes(k.slice(0, k.lastIndexOf(':'))));
+    console.log(`guest: ${CASES} chains of ${BLOCKS} blocks; the always-accumulate guest's first answer folded in ${folded}\n${table.join('\n')}\nother ids: ${others.map(([k, n]) => `${k} ${n}`).join(', ')}`);
+
+    for (const name of names) expect(answers.some((a) => count(name, a) > 0), `${name} reached`).toBe(true);
+    expect(folded).toBeGreaterThan(0);
+  });
+});
