@@ -4,28 +4,37 @@
  * fuzz/guest/genesis.ts), their reports for the guest services, import with no rejection (4.1);
  * across the run every accumulate host call of B.9's F is reached, and the guests' answers are
  * folded into their storage. The table of (host call, answer) counts is printed.
+ *
+ * Bandersnatch keys of every class (fuzz/guest/keys.ts) decode apart: a valid key verifies its
+ * signature; off-curve, off-subgroup and non-canonical keys are bad keys and stand as the
+ * padding point in a ring root (G.3); the identity decodes (its verification fails). Chains
+ * whose iota and gamma_P hold such keys import across two epoch changes, and kappa then holds them.
  */
 import fc from 'fast-check';
 import * as E from 'fp-ts/lib/Either.js';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { toHex, type BandersnatchKey } from '../spec/bytes.js';
 import { tiny } from '../spec/chain-spec.js';
 import type { ServiceId, State } from '../spec/types.js';
-import { importStateFromKeyvals } from '../model/block-import/index.js';
-import { embeddedRingSrs } from '../model/crypto/bandersnatch.js';
+import { importStateFromKeyvals, importStateOf } from '../model/block-import/index.js';
+import { embeddedRingSrs, getRingRoot, signBs, verifyBsSignature, type RingSrs } from '../model/crypto/bandersnatch.js';
 import { hostCallCounter, hostCalls } from '../model/accumulation/invocation.js';
 import { storageOf } from '../model/merklization/serialize.js';
 import { devValidators } from '../fuzz/author/keys.js';
 import { newAuthor, type Author, type BlockChoices } from '../fuzz/author/block.js';
 import { authorChain, blockChoices } from '../fuzz/author/chain.js';
-import { arbGuests, fuzzGenesis, fuzzServices, guestRoles } from '../fuzz/guest/genesis.js';
+import { arbGuests, fuzzGenesis, fuzzServices, guestRoles, withKeyClasses } from '../fuzz/guest/genesis.js';
+import { arbKeyClasses, keyOfClass, ringClasses } from '../fuzz/guest/keys.js';
 import { importerOf, loadGenesis, nativeEngines, traceGenesisFile, vectorsDir } from '../chain/index.js';
 
 const spec = tiny;
 const CASES = 16;
 const BLOCKS = 6;
+const KEY_CASES = 6;
 
 let base: State;
 let author: Author;
+let srs: RingSrs;
 
 beforeAll(() => {
   const file = traceGenesisFile(vectorsDir('traces', 'fallback'));
@@ -35,7 +44,8 @@ beforeAll(() => {
   const s = importStateFromKeyvals(spec, g.right.state.keyvals);
   if (E.isLeft(s)) throw new Error(s.left.reason);
   base = s.right.state;
-  author = newAuthor(spec, devValidators(spec.Cvalcount), embeddedRingSrs());
+  srs = embeddedRingSrs();
+  author = newAuthor(spec, devValidators(spec.Cvalcount), srs);
 });
 
 /**
@@ -90,5 +100,43 @@ describe('guest services', () => {
 
     for (const name of names) expect(answers.some((a) => count(name, a) > 0), `${name} reached`).toBe(true);
     expect(folded).toBeGreaterThan(0);
+  });
+
+  it('keys of each class decode apart: valid, bad keys padded in the ring root, the identity a point', () => {
+    const [v0, v1] = author.keys;
+    const signature = signBs(v0!.bsSeed, Uint8Array.of(1), Uint8Array.of(2));
+    if (E.isLeft(signature)) return expect.fail(signature.left);
+    const verify = (k: Uint8Array): string => {
+      const r = verifyBsSignature(k as BandersnatchKey, Uint8Array.of(1), Uint8Array.of(2), signature.right);
+      return E.isLeft(r) ? r.left : 'valid';
+    };
+    expect(verify(v0!.bs)).toBe('valid');
+    for (const c of ['off-curve', 'off-subgroup', 'non-canonical'] as const) expect(verify(keyOfClass(c, v0!.bs)), c).toBe('bad_key');
+    expect(verify(keyOfClass('identity', v0!.bs))).toBe('verification_failure');
+    // Every bad key is replaced by the same padding point (G.3): the roots agree; a valid key's differs.
+    const roots = ringClasses.map((c) => toHex(getRingRoot(srs)([v1!.bs, keyOfClass(c, v0!.bs)])));
+    expect(new Set(roots.slice(1)).size).toBe(1);
+    expect(roots[0]).not.toBe(roots[1]);
+  });
+
+  it(`chains with keys of every class in iota and gamma_P import across two epoch changes (${KEY_CASES} cases)`, () => {
+    const importer = importerOf(spec, nativeEngines);
+    const seen = new Set<string>();
+    fc.assert(
+      fc.property(arbKeyClasses(spec.Cvalcount), arbKeyClasses(spec.Cvalcount), blockChoices(spec, 1000), (iota, pending, choices) => {
+        const genesis = withKeyClasses(spec, srs, importStateOf(spec, base), iota, pending);
+        // One block in this epoch, one in each of the next two: gamma_P, then iota, become kappa.
+        const plan = [1, spec.Cepochlen, spec.Cepochlen].map((gap): BlockChoices => ({ ...choices, gap }));
+        const out = authorChain(author, importer, genesis, plan);
+        if (E.isLeft(out)) return expect.fail(`block ${out.left.index} rejected: ${out.left.error.stage}: ${out.left.error.error}`);
+        const states = out.right.states;
+        const bs = (keys: ReadonlyArray<{ readonly bs: Uint8Array }>): ReadonlyArray<string> => keys.map((k) => toHex(k.bs));
+        expect(bs(states[2]!.state.kappa)).toEqual(bs(genesis.state.gamma.pendingSet));
+        expect(bs(states[3]!.state.kappa)).toEqual(bs(genesis.state.iota));
+        [...iota, ...pending].forEach((c) => seen.add(c));
+      }),
+      { numRuns: KEY_CASES },
+    );
+    expect([...seen].sort()).toEqual([...ringClasses].sort());
   });
 });

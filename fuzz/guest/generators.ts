@@ -14,9 +14,10 @@
  * that answer a call differently then differ in the posterior state root.
  */
 import fc from 'fast-check';
-import { concatBytes, type Hash } from '../../spec/bytes.js';
+import { concatBytes, type BandersnatchKey, type Hash } from '../../spec/bytes.js';
 import type { ServiceId } from '../../spec/types.js';
 import { accumulateProgram, type Instruction, type Item } from './assembler.js';
+import { arbKeyClasses, keyOfClass, type KeyClass } from './keys.js';
 
 const TWO_32 = 1n << 32n;
 const TWO_64 = 1n << 64n;
@@ -112,6 +113,8 @@ export interface GuestData {
   readonly random: Hash;
   /** A permutation of the validator keys designate would set (indices into world.validators). */
   readonly validatorOrder: ReadonlyArray<number>;
+  /** The class of each of those keys' Bandersnatch key (./keys.ts), mostly valid. */
+  readonly keyClasses: ReadonlyArray<KeyClass>;
 }
 
 /** The names of the accumulate host calls by id (B.9's F; 100 is JIP-1's log). */
@@ -165,24 +168,24 @@ const arbPageEnd = edges(layout.RW_END - 1, layout.RW_END - 8, layout.RW_END - 3
 
 /**
  * Where to write an answer: mostly the output buffer (folded), rarely a pointer no write may go
- * (a panic ends the guest, so each bad pointer is about one in 25: the calls after it still run).
+ * (a panic ends the guest, so each bad pointer is about one in 20: the calls after it mostly run).
  */
 const arbOut = fc.oneof(
-  { weight: 24, arbitrary: fc.constant(BigInt(layout.addr('out'))) },
+  { weight: 60, arbitrary: fc.constant(BigInt(layout.addr('out'))) },
   { weight: 1, arbitrary: arbUnwritable },
   { weight: 1, arbitrary: arbUnreadable },
   { weight: 1, arbitrary: arbPageEnd },
 );
 /** A pointer to a 32-octet hash: one of the slots, or a pointer it cannot be read from. */
 const arbHashPtr = fc.oneof(
-  { weight: 30, arbitrary: fc.nat({ max: HASH_SLOTS - 1 }).map((i) => BigInt(layout.addr('hashes') + 32 * i)) },
+  { weight: 60, arbitrary: fc.nat({ max: HASH_SLOTS - 1 }).map((i) => BigInt(layout.addr('hashes') + 32 * i)) },
   { weight: 1, arbitrary: arbUnreadable },
   { weight: 1, arbitrary: arbPageEnd },
 );
 /** Readable data: the given region mostly, else unreadable or running off the page end. */
 const arbData = (k: keyof typeof layout.at): fc.Arbitrary<bigint> =>
   fc.oneof(
-    { weight: 24, arbitrary: fc.constant(BigInt(layout.addr(k))) },
+    { weight: 60, arbitrary: fc.constant(BigInt(layout.addr(k))) },
     { weight: 1, arbitrary: arbUnreadable },
     { weight: 1, arbitrary: arbPageEnd },
   );
@@ -309,6 +312,7 @@ export const arbGuest = (w: GuestWorld, maxSteps = 32): fc.Arbitrary<Guest> =>
         w.validators.map((_, i) => i),
         { minLength: w.validators.length, maxLength: w.validators.length },
       ),
+      keyClasses: arbKeyClasses(w.validators.length),
     }),
   });
 
@@ -338,7 +342,16 @@ export const guestData = (w: GuestWorld, d: GuestData): Uint8Array => {
   // The fold's first keys E_4(0), E_4(1), then octets no fold writes.
   put('keys', concatBytes(u32le(0), u32le(1), Uint8Array.of(9, 9, 9, 9)));
   put('preimage', w.requested);
-  put('validators', concatBytes(...d.validatorOrder.map((i) => w.validators[i]!)));
+  // Each key is E(bs, ed, bls, metadata) (6.8): its first 32 octets are the Bandersnatch key.
+  put(
+    'validators',
+    concatBytes(
+      ...d.validatorOrder.map((i, v) => {
+        const key = w.validators[i]!;
+        return concatBytes(keyOfClass(d.keyClasses[v] ?? 'valid', key.subarray(0, 32) as BandersnatchKey), key.subarray(32));
+      }),
+    ),
+  );
   put('queue', concatBytes(...Array.from({ length: w.queueSize }, (_, i) => d.queue[i % d.queue.length]!)));
   return data;
 };

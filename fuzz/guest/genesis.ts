@@ -12,13 +12,15 @@ import type { Hash } from '../../spec/bytes.js';
 import type { ChainSpec } from '../../spec/chain-spec.js';
 import { encode } from '../../spec/codec.js';
 import { validatorKey } from '../../spec/codecs.js';
-import type { ServiceAccount, ServiceId, State } from '../../spec/types.js';
+import type { ServiceAccount, ServiceId, State, ValidatorKey } from '../../spec/types.js';
+import { getRingRoot, type RingSrs } from '../../model/crypto/bandersnatch.js';
 import { blake2b256 } from '../../model/crypto/index.js';
 import { importStateOf, type ImportState } from '../../model/block-import/index.js';
 import { withPreimage, withRequest } from '../../model/merklization/serialize.js';
 import { thresholdBalance } from '../../model/accumulation/host-calls/common.js';
 import { codePreimage } from './assembler.js';
 import { arbGuest, guestProgram, type Guest, type GuestWorld } from './generators.js';
+import { keyOfClass, type KeyClass } from './keys.js';
 
 /** The ids of the fuzz services (below S = 2^16, beside the genesis services). */
 export const fuzzServices = { manager: 10, delegator: 11, always: 12, plain: 13, ejectable: 14 } as const;
@@ -142,5 +144,27 @@ export const fuzzGenesis = (spec: ChainSpec, base: State, guests: Guests): Impor
       assigners: Array.from({ length: spec.Ccorecount }, (_, c) => (c % 2 === 0 ? manager : delegator)),
       alwaysAccers: new Map([[always, ALWAYS_GAS]]),
     },
+  });
+};
+
+/**
+ * The fuzz genesis (or any state) with the Bandersnatch keys of iota and gamma_P replaced by keys
+ * of the given classes (./keys.ts), one class per validator, and gamma_Z the ring root of the new
+ * gamma_P (G.3: the padding point stands for each key that is not a valid point).
+ */
+export const withKeyClasses = (
+  spec: ChainSpec,
+  srs: RingSrs,
+  s: ImportState,
+  iota: ReadonlyArray<KeyClass>,
+  pending: ReadonlyArray<KeyClass>,
+): ImportState => {
+  const mangle = (keys: ReadonlyArray<ValidatorKey>, kinds: ReadonlyArray<KeyClass>): ReadonlyArray<ValidatorKey> =>
+    keys.map((k, v) => ({ ...k, bs: keyOfClass(kinds[v] ?? 'valid', k.bs) }));
+  const pendingSet = mangle(s.state.gamma.pendingSet, pending);
+  return importStateOf(spec, {
+    ...s.state,
+    iota: mangle(s.state.iota, iota),
+    gamma: { ...s.state.gamma, pendingSet, epochRoot: getRingRoot(srs)(pendingSet.map((k) => k.bs)) },
   });
 };
