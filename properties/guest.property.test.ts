@@ -80,11 +80,11 @@ describe('guest services', () => {
           const { index, error, block } = out.left;
           return expect.fail(`block ${index} (slot ${block.block.header.timeslot}) rejected: ${error.stage}: ${error.error}`);
         }
-        // The fold: the always-accumulate guest ran at every block; its first call's answer is
-        // stored under E_4(0) unless that guest panicked or ran out of gas before (its writes then undone).
+        // The fold: the manager accumulates every block (unless a bless drops it); its first call's
+        // answer is stored under E_4(0) unless it panicked or ran out of gas every time (its writes then undone).
         const last = out.right.states[out.right.states.length - 1]!.state;
-        const always = last.delta.get(fuzzServices.always);
-        if (always !== undefined && storageOf(always, Uint8Array.of(0, 0, 0, 0)) !== undefined) folded++;
+        const manager = last.delta.get(fuzzServices.manager);
+        if (manager !== undefined && storageOf(manager, Uint8Array.of(0, 0, 0, 0)) !== undefined) folded++;
       }),
       { numRuns: CASES },
     );
@@ -96,7 +96,7 @@ describe('guest services', () => {
       ...names.map((name) => [name === 'unknown(100)' ? 'log' : name, ...answers.map((a) => String(count(name, a)))].join('\t')),
     ];
     const others = [...counter.counts].filter(([k]) => !names.includes(k.slice(0, k.lastIndexOf(':'))));
-    console.log(`guest: ${CASES} chains of ${BLOCKS} blocks; the always-accumulate guest's first answer folded in ${folded}\n${table.join('\n')}\nother ids: ${others.map(([k, n]) => `${k} ${n}`).join(', ')}`);
+    console.log(`guest: ${CASES} chains of ${BLOCKS} blocks; the manager's first answer folded in ${folded}\n${table.join('\n')}\nother ids: ${others.map(([k, n]) => `${k} ${n}`).join(', ')}`);
 
     for (const name of names) expect(answers.some((a) => count(name, a) > 0), `${name} reached`).toBe(true);
     expect(folded).toBeGreaterThan(0);

@@ -252,7 +252,8 @@ const authorGuarantees = (
   const parent = sigma.beta.history[sigma.beta.history.length - 1]!;
   const [serviceIndex, account] =
     service === undefined ? ([...sigma.delta].sort(([a], [b]) => a - b)[0] ?? []) : [service, sigma.delta.get(service)];
-  if (serviceIndex === undefined || account === undefined) return [];
+  // A service whose minimum accumulate gas exceeds G_A can have no valid report (11.30).
+  if (serviceIndex === undefined || account === undefined || account.minAccGas > spec.Creportaccgas) return [];
   const m = guarantorAssignments(spec, {
     eta: posterior.eta,
     kappa: posterior.kappa,

@@ -182,6 +182,9 @@ const arbHashPtr = fc.oneof(
   { weight: 1, arbitrary: arbUnreadable },
   { weight: 1, arbitrary: arbPageEnd },
 );
+/** A pointer to hash slot i mostly, else any hash pointer: the slot whose hash a call most often finds (a preimage, a request). */
+const arbSlot = (i: number): fc.Arbitrary<bigint> =>
+  fc.oneof({ weight: 3, arbitrary: fc.constant(BigInt(layout.addr('hashes') + 32 * i)) }, { weight: 2, arbitrary: arbHashPtr });
 /** Readable data: the given region mostly, else unreadable or running off the page end. */
 const arbData = (k: keyof typeof layout.at): fc.Arbitrary<bigint> =>
   fc.oneof(
@@ -192,7 +195,8 @@ const arbData = (k: keyof typeof layout.at): fc.Arbitrary<bigint> =>
 /** A storage key pointer and length: the fold's keys E_4(n) at `keys`, other octets there, or a bad pointer. */
 const arbKey = fc.tuple(
   arbData('keys'),
-  fc.oneof({ weight: 6, arbitrary: edges(0, 1, 4, 5, 32) }, { weight: 1, arbitrary: arbLength }),
+  // Mostly 4: the fold's keys E_4(0), E_4(1), which the caller's storage holds after a fold.
+  fc.oneof({ weight: 4, arbitrary: fc.constant(4n) }, { weight: 3, arbitrary: edges(0, 1, 5, 32) }, { weight: 1, arbitrary: arbLength }),
 );
 
 /** A service id: the caller (by 2^64 - 1 and by id), the others, absent and ejectable ones, ids beyond 2^32. */
@@ -231,7 +235,8 @@ const argumentsOf = (w: GuestWorld): ReadonlyArray<readonly [number, fc.Arbitrar
         fc.oneof({ weight: 4, arbitrary: edges(0, 1) }, { weight: 1, arbitrary: edges(TWO_32, TWO_64 - 1n) }),
       ),
     ],
-    [hostCallIds.lookup, regs(id, arbHashPtr, arbOut, arbOffset, arbLength)],
+    // lookup: s, h, o, f, l -- mostly the caller's code hash (slot 0), whose preimage it holds.
+    [hostCallIds.lookup, regs(id, arbSlot(0), arbOut, arbOffset, arbLength)],
     [hostCallIds.read, arbKey.chain(([k, kz]) => regs(id, fc.constant(k), fc.constant(kz), arbOut, arbOffset, arbLength))],
     // write: key, key length, value, value length (0 deletes).
     [hostCallIds.write, arbKey.chain(([k, kz]) => regs(fc.constant(k), fc.constant(kz), arbData('out'), arbLength))],
@@ -258,19 +263,20 @@ const argumentsOf = (w: GuestWorld): ReadonlyArray<readonly [number, fc.Arbitrar
       ),
     ],
     // upgrade: o, g, m -- mostly the caller's own code hash (slot 0), so that it keeps running.
-    [hostCallIds.upgrade, regs(fc.oneof({ weight: 6, arbitrary: fc.constant(BigInt(layout.addr('hashes'))) }, { weight: 1, arbitrary: arbHashPtr }), arbGas, arbGas)],
+    [hostCallIds.upgrade, regs(arbSlot(0), arbGas, arbGas)],
     [hostCallIds.transfer, regs(id, arbAmount, arbGas, arbData('memo'))],
     // eject: d, o -- mostly the ejectable service and its request's hash (slot 2).
     [
       hostCallIds.eject,
       regs(
         w.ejectable === undefined ? id : fc.oneof({ weight: 3, arbitrary: fc.constant(BigInt(w.ejectable)) }, { weight: 1, arbitrary: id }),
-        fc.oneof({ weight: 3, arbitrary: fc.constant(BigInt(layout.addr('hashes') + 64)) }, { weight: 1, arbitrary: arbHashPtr }),
+        arbSlot(2),
       ),
     ],
-    [hostCallIds.query, regs(arbHashPtr, hashLength)],
-    [hostCallIds.solicit, regs(arbHashPtr, hashLength)],
-    [hostCallIds.forget, regs(arbHashPtr, hashLength)],
+    // query, solicit, forget: h, z -- mostly the requested preimage's hash (slot 1).
+    [hostCallIds.query, regs(arbSlot(1), hashLength)],
+    [hostCallIds.solicit, regs(arbSlot(1), hashLength)],
+    [hostCallIds.forget, regs(arbSlot(1), hashLength)],
     [hostCallIds.yield, regs(arbHashPtr)],
     // provide: s, o, z -- mostly the requested preimage, to the caller or another service.
     [hostCallIds.provide, regs(id, arbData('preimage'), hashLength)],
