@@ -60,7 +60,11 @@ export const layout = (() => {
   return { RO, RW, RW_SIZE, HEAP_PAGES, RW_END, at, addr: (k: keyof typeof at): number => RW + at[k] };
 })();
 
-/** Hash slots at `layout.at.hashes`: the caller's code hash (written by the prologue), the requested preimage's hash, E_32(caller), zero, then the world's. */
+/**
+ * Hash slots at `layout.at.hashes`: 0 the caller's code hash (written by the prologue), 1 the
+ * requested preimage's hash, 2 the ejectable service's request hash, 3 E_32(caller) (the code
+ * hash of a service the caller may eject), 4 zero, 5 a generated hash, 6.. the world's hashes.
+ */
 export const HASH_SLOTS = 8;
 /** How many octets of the output buffer each fold writes. */
 export const OUT_FOLD = 96;
@@ -70,7 +74,7 @@ export interface GuestWorld {
   readonly self: ServiceId;
   /** Ids of services present at genesis (privileged or not, the caller among them). */
   readonly services: ReadonlyArray<ServiceId>;
-  /** Ids of no service (and of services that may be ejected during the chain). */
+  /** Ids of no service at genesis. */
   readonly absent: ReadonlyArray<ServiceId>;
   /** A service whose code hash is E_32(self): one this guest may eject (B.20). */
   readonly ejectable?: ServiceId;
@@ -102,7 +106,7 @@ export type End = 'halt' | 'halt-hash' | 'trap';
 export interface Guest {
   readonly steps: ReadonlyArray<Step>;
   readonly end: End;
-  /** Registers of the generated data: the always-accumulate pairs for bless, the assigners, queue hashes, the random hash. */
+  /** The generated data the guest's pointers lead to (see `guestData`). */
   readonly data: GuestData;
 }
 
@@ -194,7 +198,9 @@ const arbData = (k: keyof typeof layout.at): fc.Arbitrary<bigint> =>
   );
 /** A storage key pointer and length: the fold's keys E_4(n) at `keys`, other octets there, or a bad pointer. */
 const arbKey = fc.tuple(
-  arbData('keys'),
+  // Or a hash slot: a 32-octet key such as the requested hash, whose storage entry's state key is
+  // also its request's (h, 2^32 - 1) (D.2).
+  fc.oneof({ weight: 3, arbitrary: arbData('keys') }, { weight: 1, arbitrary: arbSlot(1) }),
   // Mostly 4: the fold's keys E_4(0), E_4(1), which the caller's storage holds after a fold.
   fc.oneof({ weight: 4, arbitrary: fc.constant(4n) }, { weight: 3, arbitrary: edges(0, 1, 5, 32) }, { weight: 1, arbitrary: arbLength }),
 );
