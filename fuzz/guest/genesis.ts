@@ -16,7 +16,7 @@ import type { ServiceAccount, ServiceId, State, ValidatorKey } from '../../spec/
 import { getRingRoot, type RingSrs } from '../../model/crypto/bandersnatch.js';
 import { blake2b256 } from '../../model/crypto/index.js';
 import { importStateOf, type ImportState } from '../../model/block-import/index.js';
-import { withPreimage, withRequest } from '../../model/merklization/serialize.js';
+import { withPreimage, withRequest, withStorage } from '../../model/merklization/serialize.js';
 import { thresholdBalance } from '../../model/accumulation/host-calls/common.js';
 import { codePreimage } from './assembler.js';
 import { arbGuest, guestProgram, type Guest, type GuestWorld } from './generators.js';
@@ -103,13 +103,19 @@ const bare = (codeHash: Hash, fields: Partial<ServiceAccount> = {}): ServiceAcco
 /**
  * An account running `program`: its code preimage under its code hash (9.4), requested at its
  * length and available since slot 0 (so that the historical lookup of 9.7 finds it too); the
- * guests' preimage requested and not yet provided.
+ * guests' preimage requested and not yet provided; storage under the keys a guest reads most,
+ * E_4(0) and E_4(1) (a fold's keys) and the requested hash (whose storage entry's state key is
+ * also the request (h, 2^32 - 1), D.2), so that read finds values from the first block on.
  */
 export const guestAccount = (program: Uint8Array, fields: Partial<ServiceAccount> = {}): ServiceAccount => {
   const preimage = codePreimage(program);
   const codeHash = blake2b256(preimage);
   const withCode = withRequest(withPreimage(bare(codeHash, fields), codeHash, preimage), codeHash, preimage.length, [0]);
-  return withFootprint(withRequest(withCode, blake2b256(requested), requested.length, []));
+  const stored = [Uint8Array.of(0, 0, 0, 0), Uint8Array.of(1, 0, 0, 0), blake2b256(requested)].reduce(
+    (a, k, i) => withStorage(a, k, Uint8Array.of(i, 0xee)),
+    withRequest(withCode, blake2b256(requested), requested.length, []),
+  );
+  return withFootprint(stored);
 };
 
 /**
