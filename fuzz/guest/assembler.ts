@@ -35,9 +35,6 @@ export type Item = Instruction | { readonly label: string } | { readonly raw: Re
 
 const rows = new Map(instructions.map(([opcode, name, group]) => [name as InstructionName, { opcode, group: group as Group }]));
 
-/** The group of an instruction (A.5.x), from the table. */
-export const groupOf = (name: InstructionName): Group => rows.get(name)!.group;
-
 /** How many registers and immediates each group's instruction takes, and whether it has an offset. */
 export const shapes: Readonly<Record<Group, { readonly regs: number; readonly imms: number; readonly offset: boolean }>> = {
   noArgs: { regs: 0, imms: 0, offset: false },
@@ -197,7 +194,7 @@ export const standardProgram = (blob: Uint8Array, { ro = new Uint8Array(0), rw =
 };
 
 /** The entry of Psi_A (B.9): instruction 5. */
-export const ACCUMULATE_ENTRY = 5;
+const ACCUMULATE_ENTRY = 5;
 
 /**
  * A standard program whose accumulate code is `body`: five `fallthrough`s fill the octets before
