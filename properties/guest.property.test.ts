@@ -25,6 +25,7 @@ import { newAuthor, type Author, type BlockChoices } from '../fuzz/author/block.
 import { authorChain, blockChoices } from '../fuzz/author/chain.js';
 import { arbGuests, fuzzGenesis, fuzzServices, guestRoles, withKeyClasses } from '../fuzz/guest/genesis.js';
 import { arbKeyClasses, keyOfClass, ringClasses } from '../fuzz/guest/keys.js';
+import { OUT_FOLD } from '../fuzz/guest/generators.js';
 import { importerOf, loadGenesis, nativeEngines, traceGenesisFile, vectorsDir } from '../chain/index.js';
 
 const spec = tiny;
@@ -109,10 +110,11 @@ describe('guest services', () => {
           return expect.fail(`block ${index} (slot ${block.block.header.timeslot}) rejected: ${error.stage}: ${error.error}`);
         }
         // The fold: the manager accumulates every block (unless a bless drops it); its first call's
-        // answer is stored under E_4(0) unless it panicked or ran out of gas every time (its writes then undone).
+        // answer, omega_7 ++ omega_8 ++ OUT_FOLD octets, replaces the genesis value under E_4(0)
+        // unless it panicked or ran out of gas every time (its writes then undone).
         const last = out.right.states[out.right.states.length - 1]!.state;
         const manager = last.delta.get(fuzzServices.manager);
-        if (manager !== undefined && storageOf(manager, Uint8Array.of(0, 0, 0, 0)) !== undefined) folded++;
+        if (manager !== undefined && storageOf(manager, Uint8Array.of(0, 0, 0, 0))?.length === 16 + OUT_FOLD) folded++;
       }),
       { numRuns: CASES },
     );

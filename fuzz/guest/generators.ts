@@ -6,7 +6,7 @@
  * values weighted up: lengths and offsets at 0, 2^32 - 1, 2^32 and near 2^64; service ids of
  * the caller (by 2^64 - 1 and by its id), of the other services, of absent and ejectable ones;
  * pointers that are unreadable (below 2^16, unmapped, beyond 2^32) or readable but not writable
- * (the read-only page); and gas near exhaustion (a loop that burns all but a few units first).
+ * (the read-only page); and gas near exhaustion (a loop that burns all but a few units before a call).
  *
  * Every answer is folded into the service's storage: after call n the guest writes, under the
  * key E_4(n), omega'_7 ++ omega'_8 ++ the first OUT_FOLD octets of its output buffer (where the
@@ -97,8 +97,14 @@ export interface Call {
   readonly registers: ReadonlyArray<readonly [number, bigint]>;
 }
 
-/** A step: a host call (its answer folded), or a burn of all gas but about `leave` units. */
-export type Step = { readonly kind: 'call'; readonly call: Call } | { readonly kind: 'burn'; readonly leave: number };
+/**
+ * A step: a host call, its answer folded; with `leave`, all gas but about `leave` units is burnt
+ * first, so that the call meets gas near exhaustion (below its 10, out of gas in F, B.11).
+ */
+export interface Step {
+  readonly call: Call;
+  readonly leave?: number;
+}
 
 /** How a guest ends: halt (no output), halt with a 32-octet output (the yield of B.13), or trap (panic). */
 export type End = 'halt' | 'halt-hash' | 'trap';
@@ -308,8 +314,14 @@ export const arbGuest = (w: GuestWorld, maxSteps = 32): fc.Arbitrary<Guest> =>
   fc.record({
     steps: fc.array(
       fc.oneof(
-        { weight: 12, arbitrary: arbCall(w).map((call): Step => ({ kind: 'call', call })) },
-        { weight: 1, arbitrary: fc.nat({ max: 40 }).map((leave): Step => ({ kind: 'burn', leave })) },
+        { weight: 12, arbitrary: arbCall(w).map((call): Step => ({ call })) },
+        // Mostly 5..14: the ecalli's own 1 spent, the call finds 4..13 of its 10 (out of gas below 10).
+        {
+          weight: 2,
+          arbitrary: fc
+            .tuple(arbCall(w), fc.oneof({ weight: 3, arbitrary: fc.integer({ min: 5, max: 14 }) }, { weight: 1, arbitrary: fc.nat({ max: 24 }) }))
+            .map(([call, leave]): Step => ({ call, leave })),
+        },
       ),
       { minLength: 1, maxLength: maxSteps },
     ),
@@ -412,7 +424,8 @@ const burn = (n: number, leave: number): ReadonlyArray<Item> => [
 export const guestProgram = (w: GuestWorld, g: Guest): Uint8Array => {
   const prologue: ReadonlyArray<Item> = [loadImm64(7, SELF), loadImm64(8, BigInt(layout.addr('hashes'))), loadImm64(9, 0n), loadImm64(10, 32n), ecalli(hostCallIds.info)];
   const body = g.steps.flatMap((s, n): ReadonlyArray<Item> =>
-    s.kind === 'burn' ? burn(n, s.leave) : [...s.call.registers.map(([r, v]) => loadImm64(r, v)), ecalli(s.call.id), ...fold(n)],
+    // The burn comes before the loads, which it counts: about `leave` gas is left at the ecalli.
+    [...(s.leave === undefined ? [] : burn(n, s.leave + s.call.registers.length)), ...s.call.registers.map(([r, v]) => loadImm64(r, v)), ecalli(s.call.id), ...fold(n)],
   );
   const end: ReadonlyArray<Item> =
     g.end === 'trap'
