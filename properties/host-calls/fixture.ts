@@ -14,7 +14,7 @@ import { type PvmInstance, encodeBlob, tsEngine } from '../../model/pvm/index.js
 import { F, initialContext } from '../../model/accumulation/invocation.js';
 import type { HostCallOutcome, ImplicationsPair, PartialState } from '../../model/accumulation/types.js';
 import type { HostEnv } from '../../model/accumulation/host-calls/common.js';
-import { accumulateProgram, codePreimage } from '../../fuzz/guest/assembler.js';
+import { accumulateProgram, codePreimage, type Item } from '../../fuzz/guest/assembler.js';
 
 /** The read-only page and the writable pages of the fixture machine. */
 export const RO = 0x10000;
@@ -123,15 +123,10 @@ export const call = (id: number, m: PvmInstance, xy: ImplicationsPair, e: HostEn
 };
 
 /**
- * A service code blob for Y (A.38) whose accumulate code is `body`, each instruction given as its
- * octets (tests write encodings the assembler would not choose); `rw` is the read-write data at
- * 2^17, followed by one zero page; a 4096-octet stack.
+ * A service code blob for Y (A.38) whose accumulate code is `body` (assembler items); `rw` is the
+ * read-write data at 2^17, followed by one zero page; a 4096-octet stack.
  */
-export const serviceProgram = (body: ReadonlyArray<ReadonlyArray<number>>, rw: Uint8Array = new Uint8Array(0)): Uint8Array =>
-  accumulateProgram(
-    body.map((raw) => ({ raw })),
-    { rw },
-  );
+export const serviceProgram = (body: ReadonlyArray<Item>, rw: Uint8Array = new Uint8Array(0)): Uint8Array => accumulateProgram(body, { rw });
 
 /** An account whose code preimage is E(var(metadata), p) with a three-octet metadata. */
 export const withCode = (p: Uint8Array, balance = 1000n): ServiceAccount => {
