@@ -25,6 +25,7 @@ import {
   verifyBsSignature,
   verifyBsSignatureReference,
 } from '../model/crypto/bandersnatch.js';
+import { plusTorsion } from '../fuzz/guest/keys.js';
 
 type Case = readonly [key: Uint8Array, context: Uint8Array, message: Uint8Array, signature: Uint8Array];
 
@@ -52,21 +53,6 @@ const signed: fc.Arbitrary<Case> = fc.tuple(bytes(32), bytes(40), bytes(80)).map
   if (E.isLeft(sig)) throw new Error(`signBs: ${sig.left}`);
   return [publicKeyFromSeed(seed), c, m, sig.right] as const;
 });
-
-/** q, the order of Bandersnatch's base field (BLS12-381's scalar field). */
-const q = 0x73eda753299d7d483339d80809a1d80553bda402fffe5bfeffffffff00000001n;
-
-/**
- * P + T for the 2-torsion point T = (0, -1), i.e. (-x, -y), in ark's compressed form (y little
- * endian, the top bit telling the sign of x): on the curve, outside the prime-order subgroup.
- */
-const plusTorsion = (point: Uint8Array): Uint8Array => {
-  const flag = point[31]! & 0x80;
-  const y = point.reduceRight((acc, b, i) => (acc << 8n) | BigInt(i === 31 ? b & 0x7f : b), 0n);
-  const out = Uint8Array.from({ length: 32 }, (_, i) => Number(((q - y) >> BigInt(8 * i)) & 0xffn));
-  out[31]! |= flag ^ 0x80;
-  return out;
-};
 
 describe('Bandersnatch IETF verification: fast and ark-vrf agree', () => {
   it('valid signatures verify, with the output Y of their output point (200 cases)', () => {

@@ -14,6 +14,7 @@ import { PsiA, hostCallCounter } from '../model/accumulation/invocation.js';
 import { tsEngine } from '../model/pvm/index.js';
 import { nativeEngine } from '../model/pvm/native.js';
 import { tiny } from '../spec/chain-spec.js';
+import type { Item } from '../fuzz/guest/assembler.js';
 import {
   RO,
   RW,
@@ -157,11 +158,11 @@ describe('host calls of Psi_A', () => {
   });
 });
 
-/** load_imm omega_r = imm (A.5 oneRegOneImm, four octets, sign-extended), ecalli, halt, trap. */
-const LOAD_IMM = (r: number, v: number): number[] => [51, r, v & 0xff, (v >>> 8) & 0xff, (v >>> 16) & 0xff, v >>> 24];
-const ECALLI = (id: number): number[] => [10, id];
-const HALT = [50, 0];
-const TRAP = [0];
+/** load_imm omega_r = v sign-extended from 32 bits (A.25), ecalli, halt (jump_ind omega_0), trap. */
+const LOAD_IMM = (r: number, v: number): Item => ({ name: 'load_imm', regs: [r], imms: [BigInt.asUintN(64, BigInt(v | 0))] });
+const ECALLI = (id: number): Item => ({ name: 'ecalli', imms: [BigInt(id)] });
+const HALT: Item = { name: 'jump_ind', regs: [0], imms: [0n] };
+const TRAP: Item = { name: 'trap' };
 
 /** Register values for generated code: addresses in the rw data (2^17), read-only, unmapped; ids; 2^32 - 1 (-> 2^64 - 1). */
 const arbImm = fc.oneof(

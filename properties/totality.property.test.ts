@@ -2,7 +2,8 @@
  * Totality of block import (section 4.1) and of Psi_A's host calls (Appendix B): no input makes
  * `importBlock` throw. Each case takes a recorded trace step's pre-state and block, adds a service
  * X that accumulates every block (chi_Z, with free gas) and holds every privilege by chance, whose
- * code is a generated sequence of host calls with generated registers, and gives X and the
+ * code is a generated guest program (fuzz/guest: host calls with boundary arguments, answers
+ * folded into its storage), and gives X and the
  * trace's own services generated data: typed entries of a_s, a_p, a_l and opaque entries (what a
  * state given as key-values holds), many under D.2's aliased keys (the storage item of a 32-octet
  * h and the request (h, 2^32-1); the preimage h and the request (h, 2^32-2)), with balances up to
@@ -21,7 +22,10 @@ import { importStateFromKeyvals, type ImportState } from '../model/block-import/
 import { preimageEntryKey, requestEntryKey, storageEntryKey, withPreimage, withRequest, withStorage } from '../model/merklization/serialize.js';
 import { importerOf, loadTraceStep, nativeEngines, traceSteps, vectorsDir } from '../chain/index.js';
 import { hostCallCounter } from '../model/accumulation/invocation.js';
-import { account, serviceProgram, withCode } from './host-calls/fixture.js';
+import { encode } from '../spec/codec.js';
+import { validatorKey } from '../spec/codecs.js';
+import { arbGuest, guestProgram, type GuestWorld } from '../fuzz/guest/generators.js';
+import { account, withCode } from './host-calls/fixture.js';
 
 const CASES = 500;
 
@@ -41,30 +45,11 @@ const loadSteps = (): ReadonlyArray<{ readonly prior: ImportState; readonly bloc
 
 const X = 0x7777_7777;
 const CHILD = 0x7777_7778;
-const TWO_32 = 2n ** 32n;
 const TWO_64 = 2n ** 64n;
-/** The hash whose keys alias: a_s[H] ~ a_l[(H, 2^32-1)], a_p[H] ~ a_l[(H, 2^32-2)]; written at the start of the guest's data. */
-const H = blake2b256(Uint8Array.of(1, 2, 3)) as Hash;
-const RW = 0x20000;
-
-/** load_imm_64 omega_r = v (A.5 oneRegExtImm), ecalli, halt (jump_ind omega_0), trap. */
-const LOAD_IMM_64 = (r: number, v: bigint): number[] => [20, r, ...Array.from({ length: 8 }, (_, i) => Number((v >> BigInt(8 * i)) & 0xffn))];
-const ECALLI = (id: number): number[] => [10, id];
-const HALT = [50, 0];
-const TRAP = [0];
-
 const arbU64 = fc.bigInt({ min: 0n, max: TWO_64 - 1n });
-const arbRegister = fc.oneof(
-  { weight: 4, arbitrary: fc.constantFrom(...[0, 32, 64, 128].map((o) => BigInt(RW + o))) },
-  { weight: 3, arbitrary: fc.constantFrom(0n, 1n, 2n, 10n, 32n, 336n, BigInt(X), BigInt(CHILD), TWO_32 - 1n, TWO_32 - 2n, TWO_32, TWO_64 - 1n) },
-  { weight: 2, arbitrary: fc.integer({ min: 0, max: 3 }).map(BigInt) },
-  { weight: 1, arbitrary: arbU64 },
-);
-const arbGuest = fc.record({
-  steps: fc.array(fc.record({ registers: fc.array(fc.tuple(fc.integer({ min: 7, max: 12 }), arbRegister), { maxLength: 6 }), id: fc.oneof({ weight: 10, arbitrary: fc.integer({ min: 0, max: 26 }) }, { weight: 1, arbitrary: fc.constant(100) }) }), { minLength: 1, maxLength: 12 }),
-  end: fc.constantFrom(HALT, TRAP),
-  data: fc.uint8Array({ minLength: 224, maxLength: 224, max: 3 }),
-});
+/** The hash whose keys alias: a_s[H] ~ a_l[(H, 2^32-1)], a_p[H] ~ a_l[(H, 2^32-2)]; the guest's requested hash. */
+const REQUESTED = Uint8Array.of(1, 2, 3);
+const H = blake2b256(REQUESTED) as Hash;
 
 /** A value that decodes as request timeslots, or does not; the short ones are also storage values. */
 const arbValue = fc.oneof(
@@ -105,19 +90,43 @@ const withData = (a: ServiceAccount, d: Data): ServiceAccount => {
   return { ...b, opaque };
 };
 
-const arbCase = fc.record({
-  step: fc.nat(),
-  guest: arbGuest,
-  self: arbData,
-  others: fc.array(arbData, { maxLength: 3 }),
-  child: arbData,
-  privileged: fc.boolean(),
-});
+/**
+ * X's world (fuzz/guest): the services of every step, X and its child (code hash E_32(X), so X
+ * may eject it), the aliasing H as the requested preimage's hash, and the first step's validators.
+ */
+const worldOf = (steps: ReadonlyArray<{ readonly prior: ImportState }>): GuestWorld => {
+  const first = steps[0]!.prior.state;
+  return {
+    self: X,
+    services: [...new Set([...steps.flatMap((s) => [...s.prior.state.delta.keys()]), X, CHILD])],
+    absent: [0x1234_5678],
+    ejectable: CHILD,
+    requested: REQUESTED,
+    requestedHash: H,
+    ejectHash: H,
+    hashes: [...first.delta.values()].map((a) => a.codeHash).slice(0, 2),
+    validators: first.iota.map((k) => encode(validatorKey, k)),
+    cores: tiny.Ccorecount,
+    queueSize: tiny.Cauthqueuesize,
+  };
+};
+
+const arbCase = (world: GuestWorld) =>
+  fc.record({
+    step: fc.nat(),
+    guest: arbGuest(world, 12),
+    self: arbData,
+    others: fc.array(arbData, { maxLength: 3 }),
+    child: arbData,
+    privileged: fc.boolean(),
+  });
 
 describe('block import is total', () => {
   let steps: ReadonlyArray<{ readonly prior: ImportState; readonly block: Block }>;
+  let world: GuestWorld;
   beforeAll(() => {
     steps = loadSteps();
+    world = worldOf(steps);
   });
 
   it(`a state or a named rejection, never a throw, whatever the guest program and the service data (${CASES} cases)`, () => {
@@ -126,10 +135,9 @@ describe('block import is total', () => {
     const outcomes = new Map<string, number>();
     const stages = new Set(['header', 'safrole', 'disputes', 'assurances', 'reports', 'accumulation', 'preimages']);
     fc.assert(
-      fc.property(arbCase, (c) => {
+      fc.property(arbCase(world), (c) => {
         const { prior, block } = steps[c.step % steps.length]!;
-        const body = c.guest.steps.flatMap((s) => [...s.registers.map(([r, v]) => LOAD_IMM_64(r, v)), ECALLI(s.id)]);
-        const code = withCode(serviceProgram([...body, c.guest.end], Uint8Array.from([...H, ...c.guest.data])));
+        const code = withCode(guestProgram(world, c.guest));
         const self = withData({ ...code, parent: 0 }, c.self);
         const own = new Uint8Array(32);
         new DataView(own.buffer).setUint32(0, X, true);

@@ -34,6 +34,7 @@ import type {
   Header,
   RefineContext,
   SealKeys,
+  ServiceId,
   State,
   Ticket,
   TicketEnvelope,
@@ -72,6 +73,8 @@ export interface BlockChoices {
    * by `anchorContext` on the block's prior state, their authorizers in the cores' pools.
    */
   readonly reports?: ReadonlyArray<WorkReport>;
+  /** The service the guaranteed reports are for: the lowest-numbered one unless named; none when it is absent. */
+  readonly service?: ServiceId;
 }
 
 /** The author's knowledge and memory: the chain spec, the validators' secrets, the ring SRS. */
@@ -254,7 +257,7 @@ export const anchorContext = (sigma: Pick<State, 'beta' | 'tau'>, priorStateRoot
 /**
  * E_G: on each chosen core that is free in rho-double-dagger and has an authorizer in its pool
  * (11.29), the caller's report for that core (`BlockChoices.reports`), else a report of one digest
- * for the lowest service, with its present code hash (11.42) and
+ * for the chosen service (else the lowest), with its present code hash (11.42) and
  * at least its minimum gas (11.30), anchored on the parent, whose state root beta-dagger holds
  * (11.33, 4.6), and of a package that is new (11.38: its hash names the slot and the core);
  * signed by the core's guarantors under M (11.21, 11.26), two or three of them (11.25), the
@@ -267,13 +270,15 @@ const authorGuarantees = (
   posterior: SafroleState,
   priorStateRoot: Hash,
   slot: number,
-  choices: Pick<BlockChoices, 'cores' | 'reports'>,
+  choices: Pick<BlockChoices, 'cores' | 'reports' | 'service'>,
 ): ReadonlyArray<Guarantee> => {
   const { spec } = author;
   const mask = choices.cores;
   const context = anchorContext(sigma, priorStateRoot);
-  const [serviceIndex, account] = [...sigma.delta].sort(([a], [b]) => a - b)[0] ?? [];
-  if (serviceIndex === undefined || account === undefined) return [];
+  const [serviceIndex, account] =
+    choices.service === undefined ? ([...sigma.delta].sort(([a], [b]) => a - b)[0] ?? []) : [choices.service, sigma.delta.get(choices.service)];
+  // A service whose minimum accumulate gas exceeds G_A can have no valid report (11.30).
+  if (serviceIndex === undefined || account === undefined || account.minAccGas > spec.Creportaccgas) return [];
   const m = guarantorAssignments(spec, {
     eta: posterior.eta,
     kappa: posterior.kappa,

@@ -5,7 +5,6 @@
  */
 import { paperReadings, type Readings } from '../../spec/readings.js';
 import type { Hash } from '../../spec/bytes.js';
-import { Writer } from '../../spec/codec.js';
 import { blake2b256 } from '../../model/crypto/index.js';
 import { withPreimage, withRequest } from '../../model/merklization/serialize.js';
 import { NativeUnavailable } from '../../model/native.js';
@@ -16,6 +15,7 @@ import { type PvmInstance, encodeBlob, tsEngine } from '../../model/pvm/index.js
 import { F, initialContext } from '../../model/accumulation/invocation.js';
 import type { HostCallOutcome, ImplicationsPair, PartialState } from '../../model/accumulation/types.js';
 import type { HostEnv } from '../../model/accumulation/host-calls/common.js';
+import { accumulateProgram, codePreimage, type Item } from '../../fuzz/guest/assembler.js';
 
 /** The read-only page and the writable pages of the fixture machine. */
 export const RO = 0x10000;
@@ -134,37 +134,14 @@ export const call = (
 };
 
 /**
- * A service code blob for Y (A.38): five fallthroughs (Psi_A enters at 5), then `body`, each
- * instruction's first octet an instruction start; `rw` is the read-write data at 2^17, followed
- * by one zero page; a 4096-octet stack.
+ * A service code blob for Y (A.38) whose accumulate code is `body` (assembler items); `rw` is the
+ * read-write data at 2^17, followed by one zero page; a 4096-octet stack.
  */
-export const serviceProgram = (body: ReadonlyArray<ReadonlyArray<number>>, rw: Uint8Array = new Uint8Array(0)): Uint8Array => {
-  const c: number[] = [1, 1, 1, 1, 1];
-  const k: number[] = [1, 1, 1, 1, 1];
-  for (const instruction of body)
-    instruction.forEach((b, i) => {
-      c.push(b);
-      k.push(i === 0 ? 1 : 0);
-    });
-  const code = encodeBlob({ c: Uint8Array.from(c), k: Uint8Array.from(k), j: [] });
-  const w = new Writer();
-  w.uint(3, 0);
-  w.uint(3, rw.length);
-  w.uint(2, 1);
-  w.uint(3, 4096);
-  w.bytes(rw);
-  w.uint(4, code.length);
-  w.bytes(code);
-  return w.result();
-};
+export const serviceProgram = (body: ReadonlyArray<Item>, rw: Uint8Array = new Uint8Array(0)): Uint8Array => accumulateProgram(body, { rw });
 
 /** An account whose code preimage is E(var(metadata), p) with a three-octet metadata. */
 export const withCode = (p: Uint8Array, balance = 1000n): ServiceAccount => {
-  const w = new Writer();
-  w.natural(3);
-  w.bytes(Uint8Array.of(7, 7, 7));
-  w.bytes(p);
-  const preimage = w.result();
+  const preimage = codePreimage(p);
   const codeHash = blake2b256(preimage);
   return withPreimage(account({ balance, codeHash }), codeHash, preimage);
 };

@@ -10,6 +10,7 @@ import { type PvmEngine, tsEngine } from '../../model/pvm/index.js';
 import { nativeEngine } from '../../model/pvm/native.js';
 import { account, hash, nativeBuilt, partialState, serviceProgram as program, withCode } from './fixture.js';
 import { PsiA, hostCallCounter, serviceCode } from '../../model/accumulation/invocation.js';
+import type { Item } from '../../fuzz/guest/assembler.js';
 
 const S = 42;
 
@@ -18,9 +19,10 @@ const transferIn = (amount: bigint): AccumulationInput => ({
   value: { source: 1, dest: S, amount, memo: new Uint8Array(tiny.Cmemosize), gas: 0n },
 });
 
-const ECALLI = (id: number) => [10, id];
-const HALT = [50, 0]; // jump_ind omega_0 + 0: omega_0 is the halt address 2^32 - 2^16 (A.43)
-const TRAP = [0];
+const ECALLI = (id: number): Item => ({ name: 'ecalli', imms: [BigInt(id)] });
+// jump_ind omega_0 + 0: omega_0 is the halt address 2^32 - 2^16 (A.43)
+const HALT: Item = { name: 'jump_ind', regs: [0], imms: [0n] };
+const TRAP: Item = { name: 'trap' };
 
 const engines: Array<[string, PvmEngine]> = nativeBuilt() ? [['ts', tsEngine], ['native', nativeEngine]] : [['ts', tsEngine]];
 
@@ -70,7 +72,7 @@ describe.each(engines)('Psi_A on the %s engine', (_name, engine) => {
 });
 
 /** omega_7 = 2^17 (readable), omega_8 = 2^28 + 1 (past every page), then halt. */
-const longOutput = program([[51, 7, 0, 0, 2, 0], [51, 8, 1, 0, 0, 16], HALT]);
+const longOutput = program([{ name: 'load_imm', regs: [7], imms: [0x20000n] }, { name: 'load_imm', regs: [8], imms: [0x1000_0001n] }, HALT]);
 
 // @gp A.44 -- R: an unreadable output range omega_7..+omega_8 gives the empty blob (no yield).
 it('Psi_M on the ts engine: halting with an unreadable output range yields nothing', () => {
