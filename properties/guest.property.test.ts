@@ -7,7 +7,8 @@
  *
  * Bandersnatch keys of every class (fuzz/guest/keys.ts) decode apart: a valid key verifies its
  * signature; off-curve, off-subgroup and non-canonical keys are bad keys and stand as the
- * padding point in a ring root (G.3); the identity decodes (its verification fails). Chains
+ * padding point in a ring root (G.3); the identity decodes (its verification fails) and, having
+ * no affine coordinates to commit to, stands as the padding point in a ring root too. Chains
  * whose iota and gamma_P hold such keys import across two epoch changes, and kappa then holds them.
  */
 import fc from 'fast-check';
@@ -24,7 +25,7 @@ import { devValidators } from '../fuzz/author/keys.js';
 import { newAuthor, type Author, type BlockChoices } from '../fuzz/author/block.js';
 import { authorChain, blockChoices } from '../fuzz/author/chain.js';
 import { arbGuests, fuzzGenesis, fuzzServices, guestRoles, withKeyClasses } from '../fuzz/guest/genesis.js';
-import { arbKeyClasses, keyOfClass, ringClasses } from '../fuzz/guest/keys.js';
+import { arbKeyClasses, keyClasses, keyOfClass } from '../fuzz/guest/keys.js';
 import { OUT_FOLD } from '../fuzz/guest/generators.js';
 import { importerOf, loadGenesis, nativeEngines, traceGenesisFile, vectorsDir } from '../chain/index.js';
 
@@ -153,8 +154,9 @@ describe('guest services', () => {
     expect(verify(v0!.bs)).toBe('valid');
     for (const c of ['off-curve', 'off-subgroup', 'non-canonical'] as const) expect(verify(keyOfClass(c, v0!.bs)), c).toBe('bad_key');
     expect(verify(keyOfClass('identity', v0!.bs))).toBe('verification_failure');
-    // Every bad key is replaced by the same padding point (G.3): the roots agree; a valid key's differs.
-    const roots = ringClasses.map((c) => toHex(getRingRoot(srs)([v1!.bs, keyOfClass(c, v0!.bs)])));
+    // Every bad key, and the identity (no affine point to commit to), is replaced by the same
+    // padding point (G.3): the roots agree; a valid key's differs.
+    const roots = keyClasses.map((c) => toHex(getRingRoot(srs)([v1!.bs, keyOfClass(c, v0!.bs)])));
     expect(new Set(roots.slice(1)).size).toBe(1);
     expect(roots[0]).not.toBe(roots[1]);
   });
@@ -177,6 +179,6 @@ describe('guest services', () => {
       }),
       { numRuns: KEY_CASES },
     );
-    expect([...seen].sort()).toEqual([...ringClasses].sort());
+    expect([...seen].sort()).toEqual([...keyClasses].sort());
   });
 });

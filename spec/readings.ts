@@ -184,7 +184,8 @@ export const readingCatalogue = {
     },
   },
   'ring-padding-point': {
-    sentence: 'The point that replaces a key with no Bandersnatch point when the ring is built.',
+    sentence:
+      'The point that replaces a key with no Bandersnatch point when the ring is built; the identity, which decodes but has no affine coordinates for the commitment, is replaced too.',
     references: ['G.3'],
     default: 'ark-vrf',
     alternatives: {

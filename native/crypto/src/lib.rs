@@ -26,6 +26,7 @@ use std::sync::{Arc, Mutex};
 
 use recent::Recent;
 
+use ark_vrf::reexports::ark_ec::AffineRepr;
 use ark_vrf::reexports::ark_serialize::{CanonicalDeserialize, CanonicalSerialize};
 use ark_vrf::ring::{Prover as RingProver, Verifier as RingVerifier};
 use ark_vrf::ietf::Prover as IetfProver;
@@ -239,10 +240,12 @@ impl RingSrs {
     }
 
     /// The ring's points: every key that fails the checked decode becomes the padding point
-    /// (Appendix G, last paragraph).
+    /// (Appendix G, last paragraph). So does the identity: it decodes (it is in the prime-order
+    /// subgroup) but has no affine coordinates, and the ring commitment cannot hold it (appending
+    /// it panics inside w3f-ring-proof), so it is no usable ring member.
     fn ring_points(keys: &[[u8; KEY_LEN]]) -> Vec<AffinePoint> {
         keys.iter()
-            .map(|k| decode_key(k).unwrap_or(RingProofParams::padding_point()))
+            .map(|k| decode_key(k).ok().filter(|p| !p.is_zero()).unwrap_or(RingProofParams::padding_point()))
             .collect()
     }
 
@@ -368,6 +371,21 @@ mod tests {
         assert_eq!(check(&proofs)[2], Err(CryptoError::VerificationFailure));
         proofs[1][0] ^= 0xff; // the output point of the second
         assert!(check(&proofs)[1].is_err());
+    }
+
+    #[test]
+    fn the_identity_is_a_padding_point_in_a_ring() {
+        // It failed here before: appending the identity panicked inside w3f-ring-proof, across
+        // the N-API boundary, and aborted the process.
+        let srs = RingSrs::embedded().unwrap();
+        let mut keys: Vec<[u8; KEY_LEN]> = (0..6u8).map(|i| SecretKey::from_seed(&[i]).public()).collect();
+        let mut identity = [0u8; KEY_LEN];
+        identity[0] = 1; // (0, 1): y = 1, x even
+        assert!(decode_key(&identity).is_ok(), "the identity decodes");
+        keys[2] = identity;
+        let with_identity = srs.ring_root(&keys).unwrap();
+        keys[2] = [0xff; KEY_LEN]; // not a point: the padding point by the last paragraph of Appendix G
+        assert_eq!(with_identity, srs.ring_root(&keys).unwrap());
     }
 
     #[test]
