@@ -152,6 +152,9 @@ export const tiny: ChainSpec = {
   Cmaxblocktickets: 3,
   Crotationperiod: 4,
   Cexpungeperiod: 32,
+  // L: fuzz-proto's README (feature-ancestry) scales the paper's 14,400 by D's full/tiny ratio,
+  // 19,200 / 32 = 600, to 24; the vectors' tiny constants do not name L, and none moves with it.
+  Cmaxlookupanchorage: 24,
   Cblockaccgas: 20_000_000n,
   Cpackagerefgas: 1_000_000_000n,
   Csegmentecpieces: 1026,
