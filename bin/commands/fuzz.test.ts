@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { tiny } from '../../spec/chain-spec.js';
+import { paperReadings } from '../../spec/readings.js';
 import { decode, encode } from '../../spec/codec.js';
 import type { Hash } from '../../spec/bytes.js';
 import { nativeEngines, useEngines, vectorsDir } from '../../chain/index.js';
@@ -84,6 +85,7 @@ describe('jam-model fuzz', () => {
   it('finds no mismatch against the model\'s own target (storage trace, forks)', async () => {
     const { summary, mismatches } = await runFuzzer({
       spec: tiny,
+      readings: paperReadings,
       engines: nativeEngines,
       socket: targetSocket(),
       source: tracesSource(tiny, join(vectorsDir('traces'), 'storage')),
@@ -105,6 +107,7 @@ describe('jam-model fuzz', () => {
     const forkNames = new Set<string>();
     const { summary, mismatches } = await runFuzzer({
       spec: tiny,
+      readings: paperReadings,
       engines: nativeEngines,
       socket: targetSocket(),
       source: authorSource(tiny, nativeEngines, 5),
@@ -134,7 +137,7 @@ describe('jam-model fuzz', () => {
     const proxy = await flippingProxy(proxyPath, slot);
     try {
       const out = join(dir, 'out');
-      const { summary, mismatches } = await runFuzzer({ spec: tiny, engines: nativeEngines, socket: proxyPath, source, steps: 14, seed: 3, forks: true, includeReimport: true, out });
+      const { summary, mismatches } = await runFuzzer({ spec: tiny, readings: paperReadings, engines: nativeEngines, socket: proxyPath, source, steps: 14, seed: 3, forks: true, includeReimport: true, out });
       // After the mismatch the target is initialized again with the model's state and the chain goes on.
       expect(summary).toMatchObject({ blocks: 14, mismatches: 1 });
       const m = mismatches[0]!;

@@ -6,10 +6,11 @@ import { parseArgs } from 'node:util';
 import * as E from 'fp-ts/lib/Either.js';
 import { VectorsNotFound } from '../../chain/index.js';
 import { freshSeed, parseSource, runFuzzer, SourceError, TargetError, type Mismatch } from '../../fuzz/fuzzer/index.js';
-import { chooseConfig, chooseEngines, engineHelp } from '../options.js';
+import { chainHelp, chainOptions, chooseChain, chooseEngines, engineHelp } from '../options.js';
 import { progress } from '../progress.js';
 
-export const help = `usage: jam-model fuzz --target SOCKET [--config tiny|full] [--engine E] [--steps N] [--seed S]
+export const help = `usage: jam-model fuzz --target SOCKET [--config tiny|full | --chain-spec FILE] [--reading NAME=VALUE ...]
+                      [--engine E] [--steps N] [--seed S]
                       [--forks [--include-reimport]] [--out DIR] [--json]
                       [--source author[:SEED] | traces:DIR]
 
@@ -26,6 +27,7 @@ a reference: a mismatch is a question for the paper.
 
   --target SOCKET   the target's Unix socket (required)
   --config NAME     chain spec: tiny (default) or full
+${chainHelp(20)}
 ${engineHelp(20)} (the model's imports)
   --steps N         ImportBlock messages to send, main line and forks (default 1000); the
                     source's chains are run again (new mutations) until N are sent
@@ -76,6 +78,7 @@ export const run = async (argv: ReadonlyArray<string>): Promise<number> => {
     options: {
       target: { type: 'string' },
       config: { type: 'string', default: 'tiny' },
+      ...chainOptions,
       engine: { type: 'string' },
       steps: { type: 'string', default: '1000' },
       seed: { type: 'string' },
@@ -93,8 +96,9 @@ export const run = async (argv: ReadonlyArray<string>): Promise<number> => {
   }
   if (positionals.length > 0) return fail(`unexpected argument '${positionals[0]}' (see --help)`);
   if (values.target === undefined) return fail('--target SOCKET is required (see --help)');
-  const spec = chooseConfig(values.config);
-  if (E.isLeft(spec)) return fail(spec.left);
+  const params = chooseChain(values);
+  if (E.isLeft(params)) return fail(params.left.join('\n'));
+  const { spec, readings } = params.right;
   const steps = natural(values.steps, 2 ** 32);
   if (steps === undefined || steps === 0) return fail(`--steps '${values.steps}' is not a positive whole number`);
   const seed = values.seed === undefined ? freshSeed() : natural(values.seed, 2 ** 32);
@@ -104,10 +108,11 @@ export const run = async (argv: ReadonlyArray<string>): Promise<number> => {
   const { engines } = chosen.right;
   const bar = progress(!values.json);
   try {
-    const source = parseSource(spec.right, engines, values.source ?? 'author', seed);
+    const source = parseSource(spec, engines, values.source ?? 'author', seed);
     if (!values.json) console.log(`fuzzing ${values.target}: source ${source.name}, seed ${seed}, ${steps} steps${values.forks ? `, forks${values['include-reimport'] ? ' (the same block again included)' : ''}` : ''}`);
     const { summary } = await runFuzzer({
-      spec: spec.right,
+      spec,
+      readings,
       engines,
       socket: values.target,
       source,

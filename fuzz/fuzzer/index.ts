@@ -16,6 +16,7 @@ import { join } from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
 import { bytesEqual, toHex } from '../../spec/bytes.js';
 import type { ChainSpec } from '../../spec/chain-spec.js';
+import type { Readings } from '../../spec/readings.js';
 import { decode, encode, type Codec } from '../../spec/codec.js';
 import { genesis as genesisCodec, traceStep, type RawState } from '../../spec/trace.js';
 import type { Block } from '../../spec/types.js';
@@ -30,6 +31,8 @@ import { mutate, rng, type BlockSource, type Mutant, type Rng, type SourceBlock,
 
 export interface FuzzOptions {
   readonly spec: ChainSpec;
+  /** The readings the model's imports run under (spec/readings.ts). */
+  readonly readings: Readings;
   /** The engines the model's imports run on (made usable by the caller, `useEngines`). */
   readonly engines: Engines;
   /** The target's Unix socket. */
@@ -234,7 +237,7 @@ interface Replay {
  * the last agrees and the last does not.
  */
 const replay = async (o: FuzzOptions, link: Link, restart: Restart, sent: ReadonlyArray<Sent>): Promise<Replay> => {
-  const started = initialize(modelChain(o.spec, o.engines), restart.start.header, restart.start.keyvals, restart.ancestors);
+  const started = initialize(modelChain({ spec: o.spec, readings: o.readings }, o.engines), restart.start.header, restart.start.keyvals, restart.ancestors);
   if (E.isLeft(started)) throw new Error(`replay: the restart state does not decode: ${started.left}`);
   let model = started.right[0];
   const root = started.right[1];
@@ -369,7 +372,7 @@ export const runFuzzer = async (o: FuzzOptions): Promise<{ readonly summary: Sum
   const withAncestry = (link.features & featureAncestry) !== 0;
   const counts = new Map<string, Map<HostCallOutcome, number>>();
   // The run's model: its host calls are counted for the summary (the shrinker's replays are not).
-  let model: ModelChain = modelChain(spec, o.engines, (call, outcome) => {
+  let model: ModelChain = modelChain({ spec, readings: o.readings }, o.engines, (call, outcome) => {
     const byOutcome = counts.get(call) ?? new Map<HostCallOutcome, number>();
     counts.set(call, byOutcome.set(outcome, (byOutcome.get(outcome) ?? 0) + 1));
   });

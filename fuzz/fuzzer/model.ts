@@ -5,7 +5,6 @@
  */
 import * as E from 'fp-ts/lib/Either.js';
 import { toHex, type Hash } from '../../spec/bytes.js';
-import type { ChainSpec } from '../../spec/chain-spec.js';
 import type { KeyValue } from '../../spec/trace.js';
 import type { Block, Header } from '../../spec/types.js';
 import type { HostCallObserver } from '../../model/accumulation/types.js';
@@ -20,6 +19,7 @@ import {
   stateRoot,
   type Ancestor,
   type Chain,
+  type ChainParams,
   type Engines,
   type Held,
 } from '../../chain/index.js';
@@ -46,8 +46,8 @@ export interface ModelChain {
  * A model that holds nothing yet. With an observer, every host call's answer in its imports is
  * told to it (the summary's host-call counts); that importer is the run's own.
  */
-export const modelChain = (spec: ChainSpec, engines: Engines, observer?: HostCallObserver): ModelChain => ({
-  chain: observer === undefined ? emptyChain(spec, engines) : { ...emptyChain(spec, engines), importer: importerOf(spec, engines, observer) },
+export const modelChain = (params: ChainParams, engines: Engines, observer?: HostCallObserver): ModelChain => ({
+  chain: observer === undefined ? emptyChain(params, engines) : { ...emptyChain(params, engines), importer: importerOf(params, engines, observer) },
   headers: new Map(),
 });
 
