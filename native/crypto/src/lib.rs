@@ -26,7 +26,6 @@ use std::sync::{Arc, Mutex};
 
 use recent::Recent;
 
-use ark_vrf::reexports::ark_ec::AffineRepr;
 use ark_vrf::reexports::ark_serialize::{CanonicalDeserialize, CanonicalSerialize};
 use ark_vrf::ring::{Prover as RingProver, Verifier as RingVerifier};
 use ark_vrf::ietf::Prover as IetfProver;
