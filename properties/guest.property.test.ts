@@ -16,7 +16,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { toHex, type BandersnatchKey } from '../spec/bytes.js';
 import { tiny } from '../spec/chain-spec.js';
-import type { ServiceId, State } from '../spec/types.js';
+import type { State } from '../spec/types.js';
 import { importStateFromKeyvals, importStateOf } from '../model/block-import/index.js';
 import { embeddedRingSrs, getRingRoot, signBs, verifyBsSignature, type RingSrs } from '../model/crypto/bandersnatch.js';
 import { hostCallCounter, hostCalls } from '../model/accumulation/invocation.js';
@@ -24,7 +24,7 @@ import { storageOf } from '../model/merklization/serialize.js';
 import { devValidators } from '../fuzz/author/keys.js';
 import { newAuthor, type Author, type BlockChoices } from '../fuzz/author/block.js';
 import { authorChain, blockChoices } from '../fuzz/author/chain.js';
-import { arbGuests, fuzzGenesis, fuzzServices, guestRoles, withKeyClasses } from '../fuzz/guest/genesis.js';
+import { arbGuests, fuzzGenesis, fuzzServices, guestPlan, withKeyClasses } from '../fuzz/guest/genesis.js';
 import { arbKeyClasses, keyClasses, keyOfClass } from '../fuzz/guest/keys.js';
 import { OUT_FOLD } from '../fuzz/guest/generators.js';
 import { importerOf, loadGenesis, nativeEngines, traceGenesisFile, vectorsDir } from '../chain/index.js';
@@ -49,22 +49,6 @@ beforeAll(() => {
   srs = embeddedRingSrs();
   author = newAuthor(spec, devValidators(spec.Cvalcount), srs);
 });
-
-/**
- * A plan of `BLOCKS` blocks whose reports are for a guest service (or the genesis service 0);
- * half the plans open with a jump past the expunge period D, after which the manager may eject
- * (B.20: the request's last slot below t - D).
- */
-const arbPlan = fc
-  .tuple(
-    fc.array(fc.tuple(blockChoices(spec), fc.constantFrom<ServiceId>(0, ...guestRoles.map((r) => fuzzServices[r]))), { minLength: BLOCKS, maxLength: BLOCKS }),
-    fc.boolean(),
-  )
-  .map(([blocks, late]) =>
-    blocks.map(
-      ([choices, service], i): BlockChoices => ({ ...choices, gap: i === 0 && late ? spec.Cexpungeperiod + 2 : choices.gap, service }),
-    ),
-  );
 
 /** Every answer B.1 names, and the two exits of a host call. */
 const answers = ['value', 'OK', 'NONE', 'WHAT', 'OOB', 'WHO', 'FULL', 'CORE', 'CASH', 'LOW', 'HUH', 'panic', 'out-of-gas'];
@@ -103,7 +87,7 @@ describe('guest services', () => {
     const importer = importerOf(spec, nativeEngines, counter.observer);
     let folded = 0;
     fc.assert(
-      fc.property(arbGuests(spec, base), arbPlan, (guests, plan) => {
+      fc.property(arbGuests(spec, base), guestPlan(spec, BLOCKS), (guests, plan) => {
         const genesis = fuzzGenesis(spec, base, guests);
         const out = authorChain(author, importer, genesis, plan);
         if (E.isLeft(out)) {

@@ -1,6 +1,7 @@
 /**
  * The fuzzer against the model's own target, in this process: no mismatch over a few dozen
- * blocks with forks, recorded (a trace) or authored (fuzz/author, its mutations as forks); and through a proxy that plants a disagreement (one state root flipped,
+ * blocks with forks, recorded (a trace) or authored (fuzz/author, its mutations as forks), also
+ * over the fuzz genesis's guest services (fuzz/guest), reaching every accumulate host call; and through a proxy that plants a disagreement (one state root flipped,
  * only after two blocks since Initialize, so shrinking has a prefix to keep), the mismatch is
  * found, shrunk to the three blocks it needs, written as a trace folder, and that folder replays
  * with `jam-model import`.
@@ -22,9 +23,12 @@ import { connectClient } from '../../fuzz/client.js';
 import { deframe, frame, message } from '../../fuzz/messages.js';
 import { startTarget, type TargetServer } from '../../fuzz/server.js';
 import { runFuzzer } from '../../fuzz/fuzzer/index.js';
-import { authorSource, tracesSource } from '../../fuzz/fuzzer/source.js';
+import { authorSource, guestsSource, tracesSource } from '../../fuzz/fuzzer/source.js';
+import { hostCalls } from '../../model/accumulation/invocation.js';
 
 const codec = message(tiny);
+/** Blocks sent from the guests source (about forty main-line blocks, ten chains): with seed 1, every host call. */
+const GUEST_STEPS = 72;
 let dir: string;
 let target: TargetServer;
 const targetSocket = (): string => join(dir, 'model.sock');
@@ -125,6 +129,28 @@ describe('jam-model fuzz', () => {
     expect(summary.rejected).toBeLessThanOrEqual(summary.forks);
     // Accumulation ran (authored guarantees become available and are accumulated).
     expect(Object.keys(summary.host_calls).length).toBeGreaterThan(0);
+  });
+
+  it('finds no mismatch against the model\'s own target (guest services, their host calls all reached)', async () => {
+    const { summary, mismatches } = await runFuzzer({
+      spec: tiny,
+      readings: paperReadings,
+      engines: nativeEngines,
+      socket: targetSocket(),
+      source: guestsSource(tiny, nativeEngines, 1),
+      steps: GUEST_STEPS,
+      seed: 1,
+      forks: true,
+      includeReimport: true,
+      out: join(dir, 'none-guests'),
+    });
+    expect(mismatches).toEqual([]);
+    expect(summary).toMatchObject({ blocks: GUEST_STEPS, mismatches: 0 });
+    const table = Object.entries(summary.host_calls).map(([call, m]) => `${call.padEnd(13)} ${Object.entries(m).map(([a, n]) => `${a}:${n}`).join(' ')}`);
+    console.log(`guests:1, ${summary.blocks} blocks (${summary.forks} forks, ${summary.rejected} rejected):\n${table.join('\n')}`);
+    // Every accumulate host call of B.9's F, and log (JIP-1), which F does not know: unknown(100)
+    // (the guests call other unknown ids too).
+    expect(Object.keys(summary.host_calls)).toEqual(expect.arrayContaining([...[...hostCalls.values()].map((h) => h.name), 'unknown(100)']));
   });
 
   it('finds a planted root flip, shrinks it to the blocks it needs, writes a trace that imports', async () => {

@@ -12,7 +12,7 @@ import { progress } from '../progress.js';
 export const help = `usage: jam-model fuzz --target SOCKET [--config tiny|full | --chain-spec FILE] [--reading NAME=VALUE ...]
                       [--engine E] [--steps N] [--seed S]
                       [--forks [--include-reimport]] [--out DIR] [--json]
-                      [--source author[:SEED] | traces:DIR]
+                      [--source guests[:SEED] | author[:SEED] | traces:DIR]
 
 Drives a fuzz-v1 target listening on the Unix socket SOCKET as the fuzzer: PeerInfo (features
 ancestry and forks), Initialize with the chain's genesis state and ancestry, one ImportBlock per
@@ -45,11 +45,18 @@ ${engineHelp(20)} (the model's imports)
   --out DIR         where each mismatch's trace folder goes (default fuzz-out/)
   --json            no progress bar; one JSON line per mismatch, then the summary line
                     {"summary":{"blocks","forks","rejected","mismatches","host_calls"}}
-  --source SPEC     author[:SEED] (default): chains of 48 blocks authored from the fallback
-                    trace's genesis by the development validators, valid by construction
-                    (tickets, assurances, guarantees, accumulation, verdicts); chain k is the
-                    plan of seed SEED + k (SEED defaults to --seed), each started afresh with
-                    Initialize from the genesis, as many as --steps needs.
+  --source SPEC     guests[:SEED] (default): chains of 4 blocks authored as author's are, from
+                    the fuzz genesis: the fallback trace's genesis with four generated guest
+                    services (fuzz/guest/: privileged and not, two always-accumulate) that call
+                    every accumulate host call with boundary arguments and fold each answer
+                    into storage, the reports spread over them; chain k's guests and plan are
+                    drawn from seed SEED + k, so the host calls reached grow with the chains.
+                    author[:SEED]: chains of 48 blocks authored from the fallback trace's
+                    genesis by the development validators, valid by construction (tickets,
+                    assurances, guarantees, accumulation, verdicts); chain k is the plan of
+                    seed SEED + k.
+                    For both, SEED defaults to --seed, and each chain is started afresh with
+                    Initialize from its genesis, as many as --steps needs.
                     traces:DIR: the recorded traces, each folder's blocks in order (DIR a trace
                     folder or a folder of them, e.g. the vectors' traces/; JAM_VECTORS)
   -h, --help        this text
@@ -108,7 +115,7 @@ export const run = async (argv: ReadonlyArray<string>): Promise<number> => {
   const { engines } = chosen.right;
   const bar = progress(!values.json);
   try {
-    const source = parseSource(spec, engines, values.source ?? 'author', seed);
+    const source = parseSource(spec, engines, values.source ?? 'guests', seed);
     if (!values.json) console.log(`fuzzing ${values.target}: source ${source.name}, seed ${seed}, ${steps} steps${values.forks ? `, forks${values['include-reimport'] ? ' (the same block again included)' : ''}` : ''}`);
     const { summary } = await runFuzzer({
       spec,

@@ -277,8 +277,11 @@ const authorGuarantees = (
   const context = anchorContext(sigma, priorStateRoot);
   const [serviceIndex, account] =
     choices.service === undefined ? ([...sigma.delta].sort(([a], [b]) => a - b)[0] ?? []) : [choices.service, sigma.delta.get(choices.service)];
-  // A service whose minimum accumulate gas exceeds G_A can have no valid report (11.30).
+  // A service whose minimum accumulate gas exceeds G_A can have no valid report (11.30); a block
+  // more than L slots after its parent can have none either: the parent, the latest block a
+  // lookup anchor may name, is then too old (11.34).
   if (serviceIndex === undefined || account === undefined || account.minAccGas > spec.Creportaccgas) return [];
+  if (context.lookupAnchorTime < slot - spec.Cmaxlookupanchorage) return [];
   const m = guarantorAssignments(spec, {
     eta: posterior.eta,
     kappa: posterior.kappa,

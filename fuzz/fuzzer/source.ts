@@ -4,14 +4,17 @@
  * replay may restart (the shrinker drops a prefix that way without re-authoring anything), and
  * optionally the source's own mutations of it.
  *
- * Two sources: recorded traces (`traces:DIR`), and chains authored from the fallback trace's
+ * Three sources: recorded traces (`traces:DIR`); chains authored from the fallback trace's
  * genesis by the development validators (`author[:SEED]`, fuzz/author/: valid by construction,
- * with tickets, assurances, guarantees, accumulation and verdicts), whose blocks come with
+ * with tickets, assurances, guarantees, accumulation and verdicts); and the same authoring over
+ * the fuzz genesis (`guests[:SEED]`, fuzz/guest/: generated guest services that call every
+ * accumulate host call with boundary arguments). Authored blocks come with
  * fuzz/author/'s mutations (each changes one thing and is re-sealed, so it reaches the check it
  * is about). Beside those, the seeded generic mutations of any block (`mutate`).
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
+import fc from 'fast-check';
 import * as E from 'fp-ts/lib/Either.js';
 import { toHex } from '../../spec/bytes.js';
 import type { ChainSpec } from '../../spec/chain-spec.js';
@@ -19,8 +22,10 @@ import type { KeyValue } from '../../spec/trace.js';
 import type { Block, Extrinsic, Header } from '../../spec/types.js';
 import { embeddedRingSrs } from '../../model/crypto/bandersnatch.js';
 import { extrinsicHash, headerHash } from '../../model/header/index.js';
+import type { ImportState } from '../../model/block-import/index.js';
 import {
   importerOf,
+  keyvalsOf,
   loadGenesis,
   loadTraceStep,
   stateFromKeyvals,
@@ -29,10 +34,11 @@ import {
   vectorsDir,
   type Engines,
 } from '../../chain/index.js';
-import { newAuthor } from '../author/block.js';
+import { newAuthor, type BlockChoices } from '../author/block.js';
 import { authorChain, planOfSeed } from '../author/chain.js';
 import { devValidators } from '../author/keys.js';
 import { mutations } from '../author/mutations.js';
+import { arbGuests, fuzzGenesis, guestPlan } from '../guest/genesis.js';
 
 /** A state with the header it follows: what Initialize carries (the ancestry is the fuzzer's). */
 export interface Start {
@@ -122,30 +128,38 @@ export const tracesSource = (spec: ChainSpec, dir: string): BlockSource => {
 /** The blocks of each authored chain: a few epochs of tiny (E = 12), and a fresh genesis after. */
 export const authoredChainLength = 48;
 
-/**
- * Authored chains: chain k (k = 0, 1, ...) is the plan of seed `seed + k` (planOfSeed) authored
- * from the fallback trace's genesis, its blocks imported by the model as they are authored (each
- * block is authored on its parent's posterior). Endless: the run stops at its step count. A
- * block the model rejects is a broken promise of the authoring, not a finding: it throws.
- */
-export const authorSource = (spec: ChainSpec, engines: Engines, seed: number): BlockSource => {
+/** The fallback trace's genesis: the authored chains' header, and their state or its base. */
+const fallbackGenesis = (spec: ChainSpec, kind: string): { readonly header: Header; readonly state: ImportState } => {
   const file = traceGenesisFile(vectorsDir('traces', 'fallback'));
-  if (file === undefined) throw new SourceError('author: no genesis file in the vectors\' traces/fallback');
+  if (file === undefined) throw new SourceError(`${kind}: no genesis file in the vectors' traces/fallback`);
   const genesis = unwrap(loadGenesis(spec, file));
-  const genesisState = unwrap(stateFromKeyvals(spec, genesis.state.keyvals));
+  return { header: genesis.header, state: unwrap(stateFromKeyvals(spec, genesis.state.keyvals)) };
+};
+
+/** What chain seed k authors: its genesis state (after the fallback genesis header) and its plan. */
+type ChainOfSeed = (chainSeed: number) => { readonly genesis: ImportState; readonly plan: ReadonlyArray<BlockChoices> };
+
+/**
+ * Authored chains: chain k (k = 0, 1, ...) is what `chainOf(seed + k)` gives, authored after the
+ * fallback trace's genesis header, its blocks imported by the model as they are authored (each
+ * block is authored on its parent's posterior), each with fuzz/author's mutations. Endless: the
+ * run stops at its step count. A block the model rejects is a broken promise of the authoring,
+ * not a finding: it throws.
+ */
+const authoredSource = (spec: ChainSpec, engines: Engines, kind: string, seed: number, header: Header, chainOf: ChainOfSeed): BlockSource => {
   const author = newAuthor(spec, devValidators(spec.Cvalcount), embeddedRingSrs());
   const importer = importerOf(spec, engines);
-  function* blocksOf(chainSeed: number): Generator<SourceBlock> {
-    const authored = authorChain(author, importer, genesisState, planOfSeed(spec, chainSeed, authoredChainLength));
+  function* blocksOf(chainSeed: number, genesis: ImportState, plan: ReadonlyArray<BlockChoices>): Generator<SourceBlock> {
+    const authored = authorChain(author, importer, genesis, plan);
     if (E.isLeft(authored)) {
       const { index, error } = authored.left;
-      throw new Error(`author:${chainSeed}: the model rejects authored block ${index + 1}: ${error.stage}: ${error.error}`);
+      throw new Error(`${kind}:${chainSeed}: the model rejects authored block ${index + 1}: ${error.stage}: ${error.error}`);
     }
     const { blocks, states } = authored.right;
     for (const [i, b] of blocks.entries())
       yield {
         block: b.block,
-        label: `author:${chainSeed}/${String(i + 1).padStart(8, '0')}`,
+        label: `${kind}:${chainSeed}/${String(i + 1).padStart(8, '0')}`,
         pre: undefined,
         mutate: (r) => {
           const m = mutations[r.below(mutations.length)]!;
@@ -157,13 +171,52 @@ export const authorSource = (spec: ChainSpec, engines: Engines, seed: number): B
   function* chains(): Generator<SourceChain> {
     for (let k = 0; ; k++) {
       const chainSeed = (seed + k) >>> 0;
-      yield { name: `author:${chainSeed}`, start: { header: genesis.header, keyvals: genesis.state.keyvals }, blocks: blocksOf(chainSeed) };
+      const { genesis, plan } = chainOf(chainSeed);
+      yield { name: `${kind}:${chainSeed}`, start: { header, keyvals: keyvalsOf(genesis) }, blocks: blocksOf(chainSeed, genesis, plan) };
     }
   }
-  return { name: `author:${seed}`, chains };
+  return { name: `${kind}:${seed}`, chains };
 };
 
-/** `--source KIND[:ARG]`; `seed` is the run's, the authored chains' first seed when `author` names none. */
+/** Chains authored from the fallback trace's genesis, chain k the plan of seed `seed + k` (planOfSeed). */
+export const authorSource = (spec: ChainSpec, engines: Engines, seed: number): BlockSource => {
+  const { header, state } = fallbackGenesis(spec, 'author');
+  return authoredSource(spec, engines, 'author', seed, header, (chainSeed) => ({ genesis: state, plan: planOfSeed(spec, chainSeed, authoredChainLength) }));
+};
+
+/**
+ * The blocks of each chain over the fuzz genesis. A chain's guests are one draw of programs, each
+ * calling a few host calls before it halts or runs out of gas, and the always-accumulate ones run
+ * the same program every block: the host calls a run reaches grow with the number of draws, not
+ * of blocks (measured with the model: every accumulate host call within about ten chains of 4,
+ * fifteen of 8). Four blocks still let a report be guaranteed, made available and accumulated.
+ */
+export const guestChainLength = 4;
+
+/**
+ * Chains authored from the fuzz genesis (fuzz/guest/genesis.ts): chain k's guest programs and plan
+ * are drawn from seed `seed + k` (fast-check's seeded sample, so the same seed gives the same
+ * chain), the reports spread over the guest services and the genesis service 0 (guestPlan), the
+ * always-accumulate guests running every block. The genesis header stays the fallback trace's:
+ * Initialize carries the state beside it, and the first block's prior state root is the fuzz
+ * genesis's own.
+ */
+export const guestsSource = (spec: ChainSpec, engines: Engines, seed: number): BlockSource => {
+  const { header, state } = fallbackGenesis(spec, 'guests');
+  const arbChain = fc.tuple(arbGuests(spec, state.state), guestPlan(spec, guestChainLength));
+  return authoredSource(spec, engines, 'guests', seed, header, (chainSeed) => {
+    const [guests, plan] = fc.sample(arbChain, { seed: chainSeed, numRuns: 1 })[0]!;
+    return { genesis: fuzzGenesis(spec, state.state, guests), plan };
+  });
+};
+
+/** A seed argument of `--source KIND:SEED`. */
+const seedArg = (kind: string, arg: string): number => {
+  if (!/^\d+$/.test(arg) || Number(arg) >= 2 ** 32) throw new SourceError(`--source ${kind}:${arg}: the seed is not a whole number below 2^32`);
+  return Number(arg);
+};
+
+/** `--source KIND[:ARG]`; `seed` is the run's, the authored chains' first seed when `guests` or `author` names none. */
 export const parseSource = (spec: ChainSpec, engines: Engines, text: string, seed: number): BlockSource => {
   const colon = text.indexOf(':');
   const [kind, arg] = colon < 0 ? [text, undefined] : [text.slice(0, colon), text.slice(colon + 1)];
@@ -171,12 +224,9 @@ export const parseSource = (spec: ChainSpec, engines: Engines, text: string, see
     if (arg === undefined || arg === '') throw new SourceError(`--source traces:DIR needs a folder`);
     return tracesSource(spec, arg);
   }
-  if (kind === 'author') {
-    if (arg === undefined) return authorSource(spec, engines, seed);
-    if (!/^\d+$/.test(arg) || Number(arg) >= 2 ** 32) throw new SourceError(`--source author:${arg}: the seed is not a whole number below 2^32`);
-    return authorSource(spec, engines, Number(arg));
-  }
-  throw new SourceError(`--source ${text}: unknown source kind '${kind}' (known: author[:SEED], traces:DIR)`);
+  if (kind === 'author') return authorSource(spec, engines, arg === undefined ? seed : seedArg(kind, arg));
+  if (kind === 'guests') return guestsSource(spec, engines, arg === undefined ? seed : seedArg(kind, arg));
+  throw new SourceError(`--source ${text}: unknown source kind '${kind}' (known: guests[:SEED], author[:SEED], traces:DIR)`);
 };
 
 // ---------------------------------------------------------------------------------------------

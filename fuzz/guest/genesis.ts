@@ -16,6 +16,8 @@ import type { ServiceAccount, ServiceId, State, ValidatorKey } from '../../spec/
 import { getRingRoot, type RingSrs } from '../../model/crypto/bandersnatch.js';
 import { blake2b256 } from '../../model/crypto/index.js';
 import { importStateOf, type ImportState } from '../../model/block-import/index.js';
+import type { BlockChoices } from '../author/block.js';
+import { blockChoices } from '../author/chain.js';
 import { withPreimage, withRequest, withStorage } from '../../model/merklization/serialize.js';
 import { thresholdBalance } from '../../model/accumulation/host-calls/common.js';
 import { codePreimage } from './assembler.js';
@@ -70,6 +72,22 @@ export const arbGuests = (spec: ChainSpec, base: State, maxSteps?: number): fc.A
     member: arbGuest(worldOf(spec, base, fuzzServices.member), maxSteps),
     plain: arbGuest(worldOf(spec, base, fuzzServices.plain), maxSteps),
   });
+
+/**
+ * The choices of a chain of `n` blocks over the fuzz genesis, each block's reports for a guest
+ * service or the genesis service 0 (BlockChoices.service); half the plans open with a jump past
+ * the expunge period D, after which the manager may eject (B.20: the request's last slot below
+ * t - D).
+ */
+export const guestPlan = (spec: ChainSpec, n: number): fc.Arbitrary<ReadonlyArray<BlockChoices>> =>
+  fc
+    .tuple(
+      fc.array(fc.tuple(blockChoices(spec), fc.constantFrom<ServiceId>(0, ...guestRoles.map((r) => fuzzServices[r]))), { minLength: n, maxLength: n }),
+      fc.boolean(),
+    )
+    .map(([blocks, late]) =>
+      blocks.map(([choices, service], i): BlockChoices => ({ ...choices, gap: i === 0 && late ? spec.Cexpungeperiod + 2 : choices.gap, service })),
+    );
 
 /**
  * @gp 9.8 -- a_i = 2 |a_l| + |a_s| and a_o = sum over a_l of (81 + z) + sum over a_s of (34 + |k| + |v|):
