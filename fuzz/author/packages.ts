@@ -15,7 +15,7 @@ import fc from 'fast-check';
 import { concatBytes, type Hash } from '../../spec/bytes.js';
 import type { ChainSpec } from '../../spec/chain-spec.js';
 import { Writer, encode, u32 } from '../../spec/codec.js';
-import type { RefineContext, ServiceAccount, ServiceId, State, WorkItem, WorkPackage } from '../../spec/types.js';
+import type { RefineContext, ServiceAccount, ServiceId, State, TimeSlot, WorkItem, WorkPackage } from '../../spec/types.js';
 import { type ImportState, importStateOf } from '../../model/block-import/index.js';
 import { blake2b256 } from '../../model/crypto/index.js';
 import { authorizer } from '../../model/in-core/index.js';
@@ -92,25 +92,33 @@ const refineAuthCode = servicePreimageWith(new Uint8Array(0), new Uint8Array(0),
 /** The service's index: past any a trace genesis holds. */
 export const refineServiceId = 0x7e57 as ServiceId;
 
+/** A service account with empty dictionaries (footprint 0): the given fields over zero values. */
+export const serviceAccount = (codeHash: Hash, fields: Partial<ServiceAccount> = {}): ServiceAccount => ({
+  codeHash,
+  balance: 0n,
+  minAccGas: 0n,
+  minMemoGas: 0n,
+  octets: 0n,
+  gratis: 0n,
+  items: 0,
+  created: 0,
+  lastAcc: 0,
+  parent: 0,
+  storage: new Map(),
+  preimages: new Map(),
+  requests: new Map(),
+  opaque: new Map(),
+  ...fields,
+});
+
+/** The account with preimage p provided and its request (H(p), |p|) holding the slots t (9.3's a_p and a_l). */
+export const withProvided = (a: ServiceAccount, p: Uint8Array, t: ReadonlyArray<TimeSlot>): ServiceAccount =>
+  withRequest(withPreimage(a, blake2b256(p), p), blake2b256(p), p.length, t);
+
 /** The service account: both preimages requested and available since slot 0, a balance that covers any storage it writes. */
-const refineService: ServiceAccount = [refineAuthCode, refineServiceCode].reduce<ServiceAccount>(
-  (a, p) => withRequest(withPreimage(a, blake2b256(p), p), blake2b256(p), p.length, [0]),
-  {
-    codeHash: blake2b256(refineServiceCode),
-    balance: 1n << 40n,
-    minAccGas: 0n,
-    minMemoGas: 0n,
-    octets: 0n,
-    gratis: 0n,
-    items: 0,
-    created: 0,
-    lastAcc: 0,
-    parent: 0,
-    storage: new Map(),
-    preimages: new Map(),
-    requests: new Map(),
-    opaque: new Map(),
-  },
+const refineService: ServiceAccount = [refineAuthCode, refineServiceCode].reduce(
+  (a, p) => withProvided(a, p, [0]),
+  serviceAccount(blake2b256(refineServiceCode), { balance: 1n << 40n }),
 );
 
 /** What a generated package varies: each item's payload and gas limits. */

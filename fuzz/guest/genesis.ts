@@ -18,6 +18,7 @@ import { blake2b256 } from '../../model/crypto/index.js';
 import { importStateOf, type ImportState } from '../../model/block-import/index.js';
 import type { BlockChoices } from '../author/block.js';
 import { blockChoices } from '../author/chain.js';
+import { serviceAccount } from '../author/packages.js';
 import { withPreimage, withRequest, withStorage } from '../../model/merklization/serialize.js';
 import { thresholdBalance } from '../../model/accumulation/host-calls/common.js';
 import { codePreimage } from './assembler.js';
@@ -100,23 +101,7 @@ const withFootprint = (a: ServiceAccount): ServiceAccount => {
   return { ...a, items: 2 * a.requests.size + a.storage.size, octets };
 };
 
-const bare = (codeHash: Hash, fields: Partial<ServiceAccount> = {}): ServiceAccount => ({
-  codeHash,
-  balance: BALANCE,
-  minAccGas: 0n,
-  minMemoGas: 0n,
-  octets: 0n,
-  gratis: 0n,
-  items: 0,
-  created: 0,
-  lastAcc: 0,
-  parent: 0,
-  storage: new Map(),
-  preimages: new Map(),
-  requests: new Map(),
-  opaque: new Map(),
-  ...fields,
-});
+const bare = (codeHash: Hash, fields: Partial<ServiceAccount> = {}): ServiceAccount => serviceAccount(codeHash, { balance: BALANCE, ...fields });
 
 /**
  * An account running `program`: its code preimage under its code hash (9.4), requested at its

@@ -6,16 +6,19 @@
 import { paperReadings, type Readings } from '../../spec/readings.js';
 import type { Hash } from '../../spec/bytes.js';
 import { blake2b256 } from '../../model/crypto/index.js';
-import { withPreimage, withRequest } from '../../model/merklization/serialize.js';
+import { withPreimage } from '../../model/merklization/serialize.js';
 import { NativeUnavailable } from '../../model/native.js';
 import { nativeEngine } from '../../model/pvm/native.js';
 import { type ChainSpec, tiny } from '../../spec/chain-spec.js';
-import type { AccumulationInput, ServiceAccount, ServiceId, TimeSlot } from '../../spec/types.js';
+import type { AccumulationInput, ServiceAccount, ServiceId } from '../../spec/types.js';
 import { type PvmInstance, encodeBlob, tsEngine } from '../../model/pvm/index.js';
 import { F, initialContext } from '../../model/accumulation/invocation.js';
 import type { HostCallOutcome, ImplicationsPair, PartialState } from '../../model/accumulation/types.js';
 import type { HostEnv } from '../../model/accumulation/host-calls/common.js';
 import { accumulateProgram, codePreimage, type Item } from '../../fuzz/guest/assembler.js';
+import { serviceAccount, withProvided } from '../../fuzz/author/packages.js';
+
+export { withProvided };
 
 /** The read-only page and the writable pages of the fixture machine. */
 export const RO = 0x10000;
@@ -49,27 +52,7 @@ export const setRegisters = (m: PvmInstance, from: number, values: ReadonlyArray
 export const hash = (byte: number): Hash => new Uint8Array(32).fill(byte) as Hash;
 
 /** An account with no dictionaries (footprint 0) unless given. */
-export const account = (fields: Partial<ServiceAccount> = {}): ServiceAccount => ({
-  codeHash: hash(0xcc),
-  balance: 1000n,
-  minAccGas: 0n,
-  minMemoGas: 0n,
-  octets: 0n,
-  gratis: 0n,
-  items: 0,
-  created: 0,
-  lastAcc: 0,
-  parent: 0,
-  storage: new Map(),
-  preimages: new Map(),
-  requests: new Map(),
-  opaque: new Map(),
-  ...fields,
-});
-
-/** The account with preimage p provided and its request (H(p), |p|) holding the slots t (9.3's a_p and a_l). */
-export const withProvided = (a: ServiceAccount, p: Uint8Array, t: ReadonlyArray<number>): ServiceAccount =>
-  withRequest(withPreimage(a, blake2b256(p), p), blake2b256(p), p.length, t as ReadonlyArray<TimeSlot>);
+export const account = (fields: Partial<ServiceAccount> = {}): ServiceAccount => serviceAccount(hash(0xcc), { balance: 1000n, ...fields });
 
 export const partialState = (
   accounts: ReadonlyArray<readonly [ServiceId, ServiceAccount]>,
