@@ -13,14 +13,14 @@ import { toHex } from '../spec/bytes.js';
 import { tiny } from '../spec/chain-spec.js';
 import { encode } from '../spec/codec.js';
 import { codecs } from '../spec/codecs.js';
-import { importStateFromKeyvals, type ImportState } from '../model/block-import/index.js';
+import type { ImportState } from '../model/block-import/index.js';
 import { embeddedRingSrs } from '../model/crypto/bandersnatch.js';
 import { devValidators } from '../fuzz/author/keys.js';
 import { newAuthor, type Author, type BlockChoices } from '../fuzz/author/block.js';
 import type { VerdictKind } from '../fuzz/author/disputes.js';
-import { authorChain, chainPlan, planOfSeed, type Chain } from '../fuzz/author/chain.js';
+import { authorChain, chainPlan, fallbackGenesis, planOfSeed, type Chain } from '../fuzz/author/chain.js';
 import { mutations } from '../fuzz/author/mutations.js';
-import { importerOf, loadGenesis, nativeEngines, traceGenesisFile, vectorsDir, type Importer } from '../chain/index.js';
+import { importerOf, nativeEngines, type Importer } from '../chain/index.js';
 
 const spec = tiny;
 let genesis: ImportState;
@@ -28,13 +28,9 @@ let author: Author;
 let importer: Importer;
 
 beforeAll(() => {
-  const file = traceGenesisFile(vectorsDir('traces', 'fallback'));
-  if (file === undefined) throw new Error('no genesis in traces/fallback');
-  const g = loadGenesis(spec, file);
+  const g = fallbackGenesis(spec);
   if (E.isLeft(g)) throw new Error(g.left);
-  const s = importStateFromKeyvals(spec, g.right.state.keyvals);
-  if (E.isLeft(s)) throw new Error(s.left.reason);
-  genesis = s.right;
+  genesis = g.right.state;
   author = newAuthor(spec, devValidators(spec.Cvalcount), embeddedRingSrs());
   importer = importerOf(spec, nativeEngines);
 });

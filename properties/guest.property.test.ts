@@ -17,17 +17,17 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { toHex, type BandersnatchKey } from '../spec/bytes.js';
 import { tiny } from '../spec/chain-spec.js';
 import type { State } from '../spec/types.js';
-import { importStateFromKeyvals, importStateOf } from '../model/block-import/index.js';
+import { importStateOf } from '../model/block-import/index.js';
 import { embeddedRingSrs, getRingRoot, signBs, verifyBsSignature, type RingSrs } from '../model/crypto/bandersnatch.js';
 import { hostCallCounter, hostCalls } from '../model/accumulation/invocation.js';
 import { storageOf } from '../model/merklization/serialize.js';
 import { devValidators } from '../fuzz/author/keys.js';
 import { newAuthor, type Author, type BlockChoices } from '../fuzz/author/block.js';
-import { authorChain, blockChoices } from '../fuzz/author/chain.js';
+import { authorChain, blockChoices, fallbackGenesis } from '../fuzz/author/chain.js';
 import { arbGuests, fuzzGenesis, fuzzServices, guestPlan, withKeyClasses } from '../fuzz/guest/genesis.js';
 import { arbKeyClasses, keyClasses, keyOfClass } from '../fuzz/guest/keys.js';
 import { OUT_FOLD } from '../fuzz/guest/generators.js';
-import { importerOf, loadGenesis, nativeEngines, traceGenesisFile, vectorsDir } from '../chain/index.js';
+import { importerOf, nativeEngines } from '../chain/index.js';
 
 const spec = tiny;
 const CASES = 16;
@@ -39,13 +39,9 @@ let author: Author;
 let srs: RingSrs;
 
 beforeAll(() => {
-  const file = traceGenesisFile(vectorsDir('traces', 'fallback'));
-  if (file === undefined) throw new Error('no genesis in traces/fallback');
-  const g = loadGenesis(spec, file);
+  const g = fallbackGenesis(spec);
   if (E.isLeft(g)) throw new Error(g.left);
-  const s = importStateFromKeyvals(spec, g.right.state.keyvals);
-  if (E.isLeft(s)) throw new Error(s.left.reason);
-  base = s.right.state;
+  base = g.right.state.state;
   srs = embeddedRingSrs();
   author = newAuthor(spec, devValidators(spec.Cvalcount), srs);
 });

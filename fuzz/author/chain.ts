@@ -6,10 +6,20 @@
 import fc from 'fast-check';
 import * as E from 'fp-ts/lib/Either.js';
 import type { ChainSpec } from '../../spec/chain-spec.js';
+import type { Header } from '../../spec/types.js';
 import type { ImportError, ImportState } from '../../model/block-import/index.js';
-import type { Importer } from '../../chain/index.js';
+import { loadGenesis, stateFromKeyvals, traceGenesisFile, vectorsDir, type Importer } from '../../chain/index.js';
 import { authorBlock, type Author, type Authored, type BlockChoices } from './block.js';
 import type { VerdictKind } from './disputes.js';
+
+/** The fallback trace's genesis, whose validators are the dev validators: the header and state authored chains start from. */
+export const fallbackGenesis = (spec: ChainSpec): E.Either<string, { readonly header: Header; readonly state: ImportState }> => {
+  const file = traceGenesisFile(vectorsDir('traces', 'fallback'));
+  if (file === undefined) return E.left("no genesis file in the vectors' traces/fallback");
+  const genesis = loadGenesis(spec, file);
+  if (E.isLeft(genesis)) return genesis;
+  return E.map((state: ImportState) => ({ header: genesis.right.header, state }))(stateFromKeyvals(spec, genesis.right.state.keyvals));
+};
 
 /** An authored chain: its blocks and, for each, the state it was authored on (states[0] is genesis). */
 export interface Chain {

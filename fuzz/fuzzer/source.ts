@@ -28,14 +28,12 @@ import {
   keyvalsOf,
   loadGenesis,
   loadTraceStep,
-  stateFromKeyvals,
   traceGenesisFile,
   traceSteps,
-  vectorsDir,
   type Engines,
 } from '../../chain/index.js';
 import { newAuthor, type BlockChoices } from '../author/block.js';
-import { authorChain, planOfSeed } from '../author/chain.js';
+import { authorChain, fallbackGenesis, planOfSeed } from '../author/chain.js';
 import { devValidators } from '../author/keys.js';
 import { mutations } from '../author/mutations.js';
 import { arbGuests, fuzzGenesis, guestPlan } from '../guest/genesis.js';
@@ -129,12 +127,8 @@ export const tracesSource = (spec: ChainSpec, dir: string): BlockSource => {
 export const authoredChainLength = 48;
 
 /** The fallback trace's genesis: the authored chains' header, and their state or its base. */
-const fallbackGenesis = (spec: ChainSpec, kind: string): { readonly header: Header; readonly state: ImportState } => {
-  const file = traceGenesisFile(vectorsDir('traces', 'fallback'));
-  if (file === undefined) throw new SourceError(`${kind}: no genesis file in the vectors' traces/fallback`);
-  const genesis = unwrap(loadGenesis(spec, file));
-  return { header: genesis.header, state: unwrap(stateFromKeyvals(spec, genesis.state.keyvals)) };
-};
+const fallbackGenesisOf = (spec: ChainSpec, kind: string): { readonly header: Header; readonly state: ImportState } =>
+  unwrap(E.mapLeft((e: string) => `${kind}: ${e}`)(fallbackGenesis(spec)));
 
 /** What chain seed k authors: its genesis state (after the fallback genesis header) and its plan. */
 type ChainOfSeed = (chainSeed: number) => { readonly genesis: ImportState; readonly plan: ReadonlyArray<BlockChoices> };
@@ -180,7 +174,7 @@ const authoredSource = (spec: ChainSpec, engines: Engines, kind: string, seed: n
 
 /** Chains authored from the fallback trace's genesis, chain k the plan of seed `seed + k` (planOfSeed). */
 export const authorSource = (spec: ChainSpec, engines: Engines, seed: number): BlockSource => {
-  const { header, state } = fallbackGenesis(spec, 'author');
+  const { header, state } = fallbackGenesisOf(spec, 'author');
   return authoredSource(spec, engines, 'author', seed, header, (chainSeed) => ({ genesis: state, plan: planOfSeed(spec, chainSeed, authoredChainLength) }));
 };
 
@@ -202,7 +196,7 @@ export const guestChainLength = 4;
  * genesis's own.
  */
 export const guestsSource = (spec: ChainSpec, engines: Engines, seed: number): BlockSource => {
-  const { header, state } = fallbackGenesis(spec, 'guests');
+  const { header, state } = fallbackGenesisOf(spec, 'guests');
   const arbChain = fc.tuple(arbGuests(spec, state.state), guestPlan(spec, guestChainLength));
   return authoredSource(spec, engines, 'guests', seed, header, (chainSeed) => {
     const [guests, plan] = fc.sample(arbChain, { seed: chainSeed, numRuns: 1 })[0]!;
