@@ -12,9 +12,8 @@
  */
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
-import { basename, join, resolve } from 'node:path';
+import { basename, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import * as E from 'fp-ts/lib/Either.js';
 import { bytesEqual, toHex, type Hash } from '../../spec/bytes.js';
@@ -25,7 +24,7 @@ import { featureForks, message, type Message } from '../../fuzz/messages.js';
 import { replaySessionAt, sessionFolders, type ReplayResult } from '../../fuzz/replay.js';
 import { engineSyntax, enginesOf, loadGenesis, loadTraceStep, parseEngineChoice, traceFolders, traceGenesisFile, traceSteps, useEngines, VectorsNotFound, type Engines } from '../../chain/index.js';
 import { stats, type Stats } from '../timing.js';
-import { startTarget, type Target, type TargetCommand } from './targets.js';
+import { modelTarget, startTarget, typeberryDir, typeberryTarget, type Target, type TargetCommand } from './targets.js';
 
 const help = `usage: npm run bench:fuzz -- [--reps N] [--cold] [--fresh] [--engine E] [--json] [folder ...]
 
@@ -160,33 +159,6 @@ interface Row {
   readonly mismatches: ReadonlyArray<string>;
 }
 
-const ours = (dir: string, engine: string | undefined): TargetCommand => {
-  const socket = join(dir, 'jam-model.sock');
-  return {
-    name: 'jam-model',
-    command: process.execPath,
-    args: [fileURLToPath(new URL('../../bin/jam-model.js', import.meta.url)), 'fuzz-target', '--socket', socket, ...(engine === undefined ? [] : ['--engine', engine])],
-    socket,
-    log: join(dir, 'jam-model.log'),
-  };
-};
-
-const typeberry = (dir: string, tbDir: string): TargetCommand => {
-  const socket = join(dir, 'typeberry.sock');
-  // As the peer's bench.sh starts it: default (tiny) config, in-memory state database.
-  const env: NodeJS.ProcessEnv = { ...process.env, GP_VERSION: '0.7.2' };
-  delete env['JAM_FUZZ_DB'];
-  return {
-    name: 'typeberry',
-    command: process.execPath,
-    args: ['index.js', 'fuzz-target', '--config=default', '--config=.database_base_path="undefined"', socket],
-    cwd: tbDir,
-    env,
-    socket,
-    log: join(dir, 'typeberry.log'),
-  };
-};
-
 const ms = (x: number): string => x.toFixed(2).padStart(8);
 
 const printTable = (rows: ReadonlyArray<Row>, names: ReadonlyArray<string>): void => {
@@ -264,7 +236,7 @@ const main = async (): Promise<number> => {
     return 2;
   }
 
-  const tbDir = resolve(process.env['TYPEBERRY_DIR'] ?? '/tmp/peer-tb/tb');
+  const tbDir = typeberryDir();
   const withPeer = existsSync(join(tbDir, 'index.js'));
   if (!withPeer)
     progress(`typeberry not found at ${tbDir} (no index.js; set TYPEBERRY_DIR, or run the peer's install.sh): measuring jam-model only, no ratios`);
@@ -275,7 +247,7 @@ const main = async (): Promise<number> => {
   process.on('exit', () => {
     if (!keepLogs) rmSync(dir, { recursive: true, force: true });
   });
-  const commands = [ours(dir, values.engine), ...(withPeer ? [typeberry(dir, tbDir)] : [])];
+  const commands = [modelTarget(dir, values.engine), ...(withPeer ? [typeberryTarget(dir, tbDir)] : [])];
   const names = commands.map((c) => c.name);
   const fresh = values.fresh;
   const cold = values.cold || fresh;

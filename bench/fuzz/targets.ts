@@ -6,6 +6,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, openSync, readFileSync, closeSync } from 'node:fs';
 import { connect } from 'node:net';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 export interface Target {
   /** The name printed in the table, e.g. `jam-model`, `typeberry`. */
@@ -107,4 +109,36 @@ export const startTarget = async (t: TargetCommand, timeoutMs = 120_000): Promis
   }
   await stop();
   throw new Error(`${t.name}: socket ${t.socket} not ready after ${timeoutMs / 1000} s; its log ${t.log}:\n${logTail(t.log)}`);
+};
+
+/** The model's own fuzz target (dist/bin/jam-model.js fuzz-target) on a socket in `dir`. */
+export const modelTarget = (dir: string, engine: string | undefined): TargetCommand => {
+  const socket = join(dir, 'jam-model.sock');
+  return {
+    name: 'jam-model',
+    command: process.execPath,
+    args: [fileURLToPath(new URL('../../bin/jam-model.js', import.meta.url)), 'fuzz-target', '--socket', socket, ...(engine === undefined ? [] : ['--engine', engine])],
+    socket,
+    log: join(dir, 'jam-model.log'),
+  };
+};
+
+/** Where typeberry's fuzz target is installed: TYPEBERRY_DIR, else where the peer's install.sh puts it. */
+export const typeberryDir = (): string => resolve(process.env['TYPEBERRY_DIR'] ?? '/tmp/peer-tb/tb');
+
+/** typeberry's fuzz target in `tbDir`, on a socket in `dir`. */
+export const typeberryTarget = (dir: string, tbDir: string): TargetCommand => {
+  const socket = join(dir, 'typeberry.sock');
+  // As the peer's bench.sh starts it: default (tiny) config, in-memory state database.
+  const env: NodeJS.ProcessEnv = { ...process.env, GP_VERSION: '0.7.2' };
+  delete env['JAM_FUZZ_DB'];
+  return {
+    name: 'typeberry',
+    command: process.execPath,
+    args: ['index.js', 'fuzz-target', '--config=default', '--config=.database_base_path="undefined"', socket],
+    cwd: tbDir,
+    env,
+    socket,
+    log: join(dir, 'typeberry.log'),
+  };
 };

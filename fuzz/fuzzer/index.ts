@@ -46,12 +46,21 @@ export interface FuzzOptions {
   readonly includeReimport: boolean;
   /** Where each mismatch's shrunk trace is written (a numbered folder per mismatch); none if undefined. */
   readonly out: string | undefined;
-  /** Told after each block: how many were sent, of how many, and which. */
-  readonly onStep?: (sent: number, steps: number, label: string) => void;
+  /**
+   * Told after each block: how many were sent, of how many, which, and how long the model's own
+   * import and the target's round trip took (ms).
+   */
+  readonly onStep?: (sent: number, steps: number, label: string, took: StepTimes) => void;
   /** Told of each mismatch, once shrunk and written. */
   readonly onMismatch?: (m: Mismatch) => void;
   /** How long to wait for each reply (ms). */
   readonly timeoutMs?: number;
+}
+
+/** The time one block took (ms): the model's import, and the target's ImportBlock round trip. */
+export interface StepTimes {
+  readonly modelMs: number;
+  readonly targetMs: number;
 }
 
 export interface Summary {
@@ -444,15 +453,18 @@ export const runFuzzer = async (o: FuzzOptions): Promise<{ readonly summary: Sum
             if (stuck) return;
             resync = false;
           }
+          const t0 = performance.now();
           const [next, answer] = modelAnswer(model, block);
           model = next;
+          const t1 = performance.now();
           const reply = await link.request({ kind: 'importBlock', value: block });
+          const took = { modelMs: t1 - t0, targetMs: performance.now() - t1 };
           blocks++;
           if (fork !== undefined) forks++;
           if (answer.kind === 'rejected') rejected++;
           history.push({ source, block, fork, answer });
           if (history.length > historyLimit) history.shift();
-          o.onStep?.(blocks, o.steps, fork === undefined ? source.label : `${source.label} (fork)`);
+          o.onStep?.(blocks, o.steps, fork === undefined ? source.label : `${source.label} (fork)`, took);
           const verdict = compare(answer, reply);
           if (verdict === undefined) return;
           const diff = typeof reply !== 'string' && !('undecodable' in reply) && reply.kind === 'stateRoot' ? await diffWithTarget(spec, link, block, answer) : [];
