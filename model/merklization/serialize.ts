@@ -80,9 +80,22 @@ const asTimeslots = (v: Uint8Array | undefined): ReadonlyArray<TimeSlot> | undef
   return E.isRight(t) ? t.right : undefined;
 };
 
+/**
+ * H of an opaque entry's value, remembered per value: a service's code is such an entry in a
+ * state read from key-values, and every accumulation of the service looks it up (a_c, 9.4), so
+ * its hash would be taken again each block. State values are never written to in place, so a
+ * value's hash stays its hash.
+ */
+const valueHashes = new WeakMap<Uint8Array, Hash>();
+const hashOfValue = (v: Uint8Array): Hash => {
+  let h = valueHashes.get(v);
+  if (h === undefined) valueHashes.set(v, (h = blake2b256(v)));
+  return h;
+};
+
 /** An opaque entry's value read as a_p[h]: it must be a preimage of h (eq. 9.6: a_p[h] has hash h). */
 const asPreimageOf = (h: Hash, v: Uint8Array | undefined): Uint8Array | undefined =>
-  v !== undefined && bytesEqual(blake2b256(v), h) ? v : undefined;
+  v !== undefined && bytesEqual(hashOfValue(v), h) ? v : undefined;
 
 /** a_s[k], if present: the storage item, else the opaque entry under its key (any octets can be a value). */
 export const storageOf = (a: Pick<AccountDictionaries, 'storage' | 'opaque'>, k: Uint8Array): Uint8Array | undefined =>
