@@ -4,13 +4,19 @@
  * ratios. Each engine runs each program to `halt`; the checksum register must agree across
  * engines, so the benchmark also fails loudly if an engine computes something else.
  *
- *   npm run build && node dist/bench/pvm/run.js [--long <instructions>] [--engine E]
+ *   npm run build && node dist/bench/pvm/run.js [--long <instructions>] [--engine E] [--peer-build B]
  *
  * --engine pvm=ts (or ts) measures only the TypeScript engine against the peer, pvm=native only
  * the native one; both by default.
+ *
+ * The peer runs as its authors make it fast: the whole program in one call (`runProgram`, no
+ * stepping from JavaScript), its memory pages preallocated, from its `release-mini` build (the
+ * release build without the incremental garbage collector, which otherwise runs inside the
+ * interpreter's loop: about 4x slower on these programs; the authors' README asks to call
+ * `__collect` between independent runs, which the benchmark does before each timed run).
+ * --peer-build picks another of its builds.
  */
 import { paperReadings } from '../../spec/readings.js';
-import { HasMetadata, InputKind, prepareProgram, runProgram } from '@fluffylabs/anan-as';
 import type { PvmEngine } from '../../model/pvm/engine.js';
 import { pvmEngines } from '../../chain/index.js';
 import { benchEngineHelp, benchEngines, helped, orExit } from '../engines.js';
@@ -51,21 +57,64 @@ const viaEngine =
 
 /** anan-as status codes (its `runProgram` result). */
 const ANAN_HALT = 0;
+/** anan-as's `access` of an initial page. */
+const ANAN_READ = 1;
+const ANAN_WRITE = 2;
+/** Pages anan-as allocates before the run (else it warns and allocates while running). */
+const ANAN_PREALLOCATED_PAGES = 16;
 
-const ananAs: Runner = (p) => {
-  const prepared = prepareProgram(
-    InputKind.Generic,
-    HasMetadata.No,
-    Array.from(p.program),
-    [...p.registers],
-    p.memory.pages.map((page) => ({ address: page.address, length: page.length, access: page.access === 'write' ? 2 : 1 })),
-    p.memory.contents.map((c) => ({ address: c.address, data: Array.from(c.data) })),
-    [],
-    0,
-  );
-  const [out, seconds] = time(() => runProgram(prepared, BigInt(p.instructions), 0, false, false, false));
-  if (out.status !== ANAN_HALT) throw new Error(`anan-as: ${p.name} ended with status ${out.status}`);
-  return { seconds, checksum: out.registers[p.checksum] ?? -1n };
+/** The builds of anan-as (its package exports) the benchmark can load; the first is the default. */
+const PEER_BUILDS = ['release-mini', 'release', 'release-stub'] as const;
+type PeerBuild = (typeof PEER_BUILDS)[number];
+
+/** The part of anan-as's API the benchmark uses, the same in every build (`P`: its prepared program). */
+interface Anan<P> {
+  readonly InputKind: { readonly Generic: number };
+  readonly HasMetadata: { readonly No: number };
+  prepareProgram(
+    kind: number,
+    hasMetadata: number,
+    program: Array<number>,
+    registers: Array<bigint>,
+    pages: Array<{ address: number; length: number; access: number }>,
+    chunks: Array<{ address: number; data: Array<number> }>,
+    args: Array<number>,
+    preallocateMemoryPages: number,
+  ): P;
+  runProgram(program: P, gas: bigint, pc: number, logs: boolean, useSbrkGas: boolean, dumpMemory: boolean): { status: number; registers: Array<bigint> };
+  /** The garbage collector of the builds without an automatic one. */
+  readonly __collect?: () => void;
+}
+
+const ananAs =
+  <P>(anan: Anan<P>): Runner =>
+  (p) => {
+    anan.__collect?.();
+    const prepared = anan.prepareProgram(
+      anan.InputKind.Generic,
+      anan.HasMetadata.No,
+      Array.from(p.program),
+      [...p.registers],
+      p.memory.pages.map((page) => ({ address: page.address, length: page.length, access: page.access === 'write' ? ANAN_WRITE : ANAN_READ })),
+      p.memory.contents.map((c) => ({ address: c.address, data: Array.from(c.data) })),
+      [],
+      ANAN_PREALLOCATED_PAGES,
+    );
+    // One call runs the whole program: gas, pc 0, no logs, no sbrk gas, no memory dump.
+    const [out, seconds] = time(() => anan.runProgram(prepared, BigInt(p.instructions), 0, false, false, false));
+    if (out.status !== ANAN_HALT) throw new Error(`anan-as: ${p.name} ended with status ${out.status}`);
+    return { seconds, checksum: out.registers[p.checksum] ?? -1n };
+  };
+
+const peerRunner = async (build: PeerBuild): Promise<Runner> => {
+  switch (build) {
+    case 'release-mini':
+      return ananAs(await import('@fluffylabs/anan-as/release-mini'));
+    case 'release':
+      return ananAs(await import('@fluffylabs/anan-as/release'));
+    case 'release-stub':
+      return ananAs(await import('@fluffylabs/anan-as/release-stub'));
+  }
 };
 
 const argValue = (flag: string): string | undefined => {
@@ -88,19 +137,31 @@ const bench = (p: BenchProgram, runners: ReadonlyArray<readonly [string, Runner]
   if (sums.size !== 1) throw new Error(`checksums differ: ${results.map(([n, r]) => `${n}=${r.checksum}`).join(' ')}`);
 };
 
-const usage = `usage: node dist/bench/pvm/run.js [--long N] [--engine E]
+const usage = `usage: node dist/bench/pvm/run.js [--long N] [--engine E] [--peer-build B]
 
-Instructions per second of our PVM engines and @fluffylabs/anan-as on the same programs.
-  --long N      instructions of the long run (default 1e8)
-  ${benchEngineHelp}`;
+Instructions per second of our PVM engines and @fluffylabs/anan-as 1.2.0 (the peer) on the same
+programs, each run to halt in one call, CPU time of the run only (not decoding or set-up).
+  --long N          instructions of the long run (default 1e8)
+  ${benchEngineHelp}
+  --peer-build B    the peer's build: ${PEER_BUILDS.join(' | ')} (default ${PEER_BUILDS[0]}).
+                    The peer runs each program with runProgram (one call, no stepping from
+                    JavaScript), ${ANAN_PREALLOCATED_PAGES} memory pages preallocated; release-mini has no automatic
+                    garbage collector (collected before each run), release collects while it runs.`;
 
-const main = (): void => {
+const main = async (): Promise<void> => {
   if (helped(process.argv, usage)) return;
   const long = Number(argValue('--long') ?? 1e8);
   const engines = orExit('bench:pvm', benchEngines(process.argv, 'pvm'));
   if (engines === undefined) return;
+  const build = argValue('--peer-build') ?? PEER_BUILDS[0];
+  if (!PEER_BUILDS.includes(build as PeerBuild)) {
+    console.error(`bench:pvm: unknown --peer-build '${build}' (${PEER_BUILDS.join(' | ')})`);
+    process.exitCode = 2;
+    return;
+  }
+  console.log(`peer: @fluffylabs/anan-as/${build}, runProgram in one call`);
   const ours: Array<readonly [string, Runner]> = engines.map((e) => [e, viaEngine(pvmEngines(paperReadings)[e])] as const);
-  const all: Array<readonly [string, Runner]> = [...ours, ['anan-as', ananAs]];
+  const all: Array<readonly [string, Runner]> = [...ours, ['anan-as', await peerRunner(build as PeerBuild)]];
   // Warm up every engine (JIT, wasm tier-up) on a short run first.
   for (const [, run] of all) run(fnvLoop(100_000));
   bench(fnvLoop(250_000), all);
@@ -110,4 +171,4 @@ const main = (): void => {
   bench(fnvLoop(Math.ceil((long - 8) / 8)), fast);
 };
 
-main();
+await main();

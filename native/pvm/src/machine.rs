@@ -4,7 +4,6 @@
 use std::sync::Arc;
 
 use crate::memory::{Inaccessible, Memory, PAGE_SIZE};
-use crate::opcodes::is_terminator;
 use crate::opcodes::op::*;
 use crate::program::{BlobError, Program, PANIC_TARGET};
 
@@ -171,15 +170,22 @@ fn sext32(x: u64) -> u64 {
 /// The main loop, from stream position `start` (`entering` a basic block, or resuming inside one).
 /// Returns the exit, the exiting instruction's imath, where to resume after a host call, and on
 /// out of gas the cost that could not be paid (Psi returns the remaining gas minus it, < 0).
+///
+/// Speed: the loop pays gas a basic block at a time when it can. On entering a block (A.5) with
+/// at least the block's gas left, it charges the whole block at once (`paid`) and runs it with no
+/// check per instruction; an exit inside the block gives back the gas of the instructions it did
+/// not reach (`settled!`), so every exit reports the same counter as paying one by one. With less
+/// than the block's gas left, the block runs on the exact path, paying each instruction before it
+/// runs (A.9), so out-of-gas stops at the same instruction with the same counter.
 /// @gp A.6 -- Psi_1: one pass of the loop, one instruction.
 #[allow(clippy::too_many_arguments)]
 fn step_loop(
     program: &Program,
-    regs: &mut [u64; 13],
+    registers: &mut [u64; 13],
     mem: &mut Memory,
     gas: &mut u64,
     start: u32,
-    mut entering: bool,
+    entering: bool,
     heap: &mut u32,
     readings: Readings,
 ) -> (Exit, u32, Option<u32>, u64) {
@@ -188,37 +194,76 @@ fn step_loop(
     let (jump_len, zero_entry) = (program.jump_len, program.zero_entry);
     let mut ip = start as usize;
     let mut g = *gas;
+    // Speed: omega in 16 slots, indexed by a register field masked to 4 bits, so that no access
+    // needs a bounds check; decoding caps every field at 12 (`reg` in program.rs), so slots 13 to
+    // 15 are never read or written, and the 13 registers are copied back on every exit.
+    let mut regs = [0u64; 16];
+    regs[..13].copy_from_slice(registers);
 
-    // Every exit writes the gas back; `$g` is the counter to report.
+    let per_block = readings.gas == GasMetering::PerBasicBlock;
+    let uncharged = readings.exception_gas == ExceptionGas::Uncharged;
+    // Whether the instruction at ip starts a basic block, whose gas is then decided before it
+    // runs: set by the terminators (A.5), so that other instructions need not look at it.
+    // Per instruction, a resumed run pays the rest of its block again (it was given back at the
+    // ecalli); per basic block, the block was paid on entering it, before the host call.
+    let mut entering = entering || !per_block;
+    // Whether the rest of the current block is paid for (see above). Per basic block, a resumed
+    // run's block is.
+    let mut paid = true;
+    // Per basic block: the stream position of the instruction that paid its block's gas, the only
+    // one whose charge an uncharged exception gives back (A.8).
+    let mut entry_ip = usize::MAX;
+
+    // Every exit writes the gas and the registers back; `$g` is the counter to report.
     macro_rules! exit {
         ($e:expr, $pc:expr, $g:expr) => {{
             *gas = $g;
+            registers.copy_from_slice(&regs[..13]);
             return ($e, $pc, None, 0);
         }};
     }
-    let per_block = readings.gas == GasMetering::PerBasicBlock;
-    let uncharged = readings.exception_gas == ExceptionGas::Uncharged;
     loop {
-        let ins = &instrs[ip];
-        let (a, b, d) = (ins.a as usize, ins.b as usize, ins.d as usize);
+        // Decoding guarantees every position reached is in the stream: an instruction that falls
+        // through has its destination after it (`Program::new`), and branch targets and
+        // jump-table entries are positions, or PANIC_TARGET, which exits before it is used.
+        debug_assert!(ip < instrs.len());
+        // SAFETY: see above; speed: the dispatch then needs no bounds check.
+        let ins = unsafe { instrs.get_unchecked(ip) };
+        let (a, b, d) = (ins.a as usize & 15, ins.b as usize & 15, ins.d as usize & 15);
 
         // @gp A.9 -- gas: 1 per instruction (or, per basic block, the block's gas on entering it);
         // Psi (A.1) stops with out-of-gas when it would go negative, the state unchanged.
-        let cost = if !per_block {
-            1
-        } else if entering {
-            u64::from(ins.block_gas)
-        } else {
-            0
-        };
-        entering = is_terminator(ins.op);
+        if entering {
+            entering = false;
+            paid = g >= u64::from(ins.block_gas);
+            if paid {
+                g -= u64::from(ins.block_gas);
+                entry_ip = ip;
+            }
+        }
+        // The gas this instruction pays on the exact path: 1, or per basic block the block's gas
+        // (the exact path is then only taken by a block that cannot be paid, on entering it).
+        let cost = if per_block { u64::from(ins.block_gas) } else { 1 };
+        // The counter as paying one instruction at a time would leave it after this one paid.
+        macro_rules! settled {
+            () => {
+                if paid && !per_block {
+                    g + u64::from(ins.block_gas) - 1
+                } else {
+                    g
+                }
+            };
+        }
         macro_rules! charge {
             () => {{
-                if g < cost {
-                    *gas = g;
-                    return (Exit::OutOfGas, ins.pc, None, cost);
+                if !paid {
+                    if g < cost {
+                        *gas = g;
+                        registers.copy_from_slice(&regs[..13]);
+                        return (Exit::OutOfGas, ins.pc, None, cost);
+                    }
+                    g -= cost;
                 }
-                g -= cost;
             }};
         }
         // @gp A.8 -- an inaccessible access leaves registers and memory unchanged. Its gas is
@@ -231,7 +276,8 @@ fn step_loop(
         macro_rules! inaccessible {
             ($e:expr) => {{
                 let Inaccessible(addr) = $e;
-                let g = if uncharged { g + cost } else { g };
+                let charged = if !per_block || !paid || ip == entry_ip { cost } else { 0 };
+                let g = if uncharged { settled!() + charged } else { settled!() };
                 if addr < LOW_MEMORY {
                     exit!(Exit::Panic, ins.pc, g)
                 }
@@ -240,7 +286,7 @@ fn step_loop(
         }
         macro_rules! precheck {
             ($check:expr) => {{
-                if uncharged && g < cost {
+                if uncharged && !paid && g < cost {
                     if let Err(Inaccessible(addr)) = $check {
                         exit!(if addr < LOW_MEMORY { Exit::Panic } else { Exit::Fault(addr - addr % PAGE_SIZE) }, ins.pc, g)
                     }
@@ -254,7 +300,7 @@ fn step_loop(
                 match mem.read::<$n>($addr as u32) {
                     Ok(v) => {
                         regs[a] = $conv(v);
-                        ip = ins.next as usize;
+                        ip += 1;
                     }
                     Err(e) => inaccessible!(e),
                 }
@@ -266,7 +312,7 @@ fn step_loop(
                 charge!();
                 let bytes: [u8; $n] = ($value).to_le_bytes();
                 match mem.write::<$n>($addr as u32, bytes) {
-                    Ok(()) => ip = ins.next as usize,
+                    Ok(()) => ip += 1,
                     Err(e) => inaccessible!(e),
                 }
             }};
@@ -275,13 +321,14 @@ fn step_loop(
         macro_rules! branch {
             ($cond:expr) => {{
                 charge!();
+                entering = true;
                 if $cond {
                     if ins.target == PANIC_TARGET {
-                        exit!(Exit::Panic, ins.pc, g)
+                        exit!(Exit::Panic, ins.pc, settled!())
                     }
                     ip = ins.target as usize;
                 } else {
-                    ip = ins.next as usize;
+                    ip += 1;
                 }
             }};
         }
@@ -289,18 +336,19 @@ fn step_loop(
         macro_rules! djump {
             ($addr:expr) => {{
                 let target = $addr as u32;
+                entering = true;
                 if target == HALT_ADDRESS {
-                    exit!(Exit::Halt, ins.pc, g)
+                    exit!(Exit::Halt, ins.pc, settled!())
                 }
                 if target == 0 || target % DYN_ALIGN != 0 || u64::from(target / DYN_ALIGN) > jump_len {
-                    exit!(Exit::Panic, ins.pc, g)
+                    exit!(Exit::Panic, ins.pc, settled!())
                 }
                 let p = match jump_table.get((target / DYN_ALIGN) as usize - 1) {
                     Some(&p) => p,
                     None => zero_entry,
                 };
                 if p == PANIC_TARGET {
-                    exit!(Exit::Panic, ins.pc, g)
+                    exit!(Exit::Panic, ins.pc, settled!())
                 }
                 ip = p as usize;
             }};
@@ -310,25 +358,23 @@ fn step_loop(
                 charge!();
                 let v = $v;
                 regs[$r] = v;
-                ip = ins.next as usize;
+                ip += 1;
             }};
         }
         let (ra, rb, rd) = (regs[a], regs[b], regs[d]);
         let (x, y) = (ins.x, ins.y);
         match ins.op {
-            // A.21 and the no-argument table.
-            TRAP => {
-                charge!();
-                exit!(Exit::Panic, ins.pc, g)
-            }
+            // A.21 and the no-argument table (trap: the last arm).
             FALLTHROUGH => {
                 charge!();
-                ip = ins.next as usize;
+                entering = true;
+                ip += 1;
             }
             ECALLI => {
                 charge!();
-                *gas = g;
-                return (Exit::Host(x), ins.pc, Some(ins.next), 0);
+                *gas = settled!();
+                registers.copy_from_slice(&regs[..13]);
+                return (Exit::Host(x), ins.pc, Some(ip as u32 + 1), 0);
             }
             // A.22
             LOAD_IMM_64 => set!(a, x),
@@ -364,9 +410,10 @@ fn step_loop(
             // A.27
             LOAD_IMM_JUMP => {
                 charge!();
+                entering = true;
                 regs[a] = x;
                 if ins.target == PANIC_TARGET {
-                    exit!(Exit::Panic, ins.pc, g)
+                    exit!(Exit::Panic, ins.pc, settled!())
                 }
                 ip = ins.target as usize;
             }
@@ -385,7 +432,7 @@ fn step_loop(
             SBRK => {
                 charge!();
                 regs[d] = sbrk(mem, heap, ra);
-                ip = ins.next as usize;
+                ip += 1;
             }
             COUNT_SET_BITS_64 => set!(d, u64::from(ra.count_ones())),
             COUNT_SET_BITS_32 => set!(d, u64::from((ra as u32).count_ones())),
@@ -495,8 +542,14 @@ fn step_loop(
             MAX_U => set!(d, ra.max(rb)),
             MIN => set!(d, (ra as i64).min(rb as i64) as u64),
             MIN_U => set!(d, ra.min(rb)),
-            // The decoder maps every octet outside U to 0 (A.19).
-            _ => unreachable!("opcode {} outside U survived decoding", ins.op),
+            // Trap; and every octet outside U, which the decoder maps to 0, trap (A.19), so this arm
+            // is never reached by another. Speed: an arm for every octet lets the dispatch index its
+            // jump table with no range check.
+            _ => {
+                debug_assert_eq!(ins.op, TRAP, "opcode outside U survived decoding");
+                charge!();
+                exit!(Exit::Panic, ins.pc, settled!())
+            }
         }
     }
 }

@@ -24,10 +24,12 @@ enum Access {
     Write,
 }
 
-type Directory = Box<[Slot]>;
+/// Speed: both levels are arrays of a fixed length, indexed by 10 bits of the page number, so
+/// that a lookup needs no bounds check.
+type Directory = Box<[Slot; L2_LEN]>;
 
 pub struct Memory {
-    top: Vec<Option<Directory>>,
+    top: Box<[Option<Directory>; L2_LEN]>,
 }
 
 /// The first address of an access that is not permitted.
@@ -36,7 +38,7 @@ pub struct Inaccessible(pub u32);
 
 impl Default for Memory {
     fn default() -> Self {
-        Memory { top: (0..L2_LEN).map(|_| None).collect() }
+        Memory { top: Box::new([const { None }; L2_LEN]) }
     }
 }
 
@@ -45,12 +47,12 @@ const ZERO_PAGE: PageData = [0; PAGE_SIZE as usize];
 impl Memory {
     #[inline(always)]
     fn slot(&self, page: u32) -> Option<&Slot> {
-        self.top[(page >> L2_BITS) as usize].as_ref().map(|dir| &dir[(page as usize) & (L2_LEN - 1)])
+        self.top[(page >> L2_BITS) as usize & (L2_LEN - 1)].as_ref().map(|dir| &dir[(page as usize) & (L2_LEN - 1)])
     }
 
     #[inline(always)]
     fn slot_mut(&mut self, page: u32) -> Option<&mut Slot> {
-        self.top[(page >> L2_BITS) as usize].as_mut().map(|dir| &mut dir[(page as usize) & (L2_LEN - 1)])
+        self.top[(page >> L2_BITS) as usize & (L2_LEN - 1)].as_mut().map(|dir| &mut dir[(page as usize) & (L2_LEN - 1)])
     }
 
     /// The octets of a readable page.
@@ -73,7 +75,8 @@ impl Memory {
 
     /// Makes a page accessible (reading as zeroes if new), or changes its access.
     pub fn map_page(&mut self, page: u32, writable: bool) {
-        let dir = self.top[(page >> L2_BITS) as usize].get_or_insert_with(|| (0..L2_LEN).map(|_| Slot::default()).collect());
+        debug_assert!(page < 1 << (32 - PAGE_SIZE.trailing_zeros()));
+        let dir = self.top[(page >> L2_BITS) as usize & (L2_LEN - 1)].get_or_insert_with(|| Box::new([const { Slot { access: Access::None, data: None } }; L2_LEN]));
         dir[(page as usize) & (L2_LEN - 1)].access = if writable { Access::Write } else { Access::Read };
     }
 

@@ -136,9 +136,8 @@ pub struct Instr {
     /// nu_Y.
     pub y: u64,
     /// Index of the branch target in the stream, or PANIC_TARGET when it is not in varpi.
+    /// (The instruction at pc + 1 + skip(pc) is always the next in the stream: see `Program::new`.)
     pub target: u32,
-    /// Index of the instruction at pc + 1 + skip(pc).
-    pub next: u32,
     /// imath of this instruction.
     pub pc: u32,
     /// The gas of this instruction and of those after it up to its basic block's terminator
@@ -150,6 +149,8 @@ pub struct Instr {
 pub const PANIC_TARGET: u32 = u32::MAX;
 
 /// The program decoded once: instructions indexed by stream position, and pc -> position.
+/// The stream is in pc order, so the instruction after position p in the sense of A.4 (at
+/// pc + 1 + skip(pc)) is at position p + 1.
 pub struct Program {
     pub instrs: Vec<Instr>,
     /// Stream position of each octet of c that starts an instruction (k = 1), else u32::MAX.
@@ -164,7 +165,7 @@ pub struct Program {
 }
 
 fn trap_at(pc: u32) -> Instr {
-    Instr { op: op::TRAP, a: 0, b: 0, d: 0, x: 0, y: 0, target: PANIC_TARGET, next: PANIC_TARGET, pc, block_gas: 1 }
+    Instr { op: op::TRAP, a: 0, b: 0, d: 0, x: 0, y: 0, target: PANIC_TARGET, pc, block_gas: 1 }
 }
 
 /// @gp A.4 -- zeta: c followed by zeroes.
@@ -230,26 +231,32 @@ impl Program {
             varpi[i] = varpi[i] && k[i] && GROUP_OF[c[i] as usize].is_some();
         }
 
-        let mut at = vec![u32::MAX; n];
-        let mut instrs = Vec::with_capacity(starts + 2);
-        for i in 0..n {
-            if k[i] {
-                at[i] = instrs.len() as u32;
-                instrs.push(trap_at(i as u32));
-            }
-        }
         // Fall-through destinations that are not instruction starts (past the end, or after 24
         // octets without an opcode bit) are traps at that pc (A.4, A.19).
-        let mut extra: std::collections::HashMap<usize, u32> = std::collections::HashMap::new();
-        let mut position_of = |pc: usize, instrs: &mut Vec<Instr>| -> u32 {
-            if pc < n && at[pc] != u32::MAX {
-                return at[pc];
+        let mut trap_at_destination = vec![false; n + 1];
+        for i in 0..n {
+            if k[i] {
+                let s = i + 1 + skip(&k, i);
+                if s >= n || !k[s] {
+                    trap_at_destination[s.min(n)] = true;
+                }
             }
-            *extra.entry(pc).or_insert_with(|| {
+        }
+        // Speed: the stream holds the instruction starts and those traps in pc order. No entry
+        // lies between an instruction and its fall-through destination (skip finds the first
+        // start after it, and such a trap follows only its own instruction), so the destination
+        // is always the next entry: the interpreter steps to ip + 1 instead of loading a successor,
+        // which would make every instruction's fetch wait for the previous one's.
+        let mut at = vec![u32::MAX; n];
+        let mut instrs = Vec::with_capacity(starts + 2);
+        for (pc, &trap) in trap_at_destination.iter().enumerate() {
+            if pc < n && k[pc] {
+                at[pc] = instrs.len() as u32;
                 instrs.push(trap_at(pc as u32));
-                instrs.len() as u32 - 1
-            })
-        };
+            } else if trap {
+                instrs.push(trap_at(pc as u32));
+            }
+        }
         let target_of = |b: i64| -> u32 {
             // @gp A.17 -- branch(b, C): a target outside varpi panics.
             if b >= 0 && (b as u64) < n as u64 && varpi[b as usize] {
@@ -263,11 +270,9 @@ impl Program {
                 continue;
             }
             let l = skip(&k, i);
-            let next = position_of(i + 1 + l, &mut instrs);
             let o = opcode(i);
             let mut ins = trap_at(i as u32);
             ins.op = o;
-            ins.next = next;
             let z1 = zeta(&c, i + 1);
             match GROUP_OF[o as usize].expect("opcode() is in U") {
                 Group::NoArgs => {}
@@ -339,13 +344,12 @@ impl Program {
             instrs[at[i] as usize] = ins;
         }
         // Every row of 0.7.2 costs 1 gas (see `opcodes.rs`), so a block's gas from an instruction
-        // on is its count of instructions; `next` always lies at a higher pc, and the traps past
-        // the code (the extra entries) end their blocks at 1.
+        // on is its count of instructions; the next instruction is the next entry, and the traps
+        // at destinations that are no instruction start end their blocks at 1.
         for i in (0..n).rev() {
             if k[i] {
                 let p = at[i] as usize;
-                let ins = instrs[p];
-                instrs[p].block_gas = if is_terminator(ins.op) { 1 } else { 1 + instrs[ins.next as usize].block_gas };
+                instrs[p].block_gas = if is_terminator(instrs[p].op) { 1 } else { 1 + instrs[p + 1].block_gas };
             }
         }
         let resolve = |e: u64| if e < n as u64 && varpi[e as usize] { at[e as usize] } else { PANIC_TARGET };
@@ -413,6 +417,23 @@ mod tests {
         let mut long = vec![false; 40];
         long[0] = true;
         assert_eq!(skip(&long, 0), 24);
+    }
+
+    #[test]
+    fn fall_through_destinations_follow_in_the_stream() {
+        // fallthrough, 30 octets without an opcode bit, add_64 (3 octets), then the end of c:
+        // the destinations are a trap at pc 25, the add at 31, and a trap at the end (34).
+        let mut c = vec![0u8; 34];
+        c[0] = op::FALLTHROUGH;
+        c[31] = op::ADD_64;
+        let mut k = vec![false; 34];
+        k[0] = true;
+        k[31] = true;
+        let p = Program::new(Deblobbed { code: c, bitmask: k, jump_table: vec![], jump_len: 0 });
+        let pcs: Vec<u32> = p.instrs.iter().map(|i| i.pc).collect();
+        assert_eq!(pcs, vec![0, 25, 31, 34]);
+        assert_eq!((p.position(0), p.position(31), p.position(25)), (Some(0), Some(2), None));
+        assert_eq!((p.instrs[0].block_gas, p.instrs[2].block_gas), (1, 2));
     }
 
     #[test]
