@@ -26,8 +26,8 @@ use std::sync::{Arc, Mutex};
 
 use recent::Recent;
 
-use ark_vrf::reexports::ark_serialize::{CanonicalDeserialize, CanonicalSerialize};
-use ark_vrf::ring::{Prover as RingProver, Verifier as RingVerifier};
+use ark_vrf::reexports::ark_serialize::{CanonicalDeserialize, CanonicalSerialize, Valid};
+use ark_vrf::ring::Prover as RingProver;
 use ark_vrf::ietf::Prover as IetfProver;
 use ark_vrf::pedersen::Verifier as PedersenVerifier;
 use ark_vrf::ring::RingBuilderPcsParams;
@@ -100,6 +100,20 @@ fn decode_remembered(bytes: &[u8]) -> Option<AffinePoint> {
 /// A point the proof carries (the output gamma): decoded and checked like a key, remembered.
 fn decode_point(bytes: &[u8]) -> Result<AffinePoint> {
     decode_remembered(bytes).ok_or(CryptoError::BadEncoding)
+}
+
+/// Whether the three points of a ring proof's Pedersen proof (the key commitment, R and O_k,
+/// octets 32..128 after the output point) are on the curve and in the prime-order subgroup:
+/// the checks of ark's checked decode, by the cheaper subgroup test of [`subgroup`].
+fn pedersen_points_valid(proof: &[u8; RING_PROOF_LEN]) -> bool {
+    proof[32..128].chunks_exact(32).all(|p| subgroup::decode(p).is_some())
+}
+
+/// A ring proof (after its output point) decoded with every check of ark's checked decode: the
+/// Pedersen proof's points by [`pedersen_points_valid`], the ring proof's by ark's own `check`.
+fn decode_ring_proof(proof: &[u8; RING_PROOF_LEN]) -> Option<RingProof> {
+    let decoded = RingProof::deserialize_compressed_unchecked(&proof[32..]).ok()?;
+    (pedersen_points_valid(proof) && decoded.ring_proof.check().is_ok()).then_some(decoded)
 }
 
 fn encode<T: CanonicalSerialize, const N: usize>(value: &T) -> [u8; N] {
@@ -262,6 +276,12 @@ impl RingSrs {
 
     /// @gp G.4 -- whether `proof` is in `F-bar^m_r<c>` for the ring root `r` of a ring of
     /// `ring_size` keys; on success its output `Y` (G.5).
+    ///
+    /// ark-vrf's `Verifier::verify` checks the Pedersen VRF proof (Bandersnatch) and then the ring
+    /// proof (KZG over BLS12-381); the two checks share nothing but the key commitment, so they
+    /// run side by side on the thread pool, each with the validity checks of its own points.
+    /// The answer is the one of the checked decode followed by `Verifier::verify`: a proof
+    /// whose points are not valid is `BadEncoding` whatever the checks say.
     pub fn ring_verify(
         &self,
         ring_size: usize,
@@ -272,10 +292,26 @@ impl RingSrs {
     ) -> Result<[u8; OUTPUT_LEN]> {
         let verifier = self.setup(ring_size)?.verifier(root)?;
         let output = Output::from_affine(decode_point(&proof[..32])?);
-        let ring_proof =
-            RingProof::deserialize_compressed(&proof[32..]).map_err(|_| CryptoError::BadEncoding)?;
-        <Public as RingVerifier<_>>::verify(vrf_input(context)?, output, message, &ring_proof, &verifier)
-            .map_err(|_| CryptoError::VerificationFailure)?;
+        let ring_proof = RingProof::deserialize_compressed_unchecked(&proof[32..]).map_err(|_| CryptoError::BadEncoding)?;
+        let input = vrf_input(context)?;
+        // Each side: whether its points are valid, and whether its check passes.
+        let ((pedersen_valid, pedersen_ok), (ring_valid, ring_ok)) = rayon::join(
+            || {
+                let valid = pedersen_points_valid(proof);
+                (valid, valid && <Public as PedersenVerifier<_>>::verify(input, output, message, &ring_proof.pedersen_proof).is_ok())
+            },
+            || {
+                let valid = ring_proof.ring_proof.check().is_ok();
+                let key_commitment = ring_proof.pedersen_proof.key_commitment();
+                (valid, valid && verifier.verify(ring_proof.ring_proof.clone(), key_commitment))
+            },
+        );
+        if !(pedersen_valid && ring_valid) {
+            return Err(CryptoError::BadEncoding);
+        }
+        if !(pedersen_ok && ring_ok) {
+            return Err(CryptoError::VerificationFailure);
+        }
         Ok(output_hash(&output))
     }
 
@@ -286,6 +322,20 @@ impl RingSrs {
     /// (a false proof passes with probability about 2^-128), and otherwise, or when a proof does
     /// not decode, each proof is verified alone, so the answers are always `ring_verify`'s.
     pub fn ring_verify_each(
+        &self,
+        ring_size: usize,
+        root: &[u8; RING_ROOT_LEN],
+        items: &[(&[u8], &[u8], &[u8; RING_PROOF_LEN])],
+    ) -> Vec<Result<[u8; OUTPUT_LEN]>> {
+        use rayon::prelude::*;
+        // One share of the proofs per thread, side by side: on two cores two proofs verified
+        // alone at once take less time than the two as one batch.
+        let share = items.len().div_ceil(rayon::current_num_threads().max(1)).max(1);
+        items.par_chunks(share).flat_map_iter(|share| self.ring_verify_share(ring_size, root, share)).collect()
+    }
+
+    /// [`Self::ring_verify_each`] for one share of the proofs: two or more as a batch first.
+    fn ring_verify_share(
         &self,
         ring_size: usize,
         root: &[u8; RING_ROOT_LEN],
@@ -312,7 +362,7 @@ impl RingSrs {
         let mut outputs = Vec::with_capacity(items.len());
         for (context, message, proof) in items {
             let output = Output::from_affine(decode_point(&proof[..32]).ok()?);
-            let ring_proof = RingProof::deserialize_compressed(&proof[32..]).ok()?;
+            let ring_proof = decode_ring_proof(proof)?;
             batch.push(vrf_input(context).ok()?, output, message, &ring_proof);
             outputs.push(output_hash(&output));
         }
@@ -344,6 +394,51 @@ impl RingSrs {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    use ark_vrf::ring::Verifier as RingVerifier;
+
+    /// G.4 by ark-vrf's own path: the checked decode, then `Verifier::verify`.
+    fn ring_verify_reference(srs: &RingSrs, ring_size: usize, root: &[u8; RING_ROOT_LEN], context: &[u8], message: &[u8], proof: &[u8; RING_PROOF_LEN]) -> Result<[u8; OUTPUT_LEN]> {
+        let verifier = srs.setup(ring_size)?.verifier(root)?;
+        let output = Output::from_affine(AffinePoint::deserialize_compressed(&proof[..32]).map_err(|_| CryptoError::BadEncoding)?);
+        let ring_proof = RingProof::deserialize_compressed(&proof[32..]).map_err(|_| CryptoError::BadEncoding)?;
+        <Public as RingVerifier<_>>::verify(vrf_input(context)?, output, message, &ring_proof, &verifier)
+            .map_err(|_| CryptoError::VerificationFailure)?;
+        Ok(output_hash(&output))
+    }
+
+    #[test]
+    fn ring_verify_answers_as_ark_vrf_on_valid_and_altered_proofs() {
+        let srs = RingSrs::embedded().unwrap();
+        let seeds: Vec<[u8; 1]> = (0..6u8).map(|i| [i]).collect();
+        let keys: Vec<[u8; KEY_LEN]> = seeds.iter().map(|s| SecretKey::from_seed(s).public()).collect();
+        let root = srs.ring_root(&keys).unwrap();
+        let proof = srs.ring_prove(&SecretKey::from_seed(&seeds[2]), &keys, b"c", b"m").unwrap();
+        assert!(srs.ring_verify(6, &root, b"c", b"m", &proof).is_ok());
+        assert_eq!(srs.ring_verify(6, &root, b"c", b"m", &proof), ring_verify_reference(&srs, 6, &root, b"c", b"m", &proof));
+        assert_eq!(srs.ring_verify(6, &root, b"d", b"m", &proof), Err(CryptoError::VerificationFailure));
+        // A flipped bit in every 16-octet stretch: the output point, each Pedersen point and
+        // scalar, and the ring proof's commitments and evaluations.
+        for at in (0..RING_PROOF_LEN).step_by(16).chain([33, 65, 97, 200, 250, 400]) {
+            let mut bad = proof;
+            bad[at] ^= 1 << (at % 8);
+            assert_eq!(
+                srs.ring_verify(6, &root, b"c", b"m", &bad),
+                ring_verify_reference(&srs, 6, &root, b"c", b"m", &bad),
+                "flipped bit at octet {at}"
+            );
+        }
+        // A Pedersen point moved off the subgroup (plus the 2-torsion point (0, -1)): on the
+        // curve, so only the subgroup check rejects it.
+        for at in [32usize, 64, 96] {
+            let mut bad = proof;
+            let p = AffinePoint::deserialize_compressed(&proof[at..at + 32]).unwrap();
+            let moved = AffinePoint::new_unchecked(-p.x, -p.y);
+            bad[at..at + 32].copy_from_slice(&encode::<_, 32>(&moved));
+            assert_eq!(srs.ring_verify(6, &root, b"c", b"m", &bad), Err(CryptoError::BadEncoding), "point at {at}");
+            assert_eq!(ring_verify_reference(&srs, 6, &root, b"c", b"m", &bad), Err(CryptoError::BadEncoding), "point at {at}");
+        }
+    }
 
     #[test]
     fn ring_verify_each_answers_as_ring_verify_alone() {
