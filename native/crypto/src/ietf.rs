@@ -13,8 +13,8 @@
 use std::sync::LazyLock;
 
 use ark_vrf::ietf::Verifier as IetfVerifier;
-use ark_vrf::reexports::ark_ec::{AdditiveGroup, AffineRepr, CurveGroup};
-use ark_vrf::reexports::ark_ff::{BigInteger, PrimeField};
+use ark_vrf::reexports::ark_ec::{AdditiveGroup, AffineRepr};
+use ark_vrf::reexports::ark_ff::{BigInteger, Field, PrimeField};
 use ark_vrf::reexports::ark_serialize::CanonicalDeserialize;
 use ark_vrf::suites::bandersnatch::{AffinePoint, BandersnatchSha512Ell2, IetfProof, Output, Public};
 use ark_vrf::Suite;
@@ -24,10 +24,32 @@ use crate::{decode_point, decode_remembered, output_hash, vrf_input, CryptoError
 
 type Projective = <AffinePoint as AffineRepr>::Group;
 type Scalar = <AffinePoint as AffineRepr>::ScalarField;
+type Fq = <AffinePoint as AffineRepr>::BaseField;
 
 /// wNAF width: digits are odd and below 2^(W-1) in magnitude, so a table holds 2^(W-2) points.
 const W: usize = 5;
 const TABLE: usize = 1 << (W - 2);
+
+/// The affine forms of a few points with one field inversion (Montgomery's trick), on this
+/// thread: ark's `normalize_batch` hands even eight points to the thread pool (its `parallel`
+/// feature, on for the ring proofs), and waking the pool costs more than the inversions.
+fn to_affine<const N: usize>(points: &[Projective; N]) -> [AffinePoint; N] {
+    // prefix[i] = z_0 ... z_{i-1}; one inversion of the product, then each z_i^-1 backwards.
+    let mut prefix = [Fq::ONE; N];
+    let mut acc = Fq::ONE;
+    for (p, q) in prefix.iter_mut().zip(points) {
+        *p = acc;
+        acc *= q.z;
+    }
+    let mut inverse = acc.inverse().expect("projective points of the curve have z != 0");
+    let mut out = [AffinePoint::zero(); N];
+    for i in (0..N).rev() {
+        let z_inv = inverse * prefix[i];
+        inverse *= points[i].z;
+        out[i] = AffinePoint::new_unchecked(points[i].x * z_inv, points[i].y * z_inv);
+    }
+    out
+}
 
 /// The odd multiples P, 3P, ..., (2^(W-1) - 1)P, affine for the cheaper mixed addition.
 fn odd_multiples(p: AffinePoint) -> [AffinePoint; TABLE] {
@@ -36,7 +58,7 @@ fn odd_multiples(p: AffinePoint) -> [AffinePoint; TABLE] {
     for i in 1..TABLE {
         table[i] = table[i - 1] + p2;
     }
-    CurveGroup::normalize_batch(&table).try_into().expect("TABLE points in, TABLE out")
+    to_affine(&table)
 }
 
 static GENERATOR_TABLE: LazyLock<[AffinePoint; TABLE]> =
@@ -84,7 +106,7 @@ pub fn verify(key: &[u8], context: &[u8], message: &[u8], signature: &[u8; SIGNA
     let (s_digits, minus_c_digits) = (wnaf(&s), wnaf(&-c));
     let u = double_mul(&s_digits, &GENERATOR_TABLE, &minus_c_digits, &y_table);
     let v = double_mul(&s_digits, &input_table, &minus_c_digits, &odd_multiples(gamma));
-    let uv = CurveGroup::normalize_batch(&[u, v]);
+    let uv = to_affine(&[u, v]);
     let expected = BandersnatchSha512Ell2::challenge(&[&y, &input, &gamma, &uv[0], &uv[1]], message);
     if expected != c {
         return Err(CryptoError::VerificationFailure);
@@ -123,6 +145,7 @@ pub fn verify_reference(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use ark_vrf::reexports::ark_ec::CurveGroup;
     use crate::SecretKey;
 
     #[test]

@@ -16,17 +16,23 @@ impl<K: PartialEq, V: Clone, const N: usize> Recent<K, V, N> {
         Recent { entries: Mutex::new(Vec::new()) }
     }
 
-    /// The value remembered for `key`, else `f()`, remembered when it succeeds.
+    /// The value remembered for `key`, else `f()`, remembered when it succeeds. `f` runs without
+    /// the lock, so that verifications side by side (a block's seal and entropy source) do not
+    /// wait for each other's work.
     pub(crate) fn get_or_try(&self, key: K, f: impl FnOnce() -> Result<V>) -> Result<V> {
-        let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some((_, v)) = entries.iter().rev().find(|(k, _)| *k == key) {
+        if let Some((_, v)) = self.lock().iter().rev().find(|(k, _)| *k == key) {
             return Ok(v.clone());
         }
         let v = f()?;
+        let mut entries = self.lock();
         if entries.len() == N {
             let _evicted = entries.remove(0);
         }
         entries.push((key, v.clone()));
         Ok(v)
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Vec<(K, V)>> {
+        self.entries.lock().unwrap_or_else(|e| e.into_inner())
     }
 }
