@@ -12,6 +12,9 @@ import * as E from 'fp-ts/lib/Either.js';
 import * as t from 'io-ts';
 import { fromHex, toHex } from './bytes.js';
 
+/** 2^n for n in 0..64, as numbers: the natural codec's bounds, without Math.pow on the hot path. */
+const pow2: ReadonlyArray<number> = Array.from({ length: 65 }, (_, n) => 2 ** n);
+
 // ---------------------------------------------------------------------------------------------
 // Errors
 
@@ -145,8 +148,8 @@ export class Reader {
       if (l > 5) x = Number(this.natural());
       else {
         this.offset++;
-        x = (head & (0xff >> (l + 1))) * 2 ** (8 * l) + this.uint(l);
-        if (x < 2 ** (7 * l)) throw new CodecFailure(at, 'non-canonical natural');
+        x = (head & (0xff >> (l + 1))) * pow2[8 * l]! + this.uint(l);
+        if (x < pow2[7 * l]!) throw new CodecFailure(at, 'non-canonical natural');
       }
     } else x = Number(this.natural());
     if (x >= bound) throw new CodecFailure(at, `natural ${x} is not below ${bound}`);
@@ -195,9 +198,9 @@ export class Writer {
     if (typeof x === 'number' && x >= 0 && x < 2 ** 35) {
       // The common case (lengths, counts): l <= 4, in number arithmetic.
       for (let l = 0; l <= 4; l++)
-        if (x < 2 ** (7 * (l + 1))) {
-          const p = 2 ** (8 * l);
-          this.u8(256 - 2 ** (8 - l) + Math.floor(x / p));
+        if (x < pow2[7 * (l + 1)]!) {
+          const p = pow2[8 * l]!;
+          this.u8(256 - pow2[8 - l]! + Math.floor(x / p));
           return this.uint(l, x % p);
         }
     }
@@ -338,7 +341,7 @@ export const fixedU = (l: 1 | 2 | 3 | 4): Codec<number> =>
     name: `U${8 * l}`,
     minSize: l,
     encodeTo: (w, v) => {
-      if (!(Number.isInteger(v) && v >= 0 && v < 2 ** (8 * l))) throw new RangeError(`U${8 * l} out of range: ${v}`);
+      if (!(Number.isInteger(v) && v >= 0 && v < pow2[8 * l]!)) throw new RangeError(`U${8 * l} out of range: ${v}`);
       w.uint(l, v);
     },
     decodeFrom: (r) => r.uint(l),
