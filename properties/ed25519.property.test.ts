@@ -4,7 +4,8 @@
  * Differential: the native engine (`ed25519VerifyNative`) gives the same verdict as the
  * TypeScript reference (`ed25519VerifyTs`) on the 196 cases of `crypto/ed25519` and on random
  * triples: valid signatures, then flipped bits in key, message or signature, random 32/64-octet
- * garbage, s >= q, small-order and non-canonical encodings of A and R, wrong lengths.
+ * garbage, s >= q, small-order and non-canonical encodings of A and R, wrong lengths; and
+ * verified together (`ed25519VerifyEach*`, a block's assurances) each answers as alone.
  *
  * Semantic: a signature made by the key verifies; a changed message or signature octet does not;
  * s + q in place of s does not (ZIP-215 wants s < q); a signature by a key or nonce with a
@@ -15,8 +16,8 @@ import fc from 'fast-check';
 import { ED25519_TORSION_SUBGROUP, ed25519 } from '@noble/curves/ed25519.js';
 import { sha512 } from '@noble/hashes/sha2.js';
 import { describe, expect, it } from 'vitest';
-import { concatBytes, fromHex, toHex } from '../spec/bytes.js';
-import { ed25519VerifyNative, ed25519VerifyTs } from '../model/crypto/ed25519.js';
+import { concatBytes, fromHex, toHex, type Ed25519Key, type Ed25519Signature } from '../spec/bytes.js';
+import { ed25519VerifyEachNative, ed25519VerifyEachTs, ed25519VerifyNative, ed25519VerifyTs } from '../model/crypto/ed25519.js';
 import { readJson, vectorsDir } from '../chain/index.js';
 
 /** q, the order of the prime subgroup; p, the field prime. */
@@ -109,6 +110,19 @@ describe('ed25519VerifyNative (native) = ed25519VerifyTs (TypeScript reference)'
         if (what === 'none') expect(verdict).toBe(true);
       }),
       { numRuns: 1500 },
+    );
+  });
+
+  it('verified together (ed25519VerifyEach*), each answer is the one alone, both engines (300 cases)', () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(signed, mutation), { maxLength: 8 }), (cases) => {
+        const triples = cases.map(([t, [, change]]) => change(t));
+        const items = triples.map(([key, message, signature]) => ({ key: key as Ed25519Key, message, signature: signature as Ed25519Signature }));
+        const alone = triples.map(agreed);
+        expect(ed25519VerifyEachNative(items)).toEqual(alone);
+        expect(ed25519VerifyEachTs(items)).toEqual(alone);
+      }),
+      { numRuns: 300 },
     );
   });
 

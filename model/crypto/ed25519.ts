@@ -33,6 +33,31 @@ export const ed25519VerifyTs: Ed25519Verifier = (key, message, signature) => {
 export const ed25519VerifyNative: Ed25519Verifier = (key, message, signature) =>
   wellSized(key, signature) && loadNative().ed25519Verify(key, message, signature);
 
+/** One signature to check: the key, the message and the signature. */
+export interface Ed25519Item {
+  readonly key: Ed25519Key;
+  readonly message: Uint8Array;
+  readonly signature: Ed25519Signature;
+}
+
+/** Whether each item's signature is in V_key(message): the answers of a verifier, item by item. */
+export type Ed25519EachVerifier = (items: ReadonlyArray<Ed25519Item>) => ReadonlyArray<boolean>;
+
+/** The TypeScript reference, item by item. */
+export const ed25519VerifyEachTs: Ed25519EachVerifier = (items) => items.map((i) => ed25519VerifyTs(i.key, i.message, i.signature));
+
+/** The native engine: the well-sized items verified side by side in one call, the others false. */
+export const ed25519VerifyEachNative: Ed25519EachVerifier = (items) => {
+  const sized = items.filter((i) => wellSized(i.key, i.signature));
+  const verdicts = loadNative().ed25519VerifyEach(
+    sized.map((i) => i.key),
+    sized.map((i) => i.message),
+    sized.map((i) => i.signature),
+  );
+  let next = 0;
+  return items.map((i) => (wellSized(i.key, i.signature) ? verdicts[next++]! : false));
+};
+
 /** The two verifiers by engine name, for the vectors and the benchmark. */
 export const ed25519Verifiers: Readonly<Record<'ts' | 'native', Ed25519Verifier>> = {
   ts: ed25519VerifyTs,
@@ -44,11 +69,19 @@ export const ed25519Verifiers: Readonly<Record<'ts' | 'native', Ed25519Verifier>
  * process by `chain/engines.ts` as H's engine is (see `selectHashEngine`).
  */
 let engineV: Ed25519Verifier = ed25519VerifyNative;
+let engineEach: Ed25519EachVerifier = ed25519VerifyEachNative;
 
 /** Chooses the Ed25519 engine for the process; only `chain/engines.ts` calls it. */
 export const selectEd25519Engine = (name: 'ts' | 'native'): void => {
   engineV = ed25519Verifiers[name];
+  engineEach = name === 'ts' ? ed25519VerifyEachTs : ed25519VerifyEachNative;
 };
 
 /** Whether `signature` is in V_key(message) under the ZIP-215 rules, by the chosen engine. */
 export const ed25519Verify: Ed25519Verifier = (key, message, signature) => engineV(key, message, signature);
+
+/**
+ * Whether each item's signature is in V_key(message), by the chosen engine: the answers
+ * `ed25519Verify` gives item by item (the native engine verifies them side by side).
+ */
+export const ed25519VerifyEach: Ed25519EachVerifier = (items) => engineEach(items);

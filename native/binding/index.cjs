@@ -706,6 +706,7 @@ module.exports.bandersnatchPublicKey = nativeBinding.bandersnatchPublicKey
 module.exports.bandersnatchVrfOutput = nativeBinding.bandersnatchVrfOutput
 module.exports.blake2b256Into = nativeBinding.blake2b256Into
 module.exports.ed25519Verify = nativeBinding.ed25519Verify
+module.exports.ed25519VerifyEach = nativeBinding.ed25519VerifyEach
 module.exports.erasureEncode = nativeBinding.erasureEncode
 module.exports.erasureRecover = nativeBinding.erasureRecover
 module.exports.grayPaperVersion = nativeBinding.grayPaperVersion

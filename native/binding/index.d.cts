@@ -84,6 +84,9 @@ export declare function blake2b256Into(data: Uint8Array, out: Uint8Array): void
 /** Whether `signature` (64 octets) is a valid Ed25519 signature of `message` by `key` (32 octets), ZIP-215 rules.  */
 export declare function ed25519Verify(key: Uint8Array, message: Uint8Array, signature: Uint8Array): boolean
 
+/** `ed25519Verify` of each (key, message, signature), in order, verified side by side.  */
+export declare function ed25519VerifyEach(keys: Array<Uint8Array>, messages: Array<Uint8Array>, signatures: Array<Uint8Array>): Array<boolean>
+
 /** H.4: `data` (`originals` shards of equal even size) to `total` chunks of that size, concatenated.  */
 export declare function erasureEncode(data: Uint8Array, originals: number, total: number): Uint8Array
 

@@ -20,3 +20,22 @@ pub fn ed25519_verify(key: Uint8Array, message: Uint8Array, signature: Uint8Arra
         (&signature[..]).try_into().map_err(|_| invalid("signature", SIGNATURE_LEN, signature.len()))?;
     Ok(ed25519::verify(key, &message, signature))
 }
+
+/** `ed25519Verify` of each (key, message, signature), in order, verified side by side. */
+#[napi]
+pub fn ed25519_verify_each(keys: Vec<Uint8Array>, messages: Vec<Uint8Array>, signatures: Vec<Uint8Array>) -> Result<Vec<bool>> {
+    if keys.len() != signatures.len() || messages.len() != signatures.len() {
+        return Err(Error::new(
+            Status::InvalidArg,
+            format!("{} keys, {} messages and {} signatures: expected as many of each", keys.len(), messages.len(), signatures.len()),
+        ));
+    }
+    let mut items = Vec::with_capacity(keys.len());
+    for ((key, message), signature) in keys.iter().zip(&messages).zip(&signatures) {
+        let key: &[u8; KEY_LEN] = (&key[..]).try_into().map_err(|_| invalid("key", KEY_LEN, key.len()))?;
+        let signature: &[u8; SIGNATURE_LEN] =
+            (&signature[..]).try_into().map_err(|_| invalid("signature", SIGNATURE_LEN, signature.len()))?;
+        items.push((key, &message[..], signature));
+    }
+    Ok(ed25519::verify_each(&items))
+}
