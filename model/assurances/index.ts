@@ -5,10 +5,10 @@
  */
 import * as E from 'fp-ts/lib/Either.js';
 import type { ChainSpec } from '../../spec/chain-spec.js';
-import { ascii, bytesEqual, concatBytes, type Ed25519Key, type Hash } from '../../spec/bytes.js';
+import { ascii, bytesEqual, concatBytes, type Hash } from '../../spec/bytes.js';
 import { bitSequence, encode } from '../../spec/codec.js';
 import type { Assurance, State, ValidatorKey, WorkReport } from '../../spec/types.js';
-import { blake2b256, ed25519VerifyEach } from '../crypto/index.js';
+import { blake2b256, ed25519VerifyEach, noKey } from '../crypto/index.js';
 
 /** rho dagger (the pending reports after judgements) and kappa (the prior active validators). */
 export type AssurancesState = Pick<State, 'rho' | 'kappa'>;
@@ -41,9 +41,6 @@ export const Xavailable = ascii('jam_available');
 export const assuranceMessage = (spec: ChainSpec, parent: Hash, availabilities: ReadonlyArray<boolean>): Uint8Array =>
   concatBytes(Xavailable, blake2b256(concatBytes(parent, encode(bitSequence(spec.Ccorecount), availabilities))));
 
-/** No key (a zero-length one): an assurer out of range has no key, and its signature verifies under none. */
-const nowhere = new Uint8Array(0) as Ed25519Key;
-
 /** The first rule of eqs. 11.11 to 11.15 the extrinsic breaks, if any. */
 const assurancesValidity = (
   spec: ChainSpec,
@@ -55,7 +52,7 @@ const assurancesValidity = (
   // order below, so the first rule broken is the same as when each is checked in its turn.
   const signed = ed25519VerifyEach(
     input.assurances.map((a) => ({
-      key: kappa[a.assurer]?.ed ?? nowhere,
+      key: kappa[a.assurer]?.ed ?? noKey,
       message: assuranceMessage(spec, input.parent, a.availabilities),
       signature: a.signature,
     })),

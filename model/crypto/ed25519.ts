@@ -33,6 +33,9 @@ export const ed25519VerifyTs: Ed25519Verifier = (key, message, signature) => {
 export const ed25519VerifyNative: Ed25519Verifier = (key, message, signature) =>
   wellSized(key, signature) && loadNative().ed25519Verify(key, message, signature);
 
+/** No key (zero octets): the key of a validator index out of range; nothing verifies under it. */
+export const noKey = new Uint8Array(0) as Ed25519Key;
+
 /** One signature to check: the key, the message and the signature. */
 export interface Ed25519Item {
   readonly key: Ed25519Key;

@@ -8,7 +8,7 @@ import type { ChainSpec } from '../../spec/chain-spec.js';
 import { ascii, bytesCompare, bytesEqual, concatBytes } from '../../spec/bytes.js';
 import type { Ed25519Key, Hash } from '../../spec/bytes.js';
 import type { Guarantee, PendingReport, ReportedPackage, ServiceId, ServiceInfo, State, WorkReport } from '../../spec/types.js';
-import { ed25519Verify } from '../crypto/index.js';
+import { ed25519VerifyEach, noKey } from '../crypto/index.js';
 import {
   guarantorAssignments,
   guarantorAssignmentsUnderLastRotation,
@@ -151,25 +151,52 @@ const checkCredentialShape = (spec: ChainSpec, g: Guarantee): Check => {
   );
 };
 
+/** The assignments a guarantee's credential is read under (11.26): M when its slot is in this rotation, M* otherwise. */
+const assignmentsOf = (spec: ChainSpec, m: GuarantorAssignments, mStar: GuarantorAssignments, tauPrime: number, g: Guarantee): GuarantorAssignments => {
+  const R = spec.Crotationperiod;
+  return Math.floor(tauPrime / R) === Math.floor(g.timeslot / R) ? m : mStar;
+};
+
+/**
+ * The verdicts of every credential signature of E_G (11.26: each by its guarantor's key, over
+ * X_G ++ H(E(w))), verified together up front (side by side natively), per guarantee in order.
+ * A guarantor index out of range has no key: its verdict is false, and unread (11.25 fails first).
+ */
+const credentialVerdicts = (
+  spec: ChainSpec,
+  m: GuarantorAssignments,
+  mStar: GuarantorAssignments,
+  tauPrime: number,
+  guarantees: ReadonlyArray<Guarantee>,
+): ReadonlyArray<ReadonlyArray<boolean>> => {
+  const items = guarantees.map((g) => {
+    const { keys } = assignmentsOf(spec, m, mStar, tauPrime, g);
+    const message = concatBytes(Xguarantee, workReportHash(g.workReport));
+    return g.credential.map(({ validatorIndex, signature }) => ({ key: keys[validatorIndex]?.ed ?? noKey, message, signature }));
+  });
+  const verdicts = ed25519VerifyEach(items.flat());
+  let at = 0;
+  return items.map((forG) => verdicts.slice(at, (at += forG.length)));
+};
+
 /**
  * @gp 11.26 -- each credential signature is by a guarantor assigned to the report's core, under
  * M when the guarantee's slot is in this rotation and M* otherwise, for a slot no earlier than
- * the previous rotation and no later than tau'.
+ * the previous rotation and no later than tau'. `signed` holds the signatures' verdicts
+ * (`credentialVerdicts`).
  */
 const checkCredentials =
   (spec: ChainSpec, m: GuarantorAssignments, mStar: GuarantorAssignments, offenders: ReadonlyArray<Ed25519Key>, tauPrime: number) =>
-  (g: Guarantee): Check => {
+  (g: Guarantee, signed: ReadonlyArray<boolean>): Check => {
     const R = spec.Crotationperiod;
     if (g.timeslot > tauPrime) return E.left('future_report_slot');
     if (g.timeslot < R * (Math.floor(tauPrime / R) - 1)) return E.left('report_epoch_before_last');
-    const { cores, keys } = Math.floor(tauPrime / R) === Math.floor(g.timeslot / R) ? m : mStar;
-    const message = concatBytes(Xguarantee, workReportHash(g.workReport));
-    for (const { validatorIndex, signature } of g.credential) {
+    const { cores, keys } = assignmentsOf(spec, m, mStar, tauPrime, g);
+    for (const [i, { validatorIndex }] of g.credential.entries()) {
       if (cores[validatorIndex] !== g.workReport.core) return E.left('wrong_assignment');
       const key = keys[validatorIndex]!.ed;
       // Phi (6.14) nulled the offenders' keys in M and M*, so an offender's signature never verifies.
-      if (!ed25519Verify(key, message, signature))
-        return E.left(offenders.length > 0 && isNullKey(key) ? 'banned_validator' : 'bad_signature');
+      if (!signed[i]) return E.left(offenders.length > 0 && isNullKey(key) ? 'banned_validator' : 'bad_signature');
     }
     return ok;
   };
@@ -288,18 +315,19 @@ export const reports =
       .map((w) => ({ hash: w.avspec.packageHash, exportsRoot: w.avspec.segRoot }))
       .sort((x, y) => bytesCompare(x.hash, y.hash));
     const recent = recentlyReported(state);
+    const signed = credentialVerdicts(spec, m, mStar, tauPrime, guarantees);
     const checks = firstLeft([
       /** @gp 11.24 -- E_G ordered and unique by core, each core a core index */
       () => check(guarantees.every((g) => g.workReport.core < spec.Ccorecount), 'bad_core_index'),
       () => check(guarantees.every((g, i) => i === 0 || guarantees[i - 1]!.workReport.core < g.workReport.core), 'out_of_order_guarantee'),
-      ...guarantees.map((g) => () =>
+      ...guarantees.map((g, i) => () =>
         firstLeft([
           () => checkDigestCount(spec, g.workReport),
           () => checkReportSize(spec, g.workReport),
           () => checkDependencyCount(spec, g.workReport),
           () => checkGas(spec, state.delta, g.workReport),
           () => checkCredentialShape(spec, g),
-          () => checkCredentials(spec, m, mStar, state.psi.offenders, tauPrime)(g),
+          () => checkCredentials(spec, m, mStar, state.psi.offenders, tauPrime)(g, signed[i]!),
           () => checkCore(state, g.workReport),
         ]),
       ),
