@@ -1,6 +1,7 @@
 /**
  * Block authoring (fuzz/author) from the fallback trace's genesis by the development validators'
- * keys. Properties: the keys derived from the public seeds are the genesis validators'; every
+ * keys. Properties: the keys derived from the public seeds are the genesis validators', and the
+ * author's Ed25519 signatures are @noble's; every
  * generated chain of 20 blocks imports with no rejection (4.1), and over the run some blocks are
  * ticket-sealed, open an epoch, carry tickets, assurances, guarantees and verdicts, and some
  * reports are accumulated; each mutation of an authored
@@ -15,7 +16,7 @@ import { encode } from '../spec/codec.js';
 import { codecs } from '../spec/codecs.js';
 import type { ImportState } from '../model/block-import/index.js';
 import { embeddedRingSrs } from '../model/crypto/bandersnatch.js';
-import { devValidators } from '../fuzz/author/keys.js';
+import { devValidators, signEd, signEdNoble } from '../fuzz/author/keys.js';
 import { newAuthor, type Author, type BlockChoices } from '../fuzz/author/block.js';
 import type { VerdictKind } from '../fuzz/author/disputes.js';
 import { authorChain, chainPlan, fallbackGenesis, planOfSeed, type Chain } from '../fuzz/author/chain.js';
@@ -60,6 +61,14 @@ describe('author', () => {
   it('derives the genesis validators keys from the public dev seeds', () => {
     for (const set of [genesis.state.kappa, genesis.state.lambda, genesis.state.iota, genesis.state.gamma.pendingSet])
       expect(set.map((k) => [toHex(k.bs), toHex(k.ed)])).toEqual(author.keys.map((k) => [toHex(k.bs), toHex(k.ed)]));
+  });
+
+  it("signs as @noble does (RFC 8032 signatures are deterministic)", () => {
+    fc.assert(
+      fc.property(fc.nat({ max: spec.Cvalcount - 1 }), fc.uint8Array({ maxLength: 200 }), (v, message) => {
+        expect(toHex(signEd(author.keys[v]!, message))).toEqual(toHex(signEdNoble(author.keys[v]!, message)));
+      }),
+    );
   });
 
   it('authored chains of 20 blocks import with no rejection', () => {
