@@ -33,7 +33,7 @@ import {
   type Engines,
 } from '../../chain/index.js';
 import { newAuthor, type BlockChoices } from '../author/block.js';
-import { authorChain, fallbackGenesis, planOfSeed } from '../author/chain.js';
+import { authorChain, contestedEpochs, fallbackGenesis, planOfSeed } from '../author/chain.js';
 import { devValidators } from '../author/keys.js';
 import { mutations } from '../author/mutations.js';
 import { arbGuests, fuzzGenesis, guestPlan } from '../guest/genesis.js';
@@ -130,6 +130,13 @@ export const authoredChainLength = 48;
 const fallbackGenesisOf = (spec: ChainSpec, kind: string): { readonly header: Header; readonly state: ImportState } =>
   unwrap(E.mapLeft((e: string) => `${kind}: ${e}`)(fallbackGenesis(spec)));
 
+/**
+ * Of the epochs whose entropy is a chain's own, the share in which the authored chains offer
+ * tickets (contestedEpochs): each such contest costs E ring proofs, about two seconds; the first
+ * two epochs after the genesis, whose proofs are remembered, are always contested.
+ */
+export const otherContestsOneIn = 4;
+
 /** What chain seed k authors: its genesis state (after the fallback genesis header) and its plan. */
 type ChainOfSeed = (chainSeed: number) => { readonly genesis: ImportState; readonly plan: ReadonlyArray<BlockChoices> };
 
@@ -140,8 +147,16 @@ type ChainOfSeed = (chainSeed: number) => { readonly genesis: ImportState; reado
  * run stops at its step count. A block the model rejects is a broken promise of the authoring,
  * not a finding: it throws.
  */
-const authoredSource = (spec: ChainSpec, engines: Engines, kind: string, seed: number, header: Header, chainOf: ChainOfSeed): BlockSource => {
-  const author = newAuthor(spec, devValidators(spec.Cvalcount), embeddedRingSrs());
+const authoredSource = (
+  spec: ChainSpec,
+  engines: Engines,
+  kind: string,
+  seed: number,
+  genesis: { readonly header: Header; readonly state: ImportState },
+  chainOf: ChainOfSeed,
+): BlockSource => {
+  const { header } = genesis;
+  const author = newAuthor(spec, devValidators(spec.Cvalcount), embeddedRingSrs(), contestedEpochs(genesis.state.state, otherContestsOneIn));
   const importer = importerOf(spec, engines);
   function* blocksOf(chainSeed: number, genesis: ImportState, plan: ReadonlyArray<BlockChoices>): Generator<SourceBlock> {
     const authored = authorChain(author, importer, genesis, plan);
@@ -174,8 +189,9 @@ const authoredSource = (spec: ChainSpec, engines: Engines, kind: string, seed: n
 
 /** Chains authored from the fallback trace's genesis, chain k the plan of seed `seed + k` (planOfSeed). */
 export const authorSource = (spec: ChainSpec, engines: Engines, seed: number): BlockSource => {
-  const { header, state } = fallbackGenesisOf(spec, 'author');
-  return authoredSource(spec, engines, 'author', seed, header, (chainSeed) => ({ genesis: state, plan: planOfSeed(spec, chainSeed, authoredChainLength) }));
+  const fallback = fallbackGenesisOf(spec, 'author');
+  const { state } = fallback;
+  return authoredSource(spec, engines, 'author', seed, fallback, (chainSeed) => ({ genesis: state, plan: planOfSeed(spec, chainSeed, authoredChainLength) }));
 };
 
 /**
@@ -196,9 +212,10 @@ export const guestChainLength = 4;
  * genesis's own.
  */
 export const guestsSource = (spec: ChainSpec, engines: Engines, seed: number): BlockSource => {
-  const { header, state } = fallbackGenesisOf(spec, 'guests');
+  const fallback = fallbackGenesisOf(spec, 'guests');
+  const { state } = fallback;
   const arbChain = fc.tuple(arbGuests(spec, state.state), guestPlan(spec, guestChainLength));
-  return authoredSource(spec, engines, 'guests', seed, header, (chainSeed) => {
+  return authoredSource(spec, engines, 'guests', seed, fallback, (chainSeed) => {
     const [guests, plan] = fc.sample(arbChain, { seed: chainSeed, numRuns: 1 })[0]!;
     return { genesis: fuzzGenesis(spec, state.state, guests), plan };
   });
