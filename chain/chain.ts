@@ -154,13 +154,15 @@ const prune = (held: ReadonlyMap<string, Held>, head: string): ReadonlyMap<strin
 /**
  * The chain with `block` imported onto its parent (any held state) and made the head, and the
  * posterior; or why not. The prior chain is untouched. A model failure (a broken invariant)
- * throws, as the importer does.
+ * throws, as the importer does. `known`, when given, is the posterior the chain's importer
+ * already gave for this block on the parent's state and ancestors (the caller vouches for
+ * that), taken instead of importing the block again.
  */
-export const importOnto = (chain: Chain, block: Block): E.Either<ChainError, readonly [Chain, Imported]> => {
+export const importOnto = (chain: Chain, block: Block, known?: Imported): E.Either<ChainError, readonly [Chain, Imported]> => {
   const parentKey = toHex(block.header.parent);
   const parent = chain.held.get(parentKey);
   if (parent === undefined) return E.left({ kind: 'unknown-parent', parent: parentKey });
-  const out = chain.importer(parent.state, block, parent.ancestors);
+  const out = known !== undefined ? E.right(known) : chain.importer(parent.state, block, parent.ancestors);
   if (E.isLeft(out)) return E.left({ kind: 'rejected', error: out.left });
   const hash = toHex(out.right.headerHash);
   const ancestors =

@@ -56,7 +56,10 @@ ${engineHelp(20)} (the model's imports)
                     assurances, guarantees, accumulation, verdicts); chain k is the plan of
                     seed SEED + k.
                     For both, SEED defaults to --seed, and each chain is started afresh with
-                    Initialize from its genesis, as many as --steps needs.
+                    Initialize from its genesis, as many as --steps needs. Tickets are
+                    offered in the genesis's two epochs (their ring proofs made once per
+                    run) and in one in four later epochs, chosen by their entropy: a ring
+                    proof costs about a fifth of a second.
                     traces:DIR: the recorded traces, each folder's blocks in order (DIR a trace
                     folder or a folder of them, e.g. the vectors' traces/; JAM_VECTORS)
   -h, --help        this text

@@ -19,6 +19,13 @@
  *
  * Ring proofs are blinded (each proof differs), so an `Author` remembers every proof and VRF
  * output it made: within one author, the same choices give the same blocks byte for byte.
+ *
+ * A ring proof costs about a fifth of a second, some thirty times the rest of a block's
+ * authoring and import, and a contest of E tickets needs E of them anew in each epoch whose
+ * entropy is new. So an author may be told in which epochs tickets are offered at all
+ * (`Author.contested`, by the epoch's eta'_2): chains from one genesis share the entropy of
+ * their first two epochs, whose proofs are made once and remembered, and draw others by their
+ * entropy (see ./chain.ts, `contestedEpochs`).
  */
 import * as E from 'fp-ts/lib/Either.js';
 import { bytesCompare, bytesEqual, concatBytes, toHex, type BandersnatchSignature, type Hash } from '../../spec/bytes.js';
@@ -84,13 +91,21 @@ export interface Author {
   readonly srs: RingSrs;
   /** VRF outputs and ring proofs already made, by secret and context (see the module's comment). */
   readonly memo: Map<string, Uint8Array>;
+  /** Whether tickets are offered in the epoch of ticket entropy eta'_2 (see the module's comment); every epoch unless told. */
+  readonly contested: (eta2Prime: Hash) => boolean;
 }
 
-export const newAuthor = (spec: ChainSpec, keys: ReadonlyArray<DevValidator>, srs: RingSrs): Author => ({
+export const newAuthor = (
+  spec: ChainSpec,
+  keys: ReadonlyArray<DevValidator>,
+  srs: RingSrs,
+  contested: (eta2Prime: Hash) => boolean = () => true,
+): Author => ({
   spec,
   keys,
   srs,
   memo: new Map(),
+  contested,
 });
 
 /** Who seals a header and over which context (6.15 or 6.16), kept to seal a changed header again. */
@@ -153,7 +168,8 @@ export const reseal = (author: Author, authored: Authored, header: Header, extri
  * E_T: tickets for the next epoch (6.29-6.35). Every pending validator (gamma'_P, the ring of
  * gamma'_Z) whose secret the author knows offers its N attempts; those whose identifier is not in
  * the accumulator and ranks among the E lowest of accumulator and offers make the cut (6.33, 6.35),
- * and the lowest `want` of them are proven, in identifier order (6.32). None in the tail (6.30).
+ * and the lowest `want` of them are proven, in identifier order (6.32). None in the tail (6.30),
+ * none in an epoch the author does not contest.
  */
 const authorTickets = (
   author: Author,
@@ -166,9 +182,10 @@ const authorTickets = (
   const [e] = epochAndPhase(spec, prior.tau);
   const [ePrime, mPrime] = epochAndPhase(spec, slot);
   if (mPrime >= spec.Cepochtailstart || want <= 0) return [];
+  const eta2Prime = posterior.eta[2];
+  if (!author.contested(eta2Prime)) return [];
   const accumulator: ReadonlyArray<Ticket> = ePrime > e ? [] : prior.gamma.ticketAccumulator;
   const ring = posterior.gamma.pendingSet.map((k) => k.bs);
-  const eta2Prime = posterior.eta[2];
   const offers = ring.flatMap((bs) => {
     const key = byBandersnatch(author.keys, bs);
     if (key === undefined) return [];

@@ -6,7 +6,8 @@
 import fc from 'fast-check';
 import * as E from 'fp-ts/lib/Either.js';
 import type { ChainSpec } from '../../spec/chain-spec.js';
-import type { Header } from '../../spec/types.js';
+import { bytesEqual, type Hash } from '../../spec/bytes.js';
+import type { Header, State } from '../../spec/types.js';
 import type { ImportError, ImportState } from '../../model/block-import/index.js';
 import { loadGenesis, stateFromKeyvals, traceGenesisFile, vectorsDir, type Importer } from '../../chain/index.js';
 import { authorBlock, type Author, type Authored, type BlockChoices } from './block.js';
@@ -20,6 +21,19 @@ export const fallbackGenesis = (spec: ChainSpec): E.Either<string, { readonly he
   if (E.isLeft(genesis)) return genesis;
   return E.map((state: ImportState) => ({ header: genesis.right.header, state }))(stateFromKeyvals(spec, genesis.right.state.keyvals));
 };
+
+/**
+ * Which epochs an author contests (`Author.contested`) on chains from `genesis`: the epochs
+ * whose ticket entropy eta'_2 is the genesis's eta_2 (its own epoch) or eta_1 (the first epoch
+ * after it, eq. 6.23), which every chain from that genesis shares, so that their ring proofs are
+ * made once and remembered; and of the others, whose entropy is the chain's own, about one in
+ * `oneIn` (by the first octet of eta'_2, so the same chain contests the same epochs). Both kinds
+ * are a full contest when the plan asks for K tickets a block: ticket-sealed epochs follow.
+ */
+export const contestedEpochs =
+  (genesis: Pick<State, 'eta'>, oneIn: number) =>
+  (eta2Prime: Hash): boolean =>
+    bytesEqual(eta2Prime, genesis.eta[2]) || bytesEqual(eta2Prime, genesis.eta[1]) || eta2Prime[0]! < 256 / oneIn;
 
 /** An authored chain: its blocks and, for each, the state it was authored on (states[0] is genesis). */
 export interface Chain {

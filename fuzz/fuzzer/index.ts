@@ -412,7 +412,7 @@ export const runFuzzer = async (o: FuzzOptions): Promise<{ readonly summary: Sum
     let targetGone = false;
     while (blocks < o.steps && progressed && !targetGone) {
       progressed = false;
-      for (const chain of o.source.chains()) {
+      for (const chain of o.source.chains(o.readings)) {
         if (blocks >= o.steps || targetGone) break;
         const genesisAncestors = withAncestry ? ancestorsFromGenesis(spec, chain.start.header) : undefined;
         const started = initialize(model, chain.start.header, chain.start.keyvals, genesisAncestors);
@@ -454,7 +454,8 @@ export const runFuzzer = async (o: FuzzOptions): Promise<{ readonly summary: Sum
             resync = false;
           }
           const t0 = performance.now();
-          const [next, answer] = modelAnswer(model, block);
+          // A main-line block's import by the source is the model's own (modelAnswer checks that it applies).
+          const [next, answer] = modelAnswer(model, block, fork === undefined ? source.known : undefined);
           model = next;
           const t1 = performance.now();
           const reply = await link.request({ kind: 'importBlock', value: block });

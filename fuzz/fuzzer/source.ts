@@ -18,25 +18,32 @@ import fc from 'fast-check';
 import * as E from 'fp-ts/lib/Either.js';
 import { toHex } from '../../spec/bytes.js';
 import type { ChainSpec } from '../../spec/chain-spec.js';
+import { paperReadings, type Readings } from '../../spec/readings.js';
 import type { KeyValue } from '../../spec/trace.js';
 import type { Block, Extrinsic, Header } from '../../spec/types.js';
 import { embeddedRingSrs } from '../../model/crypto/bandersnatch.js';
 import { extrinsicHash, headerHash } from '../../model/header/index.js';
-import type { ImportState } from '../../model/block-import/index.js';
+import { retainAncestors, type ImportState } from '../../model/block-import/index.js';
+import type { HostCallObserver, HostCallOutcome } from '../../model/accumulation/types.js';
 import {
+  ancestorsFromGenesis,
   importerOf,
   keyvalsOf,
   loadGenesis,
   loadTraceStep,
+  stateFromKeyvals,
+  stateRoot,
   traceGenesisFile,
   traceSteps,
   type Engines,
+  type Importer,
 } from '../../chain/index.js';
-import { newAuthor, type BlockChoices } from '../author/block.js';
-import { authorChain, fallbackGenesis, planOfSeed } from '../author/chain.js';
+import { authorBlock, newAuthor, type BlockChoices } from '../author/block.js';
+import { contestedEpochs, fallbackGenesis, planOfSeed } from '../author/chain.js';
 import { devValidators } from '../author/keys.js';
 import { mutations } from '../author/mutations.js';
 import { arbGuests, fuzzGenesis, guestPlan } from '../guest/genesis.js';
+import type { Known } from './model.js';
 
 /** A state with the header it follows: what Initialize carries (the ancestry is the fuzzer's). */
 export interface Start {
@@ -52,6 +59,8 @@ export interface SourceBlock {
   readonly pre: Start | undefined;
   /** The source's own mutations of the block: one drawn at random, undefined when it drew one that does not apply. */
   readonly mutate?: (r: Rng) => Mutant | undefined;
+  /** The block's import by the source (an authored block is imported as it is authored), for the model to take. */
+  readonly known?: Known;
 }
 
 /** A mutated block, named for the report. */
@@ -68,8 +77,11 @@ export interface SourceChain {
 
 export interface BlockSource {
   readonly name: string;
-  /** The chains, in order; called again for another round when the run wants more steps. */
-  readonly chains: () => Iterable<SourceChain>;
+  /**
+   * The chains, in order; called again for another round when the run wants more steps. An
+   * authoring source imports its blocks under `readings` (0.7.2's unless given).
+   */
+  readonly chains: (readings?: Readings) => Iterable<SourceChain>;
 }
 
 /** A bad `--source` or an unreadable recorded file: the command prints it on one line. */
@@ -130,43 +142,72 @@ export const authoredChainLength = 48;
 const fallbackGenesisOf = (spec: ChainSpec, kind: string): { readonly header: Header; readonly state: ImportState } =>
   unwrap(E.mapLeft((e: string) => `${kind}: ${e}`)(fallbackGenesis(spec)));
 
+/**
+ * Of the epochs whose entropy is a chain's own, the share in which the authored chains offer
+ * tickets (contestedEpochs): each such contest costs E ring proofs, about two seconds; the first
+ * two epochs after the genesis, whose proofs are remembered, are always contested.
+ */
+export const otherContestsOneIn = 4;
+
 /** What chain seed k authors: its genesis state (after the fallback genesis header) and its plan. */
 type ChainOfSeed = (chainSeed: number) => { readonly genesis: ImportState; readonly plan: ReadonlyArray<BlockChoices> };
 
 /**
  * Authored chains: chain k (k = 0, 1, ...) is what `chainOf(seed + k)` gives, authored after the
  * fallback trace's genesis header, its blocks imported by the model as they are authored (each
- * block is authored on its parent's posterior), each with fuzz/author's mutations. Endless: the
- * run stops at its step count. A block the model rejects is a broken promise of the authoring,
- * not a finding: it throws.
+ * block is authored on its parent's posterior, with the ancestors retained from the genesis
+ * header), each with fuzz/author's mutations. A block is authored when the run asks for it, and
+ * its import (`known`, with the host calls' answers) is what the fuzzer's model takes rather
+ * than import it again. Endless: the run stops at its step count. A block the model rejects is
+ * a broken promise of the authoring, not a finding: it throws.
  */
-const authoredSource = (spec: ChainSpec, engines: Engines, kind: string, seed: number, header: Header, chainOf: ChainOfSeed): BlockSource => {
-  const author = newAuthor(spec, devValidators(spec.Cvalcount), embeddedRingSrs());
-  const importer = importerOf(spec, engines);
-  function* blocksOf(chainSeed: number, genesis: ImportState, plan: ReadonlyArray<BlockChoices>): Generator<SourceBlock> {
-    const authored = authorChain(author, importer, genesis, plan);
-    if (E.isLeft(authored)) {
-      const { index, error } = authored.left;
-      throw new Error(`${kind}:${chainSeed}: the model rejects authored block ${index + 1}: ${error.stage}: ${error.error}`);
-    }
-    const { blocks, states } = authored.right;
-    for (const [i, b] of blocks.entries())
+const authoredSource = (
+  spec: ChainSpec,
+  engines: Engines,
+  kind: string,
+  seed: number,
+  genesis: { readonly header: Header; readonly state: ImportState },
+  chainOf: ChainOfSeed,
+): BlockSource => {
+  const { header } = genesis;
+  const author = newAuthor(spec, devValidators(spec.Cvalcount), embeddedRingSrs(), contestedEpochs(genesis.state.state, otherContestsOneIn));
+  // The host calls' answers of the import under way, handed to the model with the posterior.
+  let hostCalls: Array<readonly [string, HostCallOutcome]> = [];
+  const observer: HostCallObserver = (call, outcome) => hostCalls.push([call, outcome]);
+  function* blocksOf(chainSeed: number, genesis: ImportState, plan: ReadonlyArray<BlockChoices>, readings: Readings, importer: Importer): Generator<SourceBlock> {
+    let prior = genesis;
+    let ancestors = ancestorsFromGenesis(spec, header);
+    for (const [i, choices] of plan.entries()) {
+      const authored = authorBlock(author, prior, choices);
+      hostCalls = [];
+      const out = importer(prior, authored.block, ancestors);
+      if (E.isLeft(out))
+        throw new Error(`${kind}:${chainSeed}: the model rejects authored block ${i + 1}: ${out.left.stage}: ${out.left.error}`);
+      const state = prior;
       yield {
-        block: b.block,
+        block: authored.block,
         label: `${kind}:${chainSeed}/${String(i + 1).padStart(8, '0')}`,
         pre: undefined,
         mutate: (r) => {
           const m = mutations[r.below(mutations.length)]!;
-          const block = m.apply(author, states[i]!, b);
+          const block = m.apply(author, state, authored);
           return block === undefined ? undefined : { name: m.name, block };
         },
+        known: { priorRoot: stateRoot(prior), ancestors, readings, posterior: out.right, hostCalls },
       };
+      prior = out.right;
+      ancestors = retainAncestors(spec, ancestors, { timeslot: authored.block.header.timeslot, headerHash: out.right.headerHash });
+    }
   }
-  function* chains(): Generator<SourceChain> {
+  function* chains(readings: Readings = paperReadings): Generator<SourceChain> {
+    const importer = importerOf({ spec, readings }, engines, observer);
     for (let k = 0; ; k++) {
       const chainSeed = (seed + k) >>> 0;
       const { genesis, plan } = chainOf(chainSeed);
-      yield { name: `${kind}:${chainSeed}`, start: { header, keyvals: keyvalsOf(genesis) }, blocks: blocksOf(chainSeed, genesis, plan) };
+      const keyvals = keyvalsOf(genesis);
+      // Authored on the state the keyvals decode to, the state the model and the target hold.
+      const decoded = unwrap(E.mapLeft((e: string) => `${kind}:${chainSeed}: the genesis ${e}`)(stateFromKeyvals(spec, keyvals)));
+      yield { name: `${kind}:${chainSeed}`, start: { header, keyvals }, blocks: blocksOf(chainSeed, decoded, plan, readings, importer) };
     }
   }
   return { name: `${kind}:${seed}`, chains };
@@ -174,8 +215,9 @@ const authoredSource = (spec: ChainSpec, engines: Engines, kind: string, seed: n
 
 /** Chains authored from the fallback trace's genesis, chain k the plan of seed `seed + k` (planOfSeed). */
 export const authorSource = (spec: ChainSpec, engines: Engines, seed: number): BlockSource => {
-  const { header, state } = fallbackGenesisOf(spec, 'author');
-  return authoredSource(spec, engines, 'author', seed, header, (chainSeed) => ({ genesis: state, plan: planOfSeed(spec, chainSeed, authoredChainLength) }));
+  const fallback = fallbackGenesisOf(spec, 'author');
+  const { state } = fallback;
+  return authoredSource(spec, engines, 'author', seed, fallback, (chainSeed) => ({ genesis: state, plan: planOfSeed(spec, chainSeed, authoredChainLength) }));
 };
 
 /**
@@ -196,9 +238,10 @@ export const guestChainLength = 4;
  * genesis's own.
  */
 export const guestsSource = (spec: ChainSpec, engines: Engines, seed: number): BlockSource => {
-  const { header, state } = fallbackGenesisOf(spec, 'guests');
+  const fallback = fallbackGenesisOf(spec, 'guests');
+  const { state } = fallback;
   const arbChain = fc.tuple(arbGuests(spec, state.state), guestPlan(spec, guestChainLength));
-  return authoredSource(spec, engines, 'guests', seed, header, (chainSeed) => {
+  return authoredSource(spec, engines, 'guests', seed, fallback, (chainSeed) => {
     const [guests, plan] = fc.sample(arbChain, { seed: chainSeed, numRuns: 1 })[0]!;
     return { genesis: fuzzGenesis(spec, state.state, guests), plan };
   });

@@ -33,7 +33,7 @@ use ark_vrf::pedersen::Verifier as PedersenVerifier;
 use ark_vrf::ring::RingBuilderPcsParams;
 use ark_vrf::suites::bandersnatch::{
     AffinePoint, BandersnatchSha512Ell2, Input, Output, PcsParams, PedersenProof, Public,
-    RingCommitment, RingProof, RingProofParams, RingVerifierKeyBuilder, Secret,
+    RingCommitment, RingProof, RingProofParams, RingProverKey, RingVerifierKeyBuilder, Secret,
 };
 
 /// Octets of a public key.
@@ -192,6 +192,9 @@ struct RingSetup {
     last_verifier: Recent<[u8; RING_ROOT_LEN], Arc<RingVerifierOf>, 1>,
     /// The ring root computed last, with its keys: the next epoch's ring is often the same.
     last_root: Recent<Vec<[u8; KEY_LEN]>, [u8; RING_ROOT_LEN], 1>,
+    /// The prover key of the ring proven in last, with its keys: an epoch's tickets are all
+    /// proven in one ring, and indexing it is about a fifth of a proof's time.
+    last_prover_key: Recent<Vec<[u8; KEY_LEN]>, Arc<RingProverKey>, 1>,
 }
 
 type RingVerifierOf = ark_vrf::suites::bandersnatch::RingVerifier;
@@ -247,7 +250,14 @@ impl RingSrs {
         let params = RingProofParams::from_pcs_params(ring_size, self.pcs.clone())
             .map_err(|_| CryptoError::BadSrs)?;
         let (empty, lagrange) = params.verifier_key_builder();
-        let s = Arc::new(RingSetup { params, lagrange, empty, last_verifier: Recent::new(), last_root: Recent::new() });
+        let s = Arc::new(RingSetup {
+            params,
+            lagrange,
+            empty,
+            last_verifier: Recent::new(),
+            last_root: Recent::new(),
+            last_prover_key: Recent::new(),
+        });
         cache.insert(ring_size, s.clone());
         Ok(s)
     }
@@ -379,8 +389,9 @@ impl RingSrs {
     ) -> Result<[u8; RING_PROOF_LEN]> {
         let public = secret.public();
         let index = keys.iter().position(|k| *k == public).ok_or(CryptoError::BadRing)?;
-        let params = &self.setup(keys.len())?.params;
-        let prover = params.prover(params.prover_key(&Self::ring_points(keys)), index);
+        let setup = self.setup(keys.len())?;
+        let key = setup.last_prover_key.get_or_try(keys.to_vec(), || Ok(Arc::new(setup.params.prover_key(&Self::ring_points(keys)))))?;
+        let prover = setup.params.prover((*key).clone(), index);
         let input = vrf_input(context)?;
         let output = secret.0.output(input);
         let proof = RingProver::prove(&secret.0, input, output, message, &prover);
