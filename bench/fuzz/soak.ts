@@ -98,7 +98,7 @@ export const soakChart = (title: string, samples: ReadonlyArray<Sample>, targetN
       for (const pt of points) out.push(`<circle cx="${pt.split(',')[0]}" cy="${pt.split(',')[1]}" r="2.5" fill="${s.color}"/>`);
     }
     const legend = series.filter((s) => s.panel === p);
-    legend.forEach((s, i) => out.push(`<text x="${left + 10 + i * 260}" y="${y0 + 14}" fill="${s.color}">${s.name}</text>`));
+    legend.forEach((s, i) => out.push(`<text x="${left + 10 + i * 330}" y="${y0 + 14}" fill="${s.color}">${s.name}</text>`));
   }
   const axisY = top + 2 * panel + gap + 18;
   for (const t of [0, 0.25, 0.5, 0.75, 1]) out.push(`<text x="${x(maxBlocks * t)}" y="${axisY}" text-anchor="middle">${Math.round(maxBlocks * t)}</text>`);
