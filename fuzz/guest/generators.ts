@@ -17,7 +17,8 @@ import fc from 'fast-check';
 import { concatBytes, type BandersnatchKey, type Hash } from '../../spec/bytes.js';
 import type { ServiceId } from '../../spec/types.js';
 import { accumulateProgram, type Instruction, type Item } from './assembler.js';
-import { arbKeyClasses, keyOfClass, type KeyClass } from './keys.js';
+import { arbKeyClasses, keyClasses, keyOfClass, type KeyClass } from './keys.js';
+import type { LeftOut, RuleName } from '../fuzzer/rules.js';
 
 const TWO_32 = 1n << 32n;
 const TWO_64 = 1n << 64n;
@@ -89,7 +90,15 @@ export interface GuestWorld {
   readonly validators: ReadonlyArray<Uint8Array>;
   readonly cores: number;
   readonly queueSize: number;
+  /**
+   * The fuzzer's leave-out rules in force (../fuzzer/rules.ts), each narrowing the arguments below
+   * where it says, and the genesis's queue phi[0] that rule `pool-after-assign` names; none when absent.
+   */
+  readonly rules?: { readonly leaveOut: LeftOut; readonly genesisQueue: ReadonlyArray<Hash> };
 }
+
+/** Whether the world's rules leave out the case of `rule`. */
+const leaves = (w: GuestWorld, rule: RuleName): boolean => w.rules?.leaveOut.has(rule) ?? false;
 
 /** One generated host call: its id and the registers it sets first. */
 export interface Call {
@@ -163,6 +172,8 @@ const arbLength = fc.oneof(
   { weight: 2, arbitrary: edges(TWO_32 - 1n, TWO_32, TWO_32 + 1n, TWO_64 - 2n, TWO_64 - 1n) },
   { weight: 1, arbitrary: big(0n, TWO_64 - 1n) },
 );
+/** A length up to 300: arbLength's small values. */
+const arbSmallLength = fc.oneof({ weight: 4, arbitrary: edges(0, 1, 4, 8, 32, 33) }, { weight: 3, arbitrary: big(0n, 300n) });
 /** An offset into an answer's octets. */
 const arbOffset = fc.oneof(
   { weight: 4, arbitrary: edges(0, 1, 31, 32) },
@@ -233,6 +244,14 @@ const argumentsOf = (w: GuestWorld): ReadonlyArray<readonly [number, fc.Arbitrar
   const regs = (...as: ReadonlyArray<fc.Arbitrary<bigint>>): fc.Arbitrary<ReadonlyArray<bigint>> => fc.tuple(...as);
   const id = arbService(w);
   const hashLength = fc.oneof({ weight: 4, arbitrary: fc.constant(BigInt(w.requested.length)) }, { weight: 1, arbitrary: arbLength });
+  // Rules new-length-beyond-2^32, solicit-length-beyond-2^32, storage-request-alias: the lengths they leave out.
+  const beyond = (z: bigint): boolean => z >= TWO_32;
+  const aliasing = (z: bigint): boolean => z === TWO_32 - 1n || z === TWO_32 - 2n;
+  const newLength = leaves(w, 'new-length-beyond-2^32') ? hashLength.filter((l) => !beyond(l)) : hashLength;
+  const requestLength = leaves(w, 'storage-request-alias') ? hashLength.filter((z) => !aliasing(z)) : hashLength;
+  const solicitLength = leaves(w, 'solicit-length-beyond-2^32') ? requestLength.filter((z) => !beyond(z)) : requestLength;
+  // Rule manager-assigner-bless: an assign names the caller itself as the core's next assigner.
+  const nextAssigner = leaves(w, 'manager-assigner-bless') ? fc.constant(BigInt(w.self)) : id;
   return [
     [hostCallIds.gas, regs()],
     // fetch: o, f, l, kind, i_1, i_2 -- every kind of 0..15 and some beyond.
@@ -259,7 +278,7 @@ const argumentsOf = (w: GuestWorld): ReadonlyArray<readonly [number, fc.Arbitrar
       regs(id, arbData('assigners'), id, id, arbData('alwaysAcc'), fc.oneof({ weight: 4, arbitrary: edges(0, 1, 2, 4) }, { weight: 1, arbitrary: edges(TWO_32, TWO_64 - 1n) })),
     ],
     // assign: c, o (queue), a.
-    [hostCallIds.assign, regs(fc.oneof({ weight: 4, arbitrary: big(0n, BigInt(w.cores)) }, { weight: 1, arbitrary: edges(TWO_32, TWO_64 - 1n) }), arbData('queue'), id)],
+    [hostCallIds.assign, regs(fc.oneof({ weight: 4, arbitrary: big(0n, BigInt(w.cores)) }, { weight: 1, arbitrary: edges(TWO_32, TWO_64 - 1n) }), arbData('queue'), nextAssigner)],
     [hostCallIds.designate, regs(arbData('validators'))],
     [hostCallIds.checkpoint, regs()],
     // new: o (code hash), l, g, m, f (gratis), i (wanted id, for the registrar: below S, present or not).
@@ -267,7 +286,7 @@ const argumentsOf = (w: GuestWorld): ReadonlyArray<readonly [number, fc.Arbitrar
       hostCallIds.new,
       regs(
         arbHashPtr,
-        hashLength,
+        newLength,
         arbGas,
         arbGas,
         fc.oneof({ weight: 4, arbitrary: fc.constant(0n) }, { weight: 1, arbitrary: arbAmount }),
@@ -286,14 +305,14 @@ const argumentsOf = (w: GuestWorld): ReadonlyArray<readonly [number, fc.Arbitrar
       ),
     ],
     // query, solicit, forget: h, z -- mostly the requested preimage's hash (slot 1).
-    [hostCallIds.query, regs(arbSlot(1), hashLength)],
-    [hostCallIds.solicit, regs(arbSlot(1), hashLength)],
-    [hostCallIds.forget, regs(arbSlot(1), hashLength)],
+    [hostCallIds.query, regs(arbSlot(1), requestLength)],
+    [hostCallIds.solicit, regs(arbSlot(1), solicitLength)],
+    [hostCallIds.forget, regs(arbSlot(1), requestLength)],
     [hostCallIds.yield, regs(arbHashPtr)],
     // provide: s, o, z -- mostly the requested preimage, to the caller or another service.
     [hostCallIds.provide, regs(id, arbData('preimage'), hashLength)],
     // log (JIP-1): level, target, target length, message, message length.
-    [hostCallIds.log, regs(big(0n, 4n), arbData('keys'), big(0n, 8n), arbData('memo'), arbLength)],
+    [hostCallIds.log, regs(big(0n, 4n), arbData('keys'), big(0n, 8n), arbData('memo'), leaves(w, 'log-huge-length') ? arbSmallLength : arbLength)],
   ];
 };
 
@@ -328,15 +347,27 @@ export const arbGuest = (w: GuestWorld, maxSteps = 32): fc.Arbitrary<Guest> =>
     // Mostly a halt: a trap undoes all but what a checkpoint kept (B.13).
     end: fc.oneof({ weight: 4, arbitrary: fc.constantFrom<End>('halt', 'halt-hash') }, { weight: 1, arbitrary: fc.constant<End>('trap') }),
     data: fc.record({
-      assigners: fc.array(fc.constantFrom(...w.services, ...w.absent), { minLength: w.cores, maxLength: w.cores }),
+      // Rule manager-assigner-bless: a bless names the caller itself assigner of every core, so a
+      // manager that is an assigner never changes its own cores.
+      assigners: leaves(w, 'manager-assigner-bless')
+        ? fc.constant(Array.from({ length: w.cores }, () => w.self))
+        : fc.array(fc.constantFrom(...w.services, ...w.absent), { minLength: w.cores, maxLength: w.cores }),
       alwaysAcc: fc.array(fc.tuple(fc.constantFrom(...w.services, ...w.absent), fc.oneof(edges(0, 1000, 20_000), arbGas)), { maxLength: 4 }),
-      queue: fc.array(fc.constantFrom(w.requestedHash, ...w.hashes), { minLength: 1, maxLength: 3 }),
+      // Rule pool-after-assign: the genesis's queue, which assign then leaves as it is.
+      queue:
+        w.rules !== undefined && leaves(w, 'pool-after-assign')
+          ? fc.constant(w.rules.genesisQueue)
+          : fc.array(fc.constantFrom(w.requestedHash, ...w.hashes), { minLength: 1, maxLength: 3 }),
       random: fc.uint8Array({ minLength: 32, maxLength: 32 }).map((h) => h as Hash),
       validatorOrder: fc.shuffledSubarray(
         w.validators.map((_, i) => i),
         { minLength: w.validators.length, maxLength: w.validators.length },
       ),
-      keyClasses: arbKeyClasses(w.validators.length),
+      // Rule identity-bandersnatch-key: the key class it leaves out.
+      keyClasses: arbKeyClasses(
+        w.validators.length,
+        keyClasses.filter((k) => !(k === 'identity' && leaves(w, 'identity-bandersnatch-key'))),
+      ),
     }),
   });
 
