@@ -11,7 +11,7 @@ import type { Block, TicketEnvelope } from '../../spec/types.js';
 import { loadTraceStep, traceSteps, vectorsDir } from '../../chain/index.js';
 import { chainPlan, fallbackGenesis } from '../author/chain.js';
 import { mutations } from '../author/mutations.js';
-import { arbGuest, hostCallIds, type Guest } from '../guest/generators.js';
+import { arbCall, arbGuest, hostCallIds, layout, type Guest } from '../guest/generators.js';
 import { fuzzServices, worldOf } from '../guest/genesis.js';
 import { allKnown, chooseLeftOut, leaveOutRules, mutationsLeftOut, noneLeftOut, ruleNames, type LeftOut } from './rules.js';
 import { mutate, rng, withoutOffenders } from './source.js';
@@ -112,6 +112,15 @@ describe('guest programs', () => {
     expect(some(ruled, hostCallIds.log, 11, (l) => l > 300n)).toBe(false);
   });
 
+  it('pointer-beyond-2^32: no call with a pointer beyond 2^32 whose lower 32 bits are readable', () => {
+    // Calls drawn alone: a guest's few steps seldom meet this one pointer.
+    const wrapping = TWO_32 + BigInt(layout.RW);
+    const withIt = (leaveOut: LeftOut | undefined): number =>
+      fc.sample(arbCall(worldOf(tiny, base, self, leaveOut)), { seed: 7, numRuns: 5000 }).filter((c) => c.registers.some(([, v]) => v === wrapping)).length;
+    expect(withIt(undefined)).toBeGreaterThan(0);
+    expect(withIt(allKnown)).toBe(0);
+  });
+
   it('pool-after-assign: the assigned queue is the genesis queue', () => {
     const q = base.phi[0]!;
     expect(new Set(q.map((h) => h.join())).size).toBe(1);
@@ -133,4 +142,9 @@ describe('guest programs', () => {
     expect(ruled.some((g) => g.data.keyClasses.includes('off-curve'))).toBe(true);
   });
 
+  it('off-subgroup-bandersnatch-key: no point outside the prime-order subgroup among designate\'s keys', () => {
+    expect(all.some((g) => g.data.keyClasses.includes('off-subgroup'))).toBe(true);
+    expect(ruled.some((g) => g.data.keyClasses.includes('off-subgroup'))).toBe(false);
+    expect(ruled.some((g) => g.data.keyClasses.includes('non-canonical'))).toBe(true);
+  });
 });

@@ -63,6 +63,11 @@ export const leaveOutRules = {
     paper: 'B.9\'s F has no log: WHAT for 10 gas, whatever the arguments (reading log-host-call)',
     peer: 'typeberry 0.11.0 allocates the message (clamped to 2^32 - 1 octets) and rejects the block',
   },
+  'pointer-beyond-2^32': {
+    leavesOut: 'guest host calls with the pointer 2^32 + the read-write data\'s address (the one pointer beyond 2^32 whose lower 32 bits are readable)',
+    paper: 'B.16-B.20: a host call reads and writes RAM where N_{o...+l} ⊆ V_μ (or W_μ), indices of RAM below 2^32; no mod 2^32 (that is Psi_1\'s, A.5, for instructions): else the call panics',
+    peer: 'typeberry 0.11.0 takes the lower 32 bits of a host call\'s address (as Psi_1 does for instructions) and reads or writes there',
+  },
   'pool-after-assign': {
     leavesOut: 'assign calls that change phi: a guest\'s assign names the fuzz genesis\'s queue (one hash on every core), so phi\' = phi',
     paper: 'section 8: alpha\'[c] appends phi\'[c][H_T], the queue after accumulation',
@@ -77,6 +82,11 @@ export const leaveOutRules = {
     leavesOut: 'the identity point among the Bandersnatch keys a guest\'s designate sets (other invalid keys stay)',
     paper: 'G.3: a key with no point stands as the padding point in the ring (reading ring-padding-point)',
     peer: 'typeberry 0.11.0\'s ring commitment panics in w3f-ring-proof and the process aborts',
+  },
+  'off-subgroup-bandersnatch-key': {
+    leavesOut: 'points outside the prime-order subgroup among the Bandersnatch keys a guest\'s designate sets',
+    paper: 'G.3\'s note: a key with "no corresponding Bandersnatch point" stands as the padding point; the model reads a point outside the prime-order subgroup as none (reading ring-padding-point)',
+    peer: 'typeberry 0.11.0 builds the ring with the point itself: its gamma_Z differs and it rejects the tickets of the epoch\'s first block',
   },
 } as const satisfies Readonly<Record<string, LeaveOutRule>>;
 

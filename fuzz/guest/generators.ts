@@ -180,8 +180,13 @@ const arbOffset = fc.oneof(
   { weight: 2, arbitrary: big(0n, 100n) },
   { weight: 1, arbitrary: edges(TWO_32 - 1n, TWO_32, TWO_64 - 1n) },
 );
+/**
+ * A pointer beyond 2^32 whose lower 32 bits address the guest's read-write data: no index of RAM
+ * (the host calls' N_{o...+l} ⊆ V_μ, B.16-B.20), what rule pointer-beyond-2^32 leaves out.
+ */
+const WRAPPING = TWO_32 + BigInt(layout.RW);
 /** A pointer no page covers: below 2^16, between the heap and the stack, at or beyond 2^32, near 2^64. */
-const arbUnreadable = edges(0, 0xffff, layout.RW_END + 0x10000, TWO_32, TWO_32 + BigInt(layout.RW), TWO_64 - 1n);
+const arbUnreadable = edges(0, 0xffff, layout.RW_END + 0x10000, TWO_32, WRAPPING, TWO_64 - 1n);
 /** A pointer readable but not writable: the read-only page, and the arguments near the top (A.38). */
 const arbUnwritable = edges(layout.RO, layout.RO + 64, 2 ** 32 - 2 ** 16 - 2 ** 24);
 /** A pointer into the read-write data that runs off the end of the writable pages when long. */
@@ -322,7 +327,12 @@ export const arbCall = (w: GuestWorld): fc.Arbitrary<Call> =>
     {
       weight: 20,
       arbitrary: fc.oneof(
-        ...argumentsOf(w).map(([id, args]) => args.map((values): Call => ({ id, registers: values.map((v, i) => [7 + i, v] as const) }))),
+        ...argumentsOf(w).map(([id, args]) =>
+          // Rule pointer-beyond-2^32: no call with the pointer WRAPPING among its registers.
+          (leaves(w, 'pointer-beyond-2^32') ? args.filter((values) => !values.includes(WRAPPING)) : args).map(
+            (values): Call => ({ id, registers: values.map((v, i) => [7 + i, v] as const) }),
+          ),
+        ),
       ),
     },
     { weight: 1, arbitrary: fc.constantFrom(6, 13, 27, 255).map((id): Call => ({ id, registers: [] })) },
@@ -363,10 +373,12 @@ export const arbGuest = (w: GuestWorld, maxSteps = 32): fc.Arbitrary<Guest> =>
         w.validators.map((_, i) => i),
         { minLength: w.validators.length, maxLength: w.validators.length },
       ),
-      // Rule identity-bandersnatch-key: the key class it leaves out.
+      // Rules identity-bandersnatch-key, off-subgroup-bandersnatch-key: the key classes they leave out.
       keyClasses: arbKeyClasses(
         w.validators.length,
-        keyClasses.filter((k) => !(k === 'identity' && leaves(w, 'identity-bandersnatch-key'))),
+        keyClasses.filter(
+          (k) => !(k === 'identity' && leaves(w, 'identity-bandersnatch-key')) && !(k === 'off-subgroup' && leaves(w, 'off-subgroup-bandersnatch-key')),
+        ),
       ),
     }),
   });
