@@ -121,6 +121,17 @@ describe('guest programs', () => {
     expect(withIt(allKnown)).toBe(0);
   });
 
+  it('provide-then-lookup: no lookup, query, solicit or forget after a provide', () => {
+    const reads = new Set<number>([hostCallIds.lookup, hostCallIds.query, hostCallIds.solicit, hostCallIds.forget]);
+    const after = (g: Guest): boolean => {
+      const first = g.steps.findIndex((s) => s.call.id === hostCallIds.provide);
+      return first >= 0 && g.steps.slice(first + 1).some((s) => reads.has(s.call.id));
+    };
+    expect(all.some(after)).toBe(true);
+    expect(ruled.some(after)).toBe(false);
+    expect(ruled.some((g) => g.steps.some((s) => s.call.id === hostCallIds.provide))).toBe(true);
+  });
+
   it('pool-after-assign: the assigned queue is the genesis queue', () => {
     const q = base.phi[0]!;
     expect(new Set(q.map((h) => h.join())).size).toBe(1);

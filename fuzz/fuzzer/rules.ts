@@ -68,6 +68,11 @@ export const leaveOutRules = {
     paper: 'B.16-B.20: a host call reads and writes RAM where N_{o...+l} ⊆ V_μ (or W_μ), indices of RAM below 2^32; no mod 2^32 (that is Psi_1\'s, A.5, for instructions): else the call panics',
     peer: 'typeberry 0.11.0 takes the lower 32 bits of a host call\'s address (as Psi_1 does for instructions) and reads or writes there',
   },
+  'provide-then-lookup': {
+    leavesOut: 'guest calls of lookup, query, solicit and forget after a provide in the same program',
+    paper: 'B.20 provide only adds (s, i) to the provisions x_p; they are integrated after accumulation where the request is still [] (section 12\'s preimage integration): within the invocation the request stays [] and the preimage absent',
+    peer: 'typeberry 0.11.0 writes the preimage into the invocation\'s state at once (its providePreimage, with the slot): query answers [t], forget then keeps the preimage (and lookup would find it)',
+  },
   'pool-after-assign': {
     leavesOut: 'assign calls that change phi: a guest\'s assign names the fuzz genesis\'s queue (one hash on every core), so phi\' = phi',
     paper: 'section 8: alpha\'[c] appends phi\'[c][H_T], the queue after accumulation',

@@ -338,6 +338,15 @@ export const arbCall = (w: GuestWorld): fc.Arbitrary<Call> =>
     { weight: 1, arbitrary: fc.constantFrom(6, 13, 27, 255).map((id): Call => ({ id, registers: [] })) },
   );
 
+/** The calls that read a request or a preimage: what rule provide-then-lookup leaves out after a provide. */
+const readsProvided: ReadonlySet<number> = new Set([hostCallIds.lookup, hostCallIds.query, hostCallIds.solicit, hostCallIds.forget]);
+
+/** Rule provide-then-lookup: the steps without a lookup, query, solicit or forget after a provide. */
+const noneAfterProvide = (steps: ReadonlyArray<Step>): ReadonlyArray<Step> => {
+  const first = steps.findIndex((s) => s.call.id === hostCallIds.provide);
+  return first < 0 ? steps : steps.filter((s, i) => i <= first || !readsProvided.has(s.call.id));
+};
+
 /** A guest: a prologue, 1..maxSteps generated steps, an end; and its generated data. */
 export const arbGuest = (w: GuestWorld, maxSteps = 32): fc.Arbitrary<Guest> =>
   fc.record({
@@ -353,7 +362,7 @@ export const arbGuest = (w: GuestWorld, maxSteps = 32): fc.Arbitrary<Guest> =>
         },
       ),
       { minLength: 1, maxLength: maxSteps },
-    ),
+    ).map((steps) => (leaves(w, 'provide-then-lookup') ? noneAfterProvide(steps) : steps)),
     // Mostly a halt: a trap undoes all but what a checkpoint kept (B.13).
     end: fc.oneof({ weight: 4, arbitrary: fc.constantFrom<End>('halt', 'halt-hash') }, { weight: 1, arbitrary: fc.constant<End>('trap') }),
     data: fc.record({
