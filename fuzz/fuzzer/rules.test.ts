@@ -132,6 +132,16 @@ describe('guest programs', () => {
     expect(ruled.some((g) => g.steps.some((s) => s.call.id === hostCallIds.provide))).toBe(true);
   });
 
+  it('solicit-then-provide: no provide after a solicit or forget', () => {
+    const after = (g: Guest): boolean => {
+      const first = g.steps.findIndex((s) => s.call.id === hostCallIds.solicit || s.call.id === hostCallIds.forget);
+      return first >= 0 && g.steps.slice(first + 1).some((s) => s.call.id === hostCallIds.provide);
+    };
+    expect(all.some(after)).toBe(true);
+    expect(ruled.some(after)).toBe(false);
+    expect(ruled.some((g) => g.steps.some((s) => s.call.id === hostCallIds.solicit))).toBe(true);
+  });
+
   it('pool-after-assign: the assigned queue is the genesis queue', () => {
     const q = base.phi[0]!;
     expect(new Set(q.map((h) => h.join())).size).toBe(1);

@@ -73,6 +73,11 @@ export const leaveOutRules = {
     paper: 'B.20 provide only adds (s, i) to the provisions x_p; they are integrated after accumulation where the request is still [] (section 12\'s preimage integration): within the invocation the request stays [] and the preimage absent',
     peer: 'typeberry 0.11.0 writes the preimage into the invocation\'s state at once (its providePreimage, with the slot): query answers [t], forget then keeps the preimage (and lookup would find it)',
   },
+  'solicit-then-provide': {
+    leavesOut: 'guest calls of provide after a solicit or forget in the same program',
+    paper: 'B.20 provide answers HUH only when a_l[(H(i), z)] != [] or (s, i) is already in x_p: a request of the same hash at another length does not matter',
+    peer: 'typeberry 0.11.0 answers HUH ("already provided") when the invocation has any preimage update of the hash, e.g. a solicit (h, 1) before providing the preimage of length 40 requested as (h, 40)',
+  },
   'pool-after-assign': {
     leavesOut: 'assign calls that change phi: a guest\'s assign names the fuzz genesis\'s queue (one hash on every core), so phi\' = phi',
     paper: 'section 8: alpha\'[c] appends phi\'[c][H_T], the queue after accumulation',

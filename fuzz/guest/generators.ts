@@ -338,14 +338,12 @@ export const arbCall = (w: GuestWorld): fc.Arbitrary<Call> =>
     { weight: 1, arbitrary: fc.constantFrom(6, 13, 27, 255).map((id): Call => ({ id, registers: [] })) },
   );
 
-/** The calls that read a request or a preimage: what rule provide-then-lookup leaves out after a provide. */
-const readsProvided: ReadonlySet<number> = new Set([hostCallIds.lookup, hostCallIds.query, hostCallIds.solicit, hostCallIds.forget]);
-
-/** Rule provide-then-lookup: the steps without a lookup, query, solicit or forget after a provide. */
-const noneAfterProvide = (steps: ReadonlyArray<Step>): ReadonlyArray<Step> => {
-  const first = steps.findIndex((s) => s.call.id === hostCallIds.provide);
-  return first < 0 ? steps : steps.filter((s, i) => i <= first || !readsProvided.has(s.call.id));
+/** The steps without a call of `later` after the first call of `first`. */
+const noneAfter = (steps: ReadonlyArray<Step>, first: ReadonlyArray<number>, later: ReadonlyArray<number>): ReadonlyArray<Step> => {
+  const at = steps.findIndex((s) => first.includes(s.call.id));
+  return at < 0 ? steps : steps.filter((s, i) => i <= at || !later.includes(s.call.id));
 };
+const { lookup, query, solicit, forget, provide } = hostCallIds;
 
 /** A guest: a prologue, 1..maxSteps generated steps, an end; and its generated data. */
 export const arbGuest = (w: GuestWorld, maxSteps = 32): fc.Arbitrary<Guest> =>
@@ -362,7 +360,11 @@ export const arbGuest = (w: GuestWorld, maxSteps = 32): fc.Arbitrary<Guest> =>
         },
       ),
       { minLength: 1, maxLength: maxSteps },
-    ).map((steps) => (leaves(w, 'provide-then-lookup') ? noneAfterProvide(steps) : steps)),
+    )
+      // Rule provide-then-lookup: no lookup, query, solicit or forget after a provide.
+      .map((steps) => (leaves(w, 'provide-then-lookup') ? noneAfter(steps, [provide], [lookup, query, solicit, forget]) : steps))
+      // Rule solicit-then-provide: no provide after a solicit or forget.
+      .map((steps) => (leaves(w, 'solicit-then-provide') ? noneAfter(steps, [solicit, forget], [provide]) : steps)),
     // Mostly a halt: a trap undoes all but what a checkpoint kept (B.13).
     end: fc.oneof({ weight: 4, arbitrary: fc.constantFrom<End>('halt', 'halt-hash') }, { weight: 1, arbitrary: fc.constant<End>('trap') }),
     data: fc.record({
