@@ -142,6 +142,12 @@ describe('guest programs', () => {
     expect(ruled.some((g) => g.steps.some((s) => s.call.id === hostCallIds.solicit))).toBe(true);
   });
 
+  it('gas-sum-beyond-2^64: no always-accumulate gas of 2^64 - 1 in bless\'s pairs', () => {
+    const top = (gs: ReadonlyArray<Guest>): boolean => gs.some((g) => g.data.alwaysAcc.some(([, x]) => x === (1n << 64n) - 1n));
+    expect(top(all)).toBe(true);
+    expect(top(ruled)).toBe(false);
+  });
+
   it('pool-after-assign: the assigned queue is the genesis queue', () => {
     const q = base.phi[0]!;
     expect(new Set(q.map((h) => h.join())).size).toBe(1);

@@ -78,6 +78,11 @@ export const leaveOutRules = {
     paper: 'B.20 provide answers HUH only when a_l[(H(i), z)] != [] or (s, i) is already in x_p: a request of the same hash at another length does not matter',
     peer: 'typeberry 0.11.0 answers HUH ("already provided") when the invocation has any preimage update of the hash, e.g. a solicit (h, 1) before providing the preimage of length 40 requested as (h, 40)',
   },
+  'gas-sum-beyond-2^64': {
+    leavesOut: 'always-accumulate gas of 2^64 - 1 in the pairs a guest\'s bless names (at most four pairs of at most 2^32 each remain)',
+    paper: 'section 12\'s g = max(G_T, G_A C + sum of chi_Z\'s gas) has no bound; Delta+ types its gas N_G: a sum beyond 2^64 is outside the types, which the model computes with as the natural it is',
+    peer: 'typeberry 0.11.0 asserts the sum is a u64 and rejects the block ("input must have eight-byte representation")',
+  },
   'pool-after-assign': {
     leavesOut: 'assign calls that change phi: a guest\'s assign names the fuzz genesis\'s queue (one hash on every core), so phi\' = phi',
     paper: 'section 8: alpha\'[c] appends phi\'[c][H_T], the queue after accumulation',

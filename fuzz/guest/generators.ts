@@ -373,7 +373,14 @@ export const arbGuest = (w: GuestWorld, maxSteps = 32): fc.Arbitrary<Guest> =>
       assigners: leaves(w, 'manager-assigner-bless')
         ? fc.constant(Array.from({ length: w.cores }, () => w.self))
         : fc.array(fc.constantFrom(...w.services, ...w.absent), { minLength: w.cores, maxLength: w.cores }),
-      alwaysAcc: fc.array(fc.tuple(fc.constantFrom(...w.services, ...w.absent), fc.oneof(edges(0, 1000, 20_000), arbGas)), { maxLength: 4 }),
+      alwaysAcc: fc.array(
+        fc.tuple(
+          fc.constantFrom(...w.services, ...w.absent),
+          // Rule gas-sum-beyond-2^64: no always-accumulate gas of 2^64 - 1, so section 12's sum G_A C + chi_Z's gas stays in N_G.
+          fc.oneof(edges(0, 1000, 20_000), leaves(w, 'gas-sum-beyond-2^64') ? arbGas.filter((g) => g < TWO_64 - 1n) : arbGas),
+        ),
+        { maxLength: 4 },
+      ),
       // Rule pool-after-assign: the genesis's queue, which assign then leaves as it is.
       queue:
         w.rules !== undefined && leaves(w, 'pool-after-assign')
