@@ -197,6 +197,8 @@ describe('jam-model fuzz', () => {
       expect(await fuzzCommand(['--target', targetSocket(), '--steps', 'many'])).toBe(2);
       expect(await fuzzCommand(['--target', targetSocket(), '--seed', '2.5'])).toBe(2);
       expect(await fuzzCommand(['--target', targetSocket(), '--source', 'authored:x'])).toBe(2);
+      expect(await fuzzCommand(['--target', targetSocket(), '--leave-out', 'reimport,nonsense'])).toBe(2);
+      expect(await fuzzCommand(['--target', targetSocket(), '--include', 'nonsense'])).toBe(2);
       expect(await fuzzCommand(['--target', targetSocket(), '--source', `traces:${join(dir, 'missing')}`])).toBe(2);
       expect(await fuzzCommand(['--target', join(dir, 'nobody.sock'), '--source', `traces:${join(vectorsDir('traces'), 'fallback')}`])).toBe(2);
       for (const [line] of err.mock.calls) expect(String(line)).toMatch(/^jam-model fuzz: [^\n]+$/);
