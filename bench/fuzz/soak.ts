@@ -17,6 +17,7 @@ import { tiny } from '../../spec/chain-spec.js';
 import { paperReadings } from '../../spec/readings.js';
 import { nativeEngines, useEngines, VectorsNotFound } from '../../chain/index.js';
 import { parseSource, runFuzzer, type StepTimes } from '../../fuzz/fuzzer/index.js';
+import { allKnown } from '../../fuzz/fuzzer/rules.js';
 import { modelTarget, startTarget, typeberryDir, typeberryTarget } from './targets.js';
 
 const help = `usage: npm run bench:soak -- [--target jam-model|typeberry] [--blocks N] [--every K]
@@ -165,7 +166,7 @@ const main = async (argv: ReadonlyArray<string>): Promise<number> => {
       );
   };
   try {
-    const source = parseSource(tiny, engines.right, values.source, seed);
+    const source = parseSource(tiny, engines.right, values.source, seed, allKnown);
     const { summary } = await runFuzzer({
       spec: tiny,
       readings: paperReadings,
@@ -175,7 +176,7 @@ const main = async (argv: ReadonlyArray<string>): Promise<number> => {
       steps: blocks,
       seed,
       forks: !values['no-forks'],
-      includeReimport: false,
+      leaveOut: allKnown,
       out: undefined,
       onStep,
     });

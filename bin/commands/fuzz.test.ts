@@ -24,6 +24,7 @@ import { deframe, frame, message } from '../../fuzz/messages.js';
 import { startTarget, type TargetServer } from '../../fuzz/server.js';
 import { runFuzzer } from '../../fuzz/fuzzer/index.js';
 import { authorSource, guestsSource, tracesSource } from '../../fuzz/fuzzer/source.js';
+import { noneLeftOut } from '../../fuzz/fuzzer/rules.js';
 import { hostCalls } from '../../model/accumulation/invocation.js';
 
 const codec = message(tiny);
@@ -96,7 +97,7 @@ describe('jam-model fuzz', () => {
       steps: 36,
       seed: 11,
       forks: true,
-      includeReimport: true,
+      leaveOut: noneLeftOut,
       out: join(dir, 'none'),
     });
     expect(mismatches).toEqual([]);
@@ -118,7 +119,7 @@ describe('jam-model fuzz', () => {
       steps: 40,
       seed: 5,
       forks: true,
-      includeReimport: true,
+      leaveOut: noneLeftOut,
       out: join(dir, 'none-authored'),
       onStep: (_sent, _steps, label) => void (label.endsWith('(fork)') && forkNames.add(label)),
     });
@@ -141,7 +142,7 @@ describe('jam-model fuzz', () => {
       steps: GUEST_STEPS,
       seed: 1,
       forks: true,
-      includeReimport: true,
+      leaveOut: noneLeftOut,
       out: join(dir, 'none-guests'),
     });
     expect(mismatches).toEqual([]);
@@ -163,7 +164,7 @@ describe('jam-model fuzz', () => {
     const proxy = await flippingProxy(proxyPath, slot);
     try {
       const out = join(dir, 'out');
-      const { summary, mismatches } = await runFuzzer({ spec: tiny, readings: paperReadings, engines: nativeEngines, socket: proxyPath, source, steps: 14, seed: 3, forks: true, includeReimport: true, out });
+      const { summary, mismatches } = await runFuzzer({ spec: tiny, readings: paperReadings, engines: nativeEngines, socket: proxyPath, source, steps: 14, seed: 3, forks: true, leaveOut: noneLeftOut, out });
       // After the mismatch the target is initialized again with the model's state and the chain goes on.
       expect(summary).toMatchObject({ blocks: 14, mismatches: 1 });
       const m = mismatches[0]!;
@@ -196,6 +197,8 @@ describe('jam-model fuzz', () => {
       expect(await fuzzCommand(['--target', targetSocket(), '--steps', 'many'])).toBe(2);
       expect(await fuzzCommand(['--target', targetSocket(), '--seed', '2.5'])).toBe(2);
       expect(await fuzzCommand(['--target', targetSocket(), '--source', 'authored:x'])).toBe(2);
+      expect(await fuzzCommand(['--target', targetSocket(), '--leave-out', 'reimport,nonsense'])).toBe(2);
+      expect(await fuzzCommand(['--target', targetSocket(), '--include', 'nonsense'])).toBe(2);
       expect(await fuzzCommand(['--target', targetSocket(), '--source', `traces:${join(dir, 'missing')}`])).toBe(2);
       expect(await fuzzCommand(['--target', join(dir, 'nobody.sock'), '--source', `traces:${join(vectorsDir('traces'), 'fallback')}`])).toBe(2);
       for (const [line] of err.mock.calls) expect(String(line)).toMatch(/^jam-model fuzz: [^\n]+$/);

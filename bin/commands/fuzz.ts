@@ -6,12 +6,14 @@ import { parseArgs } from 'node:util';
 import * as E from 'fp-ts/lib/Either.js';
 import { VectorsNotFound } from '../../chain/index.js';
 import { freshSeed, parseSource, runFuzzer, SourceError, TargetError, type Mismatch } from '../../fuzz/fuzzer/index.js';
+import { chooseLeftOut, leaveOutRules, ruleNames } from '../../fuzz/fuzzer/rules.js';
 import { chainHelp, chainOptions, chooseChain, chooseEngines, engineHelp } from '../options.js';
 import { progress } from '../progress.js';
 
 export const help = `usage: jam-model fuzz --target SOCKET [--config tiny|full | --chain-spec FILE] [--reading NAME=VALUE ...]
                       [--engine E] [--steps N] [--seed S]
-                      [--forks [--include-reimport]] [--out DIR] [--json]
+                      [--forks] [--leave-out RULE,...|all-known|none] [--include RULE,...]
+                      [--out DIR] [--json]
                       [--source guests[:SEED] | author[:SEED] | traces:DIR]
 
 Drives a fuzz-v1 target listening on the Unix socket SOCKET as the fuzzer: PeerInfo (features
@@ -39,12 +41,15 @@ ${engineHelp(20)} (the model's imports)
                     check it is about) as a sibling of the next block or of the head: forks
                     of depth one, never parents. The model's answer to a mutation is the
                     expected one, whatever rejection the mutation aims at
-  --include-reimport  with --forks, also send a block again on the same parent (left out by
-                    default, rule 'reimport': eq. 4.1 gives the same state again, which the
-                    model answers; typeberry answers Error, a known divergence)
+  --leave-out RULES the cases left out of what the fuzzer generates, each a known divergence
+                    where the model takes the paper's reading and a client another (README:
+                    where the paper, the vectors and clients part): a comma list of the rules
+                    below, all-known (default) or none
+  --include RULES   put these rules' cases back (a comma list; may be repeated)
+  --include-reimport  the same as --include reimport
   --out DIR         where each mismatch's trace folder goes (default fuzz-out/)
   --json            no progress bar; one JSON line per mismatch, then the summary line
-                    {"summary":{"blocks","forks","rejected","mismatches","host_calls"}}
+                    {"summary":{"blocks","forks","rejected","mismatches","host_calls","left_out"}}
   --source SPEC     guests[:SEED] (default): chains of 4 blocks authored as author's are, from
                     the fuzz genesis: the fallback trace's genesis with four generated guest
                     services (fuzz/guest/: privileged and not, two always-accumulate) that call
@@ -63,6 +68,9 @@ ${engineHelp(20)} (the model's imports)
                     traces:DIR: the recorded traces, each folder's blocks in order (DIR a trace
                     folder or a folder of them, e.g. the vectors' traces/; JAM_VECTORS)
   -h, --help        this text
+
+Rules (fuzz/fuzzer/rules.ts), each leaving out:
+${ruleNames.map((r) => `  ${r}: ${leaveOutRules[r].leavesOut}\n      (paper: ${leaveOutRules[r].paper}; ${leaveOutRules[r].peer})`).join('\n')}
 
 Exit status: 0 when every reply matched, 1 on a mismatch, 2 on bad usage or an unusable target.`;
 
@@ -93,6 +101,8 @@ export const run = async (argv: ReadonlyArray<string>): Promise<number> => {
       steps: { type: 'string', default: '1000' },
       seed: { type: 'string' },
       forks: { type: 'boolean', default: false },
+      'leave-out': { type: 'string', default: 'all-known' },
+      include: { type: 'string', multiple: true, default: [] },
       'include-reimport': { type: 'boolean', default: false },
       out: { type: 'string', default: 'fuzz-out' },
       json: { type: 'boolean', default: false },
@@ -116,10 +126,16 @@ export const run = async (argv: ReadonlyArray<string>): Promise<number> => {
   const chosen = chooseEngines(values.engine);
   if (E.isLeft(chosen)) return fail(chosen.left);
   const { engines } = chosen.right;
+  const leaveOut = chooseLeftOut(values['leave-out'], [...values.include, ...(values['include-reimport'] ? ['reimport'] : [])]);
+  if (typeof leaveOut === 'string') return fail(leaveOut);
+  const leftOut = [...leaveOut];
   const bar = progress(!values.json);
   try {
-    const source = parseSource(spec, engines, values.source ?? 'guests', seed);
-    if (!values.json) console.log(`fuzzing ${values.target}: source ${source.name}, seed ${seed}, ${steps} steps${values.forks ? `, forks${values['include-reimport'] ? ' (the same block again included)' : ''}` : ''}`);
+    const source = parseSource(spec, engines, values.source ?? 'guests', seed, leaveOut);
+    if (!values.json)
+      console.log(
+        `fuzzing ${values.target}: source ${source.name}, seed ${seed}, ${steps} steps${values.forks ? ', forks' : ''}; left out: ${leftOut.length === 0 ? 'none' : leftOut.join(', ')}`,
+      );
     const { summary } = await runFuzzer({
       spec,
       readings,
@@ -129,7 +145,7 @@ export const run = async (argv: ReadonlyArray<string>): Promise<number> => {
       steps,
       seed,
       forks: values.forks,
-      includeReimport: values['include-reimport'],
+      leaveOut,
       out: values.out,
       onStep: (sent, total, label) => bar.update(sent, total, label),
       onMismatch: (m) => {
@@ -139,7 +155,7 @@ export const run = async (argv: ReadonlyArray<string>): Promise<number> => {
       },
     });
     bar.done();
-    if (values.json) console.log(JSON.stringify({ summary }));
+    if (values.json) console.log(JSON.stringify({ summary: { ...summary, left_out: leftOut } }));
     else {
       console.log(`${summary.blocks} blocks (${summary.forks} forks), ${summary.rejected} rejected by the model, ${summary.mismatches} mismatch(es); seed ${seed}`);
       const calls = Object.entries(summary.host_calls).map(([call, m]) => `${call} ${Object.entries(m).map(([a, n]) => `${a}:${n}`).join(' ')}`);

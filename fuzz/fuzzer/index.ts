@@ -27,6 +27,7 @@ import { ancestorsFromGenesis, diffStates, keyvalsOf, type Ancestor, type Engine
 import { connectClient, type Client } from '../client.js';
 import { featureAncestry, featureForks, maxAncestry, message, type AncestryItem, type Message, type PeerInfo } from '../messages.js';
 import { answer as modelAnswer, initialize, modelChain, pointAt, type Answer, type ModelChain, type Point } from './model.js';
+import type { LeftOut } from './rules.js';
 import { mutate, rng, type BlockSource, type Mutant, type Rng, type SourceBlock, type Start } from './source.js';
 
 export interface FuzzOptions {
@@ -42,8 +43,8 @@ export interface FuzzOptions {
   readonly steps: number;
   readonly seed: number;
   readonly forks: boolean;
-  /** Forks may be the same block again (rule `reimport` in source.ts leaves it out by default). */
-  readonly includeReimport: boolean;
+  /** The rules in force (./rules.ts): the cases the sources and mutations leave out. */
+  readonly leaveOut: LeftOut;
   /** Where each mismatch's shrunk trace is written (a numbered folder per mismatch); none if undefined. */
   readonly out: string | undefined;
   /**
@@ -346,7 +347,7 @@ const reportMarkdown = (o: FuzzOptions, link: Link, label: string, verdict: stri
     `# Fuzz mismatch: ${label}`,
     '',
     `- target: ${link.peer.appName} ${link.peer.appVersion.major}.${link.peer.appVersion.minor}.${link.peer.appVersion.patch} (JAM ${link.peer.jamVersion.major}.${link.peer.jamVersion.minor}.${link.peer.jamVersion.patch}) on ${o.socket}`,
-    `- source: ${o.source.name}; seed ${o.seed}; forks ${o.forks ? `on${o.includeReimport ? ', the same block again included' : ''}` : 'off'}; config ${o.spec.name}`,
+    `- source: ${o.source.name}; seed ${o.seed}; forks ${o.forks ? 'on' : 'off'}; left out (rules): ${o.leaveOut.size === 0 ? 'none' : [...o.leaveOut].join(', ')}; config ${o.spec.name}`,
     `- verdict: ${verdict}`,
     `- shrunk to ${r.steps.length} block(s) after the genesis (the restart state)${r.reproduced ? '' : '; the replay did NOT reproduce the mismatch (the target may depend on earlier history)'}`,
     '',
@@ -477,7 +478,7 @@ export const runFuzzer = async (o: FuzzOptions): Promise<{ readonly summary: Sum
           for (let k = 1 + r.below(maxForksPerBlock); k > 0 && blocks < o.steps && !resync && !stuck; k--) {
             // Half the time the source's own mutation (an authored block's, re-sealed), where it has one.
             const own: Mutant | undefined = source.mutate !== undefined && r.below(2) === 0 ? source.mutate(r) : undefined;
-            const m = own ?? mutate(spec, source.block, r, o.includeReimport);
+            const m = own ?? mutate(spec, source.block, r, o.leaveOut);
             await send(source, m.block, m.name);
           }
         };

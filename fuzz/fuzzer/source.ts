@@ -44,6 +44,7 @@ import { devValidators } from '../author/keys.js';
 import { mutations } from '../author/mutations.js';
 import { arbGuests, fuzzGenesis, guestPlan } from '../guest/genesis.js';
 import type { Known } from './model.js';
+import { mutationsLeftOut, noneLeftOut, type LeftOut } from './rules.js';
 
 /** A state with the header it follows: what Initialize carries (the ancestry is the fuzzer's). */
 export interface Start {
@@ -153,10 +154,18 @@ export const otherContestsOneIn = 4;
 type ChainOfSeed = (chainSeed: number) => { readonly genesis: ImportState; readonly plan: ReadonlyArray<BlockChoices> };
 
 /**
+ * Rule `offender-metadata` (./rules.ts): a good or bad verdict, which makes offenders, authored as
+ * a wonky one, which makes none.
+ */
+export const withoutOffenders = (leaveOut: LeftOut, plan: ReadonlyArray<BlockChoices>): ReadonlyArray<BlockChoices> =>
+  leaveOut.has('offender-metadata') ? plan.map((c) => (c.verdict === 'good' || c.verdict === 'bad' ? { ...c, verdict: 'wonky' } : c)) : plan;
+
+/**
  * Authored chains: chain k (k = 0, 1, ...) is what `chainOf(seed + k)` gives, authored after the
  * fallback trace's genesis header, its blocks imported by the model as they are authored (each
  * block is authored on its parent's posterior, with the ancestors retained from the genesis
- * header), each with fuzz/author's mutations. A block is authored when the run asks for it, and
+ * header), each with fuzz/author's mutations but those the rules in force leave out. A block is
+ * authored when the run asks for it, and
  * its import (`known`, with the host calls' answers) is what the fuzzer's model takes rather
  * than import it again. Endless: the run stops at its step count. A block the model rejects is
  * a broken promise of the authoring, not a finding: it throws.
@@ -168,8 +177,11 @@ const authoredSource = (
   seed: number,
   genesis: { readonly header: Header; readonly state: ImportState },
   chainOf: ChainOfSeed,
+  leaveOut: LeftOut,
 ): BlockSource => {
   const { header } = genesis;
+  const leftOutNames = mutationsLeftOut(leaveOut);
+  const ownMutations = mutations.filter((m) => !leftOutNames.has(m.name));
   const author = newAuthor(spec, devValidators(spec.Cvalcount), embeddedRingSrs(), contestedEpochs(genesis.state.state, otherContestsOneIn));
   // The host calls' answers of the import under way, handed to the model with the posterior.
   let hostCalls: Array<readonly [string, HostCallOutcome]> = [];
@@ -177,7 +189,7 @@ const authoredSource = (
   function* blocksOf(chainSeed: number, genesis: ImportState, plan: ReadonlyArray<BlockChoices>, readings: Readings, importer: Importer): Generator<SourceBlock> {
     let prior = genesis;
     let ancestors = ancestorsFromGenesis(spec, header);
-    for (const [i, choices] of plan.entries()) {
+    for (const [i, choices] of withoutOffenders(leaveOut, plan).entries()) {
       const authored = authorBlock(author, prior, choices);
       hostCalls = [];
       const out = importer(prior, authored.block, ancestors);
@@ -189,7 +201,7 @@ const authoredSource = (
         label: `${kind}:${chainSeed}/${String(i + 1).padStart(8, '0')}`,
         pre: undefined,
         mutate: (r) => {
-          const m = mutations[r.below(mutations.length)]!;
+          const m = ownMutations[r.below(ownMutations.length)]!;
           const block = m.apply(author, state, authored);
           return block === undefined ? undefined : { name: m.name, block };
         },
@@ -213,11 +225,11 @@ const authoredSource = (
   return { name: `${kind}:${seed}`, chains };
 };
 
-/** Chains authored from the fallback trace's genesis, chain k the plan of seed `seed + k` (planOfSeed). */
-export const authorSource = (spec: ChainSpec, engines: Engines, seed: number): BlockSource => {
+/** Chains authored from the fallback trace's genesis, chain k the plan of seed `seed + k` (planOfSeed), without the cases `leaveOut` names. */
+export const authorSource = (spec: ChainSpec, engines: Engines, seed: number, leaveOut: LeftOut = noneLeftOut): BlockSource => {
   const fallback = fallbackGenesisOf(spec, 'author');
   const { state } = fallback;
-  return authoredSource(spec, engines, 'author', seed, fallback, (chainSeed) => ({ genesis: state, plan: planOfSeed(spec, chainSeed, authoredChainLength) }));
+  return authoredSource(spec, engines, 'author', seed, fallback, (chainSeed) => ({ genesis: state, plan: planOfSeed(spec, chainSeed, authoredChainLength) }), leaveOut);
 };
 
 /**
@@ -237,14 +249,15 @@ export const guestChainLength = 4;
  * Initialize carries the state beside it, and the first block's prior state root is the fuzz
  * genesis's own.
  */
-export const guestsSource = (spec: ChainSpec, engines: Engines, seed: number): BlockSource => {
+export const guestsSource = (spec: ChainSpec, engines: Engines, seed: number, leaveOut: LeftOut = noneLeftOut): BlockSource => {
   const fallback = fallbackGenesisOf(spec, 'guests');
   const { state } = fallback;
-  const arbChain = fc.tuple(arbGuests(spec, state.state), guestPlan(spec, guestChainLength));
-  return authoredSource(spec, engines, 'guests', seed, fallback, (chainSeed) => {
+  const arbChain = fc.tuple(arbGuests(spec, state.state, undefined, leaveOut), guestPlan(spec, guestChainLength));
+  const chainOf: ChainOfSeed = (chainSeed) => {
     const [guests, plan] = fc.sample(arbChain, { seed: chainSeed, numRuns: 1 })[0]!;
     return { genesis: fuzzGenesis(spec, state.state, guests), plan };
-  });
+  };
+  return authoredSource(spec, engines, 'guests', seed, fallback, chainOf, leaveOut);
 };
 
 /** A seed argument of `--source KIND:SEED`. */
@@ -253,16 +266,19 @@ const seedArg = (kind: string, arg: string): number => {
   return Number(arg);
 };
 
-/** `--source KIND[:ARG]`; `seed` is the run's, the authored chains' first seed when `guests` or `author` names none. */
-export const parseSource = (spec: ChainSpec, engines: Engines, text: string, seed: number): BlockSource => {
+/**
+ * `--source KIND[:ARG]`; `seed` is the run's, the authored chains' first seed when `guests` or
+ * `author` names none; `leaveOut` the rules in force (./rules.ts) for authored chains.
+ */
+export const parseSource = (spec: ChainSpec, engines: Engines, text: string, seed: number, leaveOut: LeftOut): BlockSource => {
   const colon = text.indexOf(':');
   const [kind, arg] = colon < 0 ? [text, undefined] : [text.slice(0, colon), text.slice(colon + 1)];
   if (kind === 'traces') {
     if (arg === undefined || arg === '') throw new SourceError(`--source traces:DIR needs a folder`);
     return tracesSource(spec, arg);
   }
-  if (kind === 'author') return authorSource(spec, engines, arg === undefined ? seed : seedArg(kind, arg));
-  if (kind === 'guests') return guestsSource(spec, engines, arg === undefined ? seed : seedArg(kind, arg));
+  if (kind === 'author') return authorSource(spec, engines, arg === undefined ? seed : seedArg(kind, arg), leaveOut);
+  if (kind === 'guests') return guestsSource(spec, engines, arg === undefined ? seed : seedArg(kind, arg), leaveOut);
   throw new SourceError(`--source ${text}: unknown source kind '${kind}' (known: guests[:SEED], author[:SEED], traces:DIR)`);
 };
 
@@ -303,13 +319,20 @@ const lists: ReadonlyArray<ListName> = ['tickets', 'preimages', 'guarantees', 'a
 /**
  * The most items an extrinsic list may have as a value of its type: E_G at most C
  * (eq:guaranteesextrinsic), E_A at most V (eq:xtassurances). E_T and E_P are unbounded sequences:
- * a block with more than K tickets is a Block that eq:enforceticketlimit makes invalid.
+ * a block with more than K tickets is a Block that eq:enforceticketlimit makes invalid; rule
+ * `tickets-beyond-K` (./rules.ts) stops E_T at K.
  */
-const maxLength = (spec: ChainSpec, l: ListName): number =>
-  l === 'guarantees' ? spec.Ccorecount : l === 'assurances' ? spec.Cvalcount : Infinity;
+const maxLength = (spec: ChainSpec, l: ListName, leaveOut: LeftOut): number =>
+  l === 'guarantees'
+    ? spec.Ccorecount
+    : l === 'assurances'
+      ? spec.Cvalcount
+      : l === 'tickets' && leaveOut.has('tickets-beyond-K')
+        ? spec.Cmaxblocktickets
+        : Infinity;
 
-/** One mutation of a block, named for the report; undefined when it does not apply to the block. */
-type Mutator = (spec: ChainSpec, b: Block, r: Rng) => Mutant | undefined;
+/** One mutation of a block, named for the report; undefined when it does not apply to the block (or the rules in force leave it out). */
+type Mutator = (spec: ChainSpec, b: Block, r: Rng, leaveOut: LeftOut) => Mutant | undefined;
 
 const withHeader = (b: Block, h: Partial<Header>): Block => ({ ...b, header: { ...b.header, ...h } });
 
@@ -329,7 +352,7 @@ const withExtrinsic = (spec: ChainSpec, b: Block, x: Extrinsic, r: Rng, name: st
 export const sameBlockAgain = 'the same block again';
 
 const mutators: ReadonlyArray<Mutator> = [
-  (_, b) => ({ name: sameBlockAgain, block: b }),
+  (_, b, _r, leaveOut) => (leaveOut.has('reimport') ? undefined : { name: sameBlockAgain, block: b }),
   (_, b, r) => {
     const d = r.below(2) === 0 ? 1 : -1;
     return b.header.timeslot + d < 0 ? undefined : { name: `slot ${d > 0 ? '+1' : '-1'}`, block: withHeader(b, { timeslot: (b.header.timeslot + d) as Header['timeslot'] }) };
@@ -350,10 +373,10 @@ const mutators: ReadonlyArray<Mutator> = [
     const i = r.below(b.extrinsic[l].length);
     return withExtrinsic(spec, b, { ...b.extrinsic, [l]: b.extrinsic[l].filter((_, j) => j !== i) }, r, `${l}[${i}] dropped`);
   },
-  (spec, b, r) => {
+  (spec, b, r, leaveOut) => {
     // Within the lengths the paper's types allow, so the block stays a Block (a longer sequence is
     // a malformed message, on which a target may end the session; see maxLength).
-    const present = lists.filter((l) => b.extrinsic[l].length > 0 && b.extrinsic[l].length < maxLength(spec, l));
+    const present = lists.filter((l) => b.extrinsic[l].length > 0 && b.extrinsic[l].length < maxLength(spec, l, leaveOut));
     if (present.length === 0) return undefined;
     const l = present[r.below(present.length)]!;
     const i = r.below(b.extrinsic[l].length);
@@ -363,15 +386,14 @@ const mutators: ReadonlyArray<Mutator> = [
 ];
 
 /**
- * A random applicable mutation of `b`, with its name (e.g. `seal bit flip`). Rule `reimport`:
- * the same block again is drawn only with `includeReimport`. Clients part from eq. 4.1 there
- * (typeberry answers Error, "already imported"); the model follows the paper, and the rule keeps
- * that one known divergence from burying the others (README: where the paper, the vectors and
- * clients part).
+ * A random applicable mutation of `b`, with its name (e.g. `seal bit flip`), but none of the
+ * cases `leaveOut` names (./rules.ts): rule `reimport` leaves out the same block again, where
+ * clients part from eq. 4.1 (typeberry answers Error, "already imported"); rule `tickets-beyond-K`
+ * a ticket duplicated past K.
  */
-export const mutate = (spec: ChainSpec, b: Block, r: Rng, includeReimport: boolean): Mutant => {
+export const mutate = (spec: ChainSpec, b: Block, r: Rng, leaveOut: LeftOut): Mutant => {
   for (;;) {
-    const m = mutators[r.below(mutators.length)]!(spec, b, r);
-    if (m !== undefined && (includeReimport || m.name !== sameBlockAgain)) return m;
+    const m = mutators[r.below(mutators.length)]!(spec, b, r, leaveOut);
+    if (m !== undefined) return m;
   }
 };

@@ -17,7 +17,8 @@ import fc from 'fast-check';
 import { concatBytes, type BandersnatchKey, type Hash } from '../../spec/bytes.js';
 import type { ServiceId } from '../../spec/types.js';
 import { accumulateProgram, type Instruction, type Item } from './assembler.js';
-import { arbKeyClasses, keyOfClass, type KeyClass } from './keys.js';
+import { arbKeyClasses, keyClasses, keyOfClass, type KeyClass } from './keys.js';
+import type { LeftOut, RuleName } from '../fuzzer/rules.js';
 
 const TWO_32 = 1n << 32n;
 const TWO_64 = 1n << 64n;
@@ -89,7 +90,15 @@ export interface GuestWorld {
   readonly validators: ReadonlyArray<Uint8Array>;
   readonly cores: number;
   readonly queueSize: number;
+  /**
+   * The fuzzer's leave-out rules in force (../fuzzer/rules.ts), each narrowing the arguments below
+   * where it says, and the genesis's queue phi[0] that rule `pool-after-assign` names; none when absent.
+   */
+  readonly rules?: { readonly leaveOut: LeftOut; readonly genesisQueue: ReadonlyArray<Hash> };
 }
+
+/** Whether the world's rules leave out the case of `rule`. */
+const leaves = (w: GuestWorld, rule: RuleName): boolean => w.rules?.leaveOut.has(rule) ?? false;
 
 /** One generated host call: its id and the registers it sets first. */
 export interface Call {
@@ -163,14 +172,21 @@ const arbLength = fc.oneof(
   { weight: 2, arbitrary: edges(TWO_32 - 1n, TWO_32, TWO_32 + 1n, TWO_64 - 2n, TWO_64 - 1n) },
   { weight: 1, arbitrary: big(0n, TWO_64 - 1n) },
 );
+/** A length up to 300: arbLength's small values. */
+const arbSmallLength = fc.oneof({ weight: 4, arbitrary: edges(0, 1, 4, 8, 32, 33) }, { weight: 3, arbitrary: big(0n, 300n) });
 /** An offset into an answer's octets. */
 const arbOffset = fc.oneof(
   { weight: 4, arbitrary: edges(0, 1, 31, 32) },
   { weight: 2, arbitrary: big(0n, 100n) },
   { weight: 1, arbitrary: edges(TWO_32 - 1n, TWO_32, TWO_64 - 1n) },
 );
+/**
+ * A pointer beyond 2^32 whose lower 32 bits address the guest's read-write data: no index of RAM
+ * (the host calls' N_{o...+l} ⊆ V_μ, B.16-B.20), what rule pointer-beyond-2^32 leaves out.
+ */
+const WRAPPING = TWO_32 + BigInt(layout.RW);
 /** A pointer no page covers: below 2^16, between the heap and the stack, at or beyond 2^32, near 2^64. */
-const arbUnreadable = edges(0, 0xffff, layout.RW_END + 0x10000, TWO_32, TWO_32 + BigInt(layout.RW), TWO_64 - 1n);
+const arbUnreadable = edges(0, 0xffff, layout.RW_END + 0x10000, TWO_32, WRAPPING, TWO_64 - 1n);
 /** A pointer readable but not writable: the read-only page, and the arguments near the top (A.38). */
 const arbUnwritable = edges(layout.RO, layout.RO + 64, 2 ** 32 - 2 ** 16 - 2 ** 24);
 /** A pointer into the read-write data that runs off the end of the writable pages when long. */
@@ -233,6 +249,14 @@ const argumentsOf = (w: GuestWorld): ReadonlyArray<readonly [number, fc.Arbitrar
   const regs = (...as: ReadonlyArray<fc.Arbitrary<bigint>>): fc.Arbitrary<ReadonlyArray<bigint>> => fc.tuple(...as);
   const id = arbService(w);
   const hashLength = fc.oneof({ weight: 4, arbitrary: fc.constant(BigInt(w.requested.length)) }, { weight: 1, arbitrary: arbLength });
+  // Rules new-length-beyond-2^32, solicit-length-beyond-2^32, storage-request-alias: the lengths they leave out.
+  const beyond = (z: bigint): boolean => z >= TWO_32;
+  const aliasing = (z: bigint): boolean => z === TWO_32 - 1n || z === TWO_32 - 2n;
+  const newLength = leaves(w, 'new-length-beyond-2^32') ? hashLength.filter((l) => !beyond(l)) : hashLength;
+  const requestLength = leaves(w, 'storage-request-alias') ? hashLength.filter((z) => !aliasing(z)) : hashLength;
+  const solicitLength = leaves(w, 'solicit-length-beyond-2^32') ? requestLength.filter((z) => !beyond(z)) : requestLength;
+  // Rule manager-assigner-bless: an assign names the caller itself as the core's next assigner.
+  const nextAssigner = leaves(w, 'manager-assigner-bless') ? fc.constant(BigInt(w.self)) : id;
   return [
     [hostCallIds.gas, regs()],
     // fetch: o, f, l, kind, i_1, i_2 -- every kind of 0..15 and some beyond.
@@ -259,7 +283,7 @@ const argumentsOf = (w: GuestWorld): ReadonlyArray<readonly [number, fc.Arbitrar
       regs(id, arbData('assigners'), id, id, arbData('alwaysAcc'), fc.oneof({ weight: 4, arbitrary: edges(0, 1, 2, 4) }, { weight: 1, arbitrary: edges(TWO_32, TWO_64 - 1n) })),
     ],
     // assign: c, o (queue), a.
-    [hostCallIds.assign, regs(fc.oneof({ weight: 4, arbitrary: big(0n, BigInt(w.cores)) }, { weight: 1, arbitrary: edges(TWO_32, TWO_64 - 1n) }), arbData('queue'), id)],
+    [hostCallIds.assign, regs(fc.oneof({ weight: 4, arbitrary: big(0n, BigInt(w.cores)) }, { weight: 1, arbitrary: edges(TWO_32, TWO_64 - 1n) }), arbData('queue'), nextAssigner)],
     [hostCallIds.designate, regs(arbData('validators'))],
     [hostCallIds.checkpoint, regs()],
     // new: o (code hash), l, g, m, f (gratis), i (wanted id, for the registrar: below S, present or not).
@@ -267,7 +291,7 @@ const argumentsOf = (w: GuestWorld): ReadonlyArray<readonly [number, fc.Arbitrar
       hostCallIds.new,
       regs(
         arbHashPtr,
-        hashLength,
+        newLength,
         arbGas,
         arbGas,
         fc.oneof({ weight: 4, arbitrary: fc.constant(0n) }, { weight: 1, arbitrary: arbAmount }),
@@ -286,14 +310,14 @@ const argumentsOf = (w: GuestWorld): ReadonlyArray<readonly [number, fc.Arbitrar
       ),
     ],
     // query, solicit, forget: h, z -- mostly the requested preimage's hash (slot 1).
-    [hostCallIds.query, regs(arbSlot(1), hashLength)],
-    [hostCallIds.solicit, regs(arbSlot(1), hashLength)],
-    [hostCallIds.forget, regs(arbSlot(1), hashLength)],
+    [hostCallIds.query, regs(arbSlot(1), requestLength)],
+    [hostCallIds.solicit, regs(arbSlot(1), solicitLength)],
+    [hostCallIds.forget, regs(arbSlot(1), requestLength)],
     [hostCallIds.yield, regs(arbHashPtr)],
     // provide: s, o, z -- mostly the requested preimage, to the caller or another service.
     [hostCallIds.provide, regs(id, arbData('preimage'), hashLength)],
     // log (JIP-1): level, target, target length, message, message length.
-    [hostCallIds.log, regs(big(0n, 4n), arbData('keys'), big(0n, 8n), arbData('memo'), arbLength)],
+    [hostCallIds.log, regs(big(0n, 4n), arbData('keys'), big(0n, 8n), arbData('memo'), leaves(w, 'log-huge-length') ? arbSmallLength : arbLength)],
   ];
 };
 
@@ -303,11 +327,23 @@ export const arbCall = (w: GuestWorld): fc.Arbitrary<Call> =>
     {
       weight: 20,
       arbitrary: fc.oneof(
-        ...argumentsOf(w).map(([id, args]) => args.map((values): Call => ({ id, registers: values.map((v, i) => [7 + i, v] as const) }))),
+        ...argumentsOf(w).map(([id, args]) =>
+          // Rule pointer-beyond-2^32: no call with the pointer WRAPPING among its registers.
+          (leaves(w, 'pointer-beyond-2^32') ? args.filter((values) => !values.includes(WRAPPING)) : args).map(
+            (values): Call => ({ id, registers: values.map((v, i) => [7 + i, v] as const) }),
+          ),
+        ),
       ),
     },
     { weight: 1, arbitrary: fc.constantFrom(6, 13, 27, 255).map((id): Call => ({ id, registers: [] })) },
   );
+
+/** The steps without a call of `later` after the first call of `first`. */
+const noneAfter = (steps: ReadonlyArray<Step>, first: ReadonlyArray<number>, later: ReadonlyArray<number>): ReadonlyArray<Step> => {
+  const at = steps.findIndex((s) => first.includes(s.call.id));
+  return at < 0 ? steps : steps.filter((s, i) => i <= at || !later.includes(s.call.id));
+};
+const { lookup, query, solicit, forget, provide } = hostCallIds;
 
 /** A guest: a prologue, 1..maxSteps generated steps, an end; and its generated data. */
 export const arbGuest = (w: GuestWorld, maxSteps = 32): fc.Arbitrary<Guest> =>
@@ -324,19 +360,44 @@ export const arbGuest = (w: GuestWorld, maxSteps = 32): fc.Arbitrary<Guest> =>
         },
       ),
       { minLength: 1, maxLength: maxSteps },
-    ),
+    )
+      // Rule provide-then-lookup: no lookup, query, solicit or forget after a provide.
+      .map((steps) => (leaves(w, 'provide-then-lookup') ? noneAfter(steps, [provide], [lookup, query, solicit, forget]) : steps))
+      // Rule solicit-then-provide: no provide after a solicit or forget.
+      .map((steps) => (leaves(w, 'solicit-then-provide') ? noneAfter(steps, [solicit, forget], [provide]) : steps)),
     // Mostly a halt: a trap undoes all but what a checkpoint kept (B.13).
     end: fc.oneof({ weight: 4, arbitrary: fc.constantFrom<End>('halt', 'halt-hash') }, { weight: 1, arbitrary: fc.constant<End>('trap') }),
     data: fc.record({
-      assigners: fc.array(fc.constantFrom(...w.services, ...w.absent), { minLength: w.cores, maxLength: w.cores }),
-      alwaysAcc: fc.array(fc.tuple(fc.constantFrom(...w.services, ...w.absent), fc.oneof(edges(0, 1000, 20_000), arbGas)), { maxLength: 4 }),
-      queue: fc.array(fc.constantFrom(w.requestedHash, ...w.hashes), { minLength: 1, maxLength: 3 }),
+      // Rule manager-assigner-bless: a bless names the caller itself assigner of every core, so a
+      // manager that is an assigner never changes its own cores.
+      assigners: leaves(w, 'manager-assigner-bless')
+        ? fc.constant(Array.from({ length: w.cores }, () => w.self))
+        : fc.array(fc.constantFrom(...w.services, ...w.absent), { minLength: w.cores, maxLength: w.cores }),
+      alwaysAcc: fc.array(
+        fc.tuple(
+          fc.constantFrom(...w.services, ...w.absent),
+          // Rule gas-sum-beyond-2^64: no always-accumulate gas of 2^64 - 1, so section 12's sum G_A C + chi_Z's gas stays in N_G.
+          fc.oneof(edges(0, 1000, 20_000), leaves(w, 'gas-sum-beyond-2^64') ? arbGas.filter((g) => g < TWO_64 - 1n) : arbGas),
+        ),
+        { maxLength: 4 },
+      ),
+      // Rule pool-after-assign: the genesis's queue, which assign then leaves as it is.
+      queue:
+        w.rules !== undefined && leaves(w, 'pool-after-assign')
+          ? fc.constant(w.rules.genesisQueue)
+          : fc.array(fc.constantFrom(w.requestedHash, ...w.hashes), { minLength: 1, maxLength: 3 }),
       random: fc.uint8Array({ minLength: 32, maxLength: 32 }).map((h) => h as Hash),
       validatorOrder: fc.shuffledSubarray(
         w.validators.map((_, i) => i),
         { minLength: w.validators.length, maxLength: w.validators.length },
       ),
-      keyClasses: arbKeyClasses(w.validators.length),
+      // Rules identity-bandersnatch-key, off-subgroup-bandersnatch-key: the key classes they leave out.
+      keyClasses: arbKeyClasses(
+        w.validators.length,
+        keyClasses.filter(
+          (k) => !(k === 'identity' && leaves(w, 'identity-bandersnatch-key')) && !(k === 'off-subgroup' && leaves(w, 'off-subgroup-bandersnatch-key')),
+        ),
+      ),
     }),
   });
 

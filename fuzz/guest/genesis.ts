@@ -24,6 +24,7 @@ import { thresholdBalance } from '../../model/accumulation/host-calls/common.js'
 import { codePreimage } from './assembler.js';
 import { arbGuest, guestProgram, type Guest, type GuestWorld } from './generators.js';
 import { keyOfClass, type KeyClass } from './keys.js';
+import type { LeftOut } from '../fuzzer/rules.js';
 
 /** The ids of the fuzz services (below S = 2^16, beside the genesis services). */
 export const fuzzServices = { manager: 10, delegator: 11, member: 12, plain: 13, ejectable: 14 } as const;
@@ -44,8 +45,8 @@ const PLAIN_MARGIN = 1500n;
 const requested = Uint8Array.from({ length: 40 }, (_, i) => 0xa0 + i);
 const ejectRequest = Uint8Array.of(1, 2, 3, 4);
 
-/** The world of the guest of `self` over the genesis `base`. */
-export const worldOf = (spec: ChainSpec, base: State, self: ServiceId): GuestWorld => {
+/** The world of the guest of `self` over the genesis `base`; with `leaveOut`, the fuzzer's rules in force (../fuzzer/rules.ts). */
+export const worldOf = (spec: ChainSpec, base: State, self: ServiceId, leaveOut?: LeftOut): GuestWorld => {
   const ids = [...base.delta.keys()];
   return {
     self,
@@ -59,19 +60,20 @@ export const worldOf = (spec: ChainSpec, base: State, self: ServiceId): GuestWor
     validators: base.iota.map((k) => encode(validatorKey, k)),
     cores: spec.Ccorecount,
     queueSize: spec.Cauthqueuesize,
+    ...(leaveOut === undefined ? {} : { rules: { leaveOut, genesisQueue: base.phi[0] ?? [] } }),
   };
 };
 
 /** The guests of the four roles. */
 export type Guests = Readonly<Record<GuestRole, Guest>>;
 
-/** A generator of the guests of a genesis `base`. */
-export const arbGuests = (spec: ChainSpec, base: State, maxSteps?: number): fc.Arbitrary<Guests> =>
+/** A generator of the guests of a genesis `base`; with `leaveOut`, without the cases of the fuzzer's rules in force. */
+export const arbGuests = (spec: ChainSpec, base: State, maxSteps?: number, leaveOut?: LeftOut): fc.Arbitrary<Guests> =>
   fc.record({
-    manager: arbGuest(worldOf(spec, base, fuzzServices.manager), maxSteps),
-    delegator: arbGuest(worldOf(spec, base, fuzzServices.delegator), maxSteps),
-    member: arbGuest(worldOf(spec, base, fuzzServices.member), maxSteps),
-    plain: arbGuest(worldOf(spec, base, fuzzServices.plain), maxSteps),
+    manager: arbGuest(worldOf(spec, base, fuzzServices.manager, leaveOut), maxSteps),
+    delegator: arbGuest(worldOf(spec, base, fuzzServices.delegator, leaveOut), maxSteps),
+    member: arbGuest(worldOf(spec, base, fuzzServices.member, leaveOut), maxSteps),
+    plain: arbGuest(worldOf(spec, base, fuzzServices.plain, leaveOut), maxSteps),
   });
 
 /**

@@ -78,11 +78,11 @@ export const keyOfClass = (kind: KeyClass, k: BandersnatchKey): BandersnatchKey 
 /** How many keys of a validator set stay valid: enough that the author finds a sealer it knows for some slot of two epochs. */
 const VALID_KEPT = 3;
 
-/** The classes of a validator set's keys: the first VALID_KEPT valid, the rest mostly valid, every class possible. */
-export const arbKeyClasses = (count: number): fc.Arbitrary<ReadonlyArray<KeyClass>> =>
+/** The classes of a validator set's keys: the first VALID_KEPT valid, the rest mostly valid, every class of `classes` possible. */
+export const arbKeyClasses = (count: number, classes: ReadonlyArray<KeyClass> = keyClasses): fc.Arbitrary<ReadonlyArray<KeyClass>> =>
   fc
     .array(
-      fc.oneof({ weight: 2, arbitrary: fc.constant<KeyClass>('valid') }, { weight: 3, arbitrary: fc.constantFrom(...keyClasses) }),
+      fc.oneof({ weight: 2, arbitrary: fc.constant<KeyClass>('valid') }, { weight: 3, arbitrary: fc.constantFrom(...classes) }),
       { minLength: Math.max(0, count - VALID_KEPT), maxLength: Math.max(0, count - VALID_KEPT) },
     )
     .map((rest) => [...Array.from({ length: Math.min(count, VALID_KEPT) }, (): KeyClass => 'valid'), ...rest]);
