@@ -8,7 +8,7 @@
  * moved off the prime-order subgroup by the 2-torsion point, and on random octets. And the ring
  * proofs of a tickets extrinsic checked together (`verifyBsRingProofs`, a batch first) answer
  * for each proof what `verifyBsRingProof` answers for it alone, as signatures checked together
- * (`verifyBsSignatures`, side by side: a block's seal and entropy source) do.
+ * (`verifyBsSignatures`, one call: a block's seal and entropy source) do.
  */
 import fc from 'fast-check';
 import * as E from 'fp-ts/lib/Either.js';

@@ -48,7 +48,7 @@ const assurancesValidity = (
   kappa: ReadonlyArray<ValidatorKey>,
   input: AssurancesInput,
 ): AssurancesError | undefined => {
-  // The signatures of 11.13, verified together up front (side by side natively) and read in
+  // The signatures of 11.13, verified together up front (one native call) and read in
   // order below, so the first rule broken is the same as when each is checked in its turn.
   const signed = ed25519VerifyEach(
     input.assurances.map((a) => ({

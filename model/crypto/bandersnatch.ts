@@ -99,7 +99,7 @@ export interface SignatureItem {
 
 /**
  * @gp G.1 -- for each item, whether its signature is in F^m_k<c> (the answer `verifyBsSignature`
- * gives for it alone). The native engine verifies them side by side on its thread pool.
+ * gives for it alone), in one call into the native engine.
  */
 export const verifyBsSignatures = (items: ReadonlyArray<SignatureItem>): ReadonlyArray<E.Either<BandersnatchError, Hash>> =>
   loadNative()

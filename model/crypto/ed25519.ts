@@ -49,7 +49,7 @@ export type Ed25519EachVerifier = (items: ReadonlyArray<Ed25519Item>) => Readonl
 /** The TypeScript reference, item by item. */
 export const ed25519VerifyEachTs: Ed25519EachVerifier = (items) => items.map((i) => ed25519VerifyTs(i.key, i.message, i.signature));
 
-/** The native engine: the well-sized items verified side by side in one call, the others false. */
+/** The native engine: the well-sized items verified in one call (one crossing into the addon), the others false. */
 export const ed25519VerifyEachNative: Ed25519EachVerifier = (items) => {
   const sized = items.filter((i) => wellSized(i.key, i.signature));
   const verdicts = loadNative().ed25519VerifyEach(
@@ -85,6 +85,6 @@ export const ed25519Verify: Ed25519Verifier = (key, message, signature) => engin
 
 /**
  * Whether each item's signature is in V_key(message), by the chosen engine: the answers
- * `ed25519Verify` gives item by item (the native engine verifies them side by side).
+ * `ed25519Verify` gives item by item (the native engine in one call).
  */
 export const ed25519VerifyEach: Ed25519EachVerifier = (items) => engineEach(items);

@@ -159,7 +159,7 @@ const assignmentsOf = (spec: ChainSpec, m: GuarantorAssignments, mStar: Guaranto
 
 /**
  * The verdicts of every credential signature of E_G (11.26: each by its guarantor's key, over
- * X_G ++ H(E(w))), verified together up front (side by side natively), per guarantee in order.
+ * X_G ++ H(E(w))), verified together up front (one native call), per guarantee in order.
  * A guarantor index out of range has no key: its verdict is false, and unread (11.25 fails first).
  */
 const credentialVerdicts = (

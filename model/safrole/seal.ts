@@ -41,7 +41,7 @@ const entropySourceContext = (sealOutput: Hash): Uint8Array => concatBytes(Xentr
 /**
  * Checks H_S against the slot's key i = gamma'_S[H_T] (cyclically) and H_V against Y(H_S); the
  * author's key H_A is kappa'[H_I]_b, given by the caller. The two signatures are verified
- * together (side by side): H_V's context needs only Y(H_S), the output of H_S's leading point,
+ * together (one native call): H_V's context needs only Y(H_S), the output of H_S's leading point,
  * which is what H_S's verification returns when it passes. The errors keep the order of the
  * checks: the fallback key, the seal, the ticket's identifier, then the entropy source.
  */

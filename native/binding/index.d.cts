@@ -61,7 +61,7 @@ export declare function bandersnatchIetfSign(seed: Uint8Array, context: Uint8Arr
 /** G.1/G.2: verify an IETF VRF signature (96 octets) of `key` on context and message; its output Y or an error code.  */
 export declare function bandersnatchIetfVerify(key: Uint8Array, context: Uint8Array, message: Uint8Array, signature: Uint8Array): Uint8Array | string
 
-/** G.1 for several signatures at once (verified side by side): each one's output Y or error code, as `bandersnatchIetfVerify` alone answers.  */
+/** G.1 for several signatures in one call: each one's output Y or error code, as `bandersnatchIetfVerify` alone answers.  */
 export declare function bandersnatchIetfVerifyEach(keys: Array<Uint8Array>, contexts: Array<Uint8Array>, messages: Array<Uint8Array>, signatures: Array<Uint8Array>): Array<Uint8Array | string>
 
 /** G.1 by ark-vrf's own verifier: the reference `bandersnatchIetfVerify` is checked against.  */
@@ -84,7 +84,7 @@ export declare function blake2b256Into(data: Uint8Array, out: Uint8Array): void
 /** Whether `signature` (64 octets) is a valid Ed25519 signature of `message` by `key` (32 octets), ZIP-215 rules.  */
 export declare function ed25519Verify(key: Uint8Array, message: Uint8Array, signature: Uint8Array): boolean
 
-/** `ed25519Verify` of each (key, message, signature), in order, verified side by side.  */
+/** `ed25519Verify` of each (key, message, signature), in order, in one call.  */
 export declare function ed25519VerifyEach(keys: Array<Uint8Array>, messages: Array<Uint8Array>, signatures: Array<Uint8Array>): Array<boolean>
 
 /** H.4: `data` (`originals` shards of equal even size) to `total` chunks of that size, concatenated.  */

@@ -54,7 +54,7 @@ pub fn bandersnatch_ietf_verify(
     ietf(jam_crypto::ietf::verify, &key, &context, &message, &signature)
 }
 
-/** G.1 for several signatures at once (verified side by side): each one's output Y or error code, as `bandersnatchIetfVerify` alone answers. */
+/** G.1 for several signatures in one call: each one's output Y or error code, as `bandersnatchIetfVerify` alone answers. */
 #[napi]
 pub fn bandersnatch_ietf_verify_each(
     keys: Vec<Uint8Array>,

@@ -21,7 +21,7 @@ pub fn ed25519_verify(key: Uint8Array, message: Uint8Array, signature: Uint8Arra
     Ok(ed25519::verify(key, &message, signature))
 }
 
-/** `ed25519Verify` of each (key, message, signature), in order, verified side by side. */
+/** `ed25519Verify` of each (key, message, signature), in order, in one call. */
 #[napi]
 pub fn ed25519_verify_each(keys: Vec<Uint8Array>, messages: Vec<Uint8Array>, signatures: Vec<Uint8Array>) -> Result<Vec<bool>> {
     if keys.len() != signatures.len() || messages.len() != signatures.len() {

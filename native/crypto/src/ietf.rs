@@ -117,12 +117,10 @@ pub fn verify(key: &[u8], context: &[u8], message: &[u8], signature: &[u8; SIGNA
 /// One signature to verify: the key, context, message and signature of [`verify`].
 pub type Item<'a> = (&'a [u8], &'a [u8], &'a [u8], &'a [u8; SIGNATURE_LEN]);
 
-/// [`verify`] of each item, the answers in order. The items are independent, so they are
-/// verified on the thread pool side by side: a block's seal and entropy source (6.15-6.17) take
-/// the time of one.
+/// [`verify`] of each item, the answers in order: a block's seal and entropy source in one call
+/// from JavaScript.
 pub fn verify_each(items: &[Item<'_>]) -> Vec<Result<[u8; OUTPUT_LEN]>> {
-    use rayon::prelude::*;
-    items.par_iter().map(|(key, context, message, signature)| verify(key, context, message, signature)).collect()
+    items.iter().map(|(key, context, message, signature)| verify(key, context, message, signature)).collect()
 }
 
 /// G.1 by ark-vrf's own `Verifier::verify`: the reference [`verify`] must agree with.

@@ -17,8 +17,8 @@ impl<K: PartialEq, V: Clone, const N: usize> Recent<K, V, N> {
     }
 
     /// The value remembered for `key`, else `f()`, remembered when it succeeds. `f` runs without
-    /// the lock, so that verifications side by side (a block's seal and entropy source) do not
-    /// wait for each other's work.
+    /// the lock, so that verifications on other threads (a tickets extrinsic's ring proofs) do
+    /// not wait for each other's work.
     pub(crate) fn get_or_try(&self, key: K, f: impl FnOnce() -> Result<V>) -> Result<V> {
         if let Some((_, v)) = self.lock().iter().rev().find(|(k, _)| *k == key) {
             return Ok(v.clone());
