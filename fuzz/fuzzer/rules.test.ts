@@ -17,6 +17,7 @@ import { allKnown, chooseLeftOut, leaveOutRules, mutationsLeftOut, noneLeftOut, 
 import { mutate, rng, withoutOffenders } from './source.js';
 
 const TWO_32 = 1n << 32n;
+const SELF = (1n << 64n) - 1n;
 
 describe('choosing the rules', () => {
   it('all-known by name, none, a list, and --include putting one back', () => {
@@ -110,6 +111,12 @@ describe('guest programs', () => {
   it('log-huge-length: log with a message length above 300', () => {
     expect(some(all, hostCallIds.log, 11, (l) => l > 300n)).toBe(true);
     expect(some(ruled, hostCallIds.log, 11, (l) => l > 300n)).toBe(false);
+  });
+
+  it('provide-to-another-service: provide names the caller (2^64 - 1) only', () => {
+    const another = (s: bigint): boolean => s !== SELF;
+    expect(some(all, hostCallIds.provide, 7, another)).toBe(true);
+    expect(some(ruled, hostCallIds.provide, 7, another)).toBe(false);
   });
 
   it('pointer-beyond-2^32: no call with a pointer beyond 2^32 whose lower 32 bits are readable', () => {

@@ -78,6 +78,11 @@ export const leaveOutRules = {
     paper: 'B.20 provide answers HUH only when a_l[(H(i), z)] != [] or (s, i) is already in x_p: a request of the same hash at another length does not matter',
     peer: 'typeberry 0.11.0 answers HUH ("already provided") when the invocation has any preimage update of the hash, e.g. a solicit (h, 1) before providing the preimage of length 40 requested as (h, 40)',
   },
+  'provide-to-another-service': {
+    leavesOut: 'guest calls of provide for another service: the service register is the caller\'s own (2^64 - 1)',
+    paper: 'section 12: delta\' = P((delta + n) - m, the provisions): the provisions are integrated after every accumulated service\'s own post-state is merged (n), so a preimage provided into a service that itself accumulated in the block lands on its post-state where the request is still []',
+    peer: 'typeberry 0.11.0 leaves the request [] and stores no preimage when the service provided into also accumulated in the block (jam-model fuzz --seed 1, chain guests:886)',
+  },
   'gas-sum-beyond-2^64': {
     leavesOut: 'always-accumulate gas of 2^64 - 1 in the pairs a guest\'s bless names (at most four pairs of at most 2^32 each remain)',
     paper: 'section 12\'s g = max(G_T, G_A C + sum of chi_Z\'s gas) has no bound; Delta+ types its gas N_G: a sum beyond 2^64 is outside the types, which the model computes with as the natural it is',

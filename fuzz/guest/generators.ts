@@ -314,8 +314,9 @@ const argumentsOf = (w: GuestWorld): ReadonlyArray<readonly [number, fc.Arbitrar
     [hostCallIds.solicit, regs(arbSlot(1), solicitLength)],
     [hostCallIds.forget, regs(arbSlot(1), requestLength)],
     [hostCallIds.yield, regs(arbHashPtr)],
-    // provide: s, o, z -- mostly the requested preimage, to the caller or another service.
-    [hostCallIds.provide, regs(id, arbData('preimage'), hashLength)],
+    // provide: s, o, z -- mostly the requested preimage, to the caller or another service (rule
+    // provide-to-another-service: to the caller only).
+    [hostCallIds.provide, regs(leaves(w, 'provide-to-another-service') ? fc.constant(SELF) : id, arbData('preimage'), hashLength)],
     // log (JIP-1): level, target, target length, message, message length.
     [hostCallIds.log, regs(big(0n, 4n), arbData('keys'), big(0n, 8n), arbData('memo'), leaves(w, 'log-huge-length') ? arbSmallLength : arbLength)],
   ];
