@@ -119,6 +119,12 @@ describe('guest programs', () => {
     expect(some(ruled, hostCallIds.provide, 7, another)).toBe(false);
   });
 
+  it('code-not-a-program: upgrade names the caller\'s own code hash only', () => {
+    const other = (o: bigint): boolean => o !== BigInt(layout.addr('hashes'));
+    expect(some(all, hostCallIds.upgrade, 7, other)).toBe(true);
+    expect(some(ruled, hostCallIds.upgrade, 7, other)).toBe(false);
+  });
+
   it('pointer-beyond-2^32: no call with a pointer beyond 2^32 whose lower 32 bits are readable', () => {
     // Calls drawn alone: a guest's few steps seldom meet this one pointer.
     const wrapping = TWO_32 + BigInt(layout.RW);

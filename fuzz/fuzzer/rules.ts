@@ -83,6 +83,11 @@ export const leaveOutRules = {
     paper: 'section 12: delta\' = P((delta + n) - m, the provisions): the provisions are integrated after every accumulated service\'s own post-state is merged (n), so a preimage provided into a service that itself accumulated in the block lands on its post-state where the request is still []',
     peer: 'typeberry 0.11.0 leaves the request [] and stores no preimage when the service provided into also accumulated in the block (jam-model fuzz --seed 1, chain guests:886)',
   },
+  'code-not-a-program': {
+    leavesOut: 'guest calls of upgrade to any code hash but the caller\'s own: no service\'s code becomes a preimage that is not a program blob',
+    paper: 'A.44: Psi_M panics when Y(p) is none (the blob does not decode as a standard program, A.37-A.41); the accumulation goes on with the exceptional state (B.13)',
+    peer: 'typeberry 0.11.0 throws from its PVM\'s blob decoder ("Not enough bytes left", anan-as assembly/codec.ts) and rejects the block (jam-model fuzz --seed 1, chain guests:789, blocks 2-4)',
+  },
   'gas-sum-beyond-2^64': {
     leavesOut: 'always-accumulate gas of 2^64 - 1 in the pairs a guest\'s bless names (at most four pairs of at most 2^32 each remain)',
     paper: 'section 12\'s g = max(G_T, G_A C + sum of chi_Z\'s gas) has no bound; Delta+ types its gas N_G: a sum beyond 2^64 is outside the types, which the model computes with as the natural it is',

@@ -298,8 +298,9 @@ const argumentsOf = (w: GuestWorld): ReadonlyArray<readonly [number, fc.Arbitrar
         fc.oneof({ weight: 2, arbitrary: edges(1, 2, 100, 2 ** 16 - 1) }, { weight: 1, arbitrary: id }),
       ),
     ],
-    // upgrade: o, g, m -- mostly the caller's own code hash (slot 0), so that it keeps running.
-    [hostCallIds.upgrade, regs(arbSlot(0), arbGas, arbGas)],
+    // upgrade: o, g, m -- mostly the caller's own code hash (slot 0), so that it keeps running
+    // (rule code-not-a-program: always).
+    [hostCallIds.upgrade, regs(leaves(w, 'code-not-a-program') ? fc.constant(BigInt(layout.addr('hashes'))) : arbSlot(0), arbGas, arbGas)],
     [hostCallIds.transfer, regs(id, arbAmount, arbGas, arbData('memo'))],
     // eject: d, o -- mostly the ejectable service and its request's hash (slot 2).
     [
