@@ -16,7 +16,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import { tiny } from '../../spec/chain-spec.js';
 import { paperReadings } from '../../spec/readings.js';
 import { nativeEngines, useEngines, VectorsNotFound } from '../../chain/index.js';
-import { parseSource, runFuzzer, type StepTimes } from '../../fuzz/fuzzer/index.js';
+import { parseSource, runFuzzer } from '../../fuzz/fuzzer/index.js';
 import { allKnown } from '../../fuzz/fuzzer/rules.js';
 import { modelTarget, startTarget, typeberryDir, typeberryTarget } from './targets.js';
 
@@ -146,8 +146,8 @@ const main = async (argv: ReadonlyArray<string>): Promise<number> => {
   const samples: Sample[] = [];
   const started = performance.now();
   let [windowStart, targetMs, inWindow] = [started, 0, 0];
-  const onStep = (sent: number, _steps: number, _label: string, took: StepTimes): void => {
-    targetMs += took.targetMs;
+  const onStep = (sent: number, _steps: number, _label: string, roundTripMs: number): void => {
+    targetMs += roundTripMs;
     inWindow++;
     if (sent % every !== 0 && sent !== blocks) return;
     const sample: Sample = {

@@ -47,21 +47,12 @@ export interface FuzzOptions {
   readonly leaveOut: LeftOut;
   /** Where each mismatch's shrunk trace is written (a numbered folder per mismatch); none if undefined. */
   readonly out: string | undefined;
-  /**
-   * Told after each block: how many were sent, of how many, which, and how long the model's own
-   * import and the target's round trip took (ms).
-   */
-  readonly onStep?: (sent: number, steps: number, label: string, took: StepTimes) => void;
+  /** Told after each block: how many were sent, of how many, which, and the target's round trip (ms). */
+  readonly onStep?: (sent: number, steps: number, label: string, targetMs: number) => void;
   /** Told of each mismatch, once shrunk and written. */
   readonly onMismatch?: (m: Mismatch) => void;
   /** How long to wait for each reply (ms). */
   readonly timeoutMs?: number;
-}
-
-/** The time one block took (ms): the model's import, and the target's ImportBlock round trip. */
-export interface StepTimes {
-  readonly modelMs: number;
-  readonly targetMs: number;
 }
 
 export interface Summary {
@@ -454,19 +445,18 @@ export const runFuzzer = async (o: FuzzOptions): Promise<{ readonly summary: Sum
             if (stuck) return;
             resync = false;
           }
-          const t0 = performance.now();
           // A main-line block's import by the source is the model's own (modelAnswer checks that it applies).
           const [next, answer] = modelAnswer(model, block, fork === undefined ? source.known : undefined);
           model = next;
-          const t1 = performance.now();
+          const sentAt = performance.now();
           const reply = await link.request({ kind: 'importBlock', value: block });
-          const took = { modelMs: t1 - t0, targetMs: performance.now() - t1 };
+          const targetMs = performance.now() - sentAt;
           blocks++;
           if (fork !== undefined) forks++;
           if (answer.kind === 'rejected') rejected++;
           history.push({ source, block, fork, answer });
           if (history.length > historyLimit) history.shift();
-          o.onStep?.(blocks, o.steps, fork === undefined ? source.label : `${source.label} (fork)`, took);
+          o.onStep?.(blocks, o.steps, fork === undefined ? source.label : `${source.label} (fork)`, targetMs);
           const verdict = compare(answer, reply);
           if (verdict === undefined) return;
           const diff = typeof reply !== 'string' && !('undecodable' in reply) && reply.kind === 'stateRoot' ? await diffWithTarget(spec, link, block, answer) : [];

@@ -89,28 +89,6 @@ const ietfVerifier =
  */
 export const verifyBsSignature: IetfVerifier = ietfVerifier('bandersnatchIetfVerify');
 
-/** One IETF VRF signature to check: the key `k`, the context `c`, the message `m` and the signature. */
-export interface SignatureItem {
-  readonly k: BandersnatchKey;
-  readonly c: Uint8Array;
-  readonly m: Uint8Array;
-  readonly signature: BandersnatchSignature;
-}
-
-/**
- * @gp G.1 -- for each item, whether its signature is in F^m_k<c> (the answer `verifyBsSignature`
- * gives for it alone), in one call into the native engine.
- */
-export const verifyBsSignatures = (items: ReadonlyArray<SignatureItem>): ReadonlyArray<E.Either<BandersnatchError, Hash>> =>
-  loadNative()
-    .bandersnatchIetfVerifyEach(
-      items.map((i) => i.k),
-      items.map((i) => i.c),
-      items.map((i) => i.m),
-      items.map((i) => i.signature),
-    )
-    .map((answer) => fromNative<Hash>(answer));
-
 /**
  * G.1 decided by ark-vrf's own verifier, the twin `verifyBsSignature` (a faster verification of
  * the same equation) is kept equal to by a property.

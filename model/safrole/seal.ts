@@ -10,7 +10,7 @@ import type { BandersnatchKey, Hash } from '../../spec/bytes.js';
 import { encode } from '../../spec/codec.js';
 import { codecs } from '../../spec/codecs.js';
 import type { Header, SealKeys } from '../../spec/types.js';
-import { banderout, verifyBsSignatures } from '../crypto/bandersnatch.js';
+import { verifyBsSignature } from '../crypto/bandersnatch.js';
 import { Xticket } from './index.js';
 
 /** @gp 6.18 -- X_E, the entropy-source context */
@@ -28,39 +28,53 @@ export interface SealOutcome {
   readonly vrfOutput: Hash;
 }
 
-/** @gp 6.15 -- a ticket seal's context: X_T ++ eta'_3 ++ i_e (its output Y(H_S) must be the ticket's identifier) */
-const ticketSealContext = (eta3Prime: Hash, ticket: { readonly entryIndex: number }): Uint8Array =>
-  concatBytes(Xticket, eta3Prime, new Uint8Array([ticket.entryIndex]));
+/** @gp 6.15 -- a ticket seal: signed over X_T ++ eta'_3 ++ i_e, its output Y(H_S) the ticket's identifier */
+const verifyTicketSeal = (
+  unsigned: Uint8Array,
+  header: Header,
+  authorKey: BandersnatchKey,
+  eta3Prime: Hash,
+  ticket: { readonly id: Hash; readonly entryIndex: number },
+): E.Either<SealError, Hash> => {
+  const out = verifyBsSignature(authorKey, concatBytes(Xticket, eta3Prime, new Uint8Array([ticket.entryIndex])), unsigned, header.sealSig);
+  if (E.isLeft(out)) return E.left('bad_seal_signature');
+  return bytesEqual(out.right, ticket.id) ? out : E.left('seal_key_mismatch');
+};
 
-/** @gp 6.16 -- a fallback seal's context: X_F ++ eta'_3 (the slot's key must be the author's) */
-const fallbackSealContext = (eta3Prime: Hash): Uint8Array => concatBytes(Xfallback, eta3Prime);
+/** @gp 6.16 -- a fallback seal: the slot's key is the author's, signed over X_F ++ eta'_3; its output Y(H_S) */
+const verifyFallbackSeal = (
+  unsigned: Uint8Array,
+  header: Header,
+  authorKey: BandersnatchKey,
+  eta3Prime: Hash,
+  key: BandersnatchKey,
+): E.Either<SealError, Hash> => {
+  if (!bytesEqual(key, authorKey)) return E.left('seal_key_mismatch');
+  const out = verifyBsSignature(authorKey, concatBytes(Xfallback, eta3Prime), unsigned, header.sealSig);
+  return E.isLeft(out) ? E.left('bad_seal_signature') : out;
+};
 
-/** @gp 6.17 -- H_V's context: X_E ++ Y(H_S), signed with the author's key and an empty message */
-const entropySourceContext = (sealOutput: Hash): Uint8Array => concatBytes(Xentropy, sealOutput);
+/** @gp 6.17 -- H_V signs X_E ++ Y(H_S) with the author's key and an empty message */
+const verifyEntropySource = (header: Header, authorKey: BandersnatchKey, sealOutput: Hash): E.Either<SealError, Hash> => {
+  const out = verifyBsSignature(authorKey, concatBytes(Xentropy, sealOutput), new Uint8Array(0), header.vrfSig);
+  return E.isLeft(out) ? E.left('bad_vrf_signature') : out;
+};
 
 /**
  * Checks H_S against the slot's key i = gamma'_S[H_T] (cyclically) and H_V against Y(H_S); the
- * author's key H_A is kappa'[H_I]_b, given by the caller. The two signatures are verified
- * together (one native call): H_V's context needs only Y(H_S), the output of H_S's leading point,
- * which is what H_S's verification returns when it passes. The errors keep the order of the
- * checks: the fallback key, the seal, the ticket's identifier, then the entropy source.
+ * author's key H_A is kappa'[H_I]_b, given by the caller.
  */
 export const verifySeal =
   (spec: ChainSpec) =>
   (header: Header, authorKey: BandersnatchKey, gammaSPrime: SealKeys, eta3Prime: Hash): E.Either<SealError, SealOutcome> => {
     const unsigned = encode(codecs(spec).unsignedHeader, header);
     const index = header.timeslot % gammaSPrime.value.length;
-    const isTicketed = gammaSPrime.kind === 'tickets';
-    if (!isTicketed && !bytesEqual(gammaSPrime.value[index]!, authorKey)) return E.left('seal_key_mismatch');
-    const context = isTicketed ? ticketSealContext(eta3Prime, gammaSPrime.value[index]!) : fallbackSealContext(eta3Prime);
-    const sealOutput = banderout(header.sealSig);
-    if (E.isLeft(sealOutput)) return E.left('bad_seal_signature');
-    const [seal, entropy] = verifyBsSignatures([
-      { k: authorKey, c: context, m: unsigned, signature: header.sealSig },
-      { k: authorKey, c: entropySourceContext(sealOutput.right), m: new Uint8Array(0), signature: header.vrfSig },
-    ]);
-    if (seal === undefined || E.isLeft(seal)) return E.left('bad_seal_signature');
-    if (isTicketed && !bytesEqual(seal.right, gammaSPrime.value[index]!.id)) return E.left('seal_key_mismatch');
-    if (entropy === undefined || E.isLeft(entropy)) return E.left('bad_vrf_signature');
-    return E.right({ isTicketed, vrfOutput: entropy.right });
+    const seal =
+      gammaSPrime.kind === 'tickets'
+        ? verifyTicketSeal(unsigned, header, authorKey, eta3Prime, gammaSPrime.value[index]!)
+        : verifyFallbackSeal(unsigned, header, authorKey, eta3Prime, gammaSPrime.value[index]!);
+    if (E.isLeft(seal)) return seal;
+    const vrfOutput = verifyEntropySource(header, authorKey, seal.right);
+    if (E.isLeft(vrfOutput)) return vrfOutput;
+    return E.right({ isTicketed: gammaSPrime.kind === 'tickets', vrfOutput: vrfOutput.right });
   };

@@ -699,7 +699,6 @@ module.exports.NativePvm = nativeBinding.NativePvm
 module.exports.bandersnatchEmbeddedSrs = nativeBinding.bandersnatchEmbeddedSrs
 module.exports.bandersnatchIetfSign = nativeBinding.bandersnatchIetfSign
 module.exports.bandersnatchIetfVerify = nativeBinding.bandersnatchIetfVerify
-module.exports.bandersnatchIetfVerifyEach = nativeBinding.bandersnatchIetfVerifyEach
 module.exports.bandersnatchIetfVerifyReference = nativeBinding.bandersnatchIetfVerifyReference
 module.exports.bandersnatchPedersenVerify = nativeBinding.bandersnatchPedersenVerify
 module.exports.bandersnatchPublicKey = nativeBinding.bandersnatchPublicKey

@@ -61,9 +61,6 @@ export declare function bandersnatchIetfSign(seed: Uint8Array, context: Uint8Arr
 /** G.1/G.2: verify an IETF VRF signature (96 octets) of `key` on context and message; its output Y or an error code.  */
 export declare function bandersnatchIetfVerify(key: Uint8Array, context: Uint8Array, message: Uint8Array, signature: Uint8Array): Uint8Array | string
 
-/** G.1 for several signatures in one call: each one's output Y or error code, as `bandersnatchIetfVerify` alone answers.  */
-export declare function bandersnatchIetfVerifyEach(keys: Array<Uint8Array>, contexts: Array<Uint8Array>, messages: Array<Uint8Array>, signatures: Array<Uint8Array>): Array<Uint8Array | string>
-
 /** G.1 by ark-vrf's own verifier: the reference `bandersnatchIetfVerify` is checked against.  */
 export declare function bandersnatchIetfVerifyReference(key: Uint8Array, context: Uint8Array, message: Uint8Array, signature: Uint8Array): Uint8Array | string
 

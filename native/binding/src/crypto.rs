@@ -54,26 +54,6 @@ pub fn bandersnatch_ietf_verify(
     ietf(jam_crypto::ietf::verify, &key, &context, &message, &signature)
 }
 
-/** G.1 for several signatures in one call: each one's output Y or error code, as `bandersnatchIetfVerify` alone answers. */
-#[napi]
-pub fn bandersnatch_ietf_verify_each(
-    keys: Vec<Uint8Array>,
-    contexts: Vec<Uint8Array>,
-    messages: Vec<Uint8Array>,
-    signatures: Vec<Uint8Array>,
-) -> Result<Vec<Either<Uint8Array, String>>> {
-    if keys.len() != signatures.len() || contexts.len() != signatures.len() || messages.len() != signatures.len() {
-        return Err(Error::new(
-            Status::InvalidArg,
-            format!("{} keys, {} contexts, {} messages and {} signatures: expected as many of each", keys.len(), contexts.len(), messages.len(), signatures.len()),
-        ));
-    }
-    let signatures = signatures.iter().map(|s| fixed::<SIGNATURE_LEN>("signature", s)).collect::<Result<Vec<_>>>()?;
-    let items: Vec<jam_crypto::ietf::Item<'_>> =
-        keys.iter().zip(&contexts).zip(&messages).zip(signatures).map(|(((k, c), m), s)| (&k[..], &c[..], &m[..], s)).collect();
-    Ok(jam_crypto::ietf::verify_each(&items).into_iter().map(value).collect())
-}
-
 /** G.1 by ark-vrf's own verifier: the reference `bandersnatchIetfVerify` is checked against. */
 #[napi]
 pub fn bandersnatch_ietf_verify_reference(

@@ -114,15 +114,6 @@ pub fn verify(key: &[u8], context: &[u8], message: &[u8], signature: &[u8; SIGNA
     Ok(output_hash(&Output::from_affine(gamma)))
 }
 
-/// One signature to verify: the key, context, message and signature of [`verify`].
-pub type Item<'a> = (&'a [u8], &'a [u8], &'a [u8], &'a [u8; SIGNATURE_LEN]);
-
-/// [`verify`] of each item, the answers in order: a block's seal and entropy source in one call
-/// from JavaScript.
-pub fn verify_each(items: &[Item<'_>]) -> Vec<Result<[u8; OUTPUT_LEN]>> {
-    items.iter().map(|(key, context, message, signature)| verify(key, context, message, signature)).collect()
-}
-
 /// G.1 by ark-vrf's own `Verifier::verify`: the reference [`verify`] must agree with.
 pub fn verify_reference(
     key: &[u8],
@@ -171,18 +162,5 @@ mod tests {
             }
             assert_eq!(verify(&key, &[i, 1], &[i, 3], &sig), Err(CryptoError::VerificationFailure));
         }
-    }
-
-    #[test]
-    fn verify_each_answers_as_verify_alone() {
-        let sk = SecretKey::from_seed(&[7]);
-        let key = sk.public();
-        let sig = sk.ietf_sign(b"c", b"m").unwrap();
-        let mut bad = sig;
-        bad[40] ^= 1;
-        let items: Vec<Item<'_>> = vec![(&key, b"c", b"m", &sig), (&key, b"c", b"m", &bad), (&key[..31], b"c", b"m", &sig)];
-        let alone: Vec<_> = items.iter().map(|(k, c, m, s)| verify(k, c, m, s)).collect();
-        assert_eq!(verify_each(&items), alone);
-        assert!(alone[0].is_ok() && alone[1].is_err() && alone[2] == Err(CryptoError::BadKey));
     }
 }
