@@ -6,6 +6,6 @@
  */
 export { findClass, vectorClasses } from './registry.js';
 export { configParams, runClass, type ClassReport, type Config, type VectorClass } from './report.js';
-export { LOG, hostCallCoverage, type HostCallCoverage } from './host-call-coverage.js';
+export { LOG, hostCallCoverage, testedAnswers, type HostCallCoverage } from './host-call-coverage.js';
 export { caseNames, loadStfCase } from './stf.js';
 export { accumulateTestCase, runAccumulate } from './classes/accumulate.js';

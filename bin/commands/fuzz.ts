@@ -4,6 +4,7 @@
  */
 import { parseArgs } from 'node:util';
 import * as E from 'fp-ts/lib/Either.js';
+import { testedAnswers } from '#conformance';
 import { VectorsNotFound } from '../../chain/index.js';
 import { freshSeed, parseSource, runFuzzer, SourceError, TargetError, type Mismatch } from '../../fuzz/fuzzer/index.js';
 import { chooseLeftOut, leaveOutRules, ruleNames } from '../../fuzz/fuzzer/rules.js';
@@ -49,7 +50,9 @@ ${engineHelp(20)} (the model's imports)
   --include-reimport  the same as --include reimport
   --out DIR         where each mismatch's trace folder goes (default fuzz-out/)
   --json            no progress bar; one JSON line per mismatch, then the summary line
-                    {"summary":{"blocks","forks","rejected","mismatches","host_calls","left_out"}}
+                    {"summary":{"blocks","forks","rejected","mismatches","host_calls","left_out","unreached"}}
+                    (unreached: the answers the paper lists for each host call, "call:answer", that no
+                    import of the run reached)
   --source SPEC     guests[:SEED] (default): chains of 4 blocks authored as author's are, from
                     the fuzz genesis: the fallback trace's genesis with four generated guest
                     services (fuzz/guest/: privileged and not, two always-accumulate) that call
@@ -155,11 +158,14 @@ export const run = async (argv: ReadonlyArray<string>): Promise<number> => {
       },
     });
     bar.done();
-    if (values.json) console.log(JSON.stringify({ summary: { ...summary, left_out: leftOut } }));
+    // The answers the paper lists (properties/host-calls/answers.json) that no import of the run reached.
+    const unreached = [...testedAnswers()].flatMap(([call, answers]) => answers.filter((a) => summary.host_calls[call]?.[a] === undefined).map((a) => `${call}:${a}`));
+    if (values.json) console.log(JSON.stringify({ summary: { ...summary, left_out: leftOut, unreached } }));
     else {
       console.log(`${summary.blocks} blocks (${summary.forks} forks), ${summary.rejected} rejected by the model, ${summary.mismatches} mismatch(es); seed ${seed}`);
       const calls = Object.entries(summary.host_calls).map(([call, m]) => `${call} ${Object.entries(m).map(([a, n]) => `${a}:${n}`).join(' ')}`);
       if (calls.length > 0) console.log(`host calls (model): ${calls.join('; ')}`);
+      console.log(unreached.length === 0 ? 'every answer the paper lists reached' : `answers the paper lists not reached: ${unreached.join(', ')}`);
     }
     return summary.mismatches === 0 ? 0 : 1;
   } catch (e) {

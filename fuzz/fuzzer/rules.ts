@@ -64,9 +64,9 @@ export const leaveOutRules = {
     peer: 'typeberry 0.11.0 allocates the message (clamped to 2^32 - 1 octets) and rejects the block',
   },
   'pointer-beyond-2^32': {
-    leavesOut: 'guest host calls with the pointer 2^32 + the read-write data\'s address (the one pointer beyond 2^32 whose lower 32 bits are readable)',
+    leavesOut: 'guest host-call pointers beyond 2^32 whose lower 32 bits are not 0: 2^32 + the read-write data\'s address, and 2^64 - 1 (2^32 itself stays: its lower bits are unreadable in both readings)',
     paper: 'B.16-B.20: a host call reads and writes RAM where N_{o...+l} ⊆ V_μ (or W_μ), indices of RAM below 2^32; no mod 2^32 (that is Psi_1\'s, A.5, for instructions): else the call panics',
-    peer: 'typeberry 0.11.0 takes the lower 32 bits of a host call\'s address (as Psi_1 does for instructions) and reads or writes there',
+    peer: 'typeberry 0.11.0 takes the lower 32 bits of a host call\'s address (as Psi_1 does for instructions) and reads or writes there: read of a 2-octet value to 2^64 - 1 goes on (chain guests:2075, service 10); info to 2^64 - 1 ends the invocation with all 60,000 gas used where the model panics after 126 (guests:3088, service 11)',
   },
   'provide-then-lookup': {
     leavesOut: 'guest calls of lookup, query, solicit and forget after a provide in the same program',
@@ -79,12 +79,12 @@ export const leaveOutRules = {
     peer: 'typeberry 0.11.0 answers HUH ("already provided") when the invocation has any preimage update of the hash, e.g. a solicit (h, 1) before providing the preimage of length 40 requested as (h, 40)',
   },
   'provide-to-another-service': {
-    leavesOut: 'guest calls of provide for another service: the service register is the caller\'s own (2^64 - 1)',
+    leavesOut: 'guest calls of provide for another service: the service register is the caller\'s own (2^64 - 1) or an absent service\'s (WHO)',
     paper: 'section 12: delta\' = P((delta + n) - m, the provisions): the provisions are integrated after every accumulated service\'s own post-state is merged (n), so a preimage provided into a service that itself accumulated in the block lands on its post-state where the request is still []',
     peer: 'typeberry 0.11.0 leaves the request [] and stores no preimage when the service provided into also accumulated in the block (jam-model fuzz --seed 1, chain guests:886)',
   },
   'code-not-a-program': {
-    leavesOut: 'guest calls of upgrade to any code hash but the caller\'s own: no service\'s code becomes a preimage that is not a program blob',
+    leavesOut: 'guest calls of upgrade to any code hash but the caller\'s own (or an unreadable pointer: panic): no service\'s code becomes a preimage that is not a program blob',
     paper: 'A.44: Psi_M panics when Y(p) is none (the blob does not decode as a standard program, A.37-A.41); the accumulation goes on with the exceptional state (B.13)',
     peer: 'typeberry 0.11.0 throws from its PVM\'s blob decoder ("Not enough bytes left", anan-as assembly/codec.ts) and rejects the block (jam-model fuzz --seed 1, chain guests:789, blocks 2-4)',
   },
@@ -99,9 +99,9 @@ export const leaveOutRules = {
     peer: 'typeberry 0.11.0 appends the prior phi\'s entry after an assign in the same block',
   },
   'manager-assigner-bless': {
-    leavesOut: 'assigner changes a manager that is also an assigner could merge: a guest\'s bless names itself assigner of every core, and its assign names itself the next assigner',
+    leavesOut: 'assigner changes a manager that is also an assigner could merge: a guest\'s bless names itself assigner of every core (read whole, never the zeros at a page end), and its assign names itself the next assigner (or no service id: WHO)',
     paper: 'section 12 (accpar), R(o, a, b): assigners\'[c] takes the manager\'s a where a != o',
-    peer: 'typeberry 0.11.0, when the manager changes a core it assigns, rebuilds the other cores\' assigners from the prior chi',
+    peer: 'typeberry 0.11.0, when the manager changes a core it assigns, rebuilds the other cores\' assigners from the prior chi (chains guests:3715 and 3879: a bless reading zeros at a page end, core 1 keeps its prior assigner 10 or 11 where R gives the manager\'s 0)',
   },
   'identity-bandersnatch-key': {
     leavesOut: 'the identity point among the Bandersnatch keys a guest\'s designate sets (other invalid keys stay)',

@@ -165,10 +165,11 @@ export const hostCallIds = {
 const big = (min: bigint, max: bigint): fc.Arbitrary<bigint> => fc.bigInt({ min, max });
 const edges = (...values: ReadonlyArray<bigint | number>): fc.Arbitrary<bigint> => fc.constantFrom(...values.map(BigInt));
 
-/** A length or size: 0, small, and 2^32 - 1, 2^32, near 2^64. */
+/** A length or size: 0, small, more octets than a balance covers (solicit's FULL), 2^32 - 1, 2^32, near 2^64. */
 const arbLength = fc.oneof(
   { weight: 4, arbitrary: edges(0, 1, 4, 8, 32, 33) },
   { weight: 3, arbitrary: big(0n, 300n) },
+  { weight: 1, arbitrary: edges(2 ** 16, 2 ** 24, 2 ** 31) },
   { weight: 2, arbitrary: edges(TWO_32 - 1n, TWO_32, TWO_32 + 1n, TWO_64 - 2n, TWO_64 - 1n) },
   { weight: 1, arbitrary: big(0n, TWO_64 - 1n) },
 );
@@ -181,51 +182,55 @@ const arbOffset = fc.oneof(
   { weight: 1, arbitrary: edges(TWO_32 - 1n, TWO_32, TWO_64 - 1n) },
 );
 /**
- * A pointer beyond 2^32 whose lower 32 bits address the guest's read-write data: no index of RAM
- * (the host calls' N_{o...+l} ⊆ V_μ, B.16-B.20), what rule pointer-beyond-2^32 leaves out.
+ * Pointers beyond 2^32 whose lower 32 bits a client that reads an address mod 2^32 can reach: 2^32
+ * + the read-write data's address, and 2^64 - 1 (0xffffffff, where a short write wraps). No index
+ * of RAM (the host calls' N_{o...+l} ⊆ V_μ, B.16-B.20): what rule pointer-beyond-2^32 leaves out.
  */
-const WRAPPING = TWO_32 + BigInt(layout.RW);
-/** A pointer no page covers: below 2^16, between the heap and the stack, at or beyond 2^32, near 2^64. */
-const arbUnreadable = edges(0, 0xffff, layout.RW_END + 0x10000, TWO_32, WRAPPING, TWO_64 - 1n);
-/** A pointer readable but not writable: the read-only page, and the arguments near the top (A.38). */
-const arbUnwritable = edges(layout.RO, layout.RO + 64, 2 ** 32 - 2 ** 16 - 2 ** 24);
-/** A pointer into the read-write data that runs off the end of the writable pages when long. */
-const arbPageEnd = edges(layout.RW_END - 1, layout.RW_END - 8, layout.RW_END - 32);
+const WRAPPING: ReadonlyArray<bigint> = [TWO_32 + BigInt(layout.RW), TWO_64 - 1n];
 
-/**
- * Where to write an answer: mostly the output buffer (folded), rarely a pointer no write may go
- * (a panic ends the guest, so each bad pointer is about one in 20: the calls after it mostly run).
- */
-const arbOut = fc.oneof(
-  { weight: 60, arbitrary: fc.constant(BigInt(layout.addr('out'))) },
-  { weight: 1, arbitrary: arbUnwritable },
-  { weight: 1, arbitrary: arbUnreadable },
-  { weight: 1, arbitrary: arbPageEnd },
-);
-/** A pointer to a 32-octet hash: one of the slots, or a pointer it cannot be read from. */
-const arbHashPtr = fc.oneof(
-  { weight: 60, arbitrary: fc.nat({ max: HASH_SLOTS - 1 }).map((i) => BigInt(layout.addr('hashes') + 32 * i)) },
-  { weight: 1, arbitrary: arbUnreadable },
-  { weight: 1, arbitrary: arbPageEnd },
-);
-/** A pointer to hash slot i mostly, else any hash pointer: the slot whose hash a call most often finds (a preimage, a request). */
-const arbSlot = (i: number): fc.Arbitrary<bigint> =>
-  fc.oneof({ weight: 3, arbitrary: fc.constant(BigInt(layout.addr('hashes') + 32 * i)) }, { weight: 2, arbitrary: arbHashPtr });
-/** Readable data: the given region mostly, else unreadable or running off the page end. */
-const arbData = (k: keyof typeof layout.at): fc.Arbitrary<bigint> =>
-  fc.oneof(
-    { weight: 60, arbitrary: fc.constant(BigInt(layout.addr(k))) },
-    { weight: 1, arbitrary: arbUnreadable },
-    { weight: 1, arbitrary: arbPageEnd },
+/** The pointer arbitraries, with or without the pointers rule pointer-beyond-2^32 leaves out. */
+const pointersOf = (wrapping: ReadonlyArray<bigint>) => {
+  /** A pointer no page covers: below 2^16, between the heap and the stack, at or beyond 2^32. */
+  const unreadable = edges(0, 0xffff, layout.RW_END + 0x10000, TWO_32, ...wrapping);
+  /** A pointer readable but not writable: the read-only page, and the arguments near the top (A.38). */
+  const unwritable = edges(layout.RO, layout.RO + 64, 2 ** 32 - 2 ** 16 - 2 ** 24);
+  /** A pointer into the read-write data that runs off the end of the writable pages when long. */
+  const pageEnd = edges(layout.RW_END - 1, layout.RW_END - 8, layout.RW_END - 32);
+  /**
+   * Where to write an answer: mostly the output buffer (folded), rarely a pointer no write may go
+   * (a panic ends the guest, so each bad pointer is about one in 20: the calls after it mostly run).
+   */
+  const out = fc.oneof(
+    { weight: 60, arbitrary: fc.constant(BigInt(layout.addr('out'))) },
+    { weight: 1, arbitrary: unwritable },
+    { weight: 1, arbitrary: unreadable },
+    { weight: 1, arbitrary: pageEnd },
   );
-/** A storage key pointer and length: the fold's keys E_4(n) at `keys`, other octets there, or a bad pointer. */
-const arbKey = fc.tuple(
-  // Or a hash slot: a 32-octet key such as the requested hash, whose storage entry's state key is
-  // also its request's (h, 2^32 - 1) (D.2).
-  fc.oneof({ weight: 3, arbitrary: arbData('keys') }, { weight: 1, arbitrary: arbSlot(1) }),
-  // Mostly 4: the fold's keys E_4(0), E_4(1), which the caller's storage holds after a fold.
-  fc.oneof({ weight: 4, arbitrary: fc.constant(4n) }, { weight: 3, arbitrary: edges(0, 1, 5, 32) }, { weight: 1, arbitrary: arbLength }),
-);
+  /** A pointer to a 32-octet hash: one of the slots, or a pointer it cannot be read from. */
+  const hashPtr = fc.oneof(
+    { weight: 60, arbitrary: fc.nat({ max: HASH_SLOTS - 1 }).map((i) => BigInt(layout.addr('hashes') + 32 * i)) },
+    { weight: 1, arbitrary: unreadable },
+    { weight: 1, arbitrary: pageEnd },
+  );
+  /** A pointer to hash slot i mostly, else any hash pointer: the slot whose hash a call most often finds (a preimage, a request). */
+  const slot = (i: number): fc.Arbitrary<bigint> =>
+    fc.oneof({ weight: 3, arbitrary: fc.constant(BigInt(layout.addr('hashes') + 32 * i)) }, { weight: 2, arbitrary: hashPtr });
+  /** Data read whole from the given region, or not at all: never the zeros at a page end. */
+  const whole = (k: keyof typeof layout.at): fc.Arbitrary<bigint> =>
+    fc.oneof({ weight: 60, arbitrary: fc.constant(BigInt(layout.addr(k))) }, { weight: 1, arbitrary: unreadable });
+  /** Readable data: the given region mostly, else unreadable or running off the page end. */
+  const data = (k: keyof typeof layout.at): fc.Arbitrary<bigint> => fc.oneof({ weight: 61, arbitrary: whole(k) }, { weight: 1, arbitrary: pageEnd });
+  /** A storage key pointer and length: the fold's keys E_4(n) at `keys`, other octets there, or a bad pointer. */
+  const key = fc.tuple(
+    // Or a hash slot: a 32-octet key such as the requested hash, whose storage entry's state key is
+    // also its request's (h, 2^32 - 1) (D.2).
+    fc.oneof({ weight: 3, arbitrary: data('keys') }, { weight: 1, arbitrary: slot(1) }),
+    // Mostly 4: the fold's keys E_4(0), E_4(1), which the caller's storage holds after a fold.
+    fc.oneof({ weight: 4, arbitrary: fc.constant(4n) }, { weight: 3, arbitrary: edges(0, 1, 5, 32) }, { weight: 1, arbitrary: arbLength }),
+  );
+  return { out, hashPtr, slot, whole, data, key };
+};
+const pointers = { all: pointersOf(WRAPPING), below: pointersOf([]) };
 
 /** A service id: the caller (by 2^64 - 1 and by id), the others, absent and ejectable ones, ids beyond 2^32. */
 const arbService = (w: GuestWorld): fc.Arbitrary<bigint> =>
@@ -247,16 +252,26 @@ const arbAmount = fc.oneof({ weight: 3, arbitrary: edges(0, 1, 100, 10_000) }, {
 /** The registers of each host call (omega_7.. in the order its B.16-B.20 definition reads them). */
 const argumentsOf = (w: GuestWorld): ReadonlyArray<readonly [number, fc.Arbitrary<ReadonlyArray<bigint>>]> => {
   const regs = (...as: ReadonlyArray<fc.Arbitrary<bigint>>): fc.Arbitrary<ReadonlyArray<bigint>> => fc.tuple(...as);
+  // Rule pointer-beyond-2^32: no pointer whose lower 32 bits a client reading mod 2^32 reaches.
+  const { out: arbOut, hashPtr: arbHashPtr, slot: arbSlot, whole, data: arbData, key: arbKey } = leaves(w, 'pointer-beyond-2^32') ? pointers.below : pointers.all;
   const id = arbService(w);
-  const hashLength = fc.oneof({ weight: 4, arbitrary: fc.constant(BigInt(w.requested.length)) }, { weight: 1, arbitrary: arbLength });
+  // A preimage length: mostly the requested one's; sometimes more octets than the plain service's
+  // balance covers above its threshold (solicit's FULL, new's CASH).
+  const hashLength = fc.oneof(
+    { weight: 4, arbitrary: fc.constant(BigInt(w.requested.length)) },
+    { weight: 1, arbitrary: arbLength },
+    { weight: 1, arbitrary: edges(2 ** 16, 2 ** 31) },
+  );
   // Rules new-length-beyond-2^32, solicit-length-beyond-2^32, storage-request-alias: the lengths they leave out.
   const beyond = (z: bigint): boolean => z >= TWO_32;
   const aliasing = (z: bigint): boolean => z === TWO_32 - 1n || z === TWO_32 - 2n;
   const newLength = leaves(w, 'new-length-beyond-2^32') ? hashLength.filter((l) => !beyond(l)) : hashLength;
   const requestLength = leaves(w, 'storage-request-alias') ? hashLength.filter((z) => !aliasing(z)) : hashLength;
   const solicitLength = leaves(w, 'solicit-length-beyond-2^32') ? requestLength.filter((z) => !beyond(z)) : requestLength;
-  // Rule manager-assigner-bless: an assign names the caller itself as the core's next assigner.
-  const nextAssigner = leaves(w, 'manager-assigner-bless') ? fc.constant(BigInt(w.self)) : id;
+  // Rule manager-assigner-bless: an assign names the caller itself as the core's next assigner (or
+  // no service id: WHO, nothing changed), and a bless reads the assigners whole or not at all.
+  const managerRule = leaves(w, 'manager-assigner-bless');
+  const nextAssigner = managerRule ? fc.oneof({ weight: 4, arbitrary: fc.constant(BigInt(w.self)) }, { weight: 1, arbitrary: edges(TWO_32, TWO_64 - 1n) }) : id;
   return [
     [hostCallIds.gas, regs()],
     // fetch: o, f, l, kind, i_1, i_2 -- every kind of 0..15 and some beyond.
@@ -280,7 +295,7 @@ const argumentsOf = (w: GuestWorld): ReadonlyArray<readonly [number, fc.Arbitrar
     // bless: m, a (assigners), v, r, o (always-accumulate pairs), n.
     [
       hostCallIds.bless,
-      regs(id, arbData('assigners'), id, id, arbData('alwaysAcc'), fc.oneof({ weight: 4, arbitrary: edges(0, 1, 2, 4) }, { weight: 1, arbitrary: edges(TWO_32, TWO_64 - 1n) })),
+      regs(id, managerRule ? whole('assigners') : arbData('assigners'), id, id, arbData('alwaysAcc'), fc.oneof({ weight: 4, arbitrary: edges(0, 1, 2, 4) }, { weight: 1, arbitrary: edges(TWO_32, TWO_64 - 1n) })),
     ],
     // assign: c, o (queue), a.
     [hostCallIds.assign, regs(fc.oneof({ weight: 4, arbitrary: big(0n, BigInt(w.cores)) }, { weight: 1, arbitrary: edges(TWO_32, TWO_64 - 1n) }), arbData('queue'), nextAssigner)],
@@ -299,8 +314,8 @@ const argumentsOf = (w: GuestWorld): ReadonlyArray<readonly [number, fc.Arbitrar
       ),
     ],
     // upgrade: o, g, m -- mostly the caller's own code hash (slot 0), so that it keeps running
-    // (rule code-not-a-program: always).
-    [hostCallIds.upgrade, regs(leaves(w, 'code-not-a-program') ? fc.constant(BigInt(layout.addr('hashes'))) : arbSlot(0), arbGas, arbGas)],
+    // (rule code-not-a-program: that hash or an unreadable pointer).
+    [hostCallIds.upgrade, regs(leaves(w, 'code-not-a-program') ? whole('hashes') : arbSlot(0), arbGas, arbGas)],
     [hostCallIds.transfer, regs(id, arbAmount, arbGas, arbData('memo'))],
     // eject: d, o -- mostly the ejectable service and its request's hash (slot 2).
     [
@@ -316,8 +331,15 @@ const argumentsOf = (w: GuestWorld): ReadonlyArray<readonly [number, fc.Arbitrar
     [hostCallIds.forget, regs(arbSlot(1), requestLength)],
     [hostCallIds.yield, regs(arbHashPtr)],
     // provide: s, o, z -- mostly the requested preimage, to the caller or another service (rule
-    // provide-to-another-service: to the caller only).
-    [hostCallIds.provide, regs(leaves(w, 'provide-to-another-service') ? fc.constant(SELF) : id, arbData('preimage'), hashLength)],
+    // provide-to-another-service: to the caller, or to no service: WHO).
+    [
+      hostCallIds.provide,
+      regs(
+        leaves(w, 'provide-to-another-service') ? fc.oneof({ weight: 4, arbitrary: fc.constant(SELF) }, { weight: 1, arbitrary: edges(...w.absent) }) : id,
+        arbData('preimage'),
+        hashLength,
+      ),
+    ],
     // log (JIP-1): level, target, target length, message, message length.
     [hostCallIds.log, regs(big(0n, 4n), arbData('keys'), big(0n, 8n), arbData('memo'), leaves(w, 'log-huge-length') ? arbSmallLength : arbLength)],
   ];
@@ -330,10 +352,7 @@ export const arbCall = (w: GuestWorld): fc.Arbitrary<Call> =>
       weight: 20,
       arbitrary: fc.oneof(
         ...argumentsOf(w).map(([id, args]) =>
-          // Rule pointer-beyond-2^32: no call with the pointer WRAPPING among its registers.
-          (leaves(w, 'pointer-beyond-2^32') ? args.filter((values) => !values.includes(WRAPPING)) : args).map(
-            (values): Call => ({ id, registers: values.map((v, i) => [7 + i, v] as const) }),
-          ),
+          args.map((values): Call => ({ id, registers: values.map((v, i) => [7 + i, v] as const) })),
         ),
       ),
     },
