@@ -63,10 +63,6 @@ const ANAN_WRITE = 2;
 /** Pages anan-as allocates before the run (else it warns and allocates while running). */
 const ANAN_PREALLOCATED_PAGES = 16;
 
-/** The builds of anan-as (its package exports) the benchmark can load; the first is the default. */
-const PEER_BUILDS = ['release-mini', 'release', 'release-stub'] as const;
-type PeerBuild = (typeof PEER_BUILDS)[number];
-
 /** The part of anan-as's API the benchmark uses, the same in every build (`P`: its prepared program). */
 interface Anan<P> {
   readonly InputKind: { readonly Generic: number };
@@ -106,16 +102,13 @@ const ananAs =
     return { seconds, checksum: out.registers[p.checksum] ?? -1n };
   };
 
-const peerRunner = async (build: PeerBuild): Promise<Runner> => {
-  switch (build) {
-    case 'release-mini':
-      return ananAs(await import('@fluffylabs/anan-as/release-mini'));
-    case 'release':
-      return ananAs(await import('@fluffylabs/anan-as/release'));
-    case 'release-stub':
-      return ananAs(await import('@fluffylabs/anan-as/release-stub'));
-  }
+/** The builds of anan-as (its package exports) the benchmark can load, each as a runner; the first is the default. */
+const peerBuilds: Readonly<Record<string, () => Promise<Runner>>> = {
+  'release-mini': async () => ananAs(await import('@fluffylabs/anan-as/release-mini')),
+  release: async () => ananAs(await import('@fluffylabs/anan-as/release')),
+  'release-stub': async () => ananAs(await import('@fluffylabs/anan-as/release-stub')),
 };
+const PEER_BUILDS = Object.keys(peerBuilds);
 
 const argValue = (flag: string): string | undefined => {
   const i = process.argv.indexOf(flag);
@@ -153,15 +146,16 @@ const main = async (): Promise<void> => {
   const long = Number(argValue('--long') ?? 1e8);
   const engines = orExit('bench:pvm', benchEngines(process.argv, 'pvm'));
   if (engines === undefined) return;
-  const build = argValue('--peer-build') ?? PEER_BUILDS[0];
-  if (!PEER_BUILDS.includes(build as PeerBuild)) {
+  const build = argValue('--peer-build') ?? PEER_BUILDS[0]!;
+  const loadPeer = peerBuilds[build];
+  if (loadPeer === undefined) {
     console.error(`bench:pvm: unknown --peer-build '${build}' (${PEER_BUILDS.join(' | ')})`);
     process.exitCode = 2;
     return;
   }
   console.log(`peer: @fluffylabs/anan-as/${build}, runProgram in one call`);
   const ours: Array<readonly [string, Runner]> = engines.map((e) => [e, viaEngine(pvmEngines(paperReadings)[e])] as const);
-  const all: Array<readonly [string, Runner]> = [...ours, ['anan-as', await peerRunner(build as PeerBuild)]];
+  const all: Array<readonly [string, Runner]> = [...ours, ['anan-as', await loadPeer()]];
   // Warm up every engine (JIT, wasm tier-up) on a short run first.
   for (const [, run] of all) run(fnvLoop(100_000));
   bench(fnvLoop(250_000), all);

@@ -148,7 +148,7 @@ const fallbackGenesisOf = (spec: ChainSpec, kind: string): { readonly header: He
  * tickets (contestedEpochs): each such contest costs E ring proofs, about two seconds; the first
  * two epochs after the genesis, whose proofs are remembered, are always contested.
  */
-export const otherContestsOneIn = 4;
+const otherContestsOneIn = 4;
 
 /** What chain seed k authors: its genesis state (after the fallback genesis header) and its plan. */
 type ChainOfSeed = (chainSeed: number) => { readonly genesis: ImportState; readonly plan: ReadonlyArray<BlockChoices> };
@@ -228,8 +228,8 @@ const authoredSource = (
 /** Chains authored from the fallback trace's genesis, chain k the plan of seed `seed + k` (planOfSeed), without the cases `leaveOut` names. */
 export const authorSource = (spec: ChainSpec, engines: Engines, seed: number, leaveOut: LeftOut = noneLeftOut): BlockSource => {
   const fallback = fallbackGenesisOf(spec, 'author');
-  const { state } = fallback;
-  return authoredSource(spec, engines, 'author', seed, fallback, (chainSeed) => ({ genesis: state, plan: planOfSeed(spec, chainSeed, authoredChainLength) }), leaveOut);
+  const chainOf: ChainOfSeed = (chainSeed) => ({ genesis: fallback.state, plan: planOfSeed(spec, chainSeed, authoredChainLength) });
+  return authoredSource(spec, engines, 'author', seed, fallback, chainOf, leaveOut);
 };
 
 /**

@@ -51,14 +51,21 @@ export const ed25519VerifyEachTs: Ed25519EachVerifier = (items) => items.map((i)
 
 /** The native engine: the well-sized items verified in one call (one crossing into the addon), the others false. */
 export const ed25519VerifyEachNative: Ed25519EachVerifier = (items) => {
-  const sized = items.filter((i) => wellSized(i.key, i.signature));
+  const isSized = items.map((i) => wellSized(i.key, i.signature));
+  const sized = items.filter((_, at) => isSized[at]);
   const verdicts = loadNative().ed25519VerifyEach(
     sized.map((i) => i.key),
     sized.map((i) => i.message),
     sized.map((i) => i.signature),
   );
   let next = 0;
-  return items.map((i) => (wellSized(i.key, i.signature) ? verdicts[next++]! : false));
+  return isSized.map((s) => (s ? verdicts[next++]! : false));
+};
+
+/** The two verifiers of many signatures by engine name. */
+const ed25519EachVerifiers: Readonly<Record<'ts' | 'native', Ed25519EachVerifier>> = {
+  ts: ed25519VerifyEachTs,
+  native: ed25519VerifyEachNative,
 };
 
 /** The two verifiers by engine name, for the vectors and the benchmark. */
@@ -77,7 +84,7 @@ let engineEach: Ed25519EachVerifier = ed25519VerifyEachNative;
 /** Chooses the Ed25519 engine for the process; only `chain/engines.ts` calls it. */
 export const selectEd25519Engine = (name: 'ts' | 'native'): void => {
   engineV = ed25519Verifiers[name];
-  engineEach = name === 'ts' ? ed25519VerifyEachTs : ed25519VerifyEachNative;
+  engineEach = ed25519EachVerifiers[name];
 };
 
 /** Whether `signature` is in V_key(message) under the ZIP-215 rules, by the chosen engine. */

@@ -418,12 +418,18 @@ mod tests {
         Ok(output_hash(&output))
     }
 
-    #[test]
-    fn ring_verify_answers_as_ark_vrf_on_valid_and_altered_proofs() {
+    /// The test ring: the keys of seeds [0] to [5], and its root.
+    fn six_key_ring() -> (RingSrs, Vec<[u8; 1]>, Vec<[u8; KEY_LEN]>, [u8; RING_ROOT_LEN]) {
         let srs = RingSrs::embedded().unwrap();
         let seeds: Vec<[u8; 1]> = (0..6u8).map(|i| [i]).collect();
         let keys: Vec<[u8; KEY_LEN]> = seeds.iter().map(|s| SecretKey::from_seed(s).public()).collect();
         let root = srs.ring_root(&keys).unwrap();
+        (srs, seeds, keys, root)
+    }
+
+    #[test]
+    fn ring_verify_answers_as_ark_vrf_on_valid_and_altered_proofs() {
+        let (srs, seeds, keys, root) = six_key_ring();
         let proof = srs.ring_prove(&SecretKey::from_seed(&seeds[2]), &keys, b"c", b"m").unwrap();
         assert!(srs.ring_verify(6, &root, b"c", b"m", &proof).is_ok());
         assert_eq!(srs.ring_verify(6, &root, b"c", b"m", &proof), ring_verify_reference(&srs, 6, &root, b"c", b"m", &proof));
@@ -453,10 +459,7 @@ mod tests {
 
     #[test]
     fn ring_verify_each_answers_as_ring_verify_alone() {
-        let srs = RingSrs::embedded().unwrap();
-        let seeds: Vec<[u8; 1]> = (0..6u8).map(|i| [i]).collect();
-        let keys: Vec<[u8; KEY_LEN]> = seeds.iter().map(|s| SecretKey::from_seed(s).public()).collect();
-        let root = srs.ring_root(&keys).unwrap();
+        let (srs, seeds, keys, root) = six_key_ring();
         let contexts: Vec<[u8; 2]> = (0..4u8).map(|i| [b'c', i]).collect();
         let mut proofs: Vec<[u8; RING_PROOF_LEN]> = contexts
             .iter()
