@@ -29,6 +29,7 @@ import {
   type Imported,
 } from '../model/block-import/index.js';
 import { embeddedRingSrs } from '../model/crypto/bandersnatch.js';
+import { deferSignatures } from '../model/crypto/deferral.js';
 import { refinePackage } from '../model/in-core/index.js';
 import { headerHash } from '../model/header/index.js';
 import type { StateDecodeError } from '../model/merklization/serialize.js';
@@ -55,12 +56,12 @@ export const chainParams = (given: ChainSpec | ChainParams): ChainParams =>
 const importers = new WeakMap<ChainSpec, Map<string, Importer>>();
 
 /**
- * The importer of a chain spec and readings on the given engines, made once per (spec, engines,
- * readings) in a process: the ring parameters are built when it is made, not inside the first
- * epoch's block. With an observer, every host call's answer is reported to it (an importer of
- * its own, not remembered).
+ * Upsilon as the model composes it, each check in its turn, for a chain spec and readings on the
+ * given engines, made once per (spec, engines, readings) in a process: the ring parameters are
+ * built when it is made, not inside the first epoch's block. With an observer, every host call's
+ * answer is reported to it (an importer of its own, not remembered).
  */
-export const importerOf = (given: ChainSpec | ChainParams, engines: Engines, observer?: HostCallObserver): Importer => {
+export const sequentialImporterOf = (given: ChainSpec | ChainParams, engines: Engines, observer?: HostCallObserver): Importer => {
   const { spec, readings } = chainParams(given);
   const psiA = PsiA(spec, pvmEngine(engines, readings), readings);
   if (observer !== undefined)
@@ -76,6 +77,31 @@ export const importerOf = (given: ChainSpec | ChainParams, engines: Engines, obs
   const importer: Importer = importBlock(spec, { srs: embeddedRingSrs(), accumulate: (s) => accumulation(s, psiA) });
   bySpec.set(key, importer);
   return importer;
+};
+
+/**
+ * Upsilon with the signature checks taken off the JavaScript thread: the block is imported as if
+ * every Ed25519 and IETF VRF signature were valid while the native engine verifies them on its
+ * background thread (`model/crypto/deferral.ts`), on the second core, beside the accumulation.
+ * When all are valid, each check answered what it answers in its turn, so the import is the
+ * sequential one; when one is not, the block is imported again, sequentially, for the exact
+ * answer (an invalid signature costs a second import).
+ */
+export const optimistic =
+  (importer: Importer): Importer =>
+  (prior, block, ancestors) => {
+    const { result, held } = deferSignatures(() => importer(prior, block, ancestors));
+    return held ? result : importer(prior, block, ancestors);
+  };
+
+/**
+ * The importer a chain uses: the sequential one, made optimistic (`optimistic`) when the
+ * signatures are the native engine's (only it verifies in the background) and no observer counts
+ * host calls (a second import would count them twice).
+ */
+export const importerOf = (given: ChainSpec | ChainParams, engines: Engines, observer?: HostCallObserver): Importer => {
+  const importer = sequentialImporterOf(given, engines, observer);
+  return engines.ed25519 === 'native' && observer === undefined ? optimistic(importer) : importer;
 };
 
 /** Xi (14.12) on the chosen engines: a package refined on a core against a state, the report or the named rejection. */

@@ -4,7 +4,9 @@
  * author's Ed25519 signatures are @noble's; every generated chain of 20 blocks imports with no
  * rejection (4.1), and over the run some blocks are ticket-sealed, open an epoch, carry tickets,
  * assurances, guarantees and verdicts, and some reports are accumulated; each mutation of an
- * authored block is rejected with its stage and error name; the same seed authors the same blocks.
+ * authored block is rejected with its stage and error name, by the chain's optimistic importer
+ * (signatures verified in the background) and the sequential one alike; the same seed authors
+ * the same blocks.
  *
  * How many: JAM_FUZZ_RUNS chains of 20 blocks (default `defaultChains`, 500) and at least
  * JAM_FUZZ_MUTATED mutated blocks (default `defaultMutated`, 2,000), issue #16's counts (measured
@@ -27,7 +29,7 @@ import { newAuthor, type Author, type BlockChoices } from '../fuzz/author/block.
 import type { VerdictKind } from '../fuzz/author/disputes.js';
 import { authorChain, chainPlan, contestedEpochs, fallbackGenesis, planOfSeed, type Chain } from '../fuzz/author/chain.js';
 import { mutations } from '../fuzz/author/mutations.js';
-import { importerOf, nativeEngines, type Importer } from '../chain/index.js';
+import { importerOf, nativeEngines, sequentialImporterOf, type Importer } from '../chain/index.js';
 
 const spec = tiny;
 
@@ -52,6 +54,7 @@ const otherContestsOneIn = 8;
 let genesis: ImportState;
 let author: Author;
 let importer: Importer;
+let sequential: Importer;
 
 beforeAll(() => {
   const g = fallbackGenesis(spec);
@@ -59,6 +62,7 @@ beforeAll(() => {
   genesis = g.right.state;
   author = newAuthor(spec, devValidators(spec.Cvalcount), embeddedRingSrs(), contestedEpochs(genesis.state, otherContestsOneIn));
   importer = importerOf(spec, nativeEngines);
+  sequential = sequentialImporterOf(spec, nativeEngines);
 });
 
 /** The chain a plan authors, or the test fails naming the rejected block and the rejection. */
@@ -145,6 +149,11 @@ describe('author', () => {
             applied.set(m.name, applied.get(m.name)! + 1);
             const out = importer(prior, mutated);
             expect(E.isLeft(out) ? out.left : 'imported', `${m.name} at block ${i}`).toEqual(m.expected);
+            // The chain's optimistic import (signatures verified in the background) answers as the sequential one.
+            const inTurn = sequential(prior, mutated);
+            expect(E.isLeft(inTurn) ? inTurn.left : toHex(inTurn.right.root), `${m.name} at block ${i}, sequentially`).toEqual(
+              E.isLeft(out) ? out.left : toHex(out.right.root),
+            );
           }
         }
       }),

@@ -5,7 +5,9 @@
  * TypeScript reference (`ed25519VerifyTs`) on the 196 cases of `crypto/ed25519` and on random
  * triples: valid signatures, then flipped bits in key, message or signature, random 32/64-octet
  * garbage, s >= q, small-order and non-canonical encodings of A and R, wrong lengths; and
- * verified together (`ed25519VerifyEach*`, a block's assurances) each answers as alone.
+ * verified together (`ed25519VerifyEach*`, a block's assurances) each answers as alone; deferred
+ * (`deferSignatures`, the chain's optimistic import) each well-sized item is answered valid and
+ * `held` is whether all were.
  *
  * Semantic: a signature made by the key verifies; a changed message or signature octet does not;
  * s + q in place of s does not (ZIP-215 wants s < q); a signature by a key or nonce with a
@@ -17,7 +19,8 @@ import { ED25519_TORSION_SUBGROUP, ed25519 } from '@noble/curves/ed25519.js';
 import { sha512 } from '@noble/hashes/sha2.js';
 import { describe, expect, it } from 'vitest';
 import { concatBytes, fromHex, toHex, type Ed25519Key, type Ed25519Signature } from '../spec/bytes.js';
-import { ed25519VerifyEachNative, ed25519VerifyEachTs, ed25519VerifyNative, ed25519VerifyTs } from '../model/crypto/ed25519.js';
+import { ed25519Verify, ed25519VerifyEach, ed25519VerifyEachNative, ed25519VerifyEachTs, ed25519VerifyNative, ed25519VerifyTs } from '../model/crypto/ed25519.js';
+import { deferSignatures } from '../model/crypto/deferral.js';
 import { readJson, vectorsDir } from '../chain/index.js';
 
 /** q, the order of the prime subgroup; p, the field prime. */
@@ -121,6 +124,24 @@ describe('ed25519VerifyNative (native) = ed25519VerifyTs (TypeScript reference)'
         const alone = triples.map(agreed);
         expect(ed25519VerifyEachNative(items)).toEqual(alone);
         expect(ed25519VerifyEachTs(items)).toEqual(alone);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('deferred (deferSignatures), well-sized items answer valid and hold exactly when all are (300 cases)', () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(signed, mutation), { maxLength: 8 }), fc.boolean(), (cases, alone) => {
+        const items = cases
+          .map(([t, [, change]]) => change(t))
+          .map(([key, message, signature]) => ({ key: key as Ed25519Key, message, signature: signature as Ed25519Signature }));
+        const now = ed25519VerifyEach(items);
+        const sized = items.map((i) => i.key.length === 32 && i.signature.length === 64);
+        const { result, held } = deferSignatures(() =>
+          alone ? items.map((i) => ed25519Verify(i.key, i.message, i.signature)) : ed25519VerifyEach(items),
+        );
+        expect(result).toEqual(sized);
+        expect(held).toBe(now.every((v, i) => v || !sized[i]));
       }),
       { numRuns: 300 },
     );

@@ -15,6 +15,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import type { BandersnatchKey, BandersnatchRingProof, BandersnatchSignature, Hash, RingRoot } from '../../spec/bytes.js';
 import { concatBytes } from '../../spec/bytes.js';
 import { loadNative, type NativeBinding } from '../native.js';
+import { defer, deferring } from './deferral.js';
 
 /** Why a signature or proof is not in its set; the native engine's stable codes. */
 export type BandersnatchError =
@@ -83,11 +84,21 @@ const ietfVerifier =
   (k, c, m, signature) =>
     fromNative<Hash>(loadNative()[name](k, c, m, signature));
 
+/** G.1 by the native engine, now. */
+const verifyNow = ietfVerifier('bandersnatchIetfVerify');
+
 /**
  * @gp G.1 -- whether `signature` is in F^m_k<c>, the IETF VRF signatures of key `k` on context
  * `c` and message `m`; Right carries its output Y (G.2).
  */
-export const verifyBsSignature: IetfVerifier = ietfVerifier('bandersnatchIetfVerify');
+export const verifyBsSignature: IetfVerifier = (k, c, m, signature) => {
+  // Deferred (`deferral.ts`): a signature whose output point decodes is answered valid, with that
+  // output, and verified on the native engine's background thread.
+  const y = deferring() ? banderout(signature) : undefined;
+  if (y === undefined || E.isLeft(y)) return verifyNow(k, c, m, signature);
+  defer(loadNative().bandersnatchIetfVerifyDeferred(k, c, m, signature));
+  return y;
+};
 
 /**
  * G.1 decided by ark-vrf's own verifier, the twin `verifyBsSignature` (a faster verification of

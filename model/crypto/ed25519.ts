@@ -13,6 +13,7 @@
 import { ed25519 } from '@noble/curves/ed25519.js';
 import type { Ed25519Key, Ed25519Signature } from '../../spec/bytes.js';
 import { loadNative } from '../native.js';
+import { defer, deferring } from './deferral.js';
 
 /** A verifier of V_key(message); false for a key or signature of the wrong length, never throws on bad input. */
 export type Ed25519Verifier = (key: Ed25519Key, message: Uint8Array, signature: Ed25519Signature) => boolean;
@@ -49,11 +50,17 @@ export type Ed25519EachVerifier = (items: ReadonlyArray<Ed25519Item>) => Readonl
 /** The TypeScript reference, item by item. */
 export const ed25519VerifyEachTs: Ed25519EachVerifier = (items) => items.map((i) => ed25519VerifyTs(i.key, i.message, i.signature));
 
-/** The native engine: the well-sized items verified in one call (one crossing into the addon), the others false. */
-export const ed25519VerifyEachNative: Ed25519EachVerifier = (items) => {
+/**
+ * The well-sized items' verdicts by `verify` (given them as three arrays, in one crossing into the
+ * addon), the others false.
+ */
+const sizedOnly = (
+  items: ReadonlyArray<Ed25519Item>,
+  verify: (keys: Uint8Array[], messages: Uint8Array[], signatures: Uint8Array[]) => ReadonlyArray<boolean>,
+): ReadonlyArray<boolean> => {
   const isSized = items.map((i) => wellSized(i.key, i.signature));
   const sized = items.filter((_, at) => isSized[at]);
-  const verdicts = loadNative().ed25519VerifyEach(
+  const verdicts = verify(
     sized.map((i) => i.key),
     sized.map((i) => i.message),
     sized.map((i) => i.signature),
@@ -61,6 +68,19 @@ export const ed25519VerifyEachNative: Ed25519EachVerifier = (items) => {
   let next = 0;
   return isSized.map((s) => (s ? verdicts[next++]! : false));
 };
+
+/** The native engine: the well-sized items verified in one call (one crossing into the addon), the others false. */
+export const ed25519VerifyEachNative: Ed25519EachVerifier = (items) => sizedOnly(items, (k, m, s) => loadNative().ed25519VerifyEach(k, m, s));
+
+/**
+ * The native engine, deferred (`deferral.ts`): each well-sized item answered valid now and
+ * verified on the engine's background thread; the others false, as the engine answers them.
+ */
+const ed25519VerifyEachDeferred: Ed25519EachVerifier = (items) =>
+  sizedOnly(items, (k, m, s) => {
+    defer(loadNative().ed25519VerifyEachDeferred(k, m, s));
+    return k.map(() => true);
+  });
 
 /** The two verifiers of many signatures by engine name. */
 const ed25519EachVerifiers: Readonly<Record<'ts' | 'native', Ed25519EachVerifier>> = {
@@ -76,7 +96,8 @@ export const ed25519Verifiers: Readonly<Record<'ts' | 'native', Ed25519Verifier>
 
 /**
  * The verifier the model's components call (disputes, assurances, guarantees), chosen once per
- * process by `chain/engines.ts` as H's engine is (see `selectHashEngine`).
+ * process by `chain/engines.ts` as H's engine is (see `selectHashEngine`); deferred inside
+ * `deferSignatures` (`deferral.ts`).
  */
 let engineV: Ed25519Verifier = ed25519VerifyNative;
 let engineEach: Ed25519EachVerifier = ed25519VerifyEachNative;
@@ -88,10 +109,11 @@ export const selectEd25519Engine = (name: 'ts' | 'native'): void => {
 };
 
 /** Whether `signature` is in V_key(message) under the ZIP-215 rules, by the chosen engine. */
-export const ed25519Verify: Ed25519Verifier = (key, message, signature) => engineV(key, message, signature);
+export const ed25519Verify: Ed25519Verifier = (key, message, signature) =>
+  deferring() ? ed25519VerifyEachDeferred([{ key, message, signature }])[0]! : engineV(key, message, signature);
 
 /**
  * Whether each item's signature is in V_key(message), by the chosen engine: the answers
  * `ed25519Verify` gives item by item (the native engine in one call).
  */
-export const ed25519VerifyEach: Ed25519EachVerifier = (items) => engineEach(items);
+export const ed25519VerifyEach: Ed25519EachVerifier = (items) => (deferring() ? ed25519VerifyEachDeferred(items) : engineEach(items));

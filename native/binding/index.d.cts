@@ -52,6 +52,15 @@ export declare class NativePvm {
   dispose(): void
 }
 
+/** The verdicts of one batch handed to the worker, in the order of its items. */
+export declare class PendingVerdicts {
+  /**
+   * The verdicts in order: verified on this thread if the worker has not started them (so both
+   * cores verify while the caller waits), else waited for.
+   */
+  join(): Array<boolean>
+}
+
 /** The ring SRS octets built into the addon (ark-vrf 0.2.1's own), for checking against a file.  */
 export declare function bandersnatchEmbeddedSrs(): Uint8Array
 
@@ -60,6 +69,9 @@ export declare function bandersnatchIetfSign(seed: Uint8Array, context: Uint8Arr
 
 /** G.1/G.2: verify an IETF VRF signature (96 octets) of `key` on context and message; its output Y or an error code.  */
 export declare function bandersnatchIetfVerify(key: Uint8Array, context: Uint8Array, message: Uint8Array, signature: Uint8Array): Uint8Array | string
+
+/** `bandersnatchIetfVerify` on the worker: one verdict, whether the signature verifies, when joined.  */
+export declare function bandersnatchIetfVerifyDeferred(key: Uint8Array, context: Uint8Array, message: Uint8Array, signature: Uint8Array): PendingVerdicts
 
 /** G.1 by ark-vrf's own verifier: the reference `bandersnatchIetfVerify` is checked against.  */
 export declare function bandersnatchIetfVerifyReference(key: Uint8Array, context: Uint8Array, message: Uint8Array, signature: Uint8Array): Uint8Array | string
@@ -83,6 +95,9 @@ export declare function ed25519Verify(key: Uint8Array, message: Uint8Array, sign
 
 /** `ed25519Verify` of each (key, message, signature), in order, in one call.  */
 export declare function ed25519VerifyEach(keys: Array<Uint8Array>, messages: Array<Uint8Array>, signatures: Array<Uint8Array>): Array<boolean>
+
+/** `ed25519VerifyEach` on the worker: the verdicts of each (key, message, signature), in order, when joined.  */
+export declare function ed25519VerifyEachDeferred(keys: Array<Uint8Array>, messages: Array<Uint8Array>, signatures: Array<Uint8Array>): PendingVerdicts
 
 /** H.4: `data` (`originals` shards of equal even size) to `total` chunks of that size, concatenated.  */
 export declare function erasureEncode(data: Uint8Array, originals: number, total: number): Uint8Array

@@ -1,6 +1,7 @@
 //! The only crate that knows about JavaScript: napi-rs bindings over the core crates.
 //! Every error crosses as a JavaScript Error with a stable code; no panic crosses the boundary.
 
+mod background;
 mod crypto;
 mod ed25519;
 mod erasure;

@@ -1,0 +1,46 @@
+/**
+ * Signature checks deferred to the native engine's background thread, for the chain layer's
+ * optimistic import (`optimistic` in `chain/chain.ts`).
+ *
+ * Inside `deferSignatures(run)`, the Ed25519 verifiers and the IETF VRF verifier answer as if each
+ * signature they are asked about were valid (its VRF output then being Y of its output point,
+ * G.2, which needs no verification), and hand the real question to the native engine, which
+ * decides it on another thread while `run` goes on. `held` then says whether every deferred
+ * signature was valid. When it was, every verifier answered `run` exactly what it answers when
+ * asked in turn, so `run`'s result is the sequential one; when one was not, the caller must run
+ * again without deferring to learn the exact answer (which check fails first).
+ *
+ * Only the native engines defer: the chain layer defers only on them.
+ */
+
+/** Verdicts being decided on the native engine's background thread. */
+export interface Pending {
+  join(): ReadonlyArray<boolean>;
+}
+
+/** The verdicts deferred by the `deferSignatures` running now, if one is. */
+let deferred: Pending[] | undefined;
+
+/** Whether the verifiers defer now (inside `deferSignatures`). */
+export const deferring = (): boolean => deferred !== undefined;
+
+/** Records verdicts a verifier deferred; only called while `deferring()`. */
+export const defer = (verdicts: Pending): void => {
+  deferred?.push(verdicts);
+};
+
+/**
+ * Runs `run` with the signature checks deferred, then waits for their verdicts: `held` is
+ * whether every one was valid, and then `result` is what `run` gives with no deferring.
+ */
+export const deferSignatures = <A>(run: () => A): { readonly result: A; readonly held: boolean } => {
+  const mine: Pending[] = [];
+  deferred = mine;
+  let result: A;
+  try {
+    result = run();
+  } finally {
+    deferred = undefined;
+  }
+  return { result, held: mine.every((p) => p.join().every((v) => v)) };
+};
