@@ -126,7 +126,15 @@ impl Machine {
             None => (self.program.position(self.pc), true),
         };
         let (exit, pc, resume, unpaid) = match start {
-            Some(start) => step_loop(&self.program, &mut self.registers, &mut self.memory, &mut g, start, entering, &mut self.heap, self.readings),
+            Some(start) => {
+                let loop_of = match (self.readings.gas, self.readings.exception_gas) {
+                    (GasMetering::PerInstruction, ExceptionGas::Charged) => step_loop::<false, false>,
+                    (GasMetering::PerInstruction, ExceptionGas::Uncharged) => step_loop::<false, true>,
+                    (GasMetering::PerBasicBlock, ExceptionGas::Charged) => step_loop::<true, false>,
+                    (GasMetering::PerBasicBlock, ExceptionGas::Uncharged) => step_loop::<true, true>,
+                };
+                loop_of(&self.program, &mut self.registers, &mut self.memory, &mut g, start, entering, &mut self.heap)
+            }
             // @gp A.19 -- not an instruction start (or past the code): opcode 0, trap, a block of its own.
             None if g == 0 => (Exit::OutOfGas, self.pc, None, 1),
             None => {
@@ -177,9 +185,12 @@ fn sext32(x: u64) -> u64 {
 /// not reach (`settled!`), so every exit reports the same counter as paying one by one. With less
 /// than the block's gas left, the block runs on the exact path, paying each instruction before it
 /// runs (A.9), so out-of-gas stops at the same instruction with the same counter.
+///
+/// Speed: the gas readings are constants of each of the four loops (`PER_BLOCK`: `pvm-gas` is
+/// per basic block; `UNCHARGED`: `pvm-exception-gas` is uncharged), so that the paper's loop
+/// carries no test of the others' cases.
 /// @gp A.6 -- Psi_1: one pass of the loop, one instruction.
-#[allow(clippy::too_many_arguments)]
-fn step_loop(
+fn step_loop<const PER_BLOCK: bool, const UNCHARGED: bool>(
     program: &Program,
     registers: &mut [u64; 13],
     mem: &mut Memory,
@@ -187,7 +198,6 @@ fn step_loop(
     start: u32,
     entering: bool,
     heap: &mut u32,
-    readings: Readings,
 ) -> (Exit, u32, Option<u32>, u64) {
     let instrs = &program.instrs[..];
     let jump_table = &program.jump_table[..];
@@ -200,8 +210,7 @@ fn step_loop(
     let mut regs = [0u64; 16];
     regs[..13].copy_from_slice(registers);
 
-    let per_block = readings.gas == GasMetering::PerBasicBlock;
-    let uncharged = readings.exception_gas == ExceptionGas::Uncharged;
+    let (per_block, uncharged) = (PER_BLOCK, UNCHARGED);
     // Whether the instruction at ip starts a basic block, whose gas is then decided before it
     // runs: set by the terminators (A.5), so that other instructions need not look at it.
     // Per instruction, a resumed run pays the rest of its block again (it was given back at the
