@@ -47,8 +47,27 @@ const isComponentName = (name: string): name is ComponentName => name !== 'delta
 /** The entry key of x: the first 27 octets of H(x), which C(s, x) holds (eq. D.1). */
 const entryKeyOf = (x: Uint8Array): AccountEntryKey => toHex(blake2b256(x).subarray(0, 27)) as AccountEntryKey;
 
-/** @gp D.2 -- the key of a_s[k]: from H(E_4(2^32 - 1) ++ k). */
-export const storageEntryKey = (k: Uint8Array): AccountEntryKey => entryKeyOf(concatBytes(encode(u32, 2 ** 32 - 1), k));
+/**
+ * The entry keys of storage keys, by the key's 0x-hex, remembered: a service reads and writes the
+ * same keys block after block, and each block's trie update derives its rows' keys again. The
+ * key is a pure function of k, so remembering changes no result; the memory is bounded by
+ * forgetting all when full.
+ */
+const storageEntryKeys = new Map<string, AccountEntryKey>();
+const storageEntryKeysKept = 1 << 16;
+
+/** @gp D.2 -- the key of a_s[k]: from H(E_4(2^32 - 1) ++ k); k given by its 0x-hex. */
+const storageEntryKeyOfHex = (hex: string, k: Uint8Array = octetsOfHex(hex)): AccountEntryKey => {
+  let key = storageEntryKeys.get(hex);
+  if (key === undefined) {
+    if (storageEntryKeys.size === storageEntryKeysKept) storageEntryKeys.clear();
+    storageEntryKeys.set(hex, (key = entryKeyOf(concatBytes(encode(u32, 2 ** 32 - 1), k))));
+  }
+  return key;
+};
+
+/** The key of a_s[k] (`storageEntryKeyOfHex`). */
+export const storageEntryKey = (k: Uint8Array): AccountEntryKey => storageEntryKeyOfHex(toHex(k), k);
 /** @gp D.2 -- the key of a_p[h]: from H(E_4(2^32 - 2) ++ h). */
 export const preimageEntryKey = (h: Hash): AccountEntryKey => entryKeyOf(concatBytes(encode(u32, 2 ** 32 - 2), h));
 /** @gp D.2 -- the key of a_l[(h, l)]: from H(E_4(l) ++ h). */
@@ -99,7 +118,7 @@ const asPreimageOf = (h: Hash, v: Uint8Array | undefined): Uint8Array | undefine
 
 /** a_s[k], if present: the storage item, else the opaque entry under its key (any octets can be a value). */
 export const storageOf = (a: Pick<AccountDictionaries, 'storage' | 'opaque'>, k: Uint8Array): Uint8Array | undefined =>
-  a.storage.get(toHex(k)) ?? a.opaque.get(storageEntryKey(k));
+  a.storage.get(toHex(k)) ?? (a.opaque.size === 0 ? undefined : a.opaque.get(storageEntryKey(k)));
 
 /** a_p[h], if present: the preimage, else the opaque entry under its key when it hashes to h. */
 export const preimageOf = (a: Pick<AccountDictionaries, 'preimages' | 'opaque'>, h: Hash): Uint8Array | undefined =>
@@ -127,7 +146,7 @@ const superseding = (opaque: ReadonlyMap<AccountEntryKey, Uint8Array>, key: Acco
 export const withStorage = <A extends Pick<AccountDictionaries, 'storage' | 'opaque'>>(a: A, k: Uint8Array, v: Uint8Array | undefined): A => ({
   ...a,
   storage: withKey(a.storage, toHex(k), v),
-  opaque: superseding(a.opaque, storageEntryKey(k), () => true),
+  opaque: a.opaque.size === 0 ? a.opaque : superseding(a.opaque, storageEntryKey(k), () => true),
 });
 
 /** The account with a_p[h] = p (removed when p is undefined); an opaque entry that is a_p[h] goes. */
@@ -173,7 +192,7 @@ export const accountEntries = (a: AccountDictionaries): ReadonlyMap<AccountEntry
   const claim = (rows: ReadonlyMap<AccountEntryKey, Uint8Array>): void => {
     for (const [k, v] of rows) if (!out.has(k)) out.set(k, v);
   };
-  claim(rowsOf(a.storage, (k, v) => [storageEntryKey(octetsOfHex(k)), v]));
+  claim(rowsOf(a.storage, (k, v) => [storageEntryKeyOfHex(k), v]));
   claim(rowsOf(a.preimages, (h, p) => [preimageEntryKey(octetsOfHex(h) as Hash), p]));
   claim(rowsOf(a.requests, (key, t) => [requestEntryKey(...requestOfKey(key)), encode(requestTimeslots, t)]));
   claim(a.opaque);
