@@ -492,19 +492,22 @@ describe('pvm: garbage never crashes the native binding', () => {
         ({ program, pc, gas, registers, pages, contents, heap, probes }) => {
           tolerate(() => {
             const m = new NativePvm(program, pc, gas > 100_000n ? gas % 100_000n : gas, registers, pages, contents, heap);
-            const exit = m.run();
+            const omega = new BigUint64Array(13);
+            const exit = m.run(omega);
             expect([0, 1, 2, 3, 4]).toContain(exit.kind);
             for (const [address, length, value] of probes) {
               tolerate(() => m.readMemory(address, length % 65536));
+              tolerate(() => m.readMemoryInto(address, new Uint8Array(Math.abs(length) % 64 | 0)));
               tolerate(() => m.writeMemory(address, new Uint8Array(4)));
-              tolerate(() => m.setRegister(length, value));
+              tolerate(() => m.run(new BigUint64Array(Math.abs(length) % 16 | 0)));
+              omega[Math.abs(address) % 13 | 0] = BigInt.asUintN(64, value);
               tolerate(() => {
                 m.gas = value;
               });
             }
-            tolerate(() => m.run());
+            tolerate(() => m.run(omega));
             m.dispose();
-            tolerate(() => m.run());
+            tolerate(() => m.run(omega));
           });
         },
       ),

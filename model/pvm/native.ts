@@ -1,7 +1,8 @@
 /**
  * The `native` PVM engine: the Rust machine of `native/pvm` behind the `PvmEngine` contract,
  * through the `NativePvm` class of the napi binding. The binding checks every argument (bigint
- * ranges, page alignment and overlap) and throws an Error with a stable `code`; the only error
+ * ranges, page alignment and overlap) and throws an Error with a stable `code` (registers, shared
+ * in a BigUint64Array, are checked here as the TypeScript engine checks them); the only error
  * this engine turns into a value is `PVM_BAD_BLOB`, the paper's panic on a blob that does not
  * deblob (A.1).
  */
@@ -24,37 +25,63 @@ const OUT_OF_GAS: ExitReason = { kind: 'out-of-gas' };
 
 type NativePvm = InstanceType<ReturnType<typeof loadNative>['NativePvm']>;
 
-const instance = (m: NativePvm): PvmInstance => ({
-  run(): ExitReason {
-    const exit = m.run();
-    switch (exit.kind as Kind) {
-      case Kind.Halt:
-        return HALT;
-      case Kind.Panic:
-        return PANIC;
-      case Kind.OutOfGas:
-        return OUT_OF_GAS;
-      case Kind.Fault:
-        return { kind: 'fault', address: Number(exit.value) };
-      case Kind.Host:
-        return { kind: 'host', id: Number(BigInt.asUintN(32, exit.value)) };
-    }
-  },
-  get pc(): number {
-    return m.pc;
-  },
-  get gas(): bigint {
-    return m.gas;
-  },
-  set gas(value: bigint) {
-    m.gas = value;
-  },
-  getRegister: (index) => m.getRegister(index),
-  setRegister: (index, value) => m.setRegister(index, value),
-  readMemory: (address, length) => m.readMemory(address, length) ?? undefined,
-  writeMemory: (address, data) => m.writeMemory(address, data),
-  dispose: () => m.dispose(),
-});
+const TWO_64 = 1n << 64n;
+/** The longest read made into an array allocated before the range is known to be readable. */
+const READ_INTO_MAX = 1 << 16;
+
+/**
+ * The instance over a native machine. omega lives in a BigUint64Array the machine reads before
+ * each run and writes back after it (`NativePvm.run`), so that a host call's register reads and
+ * writes stay in JavaScript; they are checked as the TypeScript engine checks them.
+ */
+const instance = (m: NativePvm, registers: ReadonlyArray<bigint>): PvmInstance => {
+  const omega = BigUint64Array.from(registers);
+  return {
+    run(): ExitReason {
+      const exit = m.run(omega);
+      switch (exit.kind as Kind) {
+        case Kind.Halt:
+          return HALT;
+        case Kind.Panic:
+          return PANIC;
+        case Kind.OutOfGas:
+          return OUT_OF_GAS;
+        case Kind.Fault:
+          return { kind: 'fault', address: Number(exit.value) };
+        case Kind.Host:
+          return { kind: 'host', id: Number(BigInt.asUintN(32, exit.value)) };
+      }
+    },
+    get pc(): number {
+      return m.pc;
+    },
+    get gas(): bigint {
+      return m.gas;
+    },
+    set gas(value: bigint) {
+      m.gas = value;
+    },
+    getRegister(index) {
+      const v = omega[index];
+      if (v === undefined) throw new RangeError(`register ${index} is not one of 0..12`);
+      return v;
+    },
+    setRegister(index, value) {
+      if (!Number.isInteger(index) || index < 0 || index > 12) throw new RangeError(`register ${index} is not one of 0..12`);
+      if (value < 0n || value >= TWO_64) throw new RangeError(`register value ${value} is not a 64-bit natural`);
+      omega[index] = value;
+    },
+    readMemory(address, length) {
+      // A host call's read is short: into an array made here. A long one is checked before its
+      // octets are allocated (an unreadable range of gigabytes allocates nothing).
+      if (length > READ_INTO_MAX || !Number.isInteger(length) || length < 0) return m.readMemory(address, length) ?? undefined;
+      const out = new Uint8Array(length);
+      return m.readMemoryInto(address, out) ? out : undefined;
+    },
+    writeMemory: (address, data) => m.writeMemory(address, data),
+    dispose: () => m.dispose(),
+  };
+};
 
 const isBadBlob = (e: unknown): e is Error => e instanceof Error && (e as { code?: unknown }).code === 'PVM_BAD_BLOB';
 
@@ -75,6 +102,7 @@ export const nativePvm = (readings: PvmReadings): PvmEngine => ({
           init.memory.heapStart,
           { exitPc: readings['pvm-exit-pc'], gas: readings['pvm-gas'], exceptionGas: readings['pvm-exception-gas'] },
         ),
+        init.registers,
       );
     } catch (e) {
       if (isBadBlob(e)) return e.message;

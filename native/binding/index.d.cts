@@ -36,16 +36,24 @@ export declare class NativePvm {
    * PVM_LAYOUT for bad arguments.
    */
   constructor(program: Uint8Array, pc: number, gas: bigint, registers: Array<bigint>, pages: Array<PvmPage>, contents: Array<PvmChunk>, heapStart?: number | undefined | null, readings?: PvmReadings | undefined | null)
-  /** Runs until an exit (Psi). */
-  run(): PvmExit
+  /**
+   * Runs until an exit (Psi) with omega shared with JavaScript: the 13 registers are read from
+   * `omega` before the run and written back to it after, so that between runs a host call reads
+   * and sets them there, without a call into the addon each.
+   */
+  run(omega: BigUint64Array): PvmExit
   get pc(): number
   /** The gas counter; negative only after an out-of-gas exit. */
   get gas(): bigint
   set gas(gas: bigint)
-  getRegister(index: number): bigint
-  setRegister(index: number, value: bigint): void
   /** Octets at [address, address + length), or null if any is not readable or the range passes 2^32. */
   readMemory(address: number, length: number): Uint8Array | null
+  /**
+   * Reads [address, address + out.length) into `out` (allocated by JavaScript, which is
+   * cheaper than an addon-made array): false, `out` untouched, if any is not readable or the
+   * range passes 2^32.
+   */
+  readMemoryInto(address: number, out: Uint8Array): boolean
   /** Writes octets; false (memory unchanged) if any is not writable or the range passes 2^32. */
   writeMemory(address: number, data: Uint8Array): boolean
   /** Frees the machine; later calls throw PVM_DISPOSED. */

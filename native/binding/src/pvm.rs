@@ -12,7 +12,7 @@ use std::sync::Arc;
 
 use jam_pvm::opcodes::INSTRUCTIONS;
 use jam_pvm::{BlobError, ExceptionGas, Exit, ExitPc, GasMetering, Machine, Program, Readings, PAGE_SIZE};
-use napi::bindgen_prelude::{BigInt, Uint8Array};
+use napi::bindgen_prelude::{BigInt, BigUint64ArraySlice, Uint8Array, Uint8ArraySlice};
 use napi_derive::napi;
 
 /// A stable error code, the JavaScript error's `code`.
@@ -173,13 +173,6 @@ impl NativePvm {
             None => fail("PVM_DISPOSED", "the machine was disposed".into()),
         }
     }
-
-    fn register_index(index: u32) -> Result<usize> {
-        if index >= 13 {
-            return fail("PVM_RANGE", format!("register index must be in [0, 13), got {index}"));
-        }
-        Ok(index as usize)
-    }
 }
 
 #[napi]
@@ -253,10 +246,21 @@ impl NativePvm {
         Ok(NativePvm { machine: Some(machine) })
     }
 
-    /// Runs until an exit (Psi).
+    /// Runs until an exit (Psi) with omega shared with JavaScript: the 13 registers are read from
+    /// `omega` before the run and written back to it after, so that between runs a host call reads
+    /// and sets them there, without a call into the addon each.
     #[napi(catch_unwind)]
-    pub fn run(&mut self) -> Result<PvmExit> {
-        let (kind, value) = match self.machine()?.run() {
+    pub fn run(&mut self, mut omega: BigUint64ArraySlice) -> Result<PvmExit> {
+        // SAFETY: the slice is the caller's BigUint64Array, used only during this synchronous call.
+        let omega = unsafe { omega.as_mut() };
+        if omega.len() != 13 {
+            return fail("PVM_RANGE", format!("13 registers expected, got {}", omega.len()));
+        }
+        let m = self.machine()?;
+        m.registers.copy_from_slice(omega);
+        let exit = m.run();
+        omega.copy_from_slice(&m.registers);
+        let (kind, value) = match exit {
             Exit::Halt => (0, 0),
             Exit::Panic => (1, 0),
             Exit::OutOfGas => (2, 0),
@@ -284,20 +288,6 @@ impl NativePvm {
         Ok(())
     }
 
-    #[napi(catch_unwind)]
-    pub fn get_register(&mut self, index: u32) -> Result<BigInt> {
-        let i = Self::register_index(index)?;
-        Ok(BigInt::from(self.machine()?.registers[i]))
-    }
-
-    #[napi(catch_unwind)]
-    pub fn set_register(&mut self, index: u32, value: BigInt) -> Result<()> {
-        let i = Self::register_index(index)?;
-        let v = u64_of("register value", &value)?;
-        self.machine()?.registers[i] = v;
-        Ok(())
-    }
-
     /// Octets at [address, address + length), or null if any is not readable or the range passes 2^32.
     #[napi(catch_unwind)]
     pub fn read_memory(&mut self, address: f64, length: f64) -> Result<Option<Uint8Array>> {
@@ -312,6 +302,16 @@ impl NativePvm {
         let mut out = vec![0u8; len as usize];
         m.read_memory(at, &mut out);
         Ok(Some(Uint8Array::new(out)))
+    }
+
+    /// Reads [address, address + out.length) into `out` (allocated by JavaScript, which is
+    /// cheaper than an addon-made array): false, `out` untouched, if any is not readable or the
+    /// range passes 2^32.
+    #[napi(catch_unwind)]
+    pub fn read_memory_into(&mut self, address: f64, mut out: Uint8ArraySlice) -> Result<bool> {
+        let at = self::address("address", address)?;
+        // SAFETY: the slice is the caller's Uint8Array, used only during this synchronous call.
+        Ok(self.machine()?.read_memory(at, unsafe { out.as_mut() }))
     }
 
     /// Writes octets; false (memory unchanged) if any is not writable or the range passes 2^32.
