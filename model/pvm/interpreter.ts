@@ -9,7 +9,7 @@
  */
 import * as E from 'fp-ts/lib/Either.js';
 import { paperReadings, type PvmReadings } from '../../spec/readings.js';
-import type { ExitReason, MemoryLayout, PvmEngine, PvmInit, PvmInstance } from './engine.js';
+import { checkedRegister, registerOf, type ExitReason, type MemoryLayout, type PvmEngine, type PvmInit, type PvmInstance } from './engine.js';
 import { type Access, P, PAGE_SIZE, Ram } from './memory.js';
 import { type Group, type InstructionName, instructionOf, terminators } from './opcodes.js';
 import { type Blob, basicBlocks, deblob, opcodeAt, skip, zeta } from './program.js';
@@ -756,14 +756,10 @@ export class TsInstance implements PvmInstance {
     this.gasCounter = g;
   }
   getRegister(index: number): bigint {
-    const v = this.omega[index];
-    if (v === undefined) throw new RangeError(`register ${index} is not one of 0..12`);
-    return v;
+    return registerOf(this.omega, index);
   }
   setRegister(index: number, value: bigint): void {
-    if (!Number.isInteger(index) || index < 0 || index > 12) throw new RangeError(`register ${index} is not one of 0..12`);
-    if (value < 0n || value >= TWO_64) throw new RangeError(`register value ${value} is not a 64-bit natural`);
-    this.omega[index] = value;
+    this.omega[index] = checkedRegister(index, value);
   }
   readMemory(address: number, length: number): Uint8Array | undefined {
     if (!validRange(address, length)) return undefined;

@@ -8,7 +8,7 @@
  */
 import { paperReadings, type PvmReadings } from '../../spec/readings.js';
 import { loadNative } from '../native.js';
-import type { ExitReason, PvmEngine, PvmInit, PvmInstance } from './engine.js';
+import { checkedRegister, registerOf, type ExitReason, type PvmEngine, type PvmInit, type PvmInstance } from './engine.js';
 
 /** The kinds `NativePvm.run()` reports, in the binding's numbering. */
 const enum Kind {
@@ -25,7 +25,6 @@ const OUT_OF_GAS: ExitReason = { kind: 'out-of-gas' };
 
 type NativePvm = InstanceType<ReturnType<typeof loadNative>['NativePvm']>;
 
-const TWO_64 = 1n << 64n;
 /** The longest read made into an array allocated before the range is known to be readable. */
 const READ_INTO_MAX = 1 << 16;
 
@@ -61,15 +60,9 @@ const instance = (m: NativePvm, registers: ReadonlyArray<bigint>): PvmInstance =
     set gas(value: bigint) {
       m.gas = value;
     },
-    getRegister(index) {
-      const v = omega[index];
-      if (v === undefined) throw new RangeError(`register ${index} is not one of 0..12`);
-      return v;
-    },
+    getRegister: (index) => registerOf(omega, index),
     setRegister(index, value) {
-      if (!Number.isInteger(index) || index < 0 || index > 12) throw new RangeError(`register ${index} is not one of 0..12`);
-      if (value < 0n || value >= TWO_64) throw new RangeError(`register value ${value} is not a 64-bit natural`);
-      omega[index] = value;
+      omega[index] = checkedRegister(index, value);
     },
     readMemory(address, length) {
       // A host call's read is short: into an array made here. A long one is checked before its

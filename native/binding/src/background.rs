@@ -8,9 +8,10 @@ use std::collections::VecDeque;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::{Arc, Condvar, LazyLock, Mutex, MutexGuard};
 
-use jam_crypto::ed25519::{self, KEY_LEN, SIGNATURE_LEN};
 use napi::bindgen_prelude::Uint8Array;
-use napi::{Error, Result, Status};
+use napi::Result;
+
+use crate::crypto::fixed;
 use napi_derive::napi;
 
 type Verify = Box<dyn FnOnce() -> Vec<bool> + Send>;
@@ -109,34 +110,18 @@ fn start(items: usize, verify: impl FnOnce() -> Vec<bool> + Send + 'static) -> P
     PendingVerdicts { batch }
 }
 
-fn sized<const N: usize>(what: &str, bytes: &[u8]) -> Result<[u8; N]> {
-    bytes
-        .try_into()
-        .map_err(|_| Error::new(Status::InvalidArg, format!("{what}: expected {N} octets, got {}", bytes.len())))
-}
-
 /** `ed25519VerifyEach` on the worker: the verdicts of each (key, message, signature), in order, when joined. */
 #[napi]
 pub fn ed25519_verify_each_deferred(keys: Vec<Uint8Array>, messages: Vec<Uint8Array>, signatures: Vec<Uint8Array>) -> Result<PendingVerdicts> {
-    if keys.len() != signatures.len() || messages.len() != signatures.len() {
-        return Err(Error::new(
-            Status::InvalidArg,
-            format!("{} keys, {} messages and {} signatures: expected as many of each", keys.len(), messages.len(), signatures.len()),
-        ));
-    }
-    let mut items = Vec::with_capacity(keys.len());
-    for ((key, message), signature) in keys.iter().zip(&messages).zip(&signatures) {
-        items.push((sized::<KEY_LEN>("key", key)?, message.to_vec(), sized::<SIGNATURE_LEN>("signature", signature)?));
-    }
-    let n = items.len();
-    Ok(start(n, move || items.iter().map(|(key, message, signature)| ed25519::verify(key, message, signature)).collect()))
+    let items = crate::ed25519::items(&keys, &messages, &signatures)?;
+    Ok(start(items.len(), move || crate::ed25519::verify_items(&items)))
 }
 
 /** `bandersnatchIetfVerify` on the worker: one verdict, whether the signature verifies, when joined. */
 #[napi]
 pub fn bandersnatch_ietf_verify_deferred(key: Uint8Array, context: Uint8Array, message: Uint8Array, signature: Uint8Array) -> Result<PendingVerdicts> {
-    let key = sized::<{ jam_crypto::KEY_LEN }>("key", &key)?;
-    let signature = sized::<{ jam_crypto::SIGNATURE_LEN }>("signature", &signature)?;
+    let key = *fixed::<{ jam_crypto::KEY_LEN }>("key", &key)?;
+    let signature = *fixed::<{ jam_crypto::SIGNATURE_LEN }>("signature", &signature)?;
     let (context, message) = (context.to_vec(), message.to_vec());
     Ok(start(1, move || vec![jam_crypto::ietf::verify(&key, &context, &message, &signature).is_ok()]))
 }

@@ -12,7 +12,7 @@ use napi::bindgen_prelude::{Either, Uint8Array};
 use napi::{Error, Result, Status};
 use napi_derive::napi;
 
-fn fixed<'a, const N: usize>(what: &str, bytes: &'a [u8]) -> Result<&'a [u8; N]> {
+pub(crate) fn fixed<'a, const N: usize>(what: &str, bytes: &'a [u8]) -> Result<&'a [u8; N]> {
     bytes.try_into().map_err(|_| {
         Error::new(Status::InvalidArg, format!("{what}: expected {N} octets, got {}", bytes.len()))
     })

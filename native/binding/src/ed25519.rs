@@ -21,9 +21,11 @@ pub fn ed25519_verify(key: Uint8Array, message: Uint8Array, signature: Uint8Arra
     Ok(ed25519::verify(key, &message, signature))
 }
 
-/** `ed25519Verify` of each (key, message, signature), in order, in one call. */
-#[napi]
-pub fn ed25519_verify_each(keys: Vec<Uint8Array>, messages: Vec<Uint8Array>, signatures: Vec<Uint8Array>) -> Result<Vec<bool>> {
+/// The items of `ed25519VerifyEach` and its deferred twin, checked: as many keys, messages and
+/// signatures, keys of 32 octets, signatures of 64.
+pub(crate) type Item = ([u8; KEY_LEN], Vec<u8>, [u8; SIGNATURE_LEN]);
+
+pub(crate) fn items(keys: &[Uint8Array], messages: &[Uint8Array], signatures: &[Uint8Array]) -> Result<Vec<Item>> {
     if keys.len() != signatures.len() || messages.len() != signatures.len() {
         return Err(Error::new(
             Status::InvalidArg,
@@ -31,11 +33,23 @@ pub fn ed25519_verify_each(keys: Vec<Uint8Array>, messages: Vec<Uint8Array>, sig
         ));
     }
     let mut items = Vec::with_capacity(keys.len());
-    for ((key, message), signature) in keys.iter().zip(&messages).zip(&signatures) {
-        let key: &[u8; KEY_LEN] = (&key[..]).try_into().map_err(|_| invalid("key", KEY_LEN, key.len()))?;
-        let signature: &[u8; SIGNATURE_LEN] =
+    for ((key, message), signature) in keys.iter().zip(messages).zip(signatures) {
+        let key: [u8; KEY_LEN] = (&key[..]).try_into().map_err(|_| invalid("key", KEY_LEN, key.len()))?;
+        let signature: [u8; SIGNATURE_LEN] =
             (&signature[..]).try_into().map_err(|_| invalid("signature", SIGNATURE_LEN, signature.len()))?;
-        items.push((key, &message[..], signature));
+        items.push((key, message.to_vec(), signature));
     }
-    Ok(ed25519::verify_each(&items))
+    Ok(items)
+}
+
+/// The verdicts of checked items, in order.
+pub(crate) fn verify_items(items: &[Item]) -> Vec<bool> {
+    let refs: Vec<_> = items.iter().map(|(key, message, signature)| (key, &message[..], signature)).collect();
+    ed25519::verify_each(&refs)
+}
+
+/** `ed25519Verify` of each (key, message, signature), in order, in one call. */
+#[napi]
+pub fn ed25519_verify_each(keys: Vec<Uint8Array>, messages: Vec<Uint8Array>, signatures: Vec<Uint8Array>) -> Result<Vec<bool>> {
+    Ok(verify_items(&items(&keys, &messages, &signatures)?))
 }
