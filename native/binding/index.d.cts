@@ -60,11 +60,11 @@ export declare class NativePvm {
   dispose(): void
 }
 
-/** The verdicts of one batch handed to the worker, in the order of its items. */
+/** The verdicts of signatures handed to the worker, one each, in order. */
 export declare class PendingVerdicts {
   /**
-   * The verdicts in order: verified on this thread if the worker has not started them (so both
-   * cores verify while the caller waits), else waited for.
+   * The verdicts in order: those the worker has not started are verified on this thread (so
+   * both cores verify while the caller waits), the others waited for.
    */
   join(): Array<boolean>
 }

@@ -9,28 +9,29 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::{Arc, Condvar, LazyLock, Mutex, MutexGuard};
 
 use napi::bindgen_prelude::Uint8Array;
+use jam_crypto::ed25519;
 use napi::Result;
 
 use crate::crypto::fixed;
 use napi_derive::napi;
 
-type Verify = Box<dyn FnOnce() -> Vec<bool> + Send>;
+type Verify = Box<dyn FnOnce() -> bool + Send>;
 
-/// A batch's state: waiting for a thread, being verified, or decided.
+/// A signature's state: waiting for a thread, being verified, or decided.
 enum State {
-    Queued(Verify, usize),
+    Queued(Verify),
     Running,
-    Done(Vec<bool>),
+    Done(bool),
 }
 
-/// One batch, shared by the queue and its `PendingVerdicts`.
+/// One signature to verify, shared by the queue and its `PendingVerdicts`.
 type Batch = Arc<(Mutex<State>, Condvar)>;
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
-/// The batches not yet taken, in the order they were given, and the worker's wake-up.
+/// The signatures not yet taken, in the order they were given, and the worker's wake-up.
 struct Queue {
     batches: Mutex<VecDeque<Batch>>,
     given: Condvar,
@@ -58,63 +59,74 @@ static QUEUE: LazyLock<Arc<Queue>> = LazyLock::new(|| {
     queue
 });
 
-/// Verifies a batch on this thread, unless another thread took it first. A panic there (a bug,
-/// never an answer) makes every verdict false, so that the caller imports again synchronously
-/// and meets the same bug there.
+/// Verifies a signature on this thread, unless another thread took it first. A panic there (a
+/// bug, never an answer) is a false verdict, so that the caller imports again synchronously and
+/// meets the same bug there.
 fn run(batch: &Batch) {
     let (state, done) = &**batch;
-    let (verify, items) = {
+    let verify = {
         let mut s = lock(state);
         match std::mem::replace(&mut *s, State::Running) {
-            State::Queued(verify, items) => (verify, items),
+            State::Queued(verify) => verify,
             taken => {
                 *s = taken;
                 return;
             }
         }
     };
-    let verdicts = catch_unwind(AssertUnwindSafe(verify)).unwrap_or_else(|_| vec![false; items]);
-    *lock(state) = State::Done(verdicts);
+    let verdict = catch_unwind(AssertUnwindSafe(verify)).unwrap_or(false);
+    *lock(state) = State::Done(verdict);
     done.notify_all();
 }
 
-/// The verdicts of one batch handed to the worker, in the order of its items.
+/// The verdicts of signatures handed to the worker, one each, in order.
 #[napi]
 pub struct PendingVerdicts {
-    batch: Batch,
+    batches: Vec<Batch>,
 }
 
 #[napi]
 impl PendingVerdicts {
-    /// The verdicts in order: verified on this thread if the worker has not started them (so both
-    /// cores verify while the caller waits), else waited for.
+    /// The verdicts in order: those the worker has not started are verified on this thread (so
+    /// both cores verify while the caller waits), the others waited for.
     #[napi]
     pub fn join(&self) -> Vec<bool> {
-        run(&self.batch);
-        let (state, done) = &*self.batch;
-        let mut s = lock(state);
-        loop {
-            match &*s {
-                State::Done(verdicts) => return verdicts.clone(),
-                _ => s = done.wait(s).unwrap_or_else(|e| e.into_inner()),
-            }
-        }
+        self.batches.iter().for_each(run);
+        self.batches
+            .iter()
+            .map(|batch| {
+                let (state, done) = &**batch;
+                let mut s = lock(state);
+                loop {
+                    match &*s {
+                        State::Done(verdict) => return *verdict,
+                        _ => s = done.wait(s).unwrap_or_else(|e| e.into_inner()),
+                    }
+                }
+            })
+            .collect()
     }
 }
 
-/// Queues `verify` (of `items` verdicts) for the worker.
-fn start(items: usize, verify: impl FnOnce() -> Vec<bool> + Send + 'static) -> PendingVerdicts {
-    let batch: Batch = Arc::new((Mutex::new(State::Queued(Box::new(verify), items)), Condvar::new()));
-    lock(&QUEUE.batches).push_back(batch.clone());
+/// Queues each verification for the worker, one signature a batch (so that a joining thread
+/// can take the ones the worker has not reached).
+fn start(verifications: Vec<Verify>) -> PendingVerdicts {
+    let batches: Vec<Batch> = verifications.into_iter().map(|v| Arc::new((Mutex::new(State::Queued(v)), Condvar::new()))).collect();
+    lock(&QUEUE.batches).extend(batches.iter().cloned());
     QUEUE.given.notify_one();
-    PendingVerdicts { batch }
+    PendingVerdicts { batches }
 }
 
 /** `ed25519VerifyEach` on the worker: the verdicts of each (key, message, signature), in order, when joined. */
 #[napi]
 pub fn ed25519_verify_each_deferred(keys: Vec<Uint8Array>, messages: Vec<Uint8Array>, signatures: Vec<Uint8Array>) -> Result<PendingVerdicts> {
     let items = crate::ed25519::items(&keys, &messages, &signatures)?;
-    Ok(start(items.len(), move || crate::ed25519::verify_items(&items)))
+    Ok(start(
+        items
+            .into_iter()
+            .map(|(key, message, signature)| Box::new(move || ed25519::verify(&key, &message, &signature)) as Verify)
+            .collect(),
+    ))
 }
 
 /** `bandersnatchIetfVerify` on the worker: one verdict, whether the signature verifies, when joined. */
@@ -123,5 +135,5 @@ pub fn bandersnatch_ietf_verify_deferred(key: Uint8Array, context: Uint8Array, m
     let key = *fixed::<{ jam_crypto::KEY_LEN }>("key", &key)?;
     let signature = *fixed::<{ jam_crypto::SIGNATURE_LEN }>("signature", &signature)?;
     let (context, message) = (context.to_vec(), message.to_vec());
-    Ok(start(1, move || vec![jam_crypto::ietf::verify(&key, &context, &message, &signature).is_ok()]))
+    Ok(start(vec![Box::new(move || jam_crypto::ietf::verify(&key, &context, &message, &signature).is_ok())]))
 }
