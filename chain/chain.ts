@@ -90,8 +90,17 @@ export const sequentialImporterOf = (given: ChainSpec | ChainParams, engines: En
 export const optimistic =
   (importer: Importer): Importer =>
   (prior, block, ancestors) => {
-    const { result, held } = deferSignatures(() => importer(prior, block, ancestors));
-    return held ? result : importer(prior, block, ancestors);
+    // A throw is an answer too: taken as it is only when every signature held.
+    const { result, held } = deferSignatures((): { readonly value: ReturnType<Importer> } | { readonly thrown: unknown } => {
+      try {
+        return { value: importer(prior, block, ancestors) };
+      } catch (thrown) {
+        return { thrown };
+      }
+    });
+    if (!held) return importer(prior, block, ancestors);
+    if ('thrown' in result) throw result.thrown;
+    return result.value;
   };
 
 /**
