@@ -117,8 +117,10 @@ const asPreimageOf = (h: Hash, v: Uint8Array | undefined): Uint8Array | undefine
   v !== undefined && bytesEqual(hashOfValue(v), h) ? v : undefined;
 
 /** a_s[k], if present: the storage item, else the opaque entry under its key (any octets can be a value). */
-export const storageOf = (a: Pick<AccountDictionaries, 'storage' | 'opaque'>, k: Uint8Array): Uint8Array | undefined =>
-  a.storage.get(toHex(k)) ?? (a.opaque.size === 0 ? undefined : a.opaque.get(storageEntryKey(k)));
+export const storageOf = (a: Pick<AccountDictionaries, 'storage' | 'opaque'>, k: Uint8Array): Uint8Array | undefined => {
+  const hex = toHex(k);
+  return a.storage.get(hex) ?? (a.opaque.size === 0 ? undefined : a.opaque.get(storageEntryKeyOfHex(hex, k)));
+};
 
 /** a_p[h], if present: the preimage, else the opaque entry under its key when it hashes to h. */
 export const preimageOf = (a: Pick<AccountDictionaries, 'preimages' | 'opaque'>, h: Hash): Uint8Array | undefined =>
@@ -143,11 +145,14 @@ const superseding = (opaque: ReadonlyMap<AccountEntryKey, Uint8Array>, key: Acco
 };
 
 /** The account with a_s[k] = v (removed when v is undefined); the opaque entry under its key, read as a_s[k], goes. */
-export const withStorage = <A extends Pick<AccountDictionaries, 'storage' | 'opaque'>>(a: A, k: Uint8Array, v: Uint8Array | undefined): A => ({
-  ...a,
-  storage: withKey(a.storage, toHex(k), v),
-  opaque: a.opaque.size === 0 ? a.opaque : superseding(a.opaque, storageEntryKey(k), () => true),
-});
+export const withStorage = <A extends Pick<AccountDictionaries, 'storage' | 'opaque'>>(a: A, k: Uint8Array, v: Uint8Array | undefined): A => {
+  const hex = toHex(k);
+  return {
+    ...a,
+    storage: withKey(a.storage, hex, v),
+    opaque: a.opaque.size === 0 ? a.opaque : superseding(a.opaque, storageEntryKeyOfHex(hex, k), () => true),
+  };
+};
 
 /** The account with a_p[h] = p (removed when p is undefined); an opaque entry that is a_p[h] goes. */
 export const withPreimage = <A extends Pick<AccountDictionaries, 'preimages' | 'opaque'>>(a: A, h: Hash, p: Uint8Array | undefined): A => ({

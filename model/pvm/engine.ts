@@ -43,6 +43,8 @@ export interface PvmInstance {
   dispose(): void;
 }
 
+const TWO_64 = 2n ** 64n;
+
 /** omega_index, or the engines' RangeError when `index` names none of the 13 registers. */
 export const registerOf = (omega: ArrayLike<bigint>, index: number): bigint => {
   const v = omega[index];
@@ -53,7 +55,7 @@ export const registerOf = (omega: ArrayLike<bigint>, index: number): bigint => {
 /** `value` for omega_index, or the engines' RangeError when the index or the value is out of range. */
 export const checkedRegister = (index: number, value: bigint): bigint => {
   if (!Number.isInteger(index) || index < 0 || index > 12) throw new RangeError(`register ${index} is not one of 0..12`);
-  if (value < 0n || value >= 2n ** 64n) throw new RangeError(`register value ${value} is not a 64-bit natural`);
+  if (value < 0n || value >= TWO_64) throw new RangeError(`register value ${value} is not a 64-bit natural`);
   return value;
 };
 

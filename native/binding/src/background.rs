@@ -1,5 +1,5 @@
 //! Signature verifications on a background thread, for the chain layer's optimistic import
-//! (`chain/optimistic.ts`): the JavaScript thread goes on with the block while one worker thread
+//! (`optimistic` in `chain/chain.ts`): the JavaScript thread goes on with the block while one worker thread
 //! (the second core of a two-core machine) verifies its signatures; `PendingVerdicts.join` waits
 //! for the verdicts. The verdicts are those of the synchronous `ed25519VerifyEach` and
 //! `bandersnatchIetfVerify` (the same functions, run elsewhere), so deferring changes no answer.
@@ -8,12 +8,12 @@ use std::collections::VecDeque;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::{Arc, Condvar, LazyLock, Mutex, MutexGuard};
 
-use napi::bindgen_prelude::Uint8Array;
 use jam_crypto::ed25519;
+use napi::bindgen_prelude::Uint8Array;
 use napi::Result;
+use napi_derive::napi;
 
 use crate::crypto::fixed;
-use napi_derive::napi;
 
 type Verify = Box<dyn FnOnce() -> bool + Send>;
 
@@ -25,7 +25,7 @@ enum State {
 }
 
 /// One signature to verify, shared by the queue and its `PendingVerdicts`.
-type Batch = Arc<(Mutex<State>, Condvar)>;
+type Check = Arc<(Mutex<State>, Condvar)>;
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|e| e.into_inner())
@@ -33,27 +33,27 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 
 /// The signatures not yet taken, in the order they were given, and the worker's wake-up.
 struct Queue {
-    batches: Mutex<VecDeque<Batch>>,
+    checks: Mutex<VecDeque<Check>>,
     given: Condvar,
 }
 
 /// The queue and its one worker thread, started on first use.
 static QUEUE: LazyLock<Arc<Queue>> = LazyLock::new(|| {
-    let queue = Arc::new(Queue { batches: Mutex::new(VecDeque::new()), given: Condvar::new() });
+    let queue = Arc::new(Queue { checks: Mutex::new(VecDeque::new()), given: Condvar::new() });
     let theirs = queue.clone();
     std::thread::Builder::new()
         .name("jam-verify".into())
         .spawn(move || loop {
-            let batch = {
-                let mut batches = lock(&theirs.batches);
+            let check = {
+                let mut checks = lock(&theirs.checks);
                 loop {
-                    match batches.pop_front() {
-                        Some(b) => break b,
-                        None => batches = theirs.given.wait(batches).unwrap_or_else(|e| e.into_inner()),
+                    match checks.pop_front() {
+                        Some(c) => break c,
+                        None => checks = theirs.given.wait(checks).unwrap_or_else(|e| e.into_inner()),
                     }
                 }
             };
-            run(&batch);
+            run(&check);
         })
         .expect("the verification thread starts");
     queue
@@ -62,8 +62,8 @@ static QUEUE: LazyLock<Arc<Queue>> = LazyLock::new(|| {
 /// Verifies a signature on this thread, unless another thread took it first. A panic there (a
 /// bug, never an answer) is a false verdict, so that the caller imports again synchronously and
 /// meets the same bug there.
-fn run(batch: &Batch) {
-    let (state, done) = &**batch;
+fn run(check: &Check) {
+    let (state, done) = &**check;
     let verify = {
         let mut s = lock(state);
         match std::mem::replace(&mut *s, State::Running) {
@@ -82,7 +82,7 @@ fn run(batch: &Batch) {
 /// The verdicts of signatures handed to the worker, one each, in order.
 #[napi]
 pub struct PendingVerdicts {
-    batches: Vec<Batch>,
+    checks: Vec<Check>,
 }
 
 #[napi]
@@ -91,11 +91,11 @@ impl PendingVerdicts {
     /// both cores verify while the caller waits), the others waited for.
     #[napi]
     pub fn join(&self) -> Vec<bool> {
-        self.batches.iter().for_each(run);
-        self.batches
+        self.checks.iter().for_each(run);
+        self.checks
             .iter()
-            .map(|batch| {
-                let (state, done) = &**batch;
+            .map(|check| {
+                let (state, done) = &**check;
                 let mut s = lock(state);
                 loop {
                     match &*s {
@@ -108,13 +108,13 @@ impl PendingVerdicts {
     }
 }
 
-/// Queues each verification for the worker, one signature a batch (so that a joining thread
+/// Queues each verification for the worker, one signature a check (so that a joining thread
 /// can take the ones the worker has not reached).
 fn start(verifications: Vec<Verify>) -> PendingVerdicts {
-    let batches: Vec<Batch> = verifications.into_iter().map(|v| Arc::new((Mutex::new(State::Queued(v)), Condvar::new()))).collect();
-    lock(&QUEUE.batches).extend(batches.iter().cloned());
+    let checks: Vec<Check> = verifications.into_iter().map(|v| Arc::new((Mutex::new(State::Queued(v)), Condvar::new()))).collect();
+    lock(&QUEUE.checks).extend(checks.iter().cloned());
     QUEUE.given.notify_one();
-    PendingVerdicts { batches }
+    PendingVerdicts { checks }
 }
 
 /** `ed25519VerifyEach` on the worker: the verdicts of each (key, message, signature), in order, when joined. */
