@@ -501,9 +501,7 @@ describe('pvm: garbage never crashes the native binding', () => {
               tolerate(() => m.writeMemory(address, new Uint8Array(4)));
               tolerate(() => m.run(new BigUint64Array(Math.abs(length) % 16 | 0)));
               omega[Math.abs(address) % 13 | 0] = BigInt.asUintN(64, value);
-              tolerate(() => {
-                m.gas = value;
-              });
+              tolerate(() => m.run(omega, value));
             }
             tolerate(() => m.run(omega));
             m.dispose();

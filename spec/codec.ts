@@ -161,6 +161,10 @@ export class Reader {
 export class Writer {
   private buf = new Uint8Array(256);
   length = 0;
+  /** The octets the buffer holds before it must grow. */
+  get capacity(): number {
+    return this.buf.length;
+  }
   private ensure(n: number): void {
     if (this.length + n <= this.buf.length) return;
     let cap = this.buf.length * 2;
@@ -266,11 +270,26 @@ export const codec = <T>(d: Omit<Codec<T>, 'json'>): Codec<T> => {
   return { ...d, json };
 };
 
+/**
+ * Writers `encode` has finished with, reused: a block import encodes thousands of values, and a
+ * writer's buffer, once grown, fits the next value of the kind. A stack, so that an encoder that
+ * calls `encode` inside gets a writer of its own; buffers past `spareCapacity` are let go.
+ */
+const spare: Writer[] = [];
+const spareCapacity = 1 << 20;
+
 /** E(v): the octets of a value. */
 export const encode = <T>(c: Codec<T>, v: T): Uint8Array => {
-  const w = new Writer();
-  c.encodeTo(w, v);
-  return w.result();
+  const w = spare.pop() ?? new Writer();
+  try {
+    c.encodeTo(w, v);
+    return w.result();
+  } finally {
+    if (w.capacity <= spareCapacity) {
+      w.length = 0;
+      spare.push(w);
+    }
+  }
 };
 
 /** The inverse of E, for untrusted input: all octets must be consumed; never throws for bad input. */

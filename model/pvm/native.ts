@@ -31,13 +31,20 @@ const READ_INTO_MAX = 1 << 16;
 /**
  * The instance over a native machine. omega lives in a BigUint64Array the machine reads before
  * each run and writes back after it (`NativePvm.run`), so that a host call's register reads and
- * writes stay in JavaScript; they are checked as the TypeScript engine checks them.
+ * writes stay in JavaScript; they are checked as the TypeScript engine checks them. The gas
+ * counter comes back with each exit and a host call's charge goes in with the next run, so
+ * that reading and charging it crosses into the addon not at all.
  */
-const instance = (m: NativePvm, registers: ReadonlyArray<bigint>): PvmInstance => {
+const instance = (m: NativePvm, registers: ReadonlyArray<bigint>, initialGas: bigint): PvmInstance => {
   const omega = BigUint64Array.from(registers);
+  let gas = initialGas;
+  // The counter set since the last run, which the next run starts from.
+  let charged: bigint | undefined;
   return {
     run(): ExitReason {
-      const exit = m.run(omega);
+      const exit = m.run(omega, charged);
+      charged = undefined;
+      gas = exit.gas;
       switch (exit.kind as Kind) {
         case Kind.Halt:
           return HALT;
@@ -55,10 +62,10 @@ const instance = (m: NativePvm, registers: ReadonlyArray<bigint>): PvmInstance =
       return m.pc;
     },
     get gas(): bigint {
-      return m.gas;
+      return gas;
     },
     set gas(value: bigint) {
-      m.gas = value;
+      gas = charged = value;
     },
     getRegister: (index) => registerOf(omega, index),
     setRegister(index, value) {
@@ -96,6 +103,7 @@ export const nativePvm = (readings: PvmReadings): PvmEngine => ({
           { exitPc: readings['pvm-exit-pc'], gas: readings['pvm-gas'], exceptionGas: readings['pvm-exception-gas'] },
         ),
         init.registers,
+        init.gas,
       );
     } catch (e) {
       if (isBadBlob(e)) return e.message;

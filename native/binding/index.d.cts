@@ -39,13 +39,12 @@ export declare class NativePvm {
   /**
    * Runs until an exit (Psi) with omega shared with JavaScript: the 13 registers are read from
    * `omega` before the run and written back to it after, so that between runs a host call reads
-   * and sets them there, without a call into the addon each.
+   * and sets them there, without a call into the addon each. The gas counter is set to `gas`
+   * first when given (a host call charged it), and comes back with the exit: a host call reads
+   * and charges it with no call of its own.
    */
-  run(omega: BigUint64Array): PvmExit
+  run(omega: BigUint64Array, gas?: bigint | undefined | null): PvmExit
   get pc(): number
-  /** The gas counter; negative only after an out-of-gas exit. */
-  get gas(): bigint
-  set gas(gas: bigint)
   /** Octets at [address, address + length), or null if any is not readable or the range passes 2^32. */
   readMemory(address: number, length: number): Uint8Array | null
   /**
@@ -122,10 +121,14 @@ export interface PvmChunk {
   data: Uint8Array
 }
 
-/** An exit: kind 0 halt, 1 panic, 2 out-of-gas, 3 fault (value: page address), 4 host (value: id). */
+/**
+ * An exit: kind 0 halt, 1 panic, 2 out-of-gas, 3 fault (value: page address), 4 host (value: id);
+ * and the gas counter after it (negative only after an out-of-gas exit).
+ */
 export interface PvmExit {
   kind: number
   value: bigint
+  gas: bigint
 }
 
 /** One row of the native instruction table (A.5), with the group named as `model/pvm/opcodes.ts` names it. */

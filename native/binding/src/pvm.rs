@@ -154,11 +154,13 @@ fn readings_of(r: &PvmReadings) -> Result<Readings> {
     })
 }
 
-/// An exit: kind 0 halt, 1 panic, 2 out-of-gas, 3 fault (value: page address), 4 host (value: id).
+/// An exit: kind 0 halt, 1 panic, 2 out-of-gas, 3 fault (value: page address), 4 host (value: id);
+/// and the gas counter after it (negative only after an out-of-gas exit).
 #[napi(object)]
 pub struct PvmExit {
     pub kind: u32,
     pub value: BigInt,
+    pub gas: BigInt,
 }
 
 #[napi]
@@ -248,15 +250,21 @@ impl NativePvm {
 
     /// Runs until an exit (Psi) with omega shared with JavaScript: the 13 registers are read from
     /// `omega` before the run and written back to it after, so that between runs a host call reads
-    /// and sets them there, without a call into the addon each.
+    /// and sets them there, without a call into the addon each. The gas counter is set to `gas`
+    /// first when given (a host call charged it), and comes back with the exit: a host call reads
+    /// and charges it with no call of its own.
     #[napi(catch_unwind)]
-    pub fn run(&mut self, mut omega: BigUint64ArraySlice) -> Result<PvmExit> {
+    pub fn run(&mut self, mut omega: BigUint64ArraySlice, gas: Option<BigInt>) -> Result<PvmExit> {
         // SAFETY: the slice is the caller's BigUint64Array, used only during this synchronous call.
         let omega = unsafe { omega.as_mut() };
         if omega.len() != 13 {
             return fail("PVM_RANGE", format!("13 registers expected, got {}", omega.len()));
         }
+        let gas = gas.map(|g| u64_of("gas", &g)).transpose()?;
         let m = self.machine()?;
+        if let Some(g) = gas {
+            m.gas = i128::from(g);
+        }
         m.registers.copy_from_slice(omega);
         let exit = m.run();
         omega.copy_from_slice(&m.registers);
@@ -267,25 +275,12 @@ impl NativePvm {
             Exit::Fault(a) => (3, u64::from(a)),
             Exit::Host(id) => (4, id),
         };
-        Ok(PvmExit { kind, value: BigInt::from(value) })
+        Ok(PvmExit { kind, value: BigInt::from(value), gas: BigInt::from(m.gas) })
     }
 
     #[napi(getter, catch_unwind)]
     pub fn pc(&mut self) -> Result<u32> {
         Ok(self.machine()?.pc())
-    }
-
-    /// The gas counter; negative only after an out-of-gas exit.
-    #[napi(getter, catch_unwind)]
-    pub fn gas(&mut self) -> Result<BigInt> {
-        Ok(BigInt::from(self.machine()?.gas))
-    }
-
-    #[napi(setter, catch_unwind)]
-    pub fn set_gas(&mut self, gas: BigInt) -> Result<()> {
-        let gas = u64_of("gas", &gas)?;
-        self.machine()?.gas = i128::from(gas);
-        Ok(())
     }
 
     /// Octets at [address, address + length), or null if any is not readable or the range passes 2^32.
