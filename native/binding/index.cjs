@@ -712,4 +712,5 @@ module.exports.ed25519VerifyEachDeferred = nativeBinding.ed25519VerifyEachDeferr
 module.exports.erasureEncode = nativeBinding.erasureEncode
 module.exports.erasureRecover = nativeBinding.erasureRecover
 module.exports.grayPaperVersion = nativeBinding.grayPaperVersion
+module.exports.keccak256Into = nativeBinding.keccak256Into
 module.exports.pvmInstructions = nativeBinding.pvmInstructions

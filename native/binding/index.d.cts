@@ -115,6 +115,9 @@ export declare function erasureRecover(chunks: Uint8Array, indices: Uint32Array,
 /** The version of the Gray Paper the native engines implement.  */
 export declare function grayPaperVersion(): string
 
+/** Writes H_K(data), the 32-octet Keccak-256 hash, into `out` (32 octets).  */
+export declare function keccak256Into(data: Uint8Array, out: Uint8Array): void
+
 /** Initial contents at an address (inside accessible pages). */
 export interface PvmChunk {
   address: number

@@ -12,12 +12,13 @@
 //! The context `c` is the VRF input (hashed to the curve), the message `m` the additional data.
 //! The ring SRS is not shipped by this crate: the caller passes its bytes to [`RingSrs::new`].
 //!
-//! Ed25519 verification (section 3.8.2) is the module [`ed25519`], the hash H (section 3.8.1) the
-//! module [`blake2b`].
+//! Ed25519 verification (section 3.8.2) is the module [`ed25519`], the hashes H and H_K (section
+//! 3.8.1) the modules [`blake2b`] and [`keccak`].
 
 pub mod blake2b;
 pub mod ed25519;
 pub mod ietf;
+pub mod keccak;
 mod recent;
 pub mod subgroup;
 
