@@ -292,6 +292,24 @@ export const encode = <T>(c: Codec<T>, v: T): Uint8Array => {
   }
 };
 
+/**
+ * The codec with each value's encoding remembered, by the value's identity: for values encoded
+ * again and again while they live (a work report is encoded in its guarantee's hash, its own
+ * hash and rho's row of the trie, block after block). The model never changes a value in place,
+ * so a value's encoding stays its encoding.
+ */
+export const remembered = <T extends object>(c: Codec<T>): Codec<T> => {
+  const encodings = new WeakMap<T, Uint8Array>();
+  return {
+    ...c,
+    encodeTo: (w, v) => {
+      let e = encodings.get(v);
+      if (e === undefined) encodings.set(v, (e = encode(c, v)));
+      w.bytes(e);
+    },
+  };
+};
+
 /** The inverse of E, for untrusted input: all octets must be consumed; never throws for bad input. */
 export const decode = <T>(c: Codec<T>, bytes: Uint8Array): E.Either<CodecError, T> => {
   const r = new Reader(bytes);

@@ -36,6 +36,7 @@ import {
   optional,
   perSpec,
   record,
+  remembered,
   sequence,
   u16,
   u32,
@@ -225,16 +226,18 @@ const segmentRootLookupItem = record<SegmentRootLookupItem>('SegmentRootLookupIt
 ]);
 
 /** @gp C.27 -- R: a work report; core and auth gas are general naturals. */
-export const workReport: Codec<WorkReport> = record<WorkReport>('WorkReport', [
-  ['avspec', 'package_spec', availabilitySpec],
-  ['context', 'context', refineContext],
-  ['core', 'core_index', naturalU32],
-  ['authorizer', 'authorizer_hash', hash],
-  ['authGasUsed', 'auth_gas_used', natural],
-  ['authTrace', 'auth_output', blob],
-  ['srLookup', 'segment_root_lookup', varSequence(segmentRootLookupItem)],
-  ['digests', 'results', varSequence(workDigest)],
-]);
+export const workReport: Codec<WorkReport> = remembered(
+  record<WorkReport>('WorkReport', [
+    ['avspec', 'package_spec', availabilitySpec],
+    ['context', 'context', refineContext],
+    ['core', 'core_index', naturalU32],
+    ['authorizer', 'authorizer_hash', hash],
+    ['authGasUsed', 'auth_gas_used', natural],
+    ['authTrace', 'auth_output', blob],
+    ['srLookup', 'segment_root_lookup', varSequence(segmentRootLookupItem)],
+    ['digests', 'results', varSequence(workDigest)],
+  ]),
+);
 
 /** @gp C.32 -- E_U: an operand tuple; the gas limit is a general natural, the result O(...). */
 export const operandTuple: Codec<OperandTuple> = record<OperandTuple>('OperandTuple', [
