@@ -47,3 +47,25 @@ export const nativeAvailable = (): boolean => {
     return false;
   }
 };
+
+/**
+ * The array short octet sequences cross into the addon through. Speed: V8 keeps a typed array of
+ * at most 64 octets inside its heap and moves it out the first time the addon is handed it, which
+ * costs more than a hash of it; this array was moved out once. Every use copies in, calls the
+ * addon and is done with it before the next (the addon copies what it keeps).
+ */
+export const scratch = new Uint8Array(1 << 16);
+
+/**
+ * Views of `arrays` copied into `scratch` one after another, in their order; an array past its
+ * end is handed over as it is.
+ */
+export const throughScratch = (arrays: ReadonlyArray<Uint8Array>): Uint8Array[] => {
+  let at = 0;
+  return arrays.map((a) => {
+    if (at + a.length > scratch.length) return a;
+    scratch.set(a, at);
+    at += a.length;
+    return scratch.subarray(at - a.length, at);
+  });
+};

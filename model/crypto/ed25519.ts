@@ -12,7 +12,7 @@
  */
 import { ed25519 } from '@noble/curves/ed25519.js';
 import type { Ed25519Key, Ed25519Signature } from '../../spec/bytes.js';
-import { loadNative } from '../native.js';
+import { loadNative, throughScratch } from '../native.js';
 import { defer, deferring } from './deferral.js';
 
 /** A verifier of V_key(message); false for a key or signature of the wrong length, never throws on bad input. */
@@ -60,11 +60,10 @@ const sizedOnly = (
 ): ReadonlyArray<boolean> => {
   const isSized = items.map((i) => wellSized(i.key, i.signature));
   const sized = items.filter((_, at) => isSized[at]);
-  const verdicts = verify(
-    sized.map((i) => i.key),
-    sized.map((i) => i.message),
-    sized.map((i) => i.signature),
-  );
+  // Through `scratch`: keys, then messages, then signatures.
+  const n = sized.length;
+  const views = throughScratch([...sized.map((i) => i.key), ...sized.map((i) => i.message), ...sized.map((i) => i.signature)]);
+  const verdicts = verify(views.slice(0, n), views.slice(n, 2 * n), views.slice(2 * n));
   let next = 0;
   return isSized.map((s) => (s ? verdicts[next++]! : false));
 };

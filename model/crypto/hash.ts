@@ -10,24 +10,16 @@
 import { blake2b } from '@noble/hashes/blake2.js';
 import { keccak_256 } from '@noble/hashes/sha3.js';
 import type { Hash } from '../../spec/bytes.js';
-import { loadNative } from '../native.js';
+import { loadNative, throughScratch } from '../native.js';
 
-/**
- * The arrays the native hashes read their input from and write their output to. Speed: V8 keeps an
- * array of at most 64 octets (a trie node, a hash) inside its heap and moves it out the first
- * time the addon is handed it, which costs more than hashing it; these two were moved once.
- */
-const scratchIn = new Uint8Array(1 << 12);
+/** The array the native hashes write to, moved out of V8's heap once (see `scratch`). */
 const scratchOut = new Uint8Array(32);
 
-/** A native hash of an octet sequence, read through `scratchIn` and written to `scratchOut`. */
+/** A native hash of an octet sequence, read through `scratch` and written to `scratchOut`. */
 const nativeHash =
   (into: (data: Uint8Array, out: Uint8Array) => void) =>
   (data: Uint8Array): Hash => {
-    if (data.length <= scratchIn.length) {
-      scratchIn.set(data);
-      into(scratchIn.subarray(0, data.length), scratchOut);
-    } else into(data, scratchOut);
+    into(throughScratch([data])[0]!, scratchOut);
     return scratchOut.slice() as Hash;
   };
 

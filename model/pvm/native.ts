@@ -7,7 +7,7 @@
  * deblob (A.1).
  */
 import { paperReadings, type PvmReadings } from '../../spec/readings.js';
-import { loadNative } from '../native.js';
+import { loadNative, scratch, throughScratch } from '../native.js';
 import { checkedRegister, registerOf, type ExitReason, type PvmEngine, type PvmInit, type PvmInstance } from './engine.js';
 
 /** The kinds `NativePvm.run()` reports, in the binding's numbering. */
@@ -24,14 +24,6 @@ const PANIC: ExitReason = { kind: 'panic' };
 const OUT_OF_GAS: ExitReason = { kind: 'out-of-gas' };
 
 type NativePvm = InstanceType<ReturnType<typeof loadNative>['NativePvm']>;
-
-/**
- * The longest read or write that goes through `scratch`, the array host calls' octets cross the
- * addon in. Speed: V8 keeps a short array inside its heap and moves it out the first time the
- * addon is handed one, which costs more than the copy into this one, moved once.
- */
-const SCRATCH = 1 << 16;
-const scratch = new Uint8Array(SCRATCH);
 
 /**
  * The instance over a native machine. omega lives in a BigUint64Array the machine reads before
@@ -79,14 +71,10 @@ const instance = (m: NativePvm, registers: ReadonlyArray<bigint>, initialGas: bi
     readMemory(address, length) {
       // A host call's read is short: through `scratch`. A long one is checked before its octets
       // are allocated (an unreadable range of gigabytes allocates nothing).
-      if (length > SCRATCH || !Number.isInteger(length) || length < 0) return m.readMemory(address, length) ?? undefined;
+      if (length > scratch.length || !Number.isInteger(length) || length < 0) return m.readMemory(address, length) ?? undefined;
       return m.readMemoryInto(address, scratch.subarray(0, length)) ? scratch.slice(0, length) : undefined;
     },
-    writeMemory(address, data) {
-      if (data.length > SCRATCH) return m.writeMemory(address, data);
-      scratch.set(data);
-      return m.writeMemory(address, scratch.subarray(0, data.length));
-    },
+    writeMemory: (address, data) => m.writeMemory(address, throughScratch([data])[0]!),
     dispose: () => m.dispose(),
   };
 };
