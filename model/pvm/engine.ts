@@ -43,7 +43,8 @@ export interface PvmInstance {
   dispose(): void;
 }
 
-const TWO_64 = 2n ** 64n;
+/** 2^64: registers and the gas counter are below it. */
+export const TWO_64 = 2n ** 64n;
 
 /** omega_index, or the engines' RangeError when `index` names none of the 13 registers. */
 export const registerOf = (omega: ArrayLike<bigint>, index: number): bigint => {

@@ -8,9 +8,9 @@
  */
 import { paperReadings, type PvmReadings } from '../../spec/readings.js';
 import { loadNative, scratch, throughScratch } from '../native.js';
-import { checkedRegister, registerOf, type ExitReason, type PvmEngine, type PvmInit, type PvmInstance } from './engine.js';
+import { checkedRegister, registerOf, TWO_64, type ExitReason, type PvmEngine, type PvmInit, type PvmInstance } from './engine.js';
 
-/** The kinds `NativePvm.run()` reports, in the binding's numbering. */
+/** The kinds `NativePvm.run()` reports, in the binding's numbering (its answer is kind * 2^32 + value). */
 const enum Kind {
   Halt = 0,
   Panic = 1,
@@ -18,6 +18,7 @@ const enum Kind {
   Fault = 3,
   Host = 4,
 }
+const TWO_32 = 2 ** 32;
 
 const HALT: ExitReason = { kind: 'halt' };
 const PANIC: ExitReason = { kind: 'panic' };
@@ -26,23 +27,27 @@ const OUT_OF_GAS: ExitReason = { kind: 'out-of-gas' };
 type NativePvm = InstanceType<ReturnType<typeof loadNative>['NativePvm']>;
 
 /**
- * The instance over a native machine. omega lives in a BigUint64Array the machine reads before
- * each run and writes back after it (`NativePvm.run`), so that a host call's register reads and
- * writes stay in JavaScript; they are checked as the TypeScript engine checks them. The gas
- * counter comes back with each exit and a host call's charge goes in with the next run, so
- * that reading and charging it crosses into the addon not at all.
+ * The instance over a native machine. omega and the gas counter live in BigUint64Arrays the
+ * machine reads before each run and writes back after it (`NativePvm.run`), so that a host
+ * call's register reads and writes and its charge stay in JavaScript; registers are checked as
+ * the TypeScript engine checks them. The counter is kept as its magnitude and whether it is
+ * negative (as it is only after out-of-gas).
  */
 const instance = (m: NativePvm, registers: ReadonlyArray<bigint>, initialGas: bigint): PvmInstance => {
   const omega = BigUint64Array.from(registers);
-  let gas = initialGas;
-  // The counter set since the last run, which the next run starts from.
-  let charged: bigint | undefined;
+  const gas = new BigUint64Array(2);
+  const setGas = (value: bigint): void => {
+    const magnitude = value < 0n ? -value : value;
+    if (magnitude >= TWO_64) throw new RangeError(`gas ${value} is beyond 2^64`);
+    gas[0] = magnitude;
+    gas[1] = value < 0n ? 1n : 0n;
+  };
+  setGas(initialGas);
   return {
     run(): ExitReason {
-      const exit = m.run(omega, charged);
-      charged = undefined;
-      gas = exit.gas;
-      switch (exit.kind as Kind) {
+      const exit = m.run(omega, gas);
+      const value = exit % TWO_32;
+      switch (Math.floor(exit / TWO_32) as Kind) {
         case Kind.Halt:
           return HALT;
         case Kind.Panic:
@@ -50,19 +55,19 @@ const instance = (m: NativePvm, registers: ReadonlyArray<bigint>, initialGas: bi
         case Kind.OutOfGas:
           return OUT_OF_GAS;
         case Kind.Fault:
-          return { kind: 'fault', address: Number(exit.value) };
+          return { kind: 'fault', address: value };
         case Kind.Host:
-          return { kind: 'host', id: Number(BigInt.asUintN(32, exit.value)) };
+          return { kind: 'host', id: value };
       }
     },
     get pc(): number {
       return m.pc;
     },
     get gas(): bigint {
-      return gas;
+      return gas[1] === 0n ? gas[0]! : -gas[0]!;
     },
     set gas(value: bigint) {
-      gas = charged = value;
+      setGas(value);
     },
     getRegister: (index) => registerOf(omega, index),
     setRegister(index, value) {

@@ -37,13 +37,14 @@ export declare class NativePvm {
    */
   constructor(program: Uint8Array, pc: number, gas: bigint, registers: Array<bigint>, pages: Array<PvmPage>, contents: Array<PvmChunk>, heapStart?: number | undefined | null, readings?: PvmReadings | undefined | null)
   /**
-   * Runs until an exit (Psi) with omega shared with JavaScript: the 13 registers are read from
-   * `omega` before the run and written back to it after, so that between runs a host call reads
-   * and sets them there, without a call into the addon each. The gas counter is set to `gas`
-   * first when given (a host call charged it), and comes back with the exit: a host call reads
-   * and charges it with no call of its own.
+   * Runs until an exit (Psi), with omega and the gas counter shared with JavaScript: the 13
+   * registers are read from `omega` before the run and written back after it, and so is the
+   * counter in `gas` (its magnitude, then 1 if it is negative, as it is only after out-of-gas),
+   * so that between runs a host call reads and sets them there, with no call into the addon.
+   * The exit comes back as one number, kind * 2^32 + value: kind 0 halt, 1 panic, 2 out-of-gas,
+   * 3 fault (value: the page address), 4 host (value: the id modulo 2^32); no object is made.
    */
-  run(omega: BigUint64Array, gas?: bigint | undefined | null): PvmExit
+  run(omega: BigUint64Array, gas: BigUint64Array): number
   get pc(): number
   /** Octets at [address, address + length), or null if any is not readable or the range passes 2^32. */
   readMemory(address: number, length: number): Uint8Array | null
@@ -122,16 +123,6 @@ export declare function keccak256Into(data: Uint8Array, out: Uint8Array): void
 export interface PvmChunk {
   address: number
   data: Uint8Array
-}
-
-/**
- * An exit: kind 0 halt, 1 panic, 2 out-of-gas, 3 fault (value: page address), 4 host (value: id);
- * and the gas counter after it (negative only after an out-of-gas exit).
- */
-export interface PvmExit {
-  kind: number
-  value: bigint
-  gas: bigint
 }
 
 /** One row of the native instruction table (A.5), with the group named as `model/pvm/opcodes.ts` names it. */

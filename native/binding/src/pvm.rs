@@ -154,15 +154,6 @@ fn readings_of(r: &PvmReadings) -> Result<Readings> {
     })
 }
 
-/// An exit: kind 0 halt, 1 panic, 2 out-of-gas, 3 fault (value: page address), 4 host (value: id);
-/// and the gas counter after it (negative only after an out-of-gas exit).
-#[napi(object)]
-pub struct PvmExit {
-    pub kind: u32,
-    pub value: BigInt,
-    pub gas: BigInt,
-}
-
 #[napi]
 pub struct NativePvm {
     machine: Option<Machine>,
@@ -248,34 +239,34 @@ impl NativePvm {
         Ok(NativePvm { machine: Some(machine) })
     }
 
-    /// Runs until an exit (Psi) with omega shared with JavaScript: the 13 registers are read from
-    /// `omega` before the run and written back to it after, so that between runs a host call reads
-    /// and sets them there, without a call into the addon each. The gas counter is set to `gas`
-    /// first when given (a host call charged it), and comes back with the exit: a host call reads
-    /// and charges it with no call of its own.
+    /// Runs until an exit (Psi), with omega and the gas counter shared with JavaScript: the 13
+    /// registers are read from `omega` before the run and written back after it, and so is the
+    /// counter in `gas` (its magnitude, then 1 if it is negative, as it is only after out-of-gas),
+    /// so that between runs a host call reads and sets them there, with no call into the addon.
+    /// The exit comes back as one number, kind * 2^32 + value: kind 0 halt, 1 panic, 2 out-of-gas,
+    /// 3 fault (value: the page address), 4 host (value: the id modulo 2^32); no object is made.
     #[napi(catch_unwind)]
-    pub fn run(&mut self, mut omega: BigUint64ArraySlice, gas: Option<BigInt>) -> Result<PvmExit> {
-        // SAFETY: the slice is the caller's BigUint64Array, used only during this synchronous call.
-        let omega = unsafe { omega.as_mut() };
-        if omega.len() != 13 {
-            return fail("PVM_RANGE", format!("13 registers expected, got {}", omega.len()));
+    pub fn run(&mut self, mut omega: BigUint64ArraySlice, mut gas: BigUint64ArraySlice) -> Result<f64> {
+        // SAFETY: the slices are the caller's BigUint64Arrays, used only during this synchronous call.
+        let (omega, gas) = unsafe { (omega.as_mut(), gas.as_mut()) };
+        if omega.len() != 13 || gas.len() != 2 {
+            return fail("PVM_RANGE", format!("13 registers and 2 gas words expected, got {} and {}", omega.len(), gas.len()));
         }
-        let gas = gas.map(|g| u64_of("gas", &g)).transpose()?;
         let m = self.machine()?;
-        if let Some(g) = gas {
-            m.gas = i128::from(g);
-        }
+        m.gas = if gas[1] == 0 { i128::from(gas[0]) } else { -i128::from(gas[0]) };
         m.registers.copy_from_slice(omega);
         let exit = m.run();
         omega.copy_from_slice(&m.registers);
+        // A negative counter is at most a few gas below 0 for each run since it went negative.
+        (gas[0], gas[1]) = (m.gas.unsigned_abs() as u64, u64::from(m.gas < 0));
         let (kind, value) = match exit {
             Exit::Halt => (0, 0),
             Exit::Panic => (1, 0),
             Exit::OutOfGas => (2, 0),
-            Exit::Fault(a) => (3, u64::from(a)),
-            Exit::Host(id) => (4, id),
+            Exit::Fault(a) => (3, a),
+            Exit::Host(id) => (4, id as u32),
         };
-        Ok(PvmExit { kind, value: BigInt::from(value), gas: BigInt::from(m.gas) })
+        Ok(f64::from(kind) * TWO_32 + f64::from(value))
     }
 
     #[napi(getter, catch_unwind)]
