@@ -43,6 +43,9 @@ export interface PvmInstance {
   dispose(): void;
 }
 
+/** 2^32: the size of the address space (RAM indices, imath, addresses of host calls). */
+export const TWO_32 = 2 ** 32;
+
 /** 2^64: registers and the gas counter are below it. */
 export const TWO_64 = 2n ** 64n;
 

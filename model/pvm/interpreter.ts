@@ -9,12 +9,11 @@
  */
 import * as E from 'fp-ts/lib/Either.js';
 import { paperReadings, type PvmReadings } from '../../spec/readings.js';
-import { checkedRegister, registerOf, TWO_64, type ExitReason, type MemoryLayout, type PvmEngine, type PvmInit, type PvmInstance } from './engine.js';
+import { checkedRegister, registerOf, TWO_32, TWO_64, type ExitReason, type MemoryLayout, type PvmEngine, type PvmInit, type PvmInstance } from './engine.js';
 import { type Access, P, PAGE_SIZE, Ram } from './memory.js';
 import { type Group, type InstructionName, instructionOf, terminators } from './opcodes.js';
 import { type Blob, basicBlocks, deblob, opcodeAt, skip, zeta } from './program.js';
 
-const TWO_32 = 2 ** 32;
 /** Z_A = 2: the dynamic-jump alignment factor (A.18). */
 const Z_A = 2;
 

@@ -4,13 +4,12 @@
  */
 import * as O from 'fp-ts/lib/Option.js';
 import { paperReadings, type Readings } from '../../spec/readings.js';
-import type { MemoryLayout, PvmEngine, PvmInstance } from './engine.js';
+import { TWO_32, type MemoryLayout, type PvmEngine, type PvmInstance } from './engine.js';
 import { P, PAGE_SIZE } from './memory.js';
 
 /** @gp A.39 -- Z_Z: the major zone size; Z_I: the largest argument blob. */
 export const ZONE_SIZE = 2 ** 16;
 export const INPUT_SIZE = 2 ** 24;
-const TWO_32 = 2 ** 32;
 
 /** @gp A.40 -- Z(x): x rounded up to whole zones (P, to whole pages, is in memory.ts). */
 const Z = (x: number): number => ZONE_SIZE * Math.ceil(x / ZONE_SIZE);

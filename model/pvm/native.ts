@@ -1,14 +1,14 @@
 /**
  * The `native` PVM engine: the Rust machine of `native/pvm` behind the `PvmEngine` contract,
  * through the `NativePvm` class of the napi binding. The binding checks every argument (bigint
- * ranges, page alignment and overlap) and throws an Error with a stable `code` (registers, shared
- * in a BigUint64Array, are checked here as the TypeScript engine checks them); the only error
+ * ranges, page alignment and overlap) and throws an Error with a stable `code` (registers and the
+ * gas counter, shared in BigUint64Arrays, are checked here as the TypeScript engine checks them); the only error
  * this engine turns into a value is `PVM_BAD_BLOB`, the paper's panic on a blob that does not
  * deblob (A.1).
  */
 import { paperReadings, type PvmReadings } from '../../spec/readings.js';
 import { loadNative, scratch, throughScratch } from '../native.js';
-import { checkedRegister, registerOf, TWO_64, type ExitReason, type PvmEngine, type PvmInit, type PvmInstance } from './engine.js';
+import { checkedRegister, registerOf, TWO_32, TWO_64, type ExitReason, type PvmEngine, type PvmInit, type PvmInstance } from './engine.js';
 
 /** The kinds `NativePvm.run()` reports, in the binding's numbering (its answer is kind * 2^32 + value). */
 const enum Kind {
@@ -18,7 +18,6 @@ const enum Kind {
   Fault = 3,
   Host = 4,
 }
-const TWO_32 = 2 ** 32;
 
 const HALT: ExitReason = { kind: 'halt' };
 const PANIC: ExitReason = { kind: 'panic' };
