@@ -5,7 +5,9 @@
  * TypeScript reference (`ed25519VerifyTs`) on the 196 cases of `crypto/ed25519` and on random
  * triples: valid signatures, then flipped bits in key, message or signature, random 32/64-octet
  * garbage, s >= q, small-order and non-canonical encodings of A and R, wrong lengths; and
- * verified together (`ed25519VerifyEach*`, a block's assurances) each answers as alone; deferred
+ * verified together (`ed25519VerifyEach*`, a block's assurances) each answers as alone, the
+ * native engine's batch verification included (a batch of valid signatures holds, the 196 edge
+ * cases and keys and nonces with small-order components among them); deferred
  * (`deferSignatures`, the chain's optimistic import) each well-sized item is answered valid and
  * `held` is whether all were.
  *
@@ -42,6 +44,20 @@ const agreed = ([key, message, signature]: Triple): boolean => {
   return reference;
 };
 
+/** The 196 cases of crypto/ed25519: small-order and non-canonical keys and nonces, all valid under ZIP-215. */
+const edgeCases = (): ReadonlyArray<Triple> =>
+  (
+    readJson(join(vectorsDir('crypto', 'ed25519'), 'vectors.json')) as ReadonlyArray<{
+      readonly pk: string;
+      readonly r: string;
+      readonly s: string;
+      readonly msg: string;
+    }>
+  ).map((c) => [fromHex(c.pk)!, fromHex(c.msg)!, concatBytes(fromHex(c.r)!, fromHex(c.s)!)] as const);
+
+const itemsOf = (triples: ReadonlyArray<Triple>) =>
+  triples.map(([key, message, signature]) => ({ key: key as Ed25519Key, message, signature: signature as Ed25519Signature }));
+
 const secret = fc.uint8Array({ minLength: 32, maxLength: 32 });
 const message = fc.uint8Array({ maxLength: 100 });
 
@@ -49,6 +65,22 @@ const message = fc.uint8Array({ maxLength: 100 });
 const signed: fc.Arbitrary<Triple> = fc
   .tuple(secret, message)
   .map(([sk, msg]) => [ed25519.getPublicKey(sk), msg, ed25519.sign(msg, sk)] as const);
+
+/** A valid triple whose key and nonce carry small-order components: A = [a]B + T, R = [r]B + T2. */
+const withTorsion: fc.Arbitrary<Triple> = fc
+  .tuple(
+    fc.bigInt({ min: 1n, max: q - 1n }),
+    fc.bigInt({ min: 1n, max: q - 1n }),
+    fc.constantFrom(...ED25519_TORSION_SUBGROUP),
+    fc.constantFrom(...ED25519_TORSION_SUBGROUP),
+    message,
+  )
+  .map(([a, r, t1, t2, msg]) => {
+    const A = ed25519.Point.BASE.multiply(a).add(ed25519.Point.fromBytes(fromHex(t1)!)).toBytes();
+    const R = ed25519.Point.BASE.multiply(r).add(ed25519.Point.fromBytes(fromHex(t2)!)).toBytes();
+    const k = leToBigint(sha512(concatBytes(R, A, msg))) % q;
+    return [A, msg, concatBytes(R, bigintToLe((r + k * a) % q))] as const;
+  });
 
 /**
  * Encodings of the eight small-order points (canonical), and of y < 19 written as y or as y + p
@@ -96,14 +128,8 @@ const mutation: fc.Arbitrary<Mutation> = fc.oneof(
 
 describe('ed25519VerifyNative (native) = ed25519VerifyTs (TypeScript reference)', () => {
   it('on the 196 cases of crypto/ed25519 (all valid under ZIP-215)', () => {
-    const cases = readJson(join(vectorsDir('crypto', 'ed25519'), 'vectors.json')) as ReadonlyArray<{
-      readonly pk: string;
-      readonly r: string;
-      readonly s: string;
-      readonly msg: string;
-    }>;
-    expect(cases).toHaveLength(196);
-    for (const c of cases) expect(agreed([fromHex(c.pk)!, fromHex(c.msg)!, concatBytes(fromHex(c.r)!, fromHex(c.s)!)])).toBe(true);
+    expect(edgeCases()).toHaveLength(196);
+    for (const t of edgeCases()) expect(agreed(t)).toBe(true);
   });
 
   it('on valid signatures and their mutations (1500 cases)', () => {
@@ -120,12 +146,35 @@ describe('ed25519VerifyNative (native) = ed25519VerifyTs (TypeScript reference)'
     fc.assert(
       fc.property(fc.array(fc.tuple(signed, mutation), { maxLength: 8 }), (cases) => {
         const triples = cases.map(([t, [, change]]) => change(t));
-        const items = triples.map(([key, message, signature]) => ({ key: key as Ed25519Key, message, signature: signature as Ed25519Signature }));
+        const items = itemsOf(triples);
         const alone = triples.map(agreed);
         expect(ed25519VerifyEachNative(items)).toEqual(alone);
         expect(ed25519VerifyEachTs(items)).toEqual(alone);
       }),
       { numRuns: 300 },
+    );
+  });
+
+  // The native engine verifies two or more together first (ZIP-215 batch verification), each alone
+  // only when that fails: a batch of valid signatures must hold however odd their points are.
+  it('verified together, the 196 cases of crypto/ed25519 all hold; with one altered, only that one fails (50 cases)', () => {
+    const cases = edgeCases();
+    expect(ed25519VerifyEachNative(itemsOf(cases))).toEqual(cases.map(() => true));
+    fc.assert(
+      fc.property(fc.nat({ max: cases.length - 1 }), fc.nat({ max: 511 }), (at, bit) => {
+        const altered = cases.map((t, i) => (i === at ? ([t[0], t[1], flipBit(t[2], bit)] as const) : t));
+        expect(ed25519VerifyEachNative(itemsOf(altered))).toEqual(altered.map(agreed));
+      }),
+      { numRuns: 50 },
+    );
+  });
+
+  it('verified together, valid signatures hold, among them ones whose key and nonce carry small-order components (200 cases)', () => {
+    fc.assert(
+      fc.property(fc.array(fc.oneof(signed, withTorsion), { minLength: 2, maxLength: 12 }), (triples) => {
+        expect(ed25519VerifyEachNative(itemsOf(triples))).toEqual(triples.map(() => true));
+      }),
+      { numRuns: 200 },
     );
   });
 
@@ -157,15 +206,9 @@ describe('ed25519VerifyNative (native) = ed25519VerifyTs (TypeScript reference)'
   });
 
   it('accepts signatures whose key and nonce carry a small-order component, A = [a]B + T, R = [r]B + T2 (300 cases)', () => {
-    const torsion = fc.constantFrom(...ED25519_TORSION_SUBGROUP).map((h) => ed25519.Point.fromBytes(fromHex(h)!));
-    const scalar = fc.bigInt({ min: 1n, max: q - 1n });
     fc.assert(
-      fc.property(scalar, scalar, torsion, torsion, message, (a, r, t1, t2, msg) => {
-        const A = ed25519.Point.BASE.multiply(a).add(t1).toBytes();
-        const R = ed25519.Point.BASE.multiply(r).add(t2).toBytes();
-        const k = leToBigint(sha512(concatBytes(R, A, msg))) % q;
-        const s = (r + k * a) % q;
-        expect(agreed([A, msg, concatBytes(R, bigintToLe(s))])).toBe(true);
+      fc.property(withTorsion, (t) => {
+        expect(agreed(t)).toBe(true);
       }),
       { numRuns: 300 },
     );

@@ -68,7 +68,11 @@ const sizedOnly = (
   return isSized.map((s) => (s ? verdicts[next++]! : false));
 };
 
-/** The native engine: the well-sized items verified in one call (one crossing into the addon), the others false. */
+/**
+ * The native engine: the well-sized items verified in one call (one crossing into the addon),
+ * two or more together first (ZIP-215 batch verification, `native/crypto/src/ed25519.rs`), the
+ * others false.
+ */
 export const ed25519VerifyEachNative: Ed25519EachVerifier = (items) => sizedOnly(items, (k, m, s) => loadNative().ed25519VerifyEach(k, m, s));
 
 /**

@@ -60,11 +60,12 @@ export declare class NativePvm {
   dispose(): void
 }
 
-/** The verdicts of signatures handed to the worker, one each, in order. */
+/** The verdicts of signatures handed to the worker, in order. */
 export declare class PendingVerdicts {
   /**
-   * The verdicts in order: those the worker has not started are verified on this thread (so
-   * both cores verify while the caller waits), the others waited for.
+   * The verdicts in order: run on this thread if the worker has not started the check (so
+   * both cores verify while the caller waits), else waited for. A check that panicked answers
+   * false for each of its signatures.
    */
   join(): Array<boolean>
 }

@@ -8,30 +8,31 @@ use std::collections::VecDeque;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::{Arc, Condvar, LazyLock, Mutex, MutexGuard};
 
-use jam_crypto::ed25519;
 use napi::bindgen_prelude::Uint8Array;
 use napi::Result;
 use napi_derive::napi;
 
 use crate::crypto::fixed;
 
-type Verify = Box<dyn FnOnce() -> bool + Send>;
+/// A check: the verdicts of one or more signatures.
+type Verify = Box<dyn FnOnce() -> Vec<bool> + Send>;
 
-/// A signature's state: waiting for a thread, being verified, or decided.
+/// A check's state: waiting for a thread, being verified, or decided.
 enum State {
     Queued(Verify),
     Running,
-    Done(bool),
+    Done(Vec<bool>),
 }
 
-/// One signature to verify, shared by the queue and its `PendingVerdicts`.
+/// One check (a VRF signature, or a set of Ed25519 signatures verified together), shared by the
+/// queue and its `PendingVerdicts`.
 type Check = Arc<(Mutex<State>, Condvar)>;
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
-/// The signatures not yet taken, in the order they were given, and the worker's wake-up.
+/// The checks not yet taken, in the order they were given, and the worker's wake-up.
 struct Queue {
     checks: Mutex<VecDeque<Check>>,
     given: Condvar,
@@ -59,9 +60,9 @@ static QUEUE: LazyLock<Arc<Queue>> = LazyLock::new(|| {
     queue
 });
 
-/// Verifies a signature on this thread, unless another thread took it first. A panic there (a
-/// bug, never an answer) is a false verdict, so that the caller imports again synchronously and
-/// meets the same bug there.
+/// Runs a check on this thread, unless another thread took it first. A panic there (a bug, never
+/// an answer) is no verdict, which `join` reads as false, so that the caller imports again
+/// synchronously and meets the same bug there.
 fn run(check: &Check) {
     let (state, done) = &**check;
     let verify = {
@@ -74,59 +75,56 @@ fn run(check: &Check) {
             }
         }
     };
-    let verdict = catch_unwind(AssertUnwindSafe(verify)).unwrap_or(false);
-    *lock(state) = State::Done(verdict);
+    let verdicts = catch_unwind(AssertUnwindSafe(verify)).unwrap_or_default();
+    *lock(state) = State::Done(verdicts);
     done.notify_all();
 }
 
-/// The verdicts of signatures handed to the worker, one each, in order.
+/// The verdicts of signatures handed to the worker, in order.
 #[napi]
 pub struct PendingVerdicts {
-    checks: Vec<Check>,
+    check: Check,
+    /// How many signatures the check decides.
+    signatures: usize,
 }
 
 #[napi]
 impl PendingVerdicts {
-    /// The verdicts in order: those the worker has not started are verified on this thread (so
-    /// both cores verify while the caller waits), the others waited for.
+    /// The verdicts in order: run on this thread if the worker has not started the check (so
+    /// both cores verify while the caller waits), else waited for. A check that panicked answers
+    /// false for each of its signatures.
     #[napi]
     pub fn join(&self) -> Vec<bool> {
-        self.checks.iter().for_each(run);
-        self.checks
-            .iter()
-            .map(|check| {
-                let (state, done) = &**check;
-                let mut s = lock(state);
-                loop {
-                    match &*s {
-                        State::Done(verdict) => return *verdict,
-                        _ => s = done.wait(s).unwrap_or_else(|e| e.into_inner()),
-                    }
+        run(&self.check);
+        let (state, done) = &*self.check;
+        let mut s = lock(state);
+        loop {
+            match &*s {
+                State::Done(v) => {
+                    let mut verdicts = v.clone();
+                    verdicts.resize(self.signatures, false);
+                    return verdicts;
                 }
-            })
-            .collect()
+                _ => s = done.wait(s).unwrap_or_else(|e| e.into_inner()),
+            }
+        }
     }
 }
 
-/// Queues each verification for the worker, one signature a check (so that a joining thread
-/// can take the ones the worker has not reached).
-fn start(verifications: Vec<Verify>) -> PendingVerdicts {
-    let checks: Vec<Check> = verifications.into_iter().map(|v| Arc::new((Mutex::new(State::Queued(v)), Condvar::new()))).collect();
-    lock(&QUEUE.checks).extend(checks.iter().cloned());
+/// Queues one check of `signatures` signatures for the worker (a joining thread takes it if the
+/// worker has not reached it).
+fn start(signatures: usize, verify: Verify) -> PendingVerdicts {
+    let check: Check = Arc::new((Mutex::new(State::Queued(verify)), Condvar::new()));
+    lock(&QUEUE.checks).push_back(check.clone());
     QUEUE.given.notify_one();
-    PendingVerdicts { checks }
+    PendingVerdicts { check, signatures }
 }
 
 /** `ed25519VerifyEach` on the worker: the verdicts of each (key, message, signature), in order, when joined. */
 #[napi]
 pub fn ed25519_verify_each_deferred(keys: Vec<Uint8Array>, messages: Vec<Uint8Array>, signatures: Vec<Uint8Array>) -> Result<PendingVerdicts> {
     let items = crate::ed25519::items(&keys, &messages, &signatures)?;
-    Ok(start(
-        items
-            .into_iter()
-            .map(|(key, message, signature)| Box::new(move || ed25519::verify(&key, &message, &signature)) as Verify)
-            .collect(),
-    ))
+    Ok(start(items.len(), Box::new(move || crate::ed25519::verify_items(&items))))
 }
 
 /** `bandersnatchIetfVerify` on the worker: one verdict, whether the signature verifies, when joined. */
@@ -135,5 +133,5 @@ pub fn bandersnatch_ietf_verify_deferred(key: Uint8Array, context: Uint8Array, m
     let key = *fixed::<{ jam_crypto::KEY_LEN }>("key", &key)?;
     let signature = *fixed::<{ jam_crypto::SIGNATURE_LEN }>("signature", &signature)?;
     let (context, message) = (context.to_vec(), message.to_vec());
-    Ok(start(vec![Box::new(move || jam_crypto::ietf::verify(&key, &context, &message, &signature).is_ok())]))
+    Ok(start(1, Box::new(move || vec![jam_crypto::ietf::verify(&key, &context, &message, &signature).is_ok()])))
 }
