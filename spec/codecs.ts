@@ -203,7 +203,19 @@ export const workDigest: Codec<WorkDigest> = mapCodec(
     ['load', 'refine_load', refineLoad],
   ]),
   'WorkDigest',
-  ({ load, ...rest }) => ({ ...rest, ...load }),
+  // Field by field: with object spreads this function was a fifth of a block's decoding.
+  (d) => ({
+    serviceIndex: d.serviceIndex,
+    codeHash: d.codeHash,
+    payloadHash: d.payloadHash,
+    gasLimit: d.gasLimit,
+    result: d.result,
+    gasUsed: d.load.gasUsed,
+    importCount: d.load.importCount,
+    xtCount: d.load.xtCount,
+    xtSize: d.load.xtSize,
+    exportCount: d.load.exportCount,
+  }),
   (d) => ({
     serviceIndex: d.serviceIndex,
     codeHash: d.codeHash,
