@@ -377,6 +377,20 @@ export const recentHistory: Codec<RecentHistory> = record<RecentHistory>('Recent
   ['accOutBelt', 'mmr', mmr],
 ]);
 
+/** The fields of ServiceInfo, and only those, of an account or a decoded row. */
+const serviceInfoFields = (a: ServiceInfo): ServiceInfo => ({
+  codeHash: a.codeHash,
+  balance: a.balance,
+  minAccGas: a.minAccGas,
+  minMemoGas: a.minMemoGas,
+  octets: a.octets,
+  gratis: a.gratis,
+  items: a.items,
+  created: a.created,
+  lastAcc: a.lastAcc,
+  parent: a.parent,
+});
+
 /**
  * @gp 9.3 -- the account's non-dictionary fields in the vectors' ServiceInfo layout, which
  * opens with a version octet that must be 0 (as the paper's state serialization, D.2).
@@ -396,11 +410,13 @@ export const serviceInfo: Codec<ServiceInfo> = mapCodec(
     ['parent', 'parent_service', u32],
   ]),
   'ServiceInfo',
-  ({ version, ...info }) => {
-    if (version !== 0) throw new CodecFailure(-1, `ServiceInfo version must be 0, got ${version}`);
-    return info;
+  (v) => {
+    if (v.version !== 0) throw new CodecFailure(-1, `ServiceInfo version must be 0, got ${v.version}`);
+    return serviceInfoFields(v);
   },
-  (info) => ({ version: 0, ...info }),
+  // Encoded for every account a block changes (its row C(255, s)): field by field, not by
+  // spreading the account (its dictionaries too) into a new object.
+  (info) => ({ version: 0, ...serviceInfoFields(info) }),
 );
 
 /** @gp D.2 -- the value of a request a_l[(h, l)] in the state: ↕[E_4(x)], at most three timeslots (eq. 9.3). */
