@@ -7,11 +7,14 @@
  * skipped). The peer, measured in the same run on the same posterior states: the state root
  * computed the way a non-persistent importer would, serializing the whole posterior state and
  * building its trie afresh (T(sigma') then eq. D.5), against the incremental trie update the
- * import does.
+ * import does. With `--profile DIR`, where each folder's time goes (`profile.ts`), and its CPU
+ * profile written to DIR (outside the project).
  *
- *   npm run build && JAM_VECTORS=... node dist/bench/import/index.js [--reps N] [--engine E] [--json] [folder ...]
+ *   npm run build && JAM_VECTORS=... node dist/bench/import/index.js [--reps N] [--engine E] [--json] [--profile DIR] [folder ...]
  */
-import { basename } from 'node:path';
+import { statSync } from 'node:fs';
+import { basename, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import * as E from 'fp-ts/lib/Either.js';
 import { bytesEqual } from '../../spec/bytes.js';
@@ -36,32 +39,64 @@ import {
   type Importer,
 } from '../../chain/index.js';
 import { stats } from '../timing.js';
+import { breakdown, importForProfile, profiling, writeProfile, type Breakdown } from './profile.js';
 
 const fmt = (x: number): string => x.toFixed(2).padStart(8);
 
-const usage = `usage: node dist/bench/import/index.js [--reps N] [--engine E] [--json] [folder ...]
+/** The profiler's sampling interval under --profile, microseconds. */
+const sampleUs = 200;
+
+/** The project's root (dist/bench/import/ is three levels down). */
+const projectRoot = resolve(fileURLToPath(new URL('../../..', import.meta.url)));
+
+const usage = `usage: node dist/bench/import/index.js [--reps N] [--engine E] [--json] [--profile DIR] [folder ...]
 
 Per-block import time of each trace folder (tiny), imported as a chain, N passes (default 3)
 pooled; then the state root of each posterior, incremental trie update vs whole-state rebuild.
 --engine chooses the engines (${engineSyntax}; native by default).
---json prints one line per folder.`;
+--json prints one line per folder.
+--profile DIR  profile the passes (V8's sampler, one sample per ${sampleUs} us: the times then
+               include its cost), print each folder's time by part of the import (PVM, host
+               calls, signatures, trie, ...), and write DIR/FOLDER.cpuprofile (Chrome's or
+               VS Code's viewer opens it). DIR must exist, outside the project.`;
 
 interface Options {
   readonly reps: number;
   readonly json: boolean;
   readonly engines: Engines;
   readonly folders: ReadonlyArray<string>;
+  /** Where to write the CPU profiles, under --profile. */
+  readonly profile: string | undefined;
 }
+
+/** Why DIR cannot take the profiles, or undefined when it can. */
+const unfitForProfiles = (dir: string): string | undefined => {
+  try {
+    if (!statSync(dir).isDirectory()) return `${dir} is not a folder`;
+  } catch {
+    return `${dir} does not exist`;
+  }
+  const path = relative(projectRoot, resolve(dir));
+  if (path.split(sep)[0] !== '..' && !isAbsolute(path)) return `${dir} is inside the project (${projectRoot}): profiles stay out of the repository`;
+  return undefined;
+};
 
 const parseArgs = (args: ReadonlyArray<string>): Options | string => {
   let reps = 3;
   let json = false;
+  let profile: string | undefined;
   let engines: Partial<Engines> = {};
   const folders: string[] = [];
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
     if (a === '--help' || a === '-h') return usage;
     else if (a === '--json') json = true;
+    else if (a === '--profile') {
+      profile = args[++i];
+      if (profile === undefined) return `--profile: expected a folder\n${usage}`;
+      const unfit = unfitForProfiles(profile);
+      if (unfit !== undefined) return `--profile: ${unfit}`;
+    }
     else if (a === '--reps') {
       reps = Number(args[++i]);
       if (!Number.isInteger(reps) || reps < 1) return `--reps: expected a positive integer, got ${args[i] ?? 'nothing'}\n${usage}`;
@@ -72,7 +107,7 @@ const parseArgs = (args: ReadonlyArray<string>): Options | string => {
     } else if (a.startsWith('-')) return `unknown option ${a}\n${usage}`;
     else folders.push(a);
   }
-  return { reps, json, engines: enginesOf(engines), folders };
+  return { reps, json, engines: enginesOf(engines), folders, profile };
 };
 
 /** A folder's steps, read and decoded once for all passes. */
@@ -103,7 +138,7 @@ const pass = (
     const t0 = performance.now();
     let out;
     try {
-      out = importer(prior, block);
+      out = importForProfile(() => importer(prior, block));
     } catch {
       out = undefined;
     }
@@ -154,7 +189,14 @@ const main = (): void => {
   }
   for (const folder of folders) {
     const steps = loadSteps(folder);
+    const profiler = options.profile === undefined ? undefined : profiling(sampleUs);
     const passes = Array.from({ length: options.reps }, () => pass(importer, steps));
+    const profile = profiler?.stop();
+    let parts: Breakdown | undefined;
+    if (profile !== undefined && options.profile !== undefined) {
+      writeProfile(join(options.profile, `${basename(folder)}.cpuprofile`), profile);
+      parts = breakdown(profile);
+    }
     const s = stats(passes.flatMap((p) => p.times));
     const passMeans = passes.map((p) => stats(p.times).mean);
     // The root comparison runs after the timed passes, so its garbage does not land in them.
@@ -174,11 +216,18 @@ const main = (): void => {
     const reb = stats(rebuild).mean;
     const { skipped, times } = passes[0]!;
     if (options.json) {
-      console.log(JSON.stringify({ folder: basename(folder), blocks: times.length, skipped, reps: options.reps, ...s, passMeans, rootIncremental: inc, rootRebuild: reb }));
+      console.log(
+        JSON.stringify({ folder: basename(folder), blocks: times.length, skipped, reps: options.reps, ...s, passMeans, rootIncremental: inc, rootRebuild: reb, ...(parts === undefined ? {} : { profile: parts }) }),
+      );
     } else {
       console.log(
         `${basename(folder).padEnd(16)} ${String(times.length).padStart(6)} ${String(skipped).padStart(7)} ${fmt(s.mean)} ${fmt(s.median)} ${fmt(s.p90)} ${fmt(s.max)}   ${passMeans.map((m) => m.toFixed(2)).join(' ').padEnd(20)} ${fmt(inc).padStart(9)} ${fmt(reb)} ${(reb / inc).toFixed(1).padStart(5)}x`,
       );
+      if (parts !== undefined) {
+        console.log(`  where the time goes (${parts.samples} samples of the import; ms of the mean block; ${join(options.profile!, `${basename(folder)}.cpuprofile`)}):`);
+        for (const { part, share } of parts.shares) console.log(`  ${part.padEnd(44)} ${(100 * share).toFixed(1).padStart(5)} % ${(share * s.mean).toFixed(2).padStart(7)} ms`);
+        console.log(`  and the garbage collector, beside them: ${(100 * parts.garbage).toFixed(1)} % of the import's samples`);
+      }
     }
   }
 };

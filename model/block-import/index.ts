@@ -113,9 +113,9 @@ const updateAccount = (trie: StateTrie, s: ServiceId, before: ServiceAccount | u
  * @gp D.2 -- the posterior trie: T(sigma') written over T(sigma) only where a component or an
  * account is not the very same value (the transition shares everything it does not change).
  */
-export const updateTrie =
-  (spec: ChainSpec) =>
-  (prior: ImportState, posterior: State): ImportState => {
+export const updateTrie = (spec: ChainSpec) =>
+  // Named, for CPU profiles (`npm run bench:import -- --profile`).
+  function updateTrieRows(prior: ImportState, posterior: State): ImportState {
     const rows = codecs(spec).stateComponents;
     let t = prior.trie;
     for (const [i, name] of componentNames.entries()) {

@@ -42,5 +42,8 @@ export const deferSignatures = <A>(run: () => A): { readonly result: A; readonly
   } finally {
     deferred = undefined;
   }
-  return { result, held: mine.every((p) => p.join().every((v) => v)) };
+  return { result, held: mine.every(allHeld) };
 };
+
+/** Waits for a check's verdicts: whether every one held. */
+const allHeld = (p: Pending): boolean => p.join().every((v) => v);
