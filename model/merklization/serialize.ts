@@ -56,12 +56,15 @@ const entryKeyOf = (x: Uint8Array): AccountEntryKey => toHex(blake2b256(x).subar
 const storageEntryKeys = new Map<string, AccountEntryKey>();
 const storageEntryKeysKept = 1 << 16;
 
-/** @gp D.2 -- the key of a_s[k]: from H(E_4(2^32 - 1) ++ k); k given by its 0x-hex. */
-const storageEntryKeyOfHex = (hex: string, k: Uint8Array = octetsOfHex(hex)): AccountEntryKey => {
+/**
+ * @gp D.2 -- the key of a_s[k]: from H(E_4(2^32 - 1) ++ k); k given by its 0x-hex (and its
+ * octets, when the caller has them: they are read from the hex only when the key is not known).
+ */
+const storageEntryKeyOfHex = (hex: string, k?: Uint8Array): AccountEntryKey => {
   let key = storageEntryKeys.get(hex);
   if (key === undefined) {
     if (storageEntryKeys.size === storageEntryKeysKept) storageEntryKeys.clear();
-    storageEntryKeys.set(hex, (key = entryKeyOf(concatBytes(encode(u32, 2 ** 32 - 1), k))));
+    storageEntryKeys.set(hex, (key = entryKeyOf(concatBytes(encode(u32, 2 ** 32 - 1), k ?? octetsOfHex(hex)))));
   }
   return key;
 };
