@@ -667,11 +667,16 @@ export const codecs = perSpec((spec: ChainSpec) => {
     ['memo', 'memo', bytes(spec.Cmemosize, 'Memo')],
     ['gas', 'gas', u64],
   ]);
-  /** @gp C.33 -- an accumulation input: 0 then E_U(o), or 1 then E_X(o). */
-  const accumulationInput = choice<AccumulationInput>('AccumulationInput', {
-    operand: { tag: 0, json: 'operand', codec: operandTuple },
-    transfer: { tag: 1, json: 'transfer', codec: deferredTransfer },
-  });
+  /**
+   * @gp C.33 -- an accumulation input: 0 then E_U(o), or 1 then E_X(o). Its encoding remembered:
+   * fetch (14, 15) encodes an invocation's inputs at each call.
+   */
+  const accumulationInput = remembered(
+    choice<AccumulationInput>('AccumulationInput', {
+      operand: { tag: 0, json: 'operand', codec: operandTuple },
+      transfer: { tag: 1, json: 'transfer', codec: deferredTransfer },
+    }),
+  );
   /** @gp 12.3 -- omega: E slots of ready records. */
   const readyRecord = record<ReadyRecord>('ReadyRecord', [
     ['workReport', 'report', workReport],

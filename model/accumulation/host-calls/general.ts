@@ -5,7 +5,7 @@
  */
 import type { Hash } from '../../../spec/bytes.js';
 import type { ChainSpec } from '../../../spec/chain-spec.js';
-import { Writer, encode } from '../../../spec/codec.js';
+import { Writer, encode, perSpec } from '../../../spec/codec.js';
 import { codecs } from '../../../spec/codecs.js';
 import type { ServiceAccount } from '../../../spec/types.js';
 import { preimageOf, storageOf, withStorage } from '../../merklization/serialize.js';
@@ -31,8 +31,11 @@ import {
 /** @gp B.16 -- gas = 0: omega'_7 = the gas left after this call's 10. */
 export const gas: AccumulateHostCall = (_env, machine, xy) => value(machine.gas, xy);
 
-/** The protocol constants blob c of fetch's variant 0, in the order B.16 lists them. */
-export const constantsBlob = (spec: ChainSpec): Uint8Array => {
+/**
+ * The protocol constants blob c of fetch's variant 0, in the order B.16 lists them; encoded once
+ * per spec (a service fetches it in every invocation; nothing writes to the blob).
+ */
+export const constantsBlob = perSpec((spec: ChainSpec): Uint8Array => {
   const w = new Writer();
   const e8 = (x: bigint): void => w.ubig(8, x);
   const e4 = (x: number): void => w.uint(4, x);
@@ -71,7 +74,7 @@ export const constantsBlob = (spec: ChainSpec): Uint8Array => {
   e4(spec.Cmaxpackageexports);
   e4(spec.Cepochtailstart);
   return w.result();
-};
+});
 
 /**
  * The value v of fetch as Psi_A calls it, Omega_Y(..., none, eta'_0, none, none, none, none, i):
