@@ -10,7 +10,7 @@
  *
  *   npm run build && npm run bench:fuzz -- [--reps N] [--cold] [--fresh] [--engine E] [--json] [folder ...]
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -32,7 +32,9 @@ Import latency per ImportBlock over the fuzz-v1 protocol: the model's target (di
 fuzz-target) and typeberry's, each in its own process, replayed by one client: the recorded
 sessions (fuzz-proto/examples/0.7.2/*) and the trace folders (traces/*) as PeerInfo,
 Initialize(genesis) and one ImportBlock per step. Prints per folder and target the blocks,
-mismatches, mean, median, p90 and max ms per round trip, and typeberry/jam-model of the means.
+mismatches, mean, median, p90 and max ms per round trip, and typeberry/jam-model of the means;
+for the model also "in target", the mean time of the import alone as its target logs it
+(--verbose; without decoding, replying, the way to and from the client and the client's turn).
 
   --reps N      replay every folder N times against each target (default 1); the statistics
                 pool all repetitions, the order of the targets alternates between them
@@ -157,13 +159,19 @@ interface Row {
   readonly stats: Stats;
   /** Over all repetitions. */
   readonly mismatches: ReadonlyArray<string>;
+  /** The mean ms of the import alone, as the target logs it (the model's target only). */
+  readonly inTarget: number | undefined;
 }
+
+/** The ImportBlock times a model target's --verbose log holds (`[1] importBlock -> stateRoot 4.52 ms`). */
+const importTimesLogged = (log: string): number[] =>
+  [...log.matchAll(/^\[\d+\] importBlock -> \w+ ([\d.]+) ms$/gm)].map((m) => Number(m[1]));
 
 const ms = (x: number): string => x.toFixed(2).padStart(8);
 
 const printTable = (rows: ReadonlyArray<Row>, names: ReadonlyArray<string>): void => {
   console.log(
-    `${'folder'.padEnd(16)} ${'target'.padEnd(10)} ${'blocks'.padStart(6)} ${'mism.'.padStart(5)} ${'mean'.padStart(8)} ${'median'.padStart(8)} ${'p90'.padStart(8)} ${'max'.padStart(8)}  ${'typeberry/ours'.padStart(14)}`,
+    `${'folder'.padEnd(16)} ${'target'.padEnd(10)} ${'blocks'.padStart(6)} ${'mism.'.padStart(5)} ${'mean'.padStart(8)} ${'median'.padStart(8)} ${'p90'.padStart(8)} ${'max'.padStart(8)} ${'in target'.padStart(9)}  ${'typeberry/ours'.padStart(14)}`,
   );
   const folders = [...new Set(rows.map((r) => r.folder))];
   for (const folder of folders) {
@@ -173,7 +181,7 @@ const printTable = (rows: ReadonlyArray<Row>, names: ReadonlyArray<string>): voi
       if (r === undefined) continue;
       const ratio = name !== 'jam-model' && mine !== undefined ? `${(r.stats.mean / mine.stats.mean).toFixed(2)}x` : '';
       console.log(
-        `${(r.target === names[0] ? folder : '').padEnd(16)} ${r.target.padEnd(10)} ${String(r.blocks).padStart(6)} ${String(r.mismatches.length).padStart(5)} ${ms(r.stats.mean)} ${ms(r.stats.median)} ${ms(r.stats.p90)} ${ms(r.stats.max)}  ${ratio.padStart(14)}`,
+        `${(r.target === names[0] ? folder : '').padEnd(16)} ${r.target.padEnd(10)} ${String(r.blocks).padStart(6)} ${String(r.mismatches.length).padStart(5)} ${ms(r.stats.mean)} ${ms(r.stats.median)} ${ms(r.stats.p90)} ${ms(r.stats.max)} ${(r.inTarget === undefined ? '' : ms(r.inTarget)).padStart(9)}  ${ratio.padStart(14)}`,
       );
     }
   }
@@ -281,6 +289,7 @@ const main = async (): Promise<number> => {
       }
 
     const times = new Map<string, number[]>();
+    const inTarget = new Map<string, number[]>();
     const mismatches = new Map<string, string[]>();
     const blocks = new Map<string, number>();
     for (let rep = 0; rep < reps; rep++)
@@ -288,8 +297,11 @@ const main = async (): Promise<number> => {
         const order = rep % 2 === 0 ? commands : [...commands].reverse();
         for (const c of order) {
           const key = `${w.name}\u0000${c.name}`;
+          const logged = c.timesLogged ? importTimesLogged(readFileSync(c.log, 'utf8')).length : 0;
           const result = await replay(w, c);
           (times.get(key) ?? times.set(key, []).get(key)!).push(...result.importMs);
+          // The log is the target process's: with --fresh a new one per replay, else one for all.
+          if (c.timesLogged) (inTarget.get(key) ?? inTarget.set(key, []).get(key)!).push(...importTimesLogged(readFileSync(c.log, 'utf8')).slice(fresh ? 0 : logged));
           (mismatches.get(key) ?? mismatches.set(key, []).get(key)!).push(...result.mismatches.map((m) => (reps > 1 ? `rep ${rep + 1}: ${m}` : m)));
           blocks.set(key, Math.max(blocks.get(key) ?? 0, result.importMs.length));
           const s = stats(result.importMs);
@@ -300,7 +312,16 @@ const main = async (): Promise<number> => {
     const rows: Row[] = workloads.flatMap((w) =>
       names.map((name): Row => {
         const key = `${w.name}\u0000${name}`;
-        return { folder: w.name, kind: w.kind, target: name, blocks: blocks.get(key) ?? 0, stats: stats(times.get(key) ?? []), mismatches: mismatches.get(key) ?? [] };
+        const logged = inTarget.get(key);
+        return {
+          folder: w.name,
+          kind: w.kind,
+          target: name,
+          blocks: blocks.get(key) ?? 0,
+          stats: stats(times.get(key) ?? []),
+          mismatches: mismatches.get(key) ?? [],
+          inTarget: logged === undefined ? undefined : stats(logged).mean,
+        };
       }),
     );
     const loadAfter = loadavg();

@@ -29,6 +29,8 @@ export interface TargetCommand {
   readonly env?: NodeJS.ProcessEnv;
   readonly socket: string;
   readonly log: string;
+  /** Whether the log holds each ImportBlock's time in the target (the model's --verbose lines). */
+  readonly timesLogged?: boolean;
 }
 
 const running = new Set<ChildProcess>();
@@ -117,9 +119,11 @@ export const modelTarget = (dir: string, engine: string | undefined): TargetComm
   return {
     name: 'jam-model',
     command: process.execPath,
-    args: [fileURLToPath(new URL('../../bin/jam-model.js', import.meta.url)), 'fuzz-target', '--socket', socket, ...(engine === undefined ? [] : ['--engine', engine])],
+    // --verbose: a line a request, with the import's time in the target.
+    args: [fileURLToPath(new URL('../../bin/jam-model.js', import.meta.url)), 'fuzz-target', '--socket', socket, '--verbose', ...(engine === undefined ? [] : ['--engine', engine])],
     socket,
     log: join(dir, 'jam-model.log'),
+    timesLogged: true,
   };
 };
 

@@ -87,7 +87,7 @@ export const run = async (argv: ReadonlyArray<string>): Promise<number> => {
   const onEvent = (e: TargetEvent): void => {
     if (e.kind === 'connected') console.log(`[${e.connection}] connected`);
     else if (e.kind === 'closed') console.log(`[${e.connection}] closed: ${e.reason}`);
-    else if (verbose) console.log(`[${e.connection}] ${e.request} -> ${e.reply} ${e.ms.toFixed(1)} ms`);
+    else if (verbose) console.log(`[${e.connection}] ${e.request} -> ${e.reply} ${e.ms.toFixed(2)} ms`);
   };
   const [major = 0, minor = 0, patch = 0] = packageVersion().split('.').map((x) => Number.parseInt(x, 10) || 0);
   const limits = { idleTimeoutMs: idleSeconds * 1000, maxBuffered: Math.floor(capMib * mib) };
