@@ -297,11 +297,12 @@ const main = async (): Promise<number> => {
         const order = rep % 2 === 0 ? commands : [...commands].reverse();
         for (const c of order) {
           const key = `${w.name}\u0000${c.name}`;
-          const logged = c.timesLogged ? importTimesLogged(readFileSync(c.log, 'utf8')).length : 0;
+          // The log is the target process's: with --fresh a new one for this replay, else one
+          // for all, of which the lines before this replay are not its own.
+          const before = c.timesLogged && !fresh ? importTimesLogged(readFileSync(c.log, 'utf8')).length : 0;
           const result = await replay(w, c);
           (times.get(key) ?? times.set(key, []).get(key)!).push(...result.importMs);
-          // The log is the target process's: with --fresh a new one per replay, else one for all.
-          if (c.timesLogged) (inTarget.get(key) ?? inTarget.set(key, []).get(key)!).push(...importTimesLogged(readFileSync(c.log, 'utf8')).slice(fresh ? 0 : logged));
+          if (c.timesLogged) (inTarget.get(key) ?? inTarget.set(key, []).get(key)!).push(...importTimesLogged(readFileSync(c.log, 'utf8')).slice(before));
           (mismatches.get(key) ?? mismatches.set(key, []).get(key)!).push(...result.mismatches.map((m) => (reps > 1 ? `rep ${rep + 1}: ${m}` : m)));
           blocks.set(key, Math.max(blocks.get(key) ?? 0, result.importMs.length));
           const s = stats(result.importMs);
