@@ -55,6 +55,7 @@ const edgeCases = (): ReadonlyArray<Triple> =>
     }>
   ).map((c) => [fromHex(c.pk)!, fromHex(c.msg)!, concatBytes(fromHex(c.r)!, fromHex(c.s)!)] as const);
 
+/** Triples as the verifiers' items. */
 const itemsOf = (triples: ReadonlyArray<Triple>) =>
   triples.map(([key, message, signature]) => ({ key: key as Ed25519Key, message, signature: signature as Ed25519Signature }));
 
@@ -128,8 +129,9 @@ const mutation: fc.Arbitrary<Mutation> = fc.oneof(
 
 describe('ed25519VerifyNative (native) = ed25519VerifyTs (TypeScript reference)', () => {
   it('on the 196 cases of crypto/ed25519 (all valid under ZIP-215)', () => {
-    expect(edgeCases()).toHaveLength(196);
-    for (const t of edgeCases()) expect(agreed(t)).toBe(true);
+    const cases = edgeCases();
+    expect(cases).toHaveLength(196);
+    for (const t of cases) expect(agreed(t)).toBe(true);
   });
 
   it('on valid signatures and their mutations (1500 cases)', () => {
@@ -181,9 +183,7 @@ describe('ed25519VerifyNative (native) = ed25519VerifyTs (TypeScript reference)'
   it('deferred (deferSignatures), well-sized items answer valid and hold exactly when all are (300 cases)', () => {
     fc.assert(
       fc.property(fc.array(fc.tuple(signed, mutation), { maxLength: 8 }), fc.boolean(), (cases, alone) => {
-        const items = cases
-          .map(([t, [, change]]) => change(t))
-          .map(([key, message, signature]) => ({ key: key as Ed25519Key, message, signature: signature as Ed25519Signature }));
+        const items = itemsOf(cases.map(([t, [, change]]) => change(t)));
         const now = ed25519VerifyEach(items);
         const sized = items.map((i) => i.key.length === 32 && i.signature.length === 64);
         const { result, held } = deferSignatures(() =>

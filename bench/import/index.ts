@@ -39,7 +39,7 @@ import {
   type Importer,
 } from '../../chain/index.js';
 import { stats } from '../timing.js';
-import { breakdown, importForProfile, profiling, writeProfile, type Breakdown } from './profile.js';
+import { importForProfile, profiled } from './profile.js';
 
 const fmt = (x: number): string => x.toFixed(2).padStart(8);
 
@@ -189,14 +189,8 @@ const main = (): void => {
   }
   for (const folder of folders) {
     const steps = loadSteps(folder);
-    const profiler = options.profile === undefined ? undefined : profiling(sampleUs);
-    const passes = Array.from({ length: options.reps }, () => pass(importer, steps));
-    const profile = profiler?.stop();
-    let parts: Breakdown | undefined;
-    if (profile !== undefined && options.profile !== undefined) {
-      writeProfile(join(options.profile, `${basename(folder)}.cpuprofile`), profile);
-      parts = breakdown(profile);
-    }
+    const profilePath = options.profile === undefined ? undefined : join(options.profile, `${basename(folder)}.cpuprofile`);
+    const { result: passes, parts } = profiled(profilePath, sampleUs, () => Array.from({ length: options.reps }, () => pass(importer, steps)));
     const s = stats(passes.flatMap((p) => p.times));
     const passMeans = passes.map((p) => stats(p.times).mean);
     // The root comparison runs after the timed passes, so its garbage does not land in them.
@@ -224,7 +218,7 @@ const main = (): void => {
         `${basename(folder).padEnd(16)} ${String(times.length).padStart(6)} ${String(skipped).padStart(7)} ${fmt(s.mean)} ${fmt(s.median)} ${fmt(s.p90)} ${fmt(s.max)}   ${passMeans.map((m) => m.toFixed(2)).join(' ').padEnd(20)} ${fmt(inc).padStart(9)} ${fmt(reb)} ${(reb / inc).toFixed(1).padStart(5)}x`,
       );
       if (parts !== undefined) {
-        console.log(`  where the time goes (${parts.samples} samples of the import; ms of the mean block; ${join(options.profile!, `${basename(folder)}.cpuprofile`)}):`);
+        console.log(`  where the time goes (${parts.samples} samples of the import; ms of the mean block; ${profilePath}):`);
         for (const { part, share } of parts.shares) console.log(`  ${part.padEnd(44)} ${(100 * share).toFixed(1).padStart(5)} % ${(share * s.mean).toFixed(2).padStart(7)} ms`);
         console.log(`  and the garbage collector, beside them: ${(100 * parts.garbage).toFixed(1)} % of the import's samples`);
       }

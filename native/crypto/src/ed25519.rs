@@ -33,7 +33,7 @@ pub type Item<'a> = (&'a [u8; KEY_LEN], &'a [u8], &'a [u8; SIGNATURE_LEN]);
 /// [`verify`] of each `(key, message, signature)`, in order: a block's assurances, or its
 /// guarantees' credentials, in one call from JavaScript.
 ///
-/// Speed: two or more are first verified together ([`all_hold`]); only when that fails is each
+/// Speed: two or more are first verified together (`all_hold`); only when that fails is each
 /// verified alone, to learn which. Together they cost one multi-scalar multiplication with a
 /// term per signature and per distinct key (a block's signers are a few validators), where alone
 /// each costs a double-scalar multiplication of its own.
@@ -50,7 +50,7 @@ pub fn verify_each(items: &[Item<'_>]) -> Vec<bool> {
 /// It holds when each equation holds; when one does not, it fails but with probability 2^-128.
 /// Under ZIP-215 the batch and [`verify`] decode A and R, and check s < q, by the same rules, so
 /// that the batch answers as the items one by one (ZIP-215's purpose; a property checks it).
-pub fn all_hold(items: &[Item<'_>]) -> bool {
+fn all_hold(items: &[Item<'_>]) -> bool {
     let mut together = batch::Verifier::new();
     for (key, message, signature) in items {
         together.queue((VerificationKeyBytes::from(**key), Signature::from_bytes(signature), *message));
