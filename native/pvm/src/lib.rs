@@ -6,6 +6,8 @@ mod machine;
 mod memory;
 pub mod opcodes;
 mod program;
+#[cfg(target_arch = "x86_64")]
+mod recompiler;
 
 pub use machine::{ExceptionGas, Exit, ExitPc, GasMetering, Machine, Readings};
 pub use memory::PAGE_SIZE;

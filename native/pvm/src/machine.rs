@@ -1,6 +1,7 @@
 //! The machine: Psi (A.1) as a loop over the pre-decoded instruction stream, each step being
 //! Psi_1 (A.6) for one instruction of the tables of Appendix A.
 
+use std::sync::atomic::Ordering::Relaxed;
 use std::sync::Arc;
 
 use crate::memory::{Inaccessible, Memory, PAGE_SIZE};
@@ -76,6 +77,9 @@ pub struct Machine {
     /// the machine was not set up by the standard initialization).
     pub heap: u32,
     pub readings: Readings,
+    /// Whether runs may use the recompiled code (x86-64, `ExceptionGas::Charged`): the same
+    /// answers, faster; off, every instruction is interpreted (the tests compare the two).
+    pub recompile: bool,
 }
 
 /// The dynamic address that halts (A.18).
@@ -93,7 +97,7 @@ impl Machine {
 
     /// A machine for an already decoded program at pc with gas and registers, and empty memory.
     pub fn with_program(program: Arc<Program>, pc: u32, gas: u64, registers: [u64; 13]) -> Machine {
-        Machine { program, registers, gas: i128::from(gas), pc, resume: None, memory: Memory::default(), heap: 0, readings: Readings::default() }
+        Machine { program, registers, gas: i128::from(gas), pc, resume: None, memory: Memory::default(), heap: 0, readings: Readings::default(), recompile: true }
     }
 
     /// imath: the instruction counter.
@@ -125,15 +129,27 @@ impl Machine {
             Some(p) => (Some(p), false),
             None => (self.program.position(self.pc), true),
         };
-        let (exit, pc, resume, unpaid) = match start {
+        let stop = match start {
             Some(start) => {
+                #[cfg(target_arch = "x86_64")]
+                if let Some(code) = recompiled(&self.program, self.recompile && self.readings.exception_gas == ExceptionGas::Charged) {
+                    let mixed = if self.readings.gas == GasMetering::PerBasicBlock { mixed_loop::<true> } else { mixed_loop::<false> };
+                    let stop = mixed(&self.program, code, &mut self.registers, &mut self.memory, &mut g, start, entering, &mut self.heap);
+                    return self.finish(owed, g, stop);
+                }
                 let loop_of = match (self.readings.gas, self.readings.exception_gas) {
-                    (GasMetering::PerInstruction, ExceptionGas::Charged) => step_loop::<false, false>,
-                    (GasMetering::PerInstruction, ExceptionGas::Uncharged) => step_loop::<false, true>,
-                    (GasMetering::PerBasicBlock, ExceptionGas::Charged) => step_loop::<true, false>,
-                    (GasMetering::PerBasicBlock, ExceptionGas::Uncharged) => step_loop::<true, true>,
+                    (GasMetering::PerInstruction, ExceptionGas::Charged) => step_loop::<false, false, false>,
+                    (GasMetering::PerInstruction, ExceptionGas::Uncharged) => step_loop::<false, true, false>,
+                    (GasMetering::PerBasicBlock, ExceptionGas::Charged) => step_loop::<true, false, false>,
+                    (GasMetering::PerBasicBlock, ExceptionGas::Uncharged) => step_loop::<true, true, false>,
                 };
-                loop_of(&self.program, &mut self.registers, &mut self.memory, &mut g, start, entering, &mut self.heap)
+                let before = g;
+                let stop = loop_of(&self.program, &mut self.registers, &mut self.memory, &mut g, start, entering, &mut self.heap);
+                self.program.interpreted.fetch_add(before - g, Relaxed);
+                match stop {
+                    Stop::Exit(exit, pc, resume, unpaid) => (exit, pc, resume, unpaid),
+                    Stop::Continue(..) => unreachable!("only the mixed loop's step_loop hands back"),
+                }
             }
             // @gp A.19 -- not an instruction start (or past the code): opcode 0, trap, a block of its own.
             None if g == 0 => (Exit::OutOfGas, self.pc, None, 1),
@@ -142,6 +158,11 @@ impl Machine {
                 (Exit::Panic, self.pc, None, 0)
             }
         };
+        self.finish(owed, g, stop)
+    }
+
+    /// The machine state after a run stopped with (exit, its pc, where to resume, gas unpaid).
+    fn finish(&mut self, owed: i128, g: u64, (exit, pc, resume, unpaid): (Exit, u32, Option<u32>, u64)) -> Exit {
         self.gas = owed + i128::from(g) - i128::from(unpaid);
         self.pc = match exit {
             Exit::Halt | Exit::Panic if self.readings.exit_pc == ExitPc::Zero => 0,
@@ -170,6 +191,70 @@ impl Machine {
     }
 }
 
+/// Where `step_loop` stopped: an exit (its imath, where to resume after a host call, on out of
+/// gas the cost that could not be paid), or, handing back, the stream position the recompiled
+/// code goes on from and whether its block is still to be paid.
+enum Stop {
+    Exit(Exit, u32, Option<u32>, u64),
+    Continue(u32, bool),
+}
+
+/// Speed: the gas a program's interpreted runs use before it is recompiled, per instruction of
+/// its stream (translating one costs about as much as interpreting some tens).
+#[cfg(target_arch = "x86_64")]
+const RECOMPILE_AFTER: u64 = 64;
+
+/// The program's recompiled code where runs may use it, once its interpreted runs have used
+/// `RECOMPILE_AFTER` gas per instruction: a program run once (or for a few instructions) is
+/// not worth translating.
+#[cfg(target_arch = "x86_64")]
+fn recompiled(program: &Program, allowed: bool) -> Option<&crate::recompiler::Compiled> {
+    if !allowed || program.interpreted.load(Relaxed) < RECOMPILE_AFTER * program.instrs.len() as u64 {
+        return None;
+    }
+    program.recompiled.get_or_init(|| crate::recompiler::Compiled::new(program)).as_ref()
+}
+
+/// The run of a recompiled program: its code runs what it can, and hands the interpreter each
+/// instruction it stops before (`step_loop`, handing back after it). The counter and omega cross
+/// as the interpreter holds them: `g` with the current block paid when `entering` is false.
+#[cfg(target_arch = "x86_64")]
+#[allow(clippy::too_many_arguments)]
+fn mixed_loop<const PER_BLOCK: bool>(
+    program: &Program,
+    code: &crate::recompiler::Compiled,
+    registers: &mut [u64; 13],
+    mem: &mut Memory,
+    g: &mut u64,
+    start: u32,
+    entering: bool,
+    heap: &mut u32,
+) -> (Exit, u32, Option<u32>, u64) {
+    // Per instruction, a run (a resumed one too) pays its block on entering (see `step_loop`).
+    let (mut ip, mut entering) = (start, entering || !PER_BLOCK);
+    loop {
+        if entering {
+            let block_gas = u64::from(program.instrs[ip as usize].block_gas);
+            if *g >= block_gas {
+                *g -= block_gas;
+                entering = false;
+            }
+        }
+        if !entering {
+            (ip, entering) = code.run(ip, registers, mem, g);
+            if !entering && !PER_BLOCK {
+                // step_loop pays the block from ip again: what it will pay, given back.
+                *g += u64::from(program.instrs[ip as usize].block_gas);
+                entering = true;
+            }
+        }
+        match step_loop::<PER_BLOCK, false, true>(program, registers, mem, g, ip, entering, heap) {
+            Stop::Exit(exit, pc, resume, unpaid) => return (exit, pc, resume, unpaid),
+            Stop::Continue(at, e) => (ip, entering) = (at, e),
+        }
+    }
+}
+
 #[inline(always)]
 fn sext32(x: u64) -> u64 {
     x as u32 as i32 as i64 as u64
@@ -190,7 +275,7 @@ fn sext32(x: u64) -> u64 {
 /// per basic block; `UNCHARGED`: `pvm-exception-gas` is uncharged), so that the paper's loop
 /// carries no test of the others' cases.
 /// @gp A.6 -- Psi_1: one pass of the loop, one instruction.
-fn step_loop<const PER_BLOCK: bool, const UNCHARGED: bool>(
+fn step_loop<const PER_BLOCK: bool, const UNCHARGED: bool, const HANDBACK: bool>(
     program: &Program,
     registers: &mut [u64; 13],
     mem: &mut Memory,
@@ -198,7 +283,7 @@ fn step_loop<const PER_BLOCK: bool, const UNCHARGED: bool>(
     start: u32,
     entering: bool,
     heap: &mut u32,
-) -> (Exit, u32, Option<u32>, u64) {
+) -> Stop {
     let instrs = &program.instrs[..];
     let jump_table = &program.jump_table[..];
     let (jump_len, zero_entry) = (program.jump_len, program.zero_entry);
@@ -228,10 +313,22 @@ fn step_loop<const PER_BLOCK: bool, const UNCHARGED: bool>(
         ($e:expr, $pc:expr, $g:expr) => {{
             *gas = $g;
             registers.copy_from_slice(&regs[..13]);
-            return ($e, $pc, None, 0);
+            return Stop::Exit($e, $pc, None, 0);
         }};
     }
+    // Handing back: whether an instruction ran yet (the one the recompiled code stopped before).
+    let mut stepped = false;
     loop {
+        // Handing back, at the first instruction after that one where the recompiled code can go
+        // on: a block to enter, or a block paid for.
+        if HANDBACK {
+            if stepped && (entering || paid) {
+                *gas = g;
+                registers.copy_from_slice(&regs[..13]);
+                return Stop::Continue(ip as u32, entering);
+            }
+            stepped = true;
+        }
         // Decoding guarantees every position reached is in the stream: an instruction that falls
         // through has its destination after it (`Program::new`), and branch targets and
         // jump-table entries are positions, or PANIC_TARGET, which exits before it is used.
@@ -269,7 +366,7 @@ fn step_loop<const PER_BLOCK: bool, const UNCHARGED: bool>(
                     if g < cost {
                         *gas = g;
                         registers.copy_from_slice(&regs[..13]);
-                        return (Exit::OutOfGas, ins.pc, None, cost);
+                        return Stop::Exit(Exit::OutOfGas, ins.pc, None, cost);
                     }
                     g -= cost;
                 }
@@ -383,7 +480,7 @@ fn step_loop<const PER_BLOCK: bool, const UNCHARGED: bool>(
                 charge!();
                 *gas = settled!();
                 registers.copy_from_slice(&regs[..13]);
-                return (Exit::Host(x), ins.pc, Some(ip as u32 + 1), 0);
+                return Stop::Exit(Exit::Host(x), ins.pc, Some(ip as u32 + 1), 0);
             }
             // A.22
             LOAD_IMM_64 => set!(a, x),

@@ -3,26 +3,35 @@
 //! machine small (8 KiB) and a lookup two indexings deep.
 
 pub const PAGE_SIZE: u32 = 4096;
-const L2_BITS: u32 = 10;
-const L2_LEN: usize = 1 << L2_BITS;
+pub(crate) const L2_BITS: u32 = 10;
+pub(crate) const L2_LEN: usize = 1 << L2_BITS;
 
 type PageData = [u8; PAGE_SIZE as usize];
 
 /// One page: its access, and its octets once something was written (an accessible page never
-/// written reads as zeroes, so mapping a large region costs no memory).
+/// written reads as zeroes, so mapping a large region costs no memory). In C's layout, the octets'
+/// pointer (null for none) at 0 and the access at 8, where the recompiled code reads them.
 #[derive(Default)]
+#[repr(C)]
 struct Slot {
-    access: Access,
     data: Option<Box<PageData>>,
+    access: Access,
 }
 
+const _: () = assert!(std::mem::size_of::<Slot>() == 16, "the recompiled code indexes slots by 16 octets");
+
 #[derive(Clone, Copy, Default, PartialEq, Eq)]
+#[repr(u8)]
 enum Access {
     #[default]
-    None,
-    Read,
-    Write,
+    None = NONE,
+    Read = 1,
+    Write = WRITE,
 }
+
+/// `Access`'s octets, for the recompiled code.
+pub(crate) const NONE: u8 = 0;
+pub(crate) const WRITE: u8 = 2;
 
 /// Speed: both levels are arrays of a fixed length, indexed by 10 bits of the page number, so
 /// that a lookup needs no bounds check.
@@ -53,6 +62,12 @@ impl Memory {
     #[inline(always)]
     fn slot_mut(&mut self, page: u32) -> Option<&mut Slot> {
         self.top[(page >> L2_BITS) as usize & (L2_LEN - 1)].as_mut().map(|dir| &mut dir[(page as usize) & (L2_LEN - 1)])
+    }
+
+    /// The top-level table: 2^10 pointers to directories of 2^10 slots (null for none), which the
+    /// recompiled code walks.
+    pub(crate) fn table(&self) -> *const u8 {
+        self.top.as_ptr().cast()
     }
 
     /// The octets of a readable page.

@@ -162,6 +162,11 @@ pub struct Program {
     pub jump_len: u64,
     /// The target of every entry when z = 0 (all entries are 0).
     pub zero_entry: u32,
+    /// The gas its interpreted runs have used, until it is recompiled.
+    pub(crate) interpreted: std::sync::atomic::AtomicU64,
+    /// The program recompiled (x86-64), once its interpreted runs have used enough gas.
+    #[cfg(target_arch = "x86_64")]
+    pub(crate) recompiled: std::sync::OnceLock<Option<crate::recompiler::Compiled>>,
 }
 
 fn trap_at(pc: u32) -> Instr {
@@ -355,7 +360,16 @@ impl Program {
         let resolve = |e: u64| if e < n as u64 && varpi[e as usize] { at[e as usize] } else { PANIC_TARGET };
         let jump_table = j.iter().map(|&e| resolve(e)).collect();
         let zero_entry = resolve(0);
-        Program { instrs, at, jump_table, jump_len, zero_entry }
+        Program {
+            instrs,
+            at,
+            jump_table,
+            jump_len,
+            zero_entry,
+            interpreted: Default::default(),
+            #[cfg(target_arch = "x86_64")]
+            recompiled: Default::default(),
+        }
     }
 
     /// Stream position of the instruction at pc, if pc starts one.
