@@ -10,8 +10,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { ExitReason, MemoryLayout, PvmEngine, PvmInit, PvmInstance } from '../model/pvm/engine.js';
 import { PsiM, tsEngine, tsPvm } from '../model/pvm/index.js';
-import { nativeEngine, nativePvm } from '../model/pvm/native.js';
-import { readingCatalogue, type PvmReadings } from '../spec/readings.js';
+import { nativeEngine, nativePvm, type Recompile } from '../model/pvm/native.js';
+import { paperReadings, readingCatalogue, type PvmReadings } from '../spec/readings.js';
 import { loadNative } from '../model/native.js';
 import { Writer } from '../spec/codec.js';
 import { type Group, instructions, terminators } from '../model/pvm/opcodes.js';
@@ -333,9 +333,10 @@ const describeCase = (c: Case): string =>
   `program 0x${Buffer.from(c.init.program).toString('hex')} pc ${c.init.pc} gas ${c.init.gas} regs [${c.init.registers.join(', ')}] ` +
   `memory ${JSON.stringify(c.init.memory, (_k, v: unknown) => (v instanceof Uint8Array ? Buffer.from(v).toString('hex') : v))}`;
 
-const agree = (c: Case, readings?: PvmReadings): void => {
-  const d = runBoth(c, readings === undefined ? undefined : [tsPvm(readings), nativePvm(readings)]);
-  if (d.length > 0) throw new Error(`engines differ${readings === undefined ? '' : ` under ${JSON.stringify(readings)}`} on ${describeCase(c)}\n  ${d.join('\n  ')}`);
+const agree = (c: Case, readings?: PvmReadings, recompile: Recompile = 'hot'): void => {
+  const d = runBoth(c, readings === undefined && recompile === 'hot' ? undefined : [tsPvm(readings ?? paperReadings), nativePvm(readings ?? paperReadings, recompile)]);
+  if (d.length > 0)
+    throw new Error(`engines differ${readings === undefined ? '' : ` under ${JSON.stringify(readings)}`} (recompile ${recompile}) on ${describeCase(c)}\n  ${d.join('\n  ')}`);
 };
 
 /** Any choice of the PVM's readings (each of `spec/readings.ts`'s alternatives). */
@@ -373,9 +374,20 @@ describe('pvm: native engine = TypeScript reference', () => {
       fc.property(
         fc.oneof({ weight: 4, arbitrary: arbProgramCase }, { weight: 1, arbitrary: arbRandomCode }),
         arbPvmReadings,
-        agree,
+        (c, readings) => agree(c, readings),
       ),
       { numRuns: 8_000 },
+    );
+  });
+
+  it(`agrees on ${RUNS} generated programs with the native engine's recompiled code from the first run, under every choice of the readings`, () => {
+    fc.assert(
+      fc.property(
+        fc.oneof({ weight: 16, arbitrary: arbProgramCase }, { weight: 3, arbitrary: arbRandomCode }, { weight: 2, arbitrary: arbBoundaryBlob }),
+        arbPvmReadings,
+        (c, readings) => agree(c, readings, 'always'),
+      ),
+      { numRuns: RUNS },
     );
   });
 

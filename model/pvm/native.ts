@@ -85,8 +85,16 @@ const instance = (m: NativePvm, registers: ReadonlyArray<bigint>, initialGas: bi
 
 const isBadBlob = (e: unknown): e is Error => e instanceof Error && (e as { code?: unknown }).code === 'PVM_BAD_BLOB';
 
+/**
+ * When the Rust engine runs a program's recompiled code (x86-64) rather than interpreting it:
+ * never, once the program is hot (its interpreted runs used some gas per instruction), or always.
+ * The answers are the same (the recompiled code hands every exit to the interpreter); `always` is
+ * for the properties that check it.
+ */
+export type Recompile = 'never' | 'hot' | 'always';
+
 /** The Rust engine under the PVM's readings, which the binding hands to the machine by name. */
-export const nativePvm = (readings: PvmReadings): PvmEngine => ({
+export const nativePvm = (readings: PvmReadings, recompile: Recompile = 'hot'): PvmEngine => ({
   name: 'native',
   instantiate(init: PvmInit): PvmInstance | string {
     const { NativePvm } = loadNative();
@@ -101,6 +109,7 @@ export const nativePvm = (readings: PvmReadings): PvmEngine => ({
           init.memory.contents.map((c) => ({ address: c.address, data: c.data })),
           init.memory.heapStart,
           { exitPc: readings['pvm-exit-pc'], gas: readings['pvm-gas'], exceptionGas: readings['pvm-exception-gas'] },
+          recompile,
         ),
         init.registers,
         init.gas,

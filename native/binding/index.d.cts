@@ -31,11 +31,12 @@ export declare class NativePvm {
   /**
    * A machine for program blob p at pc with gas, 13 registers and a memory layout (pages,
    * contents, and the initial heap pointer h of sbrk, 0 when absent), under the readings given
-   * (0.7.2's defaults when absent).
+   * (0.7.2's defaults when absent), recompiling its program "never", once "hot" (the default)
+   * or "always" (from the first run; `jam_pvm::Recompile`).
    * Throws PVM_BAD_BLOB when the blob does not deblob (the caller's panic), PVM_RANGE or
    * PVM_LAYOUT for bad arguments.
    */
-  constructor(program: Uint8Array, pc: number, gas: bigint, registers: Array<bigint>, pages: Array<PvmPage>, contents: Array<PvmChunk>, heapStart?: number | undefined | null, readings?: PvmReadings | undefined | null)
+  constructor(program: Uint8Array, pc: number, gas: bigint, registers: Array<bigint>, pages: Array<PvmPage>, contents: Array<PvmChunk>, heapStart?: number | undefined | null, readings?: PvmReadings | undefined | null, recompile?: string | undefined | null)
   /**
    * Runs until an exit (Psi), with omega and the gas counter shared with JavaScript: the 13
    * registers are read from `omega` before the run and written back after it, and so is the

@@ -11,7 +11,7 @@ use std::collections::VecDeque;
 use std::sync::Arc;
 
 use jam_pvm::opcodes::INSTRUCTIONS;
-use jam_pvm::{BlobError, ExceptionGas, Exit, ExitPc, GasMetering, Machine, Program, Readings, PAGE_SIZE};
+use jam_pvm::{BlobError, ExceptionGas, Exit, ExitPc, GasMetering, Machine, Program, Readings, Recompile, PAGE_SIZE};
 use napi::bindgen_prelude::{BigInt, BigUint64ArraySlice, Uint8Array, Uint8ArraySlice};
 use napi_derive::napi;
 
@@ -172,7 +172,8 @@ impl NativePvm {
 impl NativePvm {
     /// A machine for program blob p at pc with gas, 13 registers and a memory layout (pages,
     /// contents, and the initial heap pointer h of sbrk, 0 when absent), under the readings given
-    /// (0.7.2's defaults when absent).
+    /// (0.7.2's defaults when absent), recompiling its program "never", once "hot" (the default)
+    /// or "always" (from the first run; `jam_pvm::Recompile`).
     /// Throws PVM_BAD_BLOB when the blob does not deblob (the caller's panic), PVM_RANGE or
     /// PVM_LAYOUT for bad arguments.
     // One argument per field of PvmInit (model/pvm/engine.ts) as JavaScript passes it.
@@ -187,10 +188,17 @@ impl NativePvm {
         contents: Vec<PvmChunk>,
         heap_start: Option<f64>,
         readings: Option<PvmReadings>,
+        recompile: Option<String>,
     ) -> Result<Self> {
         let readings = match readings {
             Some(r) => readings_of(&r)?,
             None => Readings::default(),
+        };
+        let recompile = match recompile.as_deref() {
+            None | Some("hot") => Recompile::Hot,
+            Some("never") => Recompile::Never,
+            Some("always") => Recompile::Always,
+            Some(v) => return fail("PVM_RANGE", format!("recompile is never, hot or always, not '{v}'")),
         };
         let pc = address("pc", pc)?;
         let gas = u64_of("gas", &gas)?;
@@ -222,7 +230,7 @@ impl NativePvm {
             Err(e) => return fail("PVM_BAD_BLOB", e.to_string()),
         };
         machine.heap = address("heapStart", heap_start.unwrap_or(0.0))?;
-        machine.readings = readings;
+        (machine.readings, machine.recompile) = (readings, recompile);
         for (start, end, writable) in regions {
             for page in start / u64::from(PAGE_SIZE)..end / u64::from(PAGE_SIZE) {
                 machine.memory.map_page(page as u32, writable);

@@ -9,6 +9,6 @@ mod program;
 #[cfg(target_arch = "x86_64")]
 mod recompiler;
 
-pub use machine::{ExceptionGas, Exit, ExitPc, GasMetering, Machine, Readings};
+pub use machine::{ExceptionGas, Exit, ExitPc, GasMetering, Machine, Readings, Recompile};
 pub use memory::PAGE_SIZE;
 pub use program::{deblob, BlobError, Program};

@@ -77,9 +77,21 @@ pub struct Machine {
     /// the machine was not set up by the standard initialization).
     pub heap: u32,
     pub readings: Readings,
-    /// Whether runs may use the recompiled code (x86-64, `ExceptionGas::Charged`): the same
-    /// answers, faster; off, every instruction is interpreted (the tests compare the two).
-    pub recompile: bool,
+    /// When runs use the recompiled code (x86-64, under `ExceptionGas::Charged`): the same answers,
+    /// faster.
+    pub recompile: Recompile,
+}
+
+/// When a machine's runs use its program's recompiled code (`recompiler.rs`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Recompile {
+    /// Every instruction interpreted.
+    Never,
+    /// Once the program's interpreted runs have used `RECOMPILE_AFTER` gas per instruction of its
+    /// stream: a program run once, or for a few instructions, is not worth translating.
+    Hot,
+    /// From the first run (for the tests that compare the two).
+    Always,
 }
 
 /// The dynamic address that halts (A.18).
@@ -97,7 +109,7 @@ impl Machine {
 
     /// A machine for an already decoded program at pc with gas and registers, and empty memory.
     pub fn with_program(program: Arc<Program>, pc: u32, gas: u64, registers: [u64; 13]) -> Machine {
-        Machine { program, registers, gas: i128::from(gas), pc, resume: None, memory: Memory::default(), heap: 0, readings: Readings::default(), recompile: true }
+        Machine { program, registers, gas: i128::from(gas), pc, resume: None, memory: Memory::default(), heap: 0, readings: Readings::default(), recompile: Recompile::Hot }
     }
 
     /// imath: the instruction counter.
@@ -132,7 +144,7 @@ impl Machine {
         let stop = match start {
             Some(start) => {
                 #[cfg(target_arch = "x86_64")]
-                if let Some(code) = recompiled(&self.program, self.recompile && self.readings.exception_gas == ExceptionGas::Charged) {
+                if let Some(code) = recompiled(&self.program, if self.readings.exception_gas == ExceptionGas::Charged { self.recompile } else { Recompile::Never }) {
                     let mixed = if self.readings.gas == GasMetering::PerBasicBlock { mixed_loop::<true> } else { mixed_loop::<false> };
                     let stop = mixed(&self.program, code, &mut self.registers, &mut self.memory, &mut g, start, entering, &mut self.heap);
                     return self.finish(owed, g, stop);
@@ -204,12 +216,11 @@ enum Stop {
 #[cfg(target_arch = "x86_64")]
 const RECOMPILE_AFTER: u64 = 64;
 
-/// The program's recompiled code where runs may use it, once its interpreted runs have used
-/// `RECOMPILE_AFTER` gas per instruction: a program run once (or for a few instructions) is
-/// not worth translating.
+/// The program's recompiled code, where and once `mode` says runs use it.
 #[cfg(target_arch = "x86_64")]
-fn recompiled(program: &Program, allowed: bool) -> Option<&crate::recompiler::Compiled> {
-    if !allowed || program.interpreted.load(Relaxed) < RECOMPILE_AFTER * program.instrs.len() as u64 {
+fn recompiled(program: &Program, mode: Recompile) -> Option<&crate::recompiler::Compiled> {
+    let hot = || program.interpreted.load(Relaxed) >= RECOMPILE_AFTER * program.instrs.len() as u64;
+    if mode == Recompile::Never || (mode == Recompile::Hot && !hot()) {
         return None;
     }
     program.recompiled.get_or_init(|| crate::recompiler::Compiled::new(program)).as_ref()

@@ -637,10 +637,9 @@ impl Compiled {
 
 #[cfg(test)]
 mod tests {
-    use std::sync::atomic::Ordering::Relaxed;
     use std::sync::Arc;
 
-    use crate::machine::{ExceptionGas, Exit, GasMetering, Machine, Readings};
+    use crate::machine::{ExceptionGas, Exit, GasMetering, Machine, Readings, Recompile};
     use crate::opcodes::INSTRUCTIONS;
     use crate::program::{Deblobbed, Program};
 
@@ -718,8 +717,6 @@ mod tests {
         let (mut exits, mut used) = ([0usize; 5], 0i128);
         for case in 0..20_000 {
             let program = Arc::new(Program::new(random_program(&mut r)));
-            // Recompiled from its first run.
-            program.interpreted.store(u64::MAX / 2, Relaxed);
             let gas = match r.below(3) {
                 0 => r.below(40) as u64,
                 _ => r.below(20_000) as u64,
@@ -728,7 +725,7 @@ mod tests {
             let readings = Readings { gas: if r.below(4) == 0 { GasMetering::PerBasicBlock } else { GasMetering::PerInstruction }, ..Readings::default() };
             assert_eq!(readings.exception_gas, ExceptionGas::Charged);
             let contents: Vec<u8> = (0..2 * 4096).map(|_| r.octet()).collect();
-            let machine = |recompile: bool| {
+            let machine = |recompile: Recompile| {
                 let mut m = Machine::with_program(program.clone(), 0, gas, registers);
                 (m.readings, m.recompile, m.heap) = (readings, recompile, 0x1_7000);
                 for page in 0x10..0x15 {
@@ -739,7 +736,7 @@ mod tests {
                 m.memory.copy_in(0x1_5000, &contents[4096..]);
                 m
             };
-            let (mut interpreted, mut recompiled) = (machine(false), machine(true));
+            let (mut interpreted, mut recompiled) = (machine(Recompile::Never), machine(Recompile::Always));
             for resume in 0..4 {
                 let (a, b) = (interpreted.run(), recompiled.run());
                 assert_eq!(state(&recompiled, b), state(&interpreted, a), "case {case}, run {resume}");
