@@ -73,11 +73,50 @@ struct Emitter<'p> {
     paid: Vec<AssemblyOffset>,
     /// Stubs that stop before the instruction at a position: (label, position, entering).
     stubs: Vec<(DynamicLabel, u32, bool)>,
+    /// The x86 register that holds omega_r while the code runs, for the registers the program
+    /// names most; the others stay in `registers`.
+    map: [Option<u8>; 13],
 }
 
-/// Where omega_r lives, relative to r15.
-fn reg(r: u8) -> i32 {
+// The scratch registers (x86 numbers): rax, rcx (shift counts), rdx (mul's upper half), r8.
+const RAX: u8 = 0;
+const RCX: u8 = 1;
+const R8: u8 = 8;
+/// The registers that hold omega's most named registers: rbx, rbp, rsi, rdi, r9, r10, r11.
+const HELD: [u8; 7] = [3, 5, 6, 7, 9, 10, 11];
+
+/// Where omega_r lives in `registers`, relative to r15.
+fn slot(r: u8) -> i32 {
     i32::from(r) * 8
+}
+
+/// The registers of omega an instruction names (its operand group's, A.5).
+fn named(ins: &Instr) -> &'static [fn(&Instr) -> u8] {
+    use crate::opcodes::{Group::*, GROUP_OF};
+    match GROUP_OF[ins.op as usize] {
+        Some(OneRegExtImm | OneRegOneImm | OneRegTwoImm | OneRegImmOffset) => &[|i| i.a],
+        Some(TwoReg) => &[|i| i.a, |i| i.d],
+        Some(TwoRegOneImm | TwoRegOneOffset | TwoRegTwoImm) => &[|i| i.a, |i| i.b],
+        Some(ThreeReg) => &[|i| i.a, |i| i.b, |i| i.d],
+        _ => &[],
+    }
+}
+
+/// Speed: the registers of omega the program names most, each given one of `HELD`.
+fn held(instrs: &[Instr]) -> [Option<u8>; 13] {
+    let mut count = [0usize; 13];
+    for ins in instrs {
+        for field in named(ins) {
+            count[field(ins).min(12) as usize] += 1;
+        }
+    }
+    let mut order: Vec<usize> = (0..13).filter(|&r| count[r] > 0).collect();
+    order.sort_by_key(|&r| std::cmp::Reverse(count[r]));
+    let mut map = [None; 13];
+    for (&r, &x) in order.iter().zip(HELD.iter()) {
+        map[r] = Some(x);
+    }
+    map
 }
 
 impl Emitter<'_> {
@@ -86,6 +125,49 @@ impl Emitter<'_> {
         let label = self.ops.new_dynamic_label();
         self.stubs.push((label, ip as u32, entering));
         label
+    }
+
+    /// Scratch register s := omega_r.
+    fn get(&mut self, s: u8, r: u8) {
+        match self.map[r as usize] {
+            Some(x) => dynasm!(self.ops ; .arch x64 ; mov Rq(s), Rq(x)),
+            None => dynasm!(self.ops ; .arch x64 ; mov Rq(s), QWORD [r15 + slot(r)]),
+        }
+    }
+
+    /// Scratch register s := omega_r mod 2^32.
+    fn get32(&mut self, s: u8, r: u8) {
+        match self.map[r as usize] {
+            Some(x) => dynasm!(self.ops ; .arch x64 ; mov Rd(s), Rd(x)),
+            None => dynasm!(self.ops ; .arch x64 ; mov Rd(s), DWORD [r15 + slot(r)]),
+        }
+    }
+
+    /// omega_r := rax.
+    fn set(&mut self, r: u8) {
+        match self.map[r as usize] {
+            Some(x) => dynasm!(self.ops ; .arch x64 ; mov Rq(x), rax),
+            None => dynasm!(self.ops ; .arch x64 ; mov QWORD [r15 + slot(r)], rax),
+        }
+    }
+
+    /// omega_r := eax as a 32-bit result, sign-extended (X_4).
+    fn set32(&mut self, r: u8) {
+        dynasm!(self.ops ; .arch x64 ; movsxd rax, eax);
+        self.set(r);
+    }
+
+    /// The held registers from `registers` (entering the code) or back to it (leaving).
+    fn held_registers(&mut self, entering: bool) {
+        for r in 0..13u8 {
+            if let Some(x) = self.map[r as usize] {
+                if entering {
+                    dynasm!(self.ops ; .arch x64 ; mov Rq(x), QWORD [r15 + slot(r)]);
+                } else {
+                    dynasm!(self.ops ; .arch x64 ; mov QWORD [r15 + slot(r)], Rq(x));
+                }
+            }
+        }
     }
 
     /// rcx := x.
@@ -121,19 +203,10 @@ impl Emitter<'_> {
         dynasm!(self.ops ; .arch x64 ; movzx eax, al);
     }
 
-    /// omega_r := rax.
-    fn set(&mut self, r: u8) {
-        dynasm!(self.ops ; .arch x64 ; mov QWORD [r15 + reg(r)], rax);
-    }
-
-    /// omega_r := rax as a 32-bit result, sign-extended (X_4).
-    fn set32(&mut self, r: u8) {
-        dynasm!(self.ops ; .arch x64 ; movsxd rax, eax ; mov QWORD [r15 + reg(r)], rax);
-    }
-
     /// ecx := the address omega_r + x (mod 2^32).
     fn address(&mut self, r: u8, x: u64) {
-        dynasm!(self.ops ; .arch x64 ; mov ecx, DWORD [r15 + reg(r)] ; add ecx, x as u32 as i32);
+        self.get32(RCX, r);
+        dynasm!(self.ops ; .arch x64 ; add ecx, x as u32 as i32);
     }
 
     /// For the address in ecx and an access of n octets: [rdx + rcx] is its octets, or the code
@@ -232,39 +305,48 @@ impl Emitter<'_> {
     }
 
     /// One instruction's code. Everything that could exit, and what is rare, stops before it.
+    /// Operands go through the scratch registers: rax (and rcx) from omega, the result to omega.
     fn instruction(&mut self, ip: usize) {
         let ins = self.instrs[ip];
         let (a, b, d, x, y) = (ins.a, ins.b, ins.d, ins.x, ins.y);
         macro_rules! emit {
             ($($t:tt)*) => { dynasm!(self.ops ; .arch x64 ; $($t)*) };
         }
-        // omega_a op x into omega_a (64 bits), from omega_b.
+        // omega_a := omega_b op x (64 bits).
         macro_rules! rb_x {
             ($op:ident) => {{
+                self.get(RAX, b);
                 self.imm(x);
-                emit!(mov rax, QWORD [r15 + reg(b)] ; $op rax, rcx);
+                emit!($op rax, rcx);
                 self.set(a);
             }};
         }
+        // omega_a := omega_b shifted or rotated by x mod 32 (32 bits).
         macro_rules! rb_s32 {
             ($op:ident) => {{
-                emit!(mov eax, DWORD [r15 + reg(b)] ; $op eax, (x % 32) as i8);
+                self.get32(RAX, b);
+                emit!($op eax, (x % 32) as i8);
                 self.set32(a);
             }};
         }
+        // omega_d := omega_a op omega_b (64 or 32 bits).
         macro_rules! ra_rb {
             ($op:ident) => {{
-                emit!(mov rax, QWORD [r15 + reg(a)] ; $op rax, QWORD [r15 + reg(b)]);
+                self.get(RAX, a);
+                self.get(RCX, b);
+                emit!($op rax, rcx);
                 self.set(d);
             }};
         }
         macro_rules! ra_rb32 {
             ($op:ident) => {{
-                emit!(mov eax, DWORD [r15 + reg(a)] ; $op eax, DWORD [r15 + reg(b)]);
+                self.get32(RAX, a);
+                self.get32(RCX, b);
+                emit!($op eax, ecx);
                 self.set32(d);
             }};
         }
-        // A shift or rotation of $value (rax or eax) by cl.
+        // A shift or rotation of $value (rax or eax) by cl into omega_$dst.
         macro_rules! by_cl {
             ($op:ident, $value:ident, $dst:expr, $wide:literal) => {{
                 emit!($op $value, cl);
@@ -299,7 +381,8 @@ impl Emitter<'_> {
             }
             JUMP => self.jump(ip, ins.target),
             JUMP_IND => {
-                emit!(mov eax, DWORD [r15 + reg(a)] ; add eax, x as u32 as i32);
+                self.get32(RAX, a);
+                emit!(add eax, x as u32 as i32);
                 self.djump(ip, |_| {});
             }
             LOAD_U8 => load_imm_addr!(1, false),
@@ -311,7 +394,8 @@ impl Emitter<'_> {
             LOAD_U64 => load_imm_addr!(8, false),
             STORE_U8 | STORE_U16 | STORE_U32 | STORE_U64 => {
                 let out = self.stop(ip, false);
-                emit!(mov r8, QWORD [r15 + reg(a)] ; mov ecx, x as u32 as i32);
+                self.get(R8, a);
+                emit!(mov ecx, x as u32 as i32);
                 self.store(1 << (ins.op - STORE_U8), out);
             }
             STORE_IMM_IND_U8 | STORE_IMM_IND_U16 | STORE_IMM_IND_U32 | STORE_IMM_IND_U64 => {
@@ -329,33 +413,28 @@ impl Emitter<'_> {
             }
             BRANCH_EQ_IMM..=BRANCH_GT_S_IMM => {
                 let cc = [Cc::E, Cc::Ne, Cc::B, Cc::Be, Cc::Ae, Cc::A, Cc::L, Cc::Le, Cc::Ge, Cc::G][(ins.op - BRANCH_EQ_IMM) as usize];
+                self.get(RAX, a);
                 self.imm(x);
-                emit!(cmp QWORD [r15 + reg(a)], rcx);
+                emit!(cmp rax, rcx);
                 self.branch(ip, cc, ins.target);
             }
             MOVE_REG => {
-                emit!(mov rax, QWORD [r15 + reg(a)]);
+                self.get(RAX, a);
                 self.set(d);
             }
-            SIGN_EXTEND_8 => {
-                emit!(movsx rax, BYTE [r15 + reg(a)]);
-                self.set(d);
-            }
-            SIGN_EXTEND_16 => {
-                emit!(movsx rax, WORD [r15 + reg(a)]);
-                self.set(d);
-            }
-            ZERO_EXTEND_16 => {
-                emit!(movzx eax, WORD [r15 + reg(a)]);
-                self.set(d);
-            }
-            REVERSE_BYTES => {
-                emit!(mov rax, QWORD [r15 + reg(a)] ; bswap rax);
+            SIGN_EXTEND_8 | SIGN_EXTEND_16 | ZERO_EXTEND_16 | REVERSE_BYTES => {
+                self.get(RAX, a);
+                match ins.op {
+                    SIGN_EXTEND_8 => emit!(movsx rax, al),
+                    SIGN_EXTEND_16 => emit!(movsx rax, ax),
+                    ZERO_EXTEND_16 => emit!(movzx eax, ax),
+                    _ => emit!(bswap rax),
+                }
                 self.set(d);
             }
             STORE_IND_U8 | STORE_IND_U16 | STORE_IND_U32 | STORE_IND_U64 => {
                 let out = self.stop(ip, false);
-                emit!(mov r8, QWORD [r15 + reg(a)]);
+                self.get(R8, a);
                 self.address(b, x);
                 self.store(1 << (ins.op - STORE_IND_U8), out);
             }
@@ -367,14 +446,16 @@ impl Emitter<'_> {
             LOAD_IND_I32 => load_ind!(4, true),
             LOAD_IND_U64 => load_ind!(8, false),
             ADD_IMM_32 => {
-                emit!(mov eax, DWORD [r15 + reg(b)] ; add eax, x as u32 as i32);
+                self.get32(RAX, b);
+                emit!(add eax, x as u32 as i32);
                 self.set32(a);
             }
             AND_IMM => rb_x!(and),
             XOR_IMM => rb_x!(xor),
             OR_IMM => rb_x!(or),
             MUL_IMM_32 => {
-                emit!(mov eax, DWORD [r15 + reg(b)] ; imul eax, eax, x as u32 as i32);
+                self.get32(RAX, b);
+                emit!(imul eax, eax, x as u32 as i32);
                 self.set32(a);
             }
             SET_LT_U_IMM | SET_LT_S_IMM | SET_GT_U_IMM | SET_GT_S_IMM => {
@@ -384,8 +465,9 @@ impl Emitter<'_> {
                     SET_GT_U_IMM => Cc::A,
                     _ => Cc::G,
                 };
+                self.get(RAX, b);
                 self.imm(x);
-                emit!(cmp QWORD [r15 + reg(b)], rcx);
+                emit!(cmp rax, rcx);
                 self.setcc(cc);
                 self.set(a);
             }
@@ -394,11 +476,13 @@ impl Emitter<'_> {
             SHAR_R_IMM_32 => rb_s32!(sar),
             ROT_R_32_IMM => rb_s32!(ror),
             NEG_ADD_IMM_32 => {
-                emit!(mov eax, x as u32 as i32 ; sub eax, DWORD [r15 + reg(b)]);
+                self.get32(RCX, b);
+                emit!(mov eax, x as u32 as i32 ; sub eax, ecx);
                 self.set32(a);
             }
             SHLO_L_IMM_ALT_32 | SHLO_R_IMM_ALT_32 | SHAR_R_IMM_ALT_32 | ROT_R_32_IMM_ALT => {
-                emit!(mov eax, x as u32 as i32 ; mov ecx, DWORD [r15 + reg(b)]);
+                self.get32(RCX, b);
+                emit!(mov eax, x as u32 as i32);
                 match ins.op {
                     SHLO_L_IMM_ALT_32 => by_cl!(shl, eax, a, false),
                     SHLO_R_IMM_ALT_32 => by_cl!(shr, eax, a, false),
@@ -407,8 +491,10 @@ impl Emitter<'_> {
                 }
             }
             CMOV_IZ_IMM | CMOV_NZ_IMM => {
+                self.get(RAX, a);
+                self.get(R8, b);
                 self.imm(x);
-                emit!(mov rax, QWORD [r15 + reg(a)] ; cmp QWORD [r15 + reg(b)], 0);
+                emit!(test r8, r8);
                 if ins.op == CMOV_IZ_IMM {
                     emit!(cmove rax, rcx);
                 } else {
@@ -420,7 +506,7 @@ impl Emitter<'_> {
             MUL_IMM_64 => rb_x!(imul),
             SHLO_L_IMM_64 | SHLO_R_IMM_64 | SHAR_R_IMM_64 | ROT_R_64_IMM => {
                 let s = (x % 64) as i8;
-                emit!(mov rax, QWORD [r15 + reg(b)]);
+                self.get(RAX, b);
                 match ins.op {
                     SHLO_L_IMM_64 => emit!(shl rax, s),
                     SHLO_R_IMM_64 => emit!(shr rax, s),
@@ -430,12 +516,13 @@ impl Emitter<'_> {
                 self.set(a);
             }
             NEG_ADD_IMM_64 => {
-                self.imm(x);
-                emit!(mov rax, rcx ; sub rax, QWORD [r15 + reg(b)]);
+                self.get(RCX, b);
+                emit!(mov rax, QWORD x as i64 ; sub rax, rcx);
                 self.set(a);
             }
             SHLO_L_IMM_ALT_64 | SHLO_R_IMM_ALT_64 | SHAR_R_IMM_ALT_64 | ROT_R_64_IMM_ALT => {
-                emit!(mov rax, QWORD x as i64 ; mov ecx, DWORD [r15 + reg(b)]);
+                self.get(RCX, b);
+                emit!(mov rax, QWORD x as i64);
                 match ins.op {
                     SHLO_L_IMM_ALT_64 => by_cl!(shl, rax, a, true),
                     SHLO_R_IMM_ALT_64 => by_cl!(shr, rax, a, true),
@@ -445,20 +532,25 @@ impl Emitter<'_> {
             }
             BRANCH_EQ..=BRANCH_GE_S => {
                 let cc = [Cc::E, Cc::Ne, Cc::B, Cc::L, Cc::Ae, Cc::Ge][(ins.op - BRANCH_EQ) as usize];
-                emit!(mov rax, QWORD [r15 + reg(a)] ; cmp rax, QWORD [r15 + reg(b)]);
+                self.get(RAX, a);
+                self.get(RCX, b);
+                emit!(cmp rax, rcx);
                 self.branch(ip, cc, ins.target);
             }
             LOAD_IMM_JUMP_IND => {
-                emit!(mov eax, DWORD [r15 + reg(b)] ; add eax, y as u32 as i32);
+                self.get32(RAX, b);
+                emit!(add eax, y as u32 as i32);
                 self.djump(ip, |e| {
-                    dynasm!(e.ops ; .arch x64 ; mov rcx, QWORD x as i64 ; mov QWORD [r15 + reg(a)], rcx);
+                    dynasm!(e.ops ; .arch x64 ; mov rax, QWORD x as i64);
+                    e.set(a);
                 });
             }
             ADD_32 => ra_rb32!(add),
             SUB_32 => ra_rb32!(sub),
             MUL_32 => ra_rb32!(imul),
             SHLO_L_32 | SHLO_R_32 | SHAR_R_32 | ROT_L_32 | ROT_R_32 => {
-                emit!(mov eax, DWORD [r15 + reg(a)] ; mov ecx, DWORD [r15 + reg(b)]);
+                self.get32(RAX, a);
+                self.get32(RCX, b);
                 match ins.op {
                     SHLO_L_32 => by_cl!(shl, eax, d, false),
                     SHLO_R_32 => by_cl!(shr, eax, d, false),
@@ -474,7 +566,8 @@ impl Emitter<'_> {
             XOR => ra_rb!(xor),
             OR => ra_rb!(or),
             SHLO_L_64 | SHLO_R_64 | SHAR_R_64 | ROT_L_64 | ROT_R_64 => {
-                emit!(mov rax, QWORD [r15 + reg(a)] ; mov ecx, DWORD [r15 + reg(b)]);
+                self.get(RAX, a);
+                self.get32(RCX, b);
                 match ins.op {
                     SHLO_L_64 => by_cl!(shl, rax, d, true),
                     SHLO_R_64 => by_cl!(shr, rax, d, true),
@@ -484,43 +577,49 @@ impl Emitter<'_> {
                 }
             }
             MUL_UPPER_U_U | MUL_UPPER_S_S => {
-                emit!(mov rax, QWORD [r15 + reg(a)]);
+                self.get(RAX, a);
+                self.get(RCX, b);
                 if ins.op == MUL_UPPER_U_U {
-                    emit!(mul QWORD [r15 + reg(b)]);
+                    emit!(mul rcx);
                 } else {
-                    emit!(imul QWORD [r15 + reg(b)]);
+                    emit!(imul rcx);
                 }
-                emit!(mov QWORD [r15 + reg(d)], rdx);
+                emit!(mov rax, rdx);
+                self.set(d);
             }
             SET_LT_U | SET_LT_S => {
-                emit!(mov rax, QWORD [r15 + reg(a)] ; cmp rax, QWORD [r15 + reg(b)]);
+                self.get(RAX, a);
+                self.get(RCX, b);
+                emit!(cmp rax, rcx);
                 self.setcc(if ins.op == SET_LT_U { Cc::B } else { Cc::L });
                 self.set(d);
             }
             CMOV_IZ | CMOV_NZ => {
-                emit!(mov rax, QWORD [r15 + reg(d)] ; cmp QWORD [r15 + reg(b)], 0);
+                self.get(RAX, d);
+                self.get(RCX, a);
+                self.get(R8, b);
+                emit!(test r8, r8);
                 if ins.op == CMOV_IZ {
-                    emit!(cmove rax, QWORD [r15 + reg(a)]);
+                    emit!(cmove rax, rcx);
                 } else {
-                    emit!(cmovne rax, QWORD [r15 + reg(a)]);
+                    emit!(cmovne rax, rcx);
                 }
                 self.set(d);
             }
-            AND_INV | OR_INV => {
-                emit!(mov rax, QWORD [r15 + reg(b)] ; not rax);
-                if ins.op == AND_INV {
-                    emit!(and rax, QWORD [r15 + reg(a)]);
-                } else {
-                    emit!(or rax, QWORD [r15 + reg(a)]);
+            AND_INV | OR_INV | XNOR => {
+                self.get(RAX, b);
+                self.get(RCX, a);
+                match ins.op {
+                    AND_INV => emit!(not rax ; and rax, rcx),
+                    OR_INV => emit!(not rax ; or rax, rcx),
+                    _ => emit!(xor rax, rcx ; not rax),
                 }
-                self.set(d);
-            }
-            XNOR => {
-                emit!(mov rax, QWORD [r15 + reg(a)] ; xor rax, QWORD [r15 + reg(b)] ; not rax);
                 self.set(d);
             }
             MAX | MAX_U | MIN | MIN_U => {
-                emit!(mov rax, QWORD [r15 + reg(a)] ; mov rcx, QWORD [r15 + reg(b)] ; cmp rax, rcx);
+                self.get(RAX, a);
+                self.get(RCX, b);
+                emit!(cmp rax, rcx);
                 match ins.op {
                     MAX => emit!(cmovl rax, rcx),
                     MAX_U => emit!(cmovb rax, rcx),
@@ -554,7 +653,7 @@ impl Compiled {
         }
         let mut ops = Assembler::new().ok()?;
         let start = (0..n).map(|_| ops.new_dynamic_label()).collect();
-        let mut e = Emitter { ops, instrs, start, paid: Vec::with_capacity(n), stubs: Vec::new() };
+        let mut e = Emitter { ops, instrs, start, paid: Vec::with_capacity(n), stubs: Vec::new(), map: held(instrs) };
         let mut starts = Vec::with_capacity(n);
         for ip in 0..n {
             let label = e.start[ip];
@@ -575,13 +674,15 @@ impl Compiled {
             e.paid.push(here);
             e.instruction(ip);
         }
-        let Emitter { mut ops, paid, stubs, .. } = e;
-        for (label, ip, entering) in stubs {
-            dynasm!(ops ; .arch x64 ; =>label ; mov eax, ip as i32 ; mov edx, i32::from(entering) ; jmp ->exit);
+        for (label, ip, entering) in std::mem::take(&mut e.stubs) {
+            dynasm!(e.ops ; .arch x64 ; =>label ; mov eax, ip as i32 ; mov edx, i32::from(entering) ; jmp ->exit);
         }
-        dynasm!(ops
+        // The exit: the held registers back to omega, the counter to the context, and the
+        // position and `entering` as one number.
+        dynasm!(e.ops ; .arch x64 ; ->exit:);
+        e.held_registers(false);
+        dynasm!(e.ops
             ; .arch x64
-            ; ->exit:
             ; mov QWORD [r12 + 16], r13
             ; shl rdx, 32
             ; or rax, rdx
@@ -593,8 +694,10 @@ impl Compiled {
             ; pop rbx
             ; ret
         );
-        let enter = ops.offset();
-        dynasm!(ops
+        // The prologue: the context's pointers and counter to r12-r15, the held registers from
+        // omega, then the code at the address given (rsi, moved to rax: rsi may hold a register).
+        let enter = e.ops.offset();
+        dynasm!(e.ops
             ; .arch x64
             ; push rbx
             ; push rbp
@@ -603,11 +706,14 @@ impl Compiled {
             ; push r14
             ; push r15
             ; mov r12, rdi
+            ; mov rax, rsi
             ; mov r15, QWORD [r12]
             ; mov r14, QWORD [r12 + 8]
             ; mov r13, QWORD [r12 + 16]
-            ; jmp rsi
         );
+        e.held_registers(true);
+        dynasm!(e.ops ; .arch x64 ; jmp rax);
+        let Emitter { ops, paid, .. } = e;
         let code = ops.finalize().ok()?;
         let djump = program
             .jump_table
