@@ -142,27 +142,7 @@ impl Machine {
             None => (self.program.position(self.pc), true),
         };
         let stop = match start {
-            Some(start) => {
-                #[cfg(target_arch = "x86_64")]
-                if let Some(code) = recompiled(&self.program, if self.readings.exception_gas == ExceptionGas::Charged { self.recompile } else { Recompile::Never }) {
-                    let mixed = if self.readings.gas == GasMetering::PerBasicBlock { mixed_loop::<true> } else { mixed_loop::<false> };
-                    let stop = mixed(&self.program, code, &mut self.registers, &mut self.memory, &mut g, start, entering, &mut self.heap);
-                    return self.finish(owed, g, stop);
-                }
-                let loop_of = match (self.readings.gas, self.readings.exception_gas) {
-                    (GasMetering::PerInstruction, ExceptionGas::Charged) => step_loop::<false, false, false>,
-                    (GasMetering::PerInstruction, ExceptionGas::Uncharged) => step_loop::<false, true, false>,
-                    (GasMetering::PerBasicBlock, ExceptionGas::Charged) => step_loop::<true, false, false>,
-                    (GasMetering::PerBasicBlock, ExceptionGas::Uncharged) => step_loop::<true, true, false>,
-                };
-                let before = g;
-                let stop = loop_of(&self.program, &mut self.registers, &mut self.memory, &mut g, start, entering, &mut self.heap);
-                self.program.interpreted.fetch_add(before - g, Relaxed);
-                match stop {
-                    Stop::Exit(exit, pc, resume, unpaid) => (exit, pc, resume, unpaid),
-                    Stop::Continue(..) => unreachable!("only the mixed loop's step_loop hands back"),
-                }
-            }
+            Some(start) => self.run_from(start, entering, &mut g),
             // @gp A.19 -- not an instruction start (or past the code): opcode 0, trap, a block of its own.
             None if g == 0 => (Exit::OutOfGas, self.pc, None, 1),
             None => {
@@ -171,6 +151,35 @@ impl Machine {
             }
         };
         self.finish(owed, g, stop)
+    }
+
+    /// Runs from stream position `start` with counter `g`: interpreted while the program is not
+    /// recompiled (see `Recompile`), its recompiled code once it is, from the basic block reached
+    /// when the program became hot during the run.
+    fn run_from(&mut self, mut start: u32, mut entering: bool, g: &mut u64) -> (Exit, u32, Option<u32>, u64) {
+        let mode = if self.readings.exception_gas == ExceptionGas::Charged { self.recompile } else { Recompile::Never };
+        loop {
+            #[cfg(target_arch = "x86_64")]
+            if let Some(code) = recompiled(&self.program, mode) {
+                let mixed = if self.readings.gas == GasMetering::PerBasicBlock { mixed_loop::<true> } else { mixed_loop::<false> };
+                return mixed(&self.program, code, &mut self.registers, &mut self.memory, g, start, entering, &mut self.heap);
+            }
+            let loop_of = match (self.readings.gas, self.readings.exception_gas) {
+                (GasMetering::PerInstruction, ExceptionGas::Charged) => step_loop::<false, false, false>,
+                (GasMetering::PerInstruction, ExceptionGas::Uncharged) => step_loop::<false, true, false>,
+                (GasMetering::PerBasicBlock, ExceptionGas::Charged) => step_loop::<true, false, false>,
+                (GasMetering::PerBasicBlock, ExceptionGas::Uncharged) => step_loop::<true, true, false>,
+            };
+            let before = *g;
+            let stop_below = before.saturating_sub(until_hot(&self.program, mode));
+            let stop = loop_of(&self.program, &mut self.registers, &mut self.memory, g, start, entering, &mut self.heap, stop_below);
+            self.program.interpreted.fetch_add(before - *g, Relaxed);
+            match stop {
+                Stop::Exit(exit, pc, resume, unpaid) => return (exit, pc, resume, unpaid),
+                // Hot: on in the recompiled code.
+                Stop::Continue(at, e) => (start, entering) = (at, e),
+            }
+        }
     }
 
     /// The machine state after a run stopped with (exit, its pc, where to resume, gas unpaid).
@@ -204,8 +213,8 @@ impl Machine {
 }
 
 /// Where `step_loop` stopped: an exit (its imath, where to resume after a host call, on out of
-/// gas the cost that could not be paid), or, handing back, the stream position the recompiled
-/// code goes on from and whether its block is still to be paid.
+/// gas the cost that could not be paid), or, handing back (or hot), the stream position the
+/// recompiled code goes on from and whether its block is still to be paid.
 enum Stop {
     Exit(Exit, u32, Option<u32>, u64),
     Continue(u32, bool),
@@ -215,6 +224,21 @@ enum Stop {
 /// its stream (translating one costs about as much as interpreting some tens).
 #[cfg(target_arch = "x86_64")]
 const RECOMPILE_AFTER: u64 = 64;
+
+/// The gas an interpreted run may use before the program is hot and the run goes on in its
+/// recompiled code (`u64::MAX`: the run stays interpreted).
+#[cfg(target_arch = "x86_64")]
+fn until_hot(program: &Program, mode: Recompile) -> u64 {
+    if mode == Recompile::Hot && program.recompiled.get().is_none() {
+        return (RECOMPILE_AFTER * program.instrs.len() as u64).saturating_sub(program.interpreted.load(Relaxed)).max(1);
+    }
+    u64::MAX
+}
+
+#[cfg(not(target_arch = "x86_64"))]
+fn until_hot(_: &Program, _: Recompile) -> u64 {
+    u64::MAX
+}
 
 /// The program's recompiled code, where and once `mode` says runs use it.
 #[cfg(target_arch = "x86_64")]
@@ -259,7 +283,7 @@ fn mixed_loop<const PER_BLOCK: bool>(
                 entering = true;
             }
         }
-        match step_loop::<PER_BLOCK, false, true>(program, registers, mem, g, ip, entering, heap) {
+        match step_loop::<PER_BLOCK, false, true>(program, registers, mem, g, ip, entering, heap, 0) {
             Stop::Exit(exit, pc, resume, unpaid) => return (exit, pc, resume, unpaid),
             Stop::Continue(at, e) => (ip, entering) = (at, e),
         }
@@ -273,7 +297,9 @@ fn sext32(x: u64) -> u64 {
 
 /// The main loop, from stream position `start` (`entering` a basic block, or resuming inside one).
 /// Returns the exit, the exiting instruction's imath, where to resume after a host call, and on
-/// out of gas the cost that could not be paid (Psi returns the remaining gas minus it, < 0).
+/// out of gas the cost that could not be paid (Psi returns the remaining gas minus it, < 0);
+/// or the position to go on from in the recompiled code: `HANDBACK`, after the instruction the
+/// code stopped before; or on entering a block with the counter below `stop_below` (hot).
 ///
 /// Speed: the loop pays gas a basic block at a time when it can. On entering a block (A.5) with
 /// at least the block's gas left, it charges the whole block at once (`paid`) and runs it with no
@@ -286,6 +312,7 @@ fn sext32(x: u64) -> u64 {
 /// per basic block; `UNCHARGED`: `pvm-exception-gas` is uncharged), so that the paper's loop
 /// carries no test of the others' cases.
 /// @gp A.6 -- Psi_1: one pass of the loop, one instruction.
+#[allow(clippy::too_many_arguments)]
 fn step_loop<const PER_BLOCK: bool, const UNCHARGED: bool, const HANDBACK: bool>(
     program: &Program,
     registers: &mut [u64; 13],
@@ -294,6 +321,7 @@ fn step_loop<const PER_BLOCK: bool, const UNCHARGED: bool, const HANDBACK: bool>
     start: u32,
     entering: bool,
     heap: &mut u32,
+    stop_below: u64,
 ) -> Stop {
     let instrs = &program.instrs[..];
     let jump_table = &program.jump_table[..];
@@ -351,6 +379,12 @@ fn step_loop<const PER_BLOCK: bool, const UNCHARGED: bool, const HANDBACK: bool>
         // @gp A.9 -- gas: 1 per instruction (or, per basic block, the block's gas on entering it);
         // Psi (A.1) stops with out-of-gas when it would go negative, the state unchanged.
         if entering {
+            // The program is hot (`until_hot`): its recompiled code goes on from this block.
+            if g < stop_below {
+                *gas = g;
+                registers.copy_from_slice(&regs[..13]);
+                return Stop::Continue(ip as u32, true);
+            }
             entering = false;
             paid = g >= u64::from(ins.block_gas);
             if paid {

@@ -16,6 +16,9 @@
 //! target's code, and gas is one subtraction a block. Omega stays in memory (`registers`), so the
 //! code needs no register allocation.
 
+// dynasm's dynamic registers (`Rq(x)`) expand to an `.into()` of the number given.
+#![allow(clippy::useless_conversion)]
+
 use dynasmrt::{dynasm, x64::Assembler, AssemblyOffset, DynamicLabel, DynasmApi, DynasmLabelApi, ExecutableBuffer};
 
 use crate::memory::{Memory, PAGE_SIZE};
@@ -815,6 +818,37 @@ mod tests {
             })
             .collect();
         (exit, m.pc(), m.gas, m.registers, m.heap, pages)
+    }
+
+    /// A loop of n rounds (omega_7 counts down, omega_8 mixes it in), then a trap.
+    fn countdown(n: u16) -> Vec<u8> {
+        // 0: load_imm r7 = n; 4: fallthrough; 5: add_64 r8 = r8 + r7; 8: xor r8 = r8 ^ r7;
+        // 11: add_imm_64 r7 = r7 - 1; 14: branch_ne_imm r7 != 0 -> 5; 18: trap.
+        let [low, high] = n.to_le_bytes();
+        let code = [51, 0x07, low, high, 1, 200, 0x78, 8, 211, 0x78, 8, 149, 0x77, 0xff, 82, 0x17, 0, 0xf7, 0];
+        let mut k = [0u8; 3];
+        for s in [0, 4, 5, 8, 11, 14, 18] {
+            k[s / 8] |= 1 << (s % 8);
+        }
+        [&[0, 0, code.len() as u8][..], &code, &k].concat()
+    }
+
+    #[test]
+    fn a_program_hot_within_its_first_run_goes_on_recompiled() {
+        // 4 instructions a round, 8 in the stream: hot after 128 rounds.
+        let blob = countdown(1000);
+        let run = |recompile: Recompile| {
+            let program = Arc::new(Program::from_blob(&blob).unwrap());
+            let mut m = Machine::with_program(program.clone(), 0, 10_000, [0; 13]);
+            m.recompile = recompile;
+            let exit = m.run();
+            (exit, m.pc(), m.gas, m.registers, program.recompiled.get().is_some())
+        };
+        let (hot, never) = (run(Recompile::Hot), run(Recompile::Never));
+        assert_eq!(hot.0, Exit::Panic);
+        assert!(hot.4, "recompiled during the run");
+        assert!(!never.4);
+        assert_eq!((hot.0, hot.1, hot.2, hot.3), (never.0, never.1, never.2, never.3));
     }
 
     #[test]
