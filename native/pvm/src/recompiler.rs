@@ -640,18 +640,22 @@ impl Emitter<'_> {
     }
 }
 
+/// Programs of more instructions are not translated (their code, some tens of octets an
+/// instruction, would take more memory than it saves time): the interpreter runs them.
+const MOST_INSTRUCTIONS: usize = 1 << 20;
+
 /// Per jump-table entry at most this many (djump's index of the halt address, 2^31 - 2^15 - 1,
 /// must find no entry): the rest, if a table were ever that long, the interpreter's.
 const DJUMP_LIMIT: usize = 0x7fff_7fff;
 
 impl Compiled {
-    /// The program translated, or None where there is nothing to run.
+    /// The program translated, or None where there is nothing to run or it is too long.
     pub fn new(program: &Program) -> Option<Compiled> {
         let instrs = &program.instrs[..];
         let n = instrs.len();
         // The stream ends in a trap (the fall-through past the code's end, `Program::new`), so the
         // code never runs past its last instruction.
-        if n == 0 || instrs[n - 1].op != TRAP {
+        if n == 0 || n > MOST_INSTRUCTIONS || instrs[n - 1].op != TRAP {
             return None;
         }
         let mut ops = Assembler::new().ok()?;
