@@ -7,7 +7,8 @@ import * as E from 'fp-ts/lib/Either.js';
 import { describe, expect, it } from 'vitest';
 import { nativeEngines, useEngines } from '../chain/index.js';
 import { paperReadings, pvmVectorReadings } from '../spec/readings.js';
-import { pvm } from './classes/pvm.js';
+import { nativePvm } from '../model/pvm/native.js';
+import { pvm, pvmVectorFiles, vectorDiffs } from './classes/pvm.js';
 import { configParams, runClass } from './report.js';
 
 const engines = useEngines(nativeEngines);
@@ -27,5 +28,24 @@ describe.each(['ts', 'native'])('pvm vectors on the %s engine', (engine) => {
     expect([report.passed, report.failed, report.skipped]).toEqual([6, 0, 301]);
     expect(reasons.filter((r) => r.startsWith('reading pvm-exit-pc: the vector\'s is exiting-instruction, this run\'s zero'))).toHaveLength(292);
     expect(reasons.filter((r) => r.startsWith('reading pvm-gas: the vector\'s is per-basic-block, this run\'s per-instruction'))).toHaveLength(9);
+  });
+});
+
+describe('pvm vectors on the native engine\'s recompiled code (every program recompiled before its first instruction)', () => {
+  const files = pvmVectorFiles();
+
+  it('pass 307/307 under the vectors\' readings', () => {
+    const recompiled = nativePvm({ ...paperReadings, ...pvmVectorReadings }, 'always');
+    const notPassed = files.filter((file) => {
+      const d = vectorDiffs(recompiled, file);
+      return typeof d === 'string' || d.length > 0;
+    });
+    expect([files.length, notPassed]).toEqual([307, []]);
+  });
+
+  it('differ from the interpreter\'s runs in no field under 0.7.2\'s readings', () => {
+    const [recompiled, interpreted] = [nativePvm(paperReadings, 'always'), nativePvm(paperReadings, 'never')];
+    const apart = files.filter((file) => JSON.stringify(vectorDiffs(recompiled, file)) !== JSON.stringify(vectorDiffs(interpreted, file)));
+    expect(apart).toEqual([]);
   });
 });

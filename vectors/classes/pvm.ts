@@ -155,7 +155,7 @@ export const pvm: VectorClass = {
   engineKind: 'pvm',
   cases: (_config, engine = 'ts', _engines, { readings }): ReadonlyArray<VectorCase> => {
     if (!(pvmEngineNames as ReadonlyArray<string>).includes(engine)) throw new Error(`pvm: unknown engine ${engine}; known: ${pvmEngineNames.join(', ')}`);
-    return listFiles(vectorsDir('pvm', 'programs'), '.json').map((file) => ({
+    return pvmVectorFiles().map((file) => ({
       name: basename(file, '.json'),
       run: () => runVector(engine as EngineName, readings, parseVector(readFileText(file))),
     }));
@@ -163,3 +163,9 @@ export const pvm: VectorClass = {
 };
 
 const readFileText = (file: string): string => readFileSync(file, 'utf8');
+
+/** The fields in which the vector in `file` and `engine`'s run of it differ (or why it did not run). */
+export const vectorDiffs = (engine: PvmEngine, file: string): Diff[] | string => diffsOf(engine, parseVector(readFileText(file)));
+
+/** The PVM vectors' files. */
+export const pvmVectorFiles = (): ReadonlyArray<string> => listFiles(vectorsDir('pvm', 'programs'), '.json');
