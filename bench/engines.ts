@@ -4,7 +4,7 @@
  * one-line errors as the CLI.
  */
 import * as E from 'fp-ts/lib/Either.js';
-import { engineSyntax, enginesOf, parseEngineChoice, useEngines, type EngineKind, type EngineName, type Engines } from '../chain/index.js';
+import { engineSyntax, enginesOf, parseEngineChoice, useEngines, type EngineKind, type Engines } from '../chain/index.js';
 
 export const benchEngineHelp = `--engine E: which of our engines to measure (${engineSyntax}); both twins by default`;
 
@@ -15,18 +15,18 @@ const engineArg = (argv: ReadonlyArray<string>): string | undefined => {
 };
 
 /** Our engines of `kind` to measure; Left is the one line to print (exit 2). */
-export const benchEngines = (argv: ReadonlyArray<string>, kind: EngineKind): E.Either<string, ReadonlyArray<EngineName>> => {
+export const benchEngines = <K extends Exclude<EngineKind, 'bandersnatch'>>(argv: ReadonlyArray<string>, kind: K): E.Either<string, ReadonlyArray<Engines[K]>> => {
   const arg = engineArg(argv);
   const choice: E.Either<string, Partial<Engines>> = arg === undefined ? E.right({}) : parseEngineChoice(arg);
   if (E.isLeft(choice)) return choice;
   const usable = useEngines(enginesOf(choice.right));
   if (E.isLeft(usable)) return usable;
   const named = choice.right[kind];
-  return E.right(named === undefined ? ['native', 'ts'] : [named]);
+  return E.right(named === undefined ? ['native', 'ts'] : [named as Engines[K]]);
 };
 
 /** Prints the one line and sets exit status 2 when `engines` is Left; the engines otherwise. */
-export const orExit = (bench: string, engines: E.Either<string, ReadonlyArray<EngineName>>): ReadonlyArray<EngineName> | undefined => {
+export const orExit = <N>(bench: string, engines: E.Either<string, ReadonlyArray<N>>): ReadonlyArray<N> | undefined => {
   if (E.isRight(engines)) return engines.right;
   console.error(`${bench}: ${engines.left}`);
   process.exitCode = 2;

@@ -4,7 +4,8 @@
  * (ark-vrf); it is listed so that every engine the chain needs is named here.
  *
  * `--engine ts`, `--engine native`, or per engine `--engine pvm=ts,erasure=native` (the engines
- * not named stay native).
+ * not named stay native). The PVM has a third: `pvm=interpreter`, the native engine without its
+ * recompiler (every instruction interpreted), for a run that should not trust the recompiled code.
  */
 import * as E from 'fp-ts/lib/Either.js';
 import { selectEd25519Engine, ed25519Verifiers, type Ed25519Verifier } from '../model/crypto/ed25519.js';
@@ -16,6 +17,8 @@ import { nativePvm } from '../model/pvm/native.js';
 import type { PvmReadings } from '../spec/readings.js';
 
 export type EngineName = 'ts' | 'native';
+/** The PVM's engines: the twins, and the native one interpreting only. */
+export type PvmEngineName = EngineName | 'interpreter';
 
 /** The computations with an engine choice. */
 export const engineKinds = ['pvm', 'hash', 'erasure', 'ed25519', 'bandersnatch'] as const;
@@ -23,7 +26,7 @@ export type EngineKind = (typeof engineKinds)[number];
 
 export interface Engines {
   /** The PVM (Appendix A) that Psi_A runs on. */
-  readonly pvm: EngineName;
+  readonly pvm: PvmEngineName;
   /** H, Blake2b-256. */
   readonly hash: EngineName;
   /** Erasure coding (Appendix H). */
@@ -37,7 +40,7 @@ export interface Engines {
 export const nativeEngines: Engines = { pvm: 'native', hash: 'native', erasure: 'native', ed25519: 'native', bandersnatch: 'native' };
 
 /** The syntax of `--engine`, for help texts. */
-export const engineSyntax = `ts | native | KIND=ENGINE,... (KIND: ${engineKinds.join(', ')}; bandersnatch is native only)`;
+export const engineSyntax = `ts | native | KIND=ENGINE,... (KIND: ${engineKinds.join(', ')}; bandersnatch is native only; pvm=interpreter: native, not recompiled)`;
 
 /**
  * The engines an `--engine` argument names explicitly (the others are left out): `ts` or
@@ -46,12 +49,16 @@ export const engineSyntax = `ts | native | KIND=ENGINE,... (KIND: ${engineKinds.
 export const parseEngineChoice = (arg: string): E.Either<string, Partial<Engines>> => {
   const isName = (x: string): x is EngineName => x === 'ts' || x === 'native';
   if (isName(arg)) return E.right(arg === 'ts' ? { pvm: 'ts', hash: 'ts', erasure: 'ts', ed25519: 'ts' } : nativeEngines);
-  const chosen: Record<string, EngineName> = {};
+  const chosen: Record<string, PvmEngineName> = {};
   for (const part of arg.split(',')) {
     const [kind, name, ...rest] = part.split('=');
     if (kind === undefined || name === undefined || rest.length > 0 || !(engineKinds as ReadonlyArray<string>).includes(kind))
       return E.left(`unknown engine '${part}': --engine ${engineSyntax}`);
-    if (!isName(name)) return E.left(`unknown engine '${name}' for ${kind} (ts or native)`);
+    if (kind === 'pvm' && name === 'interpreter') {
+      chosen[kind] = name;
+      continue;
+    }
+    if (!isName(name)) return E.left(`unknown engine '${name}' for ${kind} (ts or native${kind === 'pvm' ? ', or interpreter' : ''})`);
     if (kind === 'bandersnatch' && name === 'ts') return E.left('bandersnatch has no TypeScript engine (native only)');
     chosen[kind] = name;
   }
@@ -87,8 +94,15 @@ export const erasureEngine = (engines: Engines): ErasureEngine => erasureEngines
 /** The Ed25519 verifier chosen. */
 export const ed25519Verifier = (engines: Engines): Ed25519Verifier => ed25519Verifiers[engines.ed25519];
 
-/** The PVM engines by name under the PVM's readings, for the runs that compare the two twins. */
-export const pvmEngines = (readings: PvmReadings): Readonly<Record<EngineName, PvmEngine>> => ({ ts: tsPvm(readings), native: nativePvm(readings) });
+/** The PVM engines by name under the PVM's readings (the twins, and the native one not recompiling). */
+export const pvmEngines = (readings: PvmReadings): Readonly<Record<PvmEngineName, PvmEngine>> => ({
+  ts: tsPvm(readings),
+  native: nativePvm(readings),
+  interpreter: nativePvm(readings, 'never'),
+});
 
-/** The names of the PVM engines. */
+/** Whether x names a PVM engine (a twin, or `interpreter`). */
+export const isPvmEngineName = (x: string): x is PvmEngineName => x === 'ts' || x === 'native' || x === 'interpreter';
+
+/** The names of the PVM's twins (the runs that compare the two). */
 export const pvmEngineNames: ReadonlyArray<EngineName> = ['ts', 'native'];

@@ -108,7 +108,8 @@ export const run = async (argv: ReadonlyArray<string>): Promise<number> => {
   for (const cls of classes) {
     const configs = cls.configs.filter((c: Config) => only === undefined || c === 'none' || c === only);
     const onlyEngine = cls.engineKind === undefined ? undefined : named[cls.engineKind];
-    const engines = (cls.engines ?? [undefined]).filter((e) => onlyEngine === undefined || e === undefined || e === onlyEngine);
+    // A class that compares twins runs the engine named for its kind (pvm=interpreter too), else both.
+    const engines = cls.engines === undefined ? [undefined] : onlyEngine === undefined ? cls.engines : [onlyEngine];
     for (const config of configs)
       for (const engine of engines) {
         const label = [cls.name, config, engine].filter((x) => x !== undefined && x !== 'none').join('/');

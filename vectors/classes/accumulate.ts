@@ -24,7 +24,7 @@ import { zeroHash } from '../../model/crypto/index.js';
 import { accoutLogRoot } from '../../model/history/index.js';
 import { accountOfRaw } from '../../model/merklization/serialize.js';
 import type { PvmEngine } from '../../model/pvm/index.js';
-import { pvmEngineNames, pvmEngines, type EngineName } from '../../chain/index.js';
+import { isPvmEngineName, pvmEngineNames, pvmEngines } from '../../chain/index.js';
 import { paperReadings, type Readings } from '../../spec/readings.js';
 import { serviceStatistics } from '../../model/statistics/index.js';
 import type { VectorClass } from '../report.js';
@@ -141,8 +141,7 @@ export const accumulateClass: VectorClass = {
   engines: pvmEngineNames,
   engineKind: 'pvm',
   cases: (config, engine = 'ts', engines, chain) => {
-    if (!(pvmEngineNames as ReadonlyArray<string>).includes(engine))
-      throw new Error(`accumulate: unknown engine ${engine}; known: ${pvmEngineNames.join(', ')}`);
-    return classOn(pvmEngines(chain.readings)[engine as EngineName], chain.readings).cases(config, undefined, engines, chain);
+    if (!isPvmEngineName(engine)) throw new Error(`accumulate: unknown engine ${engine}; known: ${pvmEngineNames.join(', ')}, interpreter`);
+    return classOn(pvmEngines(chain.readings)[engine], chain.readings).cases(config, undefined, engines, chain);
   },
 };

@@ -9,7 +9,7 @@
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { ExitReason, PvmEngine, PvmInstance } from '../../model/pvm/engine.js';
-import { pvmEngineNames, pvmEngines, type EngineName, listFiles, vectorsDir } from '../../chain/index.js';
+import { isPvmEngineName, pvmEngineNames, pvmEngines, type PvmEngineName, listFiles, vectorsDir } from '../../chain/index.js';
 import { toHex } from '../../spec/bytes.js';
 import { pvmVectorReadings, readingCatalogue, type PvmReadings } from '../../spec/readings.js';
 import { type CaseResult, type VectorCase, type VectorClass, failed, passed, skipped } from '../report.js';
@@ -121,7 +121,7 @@ const pvmReadingNames = Object.keys(pvmVectorReadings) as ReadonlyArray<keyof Pv
  * when the vectors' readings make it pass, naming each reading it needs (those that, set back,
  * make it differ again); else failed with the differing fields.
  */
-const runVector = (engine: EngineName, readings: PvmReadings, v: PvmVector): CaseResult => {
+const runVector = (engine: PvmEngineName, readings: PvmReadings, v: PvmVector): CaseResult => {
   const diffs = diffsOf(pvmEngines(readings)[engine], v);
   if (typeof diffs === 'string') return failed(diffs);
   if (diffs.length === 0) return passed;
@@ -154,10 +154,10 @@ export const pvm: VectorClass = {
   engines: pvmEngineNames,
   engineKind: 'pvm',
   cases: (_config, engine = 'ts', _engines, { readings }): ReadonlyArray<VectorCase> => {
-    if (!(pvmEngineNames as ReadonlyArray<string>).includes(engine)) throw new Error(`pvm: unknown engine ${engine}; known: ${pvmEngineNames.join(', ')}`);
+    if (!isPvmEngineName(engine)) throw new Error(`pvm: unknown engine ${engine}; known: ${pvmEngineNames.join(', ')}, interpreter`);
     return pvmVectorFiles().map((file) => ({
       name: basename(file, '.json'),
-      run: () => runVector(engine as EngineName, readings, parseVector(readFileText(file))),
+      run: () => runVector(engine, readings, parseVector(readFileText(file))),
     }));
   },
 };
