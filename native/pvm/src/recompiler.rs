@@ -13,8 +13,9 @@
 //!
 //! Speed: the interpreter spends most of an instruction on its dispatch (one indirect jump for all
 //! opcodes); here each instruction is a few machine instructions, branches jump straight to their
-//! target's code, and gas is one subtraction a block. Omega stays in memory (`registers`), so the
-//! code needs no register allocation.
+//! target's code, and gas is one subtraction a block. The seven registers of omega the program
+//! names most live in x86 registers while the code runs (`held`), the others in `registers`;
+//! every instruction moves its operands through scratch registers, so no allocation is needed.
 
 // dynasm's dynamic registers (`Rq(x)`) expand to an `.into()` of the number given.
 #![allow(clippy::useless_conversion)]
