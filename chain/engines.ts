@@ -20,6 +20,9 @@ export type EngineName = 'ts' | 'native';
 /** The PVM's engines: the twins, and the native one interpreting only. */
 export type PvmEngineName = EngineName | 'interpreter';
 
+/** Whether x names a PVM engine (a twin, or `interpreter`). */
+export const isPvmEngineName = (x: string): x is PvmEngineName => x === 'ts' || x === 'native' || x === 'interpreter';
+
 /** The computations with an engine choice. */
 export const engineKinds = ['pvm', 'hash', 'erasure', 'ed25519', 'bandersnatch'] as const;
 export type EngineKind = (typeof engineKinds)[number];
@@ -54,13 +57,10 @@ export const parseEngineChoice = (arg: string): E.Either<string, Partial<Engines
     const [kind, name, ...rest] = part.split('=');
     if (kind === undefined || name === undefined || rest.length > 0 || !(engineKinds as ReadonlyArray<string>).includes(kind))
       return E.left(`unknown engine '${part}': --engine ${engineSyntax}`);
-    if (kind === 'pvm' && name === 'interpreter') {
-      chosen[kind] = name;
-      continue;
-    }
-    if (!isName(name)) return E.left(`unknown engine '${name}' for ${kind} (ts or native${kind === 'pvm' ? ', or interpreter' : ''})`);
+    if (kind === 'pvm' ? !isPvmEngineName(name) : !isName(name))
+      return E.left(`unknown engine '${name}' for ${kind} (ts or native${kind === 'pvm' ? ', or interpreter' : ''})`);
     if (kind === 'bandersnatch' && name === 'ts') return E.left('bandersnatch has no TypeScript engine (native only)');
-    chosen[kind] = name;
+    chosen[kind] = name as PvmEngineName;
   }
   return E.right(chosen as Partial<Engines>);
 };
@@ -100,9 +100,6 @@ export const pvmEngines = (readings: PvmReadings): Readonly<Record<PvmEngineName
   native: nativePvm(readings),
   interpreter: nativePvm(readings, 'never'),
 });
-
-/** Whether x names a PVM engine (a twin, or `interpreter`). */
-export const isPvmEngineName = (x: string): x is PvmEngineName => x === 'ts' || x === 'native' || x === 'interpreter';
 
 /** The names of the PVM's twins (the runs that compare the two). */
 export const pvmEngineNames: ReadonlyArray<EngineName> = ['ts', 'native'];

@@ -171,7 +171,7 @@ impl Machine {
                 (GasMetering::PerBasicBlock, ExceptionGas::Uncharged) => step_loop::<true, true, false>,
             };
             let before = *g;
-            let stop_below = before.saturating_sub(until_hot(&self.program, mode));
+            let stop_below = before.saturating_sub(interpreted_for(&self.program, mode));
             let stop = loop_of(&self.program, &mut self.registers, &mut self.memory, g, start, entering, &mut self.heap, stop_below);
             self.program.interpreted.fetch_add(before - *g, Relaxed);
             match stop {
@@ -225,26 +225,31 @@ enum Stop {
 #[cfg(target_arch = "x86_64")]
 const RECOMPILE_AFTER: u64 = 64;
 
-/// The gas an interpreted run may use before the program is hot and the run goes on in its
-/// recompiled code (`u64::MAX`: the run stays interpreted).
+/// The gas the program's interpreted runs have still to use before it is hot (0: it is).
 #[cfg(target_arch = "x86_64")]
-fn until_hot(program: &Program, mode: Recompile) -> u64 {
+fn until_hot(program: &Program) -> u64 {
+    (RECOMPILE_AFTER * program.instrs.len() as u64).saturating_sub(program.interpreted.load(Relaxed))
+}
+
+/// The gas an interpreted run may use before the run goes on in the program's recompiled code
+/// (`u64::MAX`: the run stays interpreted).
+#[cfg(target_arch = "x86_64")]
+fn interpreted_for(program: &Program, mode: Recompile) -> u64 {
     if mode == Recompile::Hot && program.recompiled.get().is_none() {
-        return (RECOMPILE_AFTER * program.instrs.len() as u64).saturating_sub(program.interpreted.load(Relaxed)).max(1);
+        return until_hot(program).max(1);
     }
     u64::MAX
 }
 
 #[cfg(not(target_arch = "x86_64"))]
-fn until_hot(_: &Program, _: Recompile) -> u64 {
+fn interpreted_for(_: &Program, _: Recompile) -> u64 {
     u64::MAX
 }
 
 /// The program's recompiled code, where and once `mode` says runs use it.
 #[cfg(target_arch = "x86_64")]
 fn recompiled(program: &Program, mode: Recompile) -> Option<&crate::recompiler::Compiled> {
-    let hot = || program.interpreted.load(Relaxed) >= RECOMPILE_AFTER * program.instrs.len() as u64;
-    if mode == Recompile::Never || (mode == Recompile::Hot && !hot()) {
+    if mode == Recompile::Never || (mode == Recompile::Hot && until_hot(program) > 0) {
         return None;
     }
     program.recompiled.get_or_init(|| crate::recompiler::Compiled::new(program)).as_ref()
@@ -379,7 +384,7 @@ fn step_loop<const PER_BLOCK: bool, const UNCHARGED: bool, const HANDBACK: bool>
         // @gp A.9 -- gas: 1 per instruction (or, per basic block, the block's gas on entering it);
         // Psi (A.1) stops with out-of-gas when it would go negative, the state unchanged.
         if entering {
-            // The program is hot (`until_hot`): its recompiled code goes on from this block.
+            // The program is hot (`interpreted_for`): its recompiled code goes on from this block.
             if g < stop_below {
                 *gas = g;
                 registers.copy_from_slice(&regs[..13]);

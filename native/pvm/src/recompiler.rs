@@ -95,24 +95,23 @@ fn slot(r: u8) -> i32 {
 }
 
 /// The registers of omega an instruction names (its operand group's, A.5).
-fn named(ins: &Instr) -> &'static [fn(&Instr) -> u8] {
+fn named(ins: &Instr) -> impl Iterator<Item = u8> {
     use crate::opcodes::{Group::*, GROUP_OF};
-    match GROUP_OF[ins.op as usize] {
-        Some(OneRegExtImm | OneRegOneImm | OneRegTwoImm | OneRegImmOffset) => &[|i| i.a],
-        Some(TwoReg) => &[|i| i.a, |i| i.d],
-        Some(TwoRegOneImm | TwoRegOneOffset | TwoRegTwoImm) => &[|i| i.a, |i| i.b],
-        Some(ThreeReg) => &[|i| i.a, |i| i.b, |i| i.d],
-        _ => &[],
-    }
+    let (a, b, d) = match GROUP_OF[ins.op as usize] {
+        Some(OneRegExtImm | OneRegOneImm | OneRegTwoImm | OneRegImmOffset) => (true, false, false),
+        Some(TwoReg) => (true, false, true),
+        Some(TwoRegOneImm | TwoRegOneOffset | TwoRegTwoImm) => (true, true, false),
+        Some(ThreeReg) => (true, true, true),
+        _ => (false, false, false),
+    };
+    [(a, ins.a), (b, ins.b), (d, ins.d)].into_iter().filter_map(|(is, r)| is.then_some(r))
 }
 
 /// Speed: the registers of omega the program names most, each given one of `HELD`.
 fn held(instrs: &[Instr]) -> [Option<u8>; 13] {
     let mut count = [0usize; 13];
-    for ins in instrs {
-        for field in named(ins) {
-            count[field(ins).min(12) as usize] += 1;
-        }
+    for r in instrs.iter().flat_map(named) {
+        count[r.min(12) as usize] += 1;
     }
     let mut order: Vec<usize> = (0..13).filter(|&r| count[r] > 0).collect();
     order.sort_by_key(|&r| std::cmp::Reverse(count[r]));
@@ -274,16 +273,21 @@ impl Emitter<'_> {
         }
     }
 
-    /// Jumps to the block at stream position `target` (or stops at `ip`, whose jump the
-    /// interpreter then takes to its panic) when the flags say `cc`.
+    /// The code of the block at stream position `target`, or, outside varpi, a stop at `ip`
+    /// (whose jump the interpreter then takes to its panic).
+    fn block(&mut self, ip: usize, target: u32) -> DynamicLabel {
+        if target == PANIC_TARGET { self.stop(ip, false) } else { self.start[target as usize] }
+    }
+
+    /// Jumps to the block at stream position `target` when the flags say `cc`.
     fn branch(&mut self, ip: usize, cc: Cc, target: u32) {
-        let to = if target == PANIC_TARGET { self.stop(ip, false) } else { self.start[target as usize] };
+        let to = self.block(ip, target);
         self.jcc(cc, to);
     }
 
-    /// Jumps to the block at stream position `target`, or stops at `ip` (a panic's).
+    /// Jumps to the block at stream position `target`.
     fn jump(&mut self, ip: usize, target: u32) {
-        let to = if target == PANIC_TARGET { self.stop(ip, false) } else { self.start[target as usize] };
+        let to = self.block(ip, target);
         dynasm!(self.ops ; .arch x64 ; jmp =>to);
     }
 
@@ -662,10 +666,8 @@ impl Compiled {
         let mut ops = Assembler::new().ok()?;
         let start = (0..n).map(|_| ops.new_dynamic_label()).collect();
         let mut e = Emitter { ops, instrs, start, paid: Vec::with_capacity(n), stubs: Vec::new(), map: held(instrs) };
-        let mut starts = Vec::with_capacity(n);
         for ip in 0..n {
             let label = e.start[ip];
-            starts.push(e.ops.offset());
             dynasm!(e.ops ; .arch x64 ; =>label);
             // @gp A.5 -- a terminator's successor starts a basic block: its gas is paid on entering
             // it, or the interpreter takes the block (and stops it out of gas where it must).
@@ -678,8 +680,7 @@ impl Compiled {
                     dynasm!(e.ops ; .arch x64 ; cmp r13, block_gas as i32 ; jb =>out ; sub r13, block_gas as i32);
                 }
             }
-            let here = e.ops.offset();
-            e.paid.push(here);
+            e.paid.push(e.ops.offset());
             e.instruction(ip);
         }
         for (label, ip, entering) in std::mem::take(&mut e.stubs) {
@@ -721,14 +722,17 @@ impl Compiled {
         );
         e.held_registers(true);
         dynasm!(e.ops ; .arch x64 ; jmp rax);
-        let Emitter { ops, paid, .. } = e;
-        let code = ops.finalize().ok()?;
-        let djump = program
+        let Emitter { ops, paid, start, .. } = e;
+        // Each jump-table entry's block, as an offset now and as an address once finalized.
+        let targets: Vec<Option<AssemblyOffset>> = program
             .jump_table
             .iter()
             .take(DJUMP_LIMIT)
-            .map(|&p| if p == PANIC_TARGET { 0 } else { code.ptr(starts[p as usize]) as usize })
-            .collect();
+            .map(|&p| if p == PANIC_TARGET { Ok(None) } else { ops.labels().resolve_dynamic(start[p as usize]).map(Some) })
+            .collect::<Result<_, _>>()
+            .ok()?;
+        let code = ops.finalize().ok()?;
+        let djump = targets.iter().map(|t| t.map_or(0, |t| code.ptr(t) as usize)).collect();
         Some(Compiled { code, enter, paid, djump })
     }
 
@@ -815,7 +819,9 @@ mod tests {
     }
 
     /// What a run leaves: the exit, imath, gas, omega, h, and the octets of the pages it may reach.
-    fn state(m: &Machine, exit: Exit) -> (Exit, u32, i128, [u64; 13], u32, Vec<Option<Vec<u8>>>) {
+    type RunState = (Exit, u32, i128, [u64; 13], u32, Vec<Option<Vec<u8>>>);
+
+    fn state(m: &Machine, exit: Exit) -> RunState {
         let pages = (0x10..0x20u32)
             .map(|page| {
                 let mut octets = vec![0u8; 4096];
