@@ -9,7 +9,7 @@ import { isLeft } from 'fp-ts/lib/Either.js';
 import { describe, expect, it } from 'vitest';
 import type { ChainSpec } from '../spec/chain-spec.js';
 import { full, tiny } from '../spec/chain-spec.js';
-import { bytesEqual } from '../spec/bytes.js';
+import { bytesEqual, fromHex, toHex } from '../spec/bytes.js';
 import {
   CodecError,
   decode,
@@ -327,5 +327,33 @@ describe('extrinsic sequences bounded by their type (eq:xtassurances, eq:guarant
   it('refuses to encode a longer sequence (the value is not of the type)', () => {
     const assurances = fc.sample(arbs.assurance, tiny.Cvalcount + 1);
     expect(() => encode(c.assurancesExtrinsic, assurances)).toThrow(RangeError);
+  });
+});
+
+describe('hex (the JSON codecs\' and the dictionaries\' keys)', () => {
+  const digits = (b: Uint8Array): string => `0x${[...b].map((x) => x.toString(16).padStart(2, '0')).join('')}`;
+  it('toHex is 0x and two lower-case digits an octet, and fromHex reads it back, in either case', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 1200 }), (b) => {
+        const hex = toHex(b);
+        expect(hex).toBe(digits(b));
+        expect(fromHex(hex)).toEqual(b);
+        expect(fromHex(hex.toUpperCase().replace('0X', ''))).toEqual(b);
+      }),
+      { numRuns: 500 },
+    );
+  });
+  it('fromHex refuses an odd number of digits and any character that is no hex digit', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 1, maxLength: 40 }), fc.nat(), fc.string({ minLength: 1, maxLength: 1 }), (b, at, c) => {
+        const hex = toHex(b);
+        expect(fromHex(hex.slice(0, -1))).toBeUndefined();
+        const i = 2 + (at % (hex.length - 2));
+        const changed = hex.slice(0, i) + c + hex.slice(i + 1);
+        if (/^[0-9a-fA-F]$/.test(c)) expect(fromHex(changed)).toBeDefined();
+        else expect(fromHex(changed)).toBeUndefined();
+      }),
+      { numRuns: 500 },
+    );
   });
 });

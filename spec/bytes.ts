@@ -45,20 +45,42 @@ export const bytesCompare = (a: Uint8Array, b: Uint8Array): number => {
   return a.length - b.length;
 };
 
-const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+/** The ASCII codes of the hex digits 0-9a-f. */
+const DIGITS = Array.from('0123456789abcdef', (c) => c.charCodeAt(0));
+/** The value of each ASCII code as a hex digit (either case), -1 for any other. */
+const DIGIT_VALUE = Int8Array.from({ length: 128 }, (_, c) => '0123456789abcdef'.indexOf(String.fromCharCode(c).toLowerCase()));
+/** toHex's text before decoding, reused: a key or a hash is written here, not into a new array. */
+let hexText = new Uint8Array(2 + 2 * 256);
+const latin1 = new TextDecoder('latin1');
 
+/**
+ * `0x` and two lower-case digits an octet. Written as octets and decoded at once, so the string
+ * is flat: one built by `+=` is a rope of |b| + 1 pieces, which every Map lookup by it (keys
+ * and hashes are looked up by their hex) would flatten and hash again.
+ */
 export const toHex = (b: Uint8Array): string => {
-  let s = '0x';
-  for (let i = 0; i < b.length; i++) s += HEX[b[i]!];
-  return s;
+  const n = 2 + 2 * b.length;
+  if (hexText.length < n) hexText = new Uint8Array(n);
+  hexText[0] = 0x30;
+  hexText[1] = 0x78;
+  for (let i = 0; i < b.length; i++) {
+    hexText[2 + 2 * i] = DIGITS[b[i]! >> 4]!;
+    hexText[3 + 2 * i] = DIGITS[b[i]! & 15]!;
+  }
+  return latin1.decode(hexText.subarray(0, n));
 };
 
 /** Parses `0x`-prefixed (or bare) hex; returns undefined on odd length or a non-hex digit. */
 export const fromHex = (hex: string): Uint8Array | undefined => {
-  const s = hex.startsWith('0x') ? hex.slice(2) : hex;
-  if (s.length % 2 !== 0 || !/^[0-9a-fA-F]*$/.test(s)) return undefined;
-  const out = new Uint8Array(s.length / 2);
-  for (let i = 0; i < out.length; i++) out[i] = parseInt(s.slice(2 * i, 2 * i + 2), 16);
+  const at = hex.startsWith('0x') ? 2 : 0;
+  if ((hex.length - at) % 2 !== 0) return undefined;
+  const out = new Uint8Array((hex.length - at) / 2);
+  for (let i = 0; i < out.length; i++) {
+    const hi = DIGIT_VALUE[hex.charCodeAt(at + 2 * i)] ?? -1;
+    const lo = DIGIT_VALUE[hex.charCodeAt(at + 2 * i + 1)] ?? -1;
+    if (hi < 0 || lo < 0) return undefined;
+    out[i] = (hi << 4) | lo;
+  }
   return out;
 };
 

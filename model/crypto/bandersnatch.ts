@@ -92,12 +92,11 @@ const verifyNow = ietfVerifier('bandersnatchIetfVerify');
  * `c` and message `m`; Right carries its output Y (G.2).
  */
 export const verifyBsSignature: IetfVerifier = (k, c, m, signature) => {
-  // Deferred (`deferral.ts`): a signature whose output point decodes is answered valid, with that
-  // output, and verified on the native engine's background thread.
-  const y = deferring() ? banderout(signature) : undefined;
-  if (y === undefined || E.isLeft(y)) return verifyNow(k, c, m, signature);
+  if (!deferring()) return verifyNow(k, c, m, signature);
+  // Deferred (`deferral.ts`): answered valid, with Y read from the output point's octets, and
+  // verified on the native engine's background thread, the point's form with it.
   defer(loadNative().bandersnatchIetfVerifyDeferred(k, c, m, signature));
-  return y;
+  return E.right(outputOfOctets(signature));
 };
 
 /**
@@ -110,8 +109,17 @@ export const verifyBsSignatureReference: IetfVerifier = ietfVerifier('bandersnat
  * @gp G.2, G.5 -- Y(x): the VRF output of a signature or of a ring proof, the first 32 octets
  * of the hash of its leading output point. Left when that point does not decode.
  */
-export const banderout = (x: BandersnatchSignature | BandersnatchRingProof): E.Either<BandersnatchError, Hash> =>
-  fromNative<Hash>(loadNative().bandersnatchVrfOutput(x.subarray(0, 32)));
+export const banderout = (x: BandersnatchSignature | BandersnatchRingProof): E.Either<BandersnatchError, Hash> => {
+  if (!deferring()) return fromNative<Hash>(loadNative().bandersnatchVrfOutput(x.subarray(0, 32)));
+  // Deferred (`deferral.ts`): Y read from the point's octets, which the background thread checks
+  // are a point's encoding (decoding it here would cost a square root on this thread).
+  defer(loadNative().bandersnatchPointCheckDeferred(x.subarray(0, 32)));
+  return E.right(outputOfOctets(x));
+};
+
+/** Y of the output point opening `x` from its octets, undecoded: `banderout`'s answer when they are a point's encoding. */
+const outputOfOctets = (x: BandersnatchSignature | BandersnatchRingProof): Hash =>
+  loadNative().bandersnatchVrfOutputOfOctets(x.subarray(0, 32)) as Hash;
 
 /**
  * Builds the ring parameters for rings of `ringSize` keys now (a third of a second for the tiny

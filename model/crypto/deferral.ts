@@ -3,9 +3,10 @@
  * optimistic import (`optimistic` in `chain/chain.ts`).
  *
  * Inside `deferSignatures(run)`, the Ed25519 verifiers and the IETF VRF verifier answer as if each
- * signature they are asked about were valid (its VRF output then being Y of its output point,
- * G.2, which needs no verification), and hand the real question to the native engine, which
- * decides it on another thread while `run` goes on. `held` then says whether every deferred
+ * signature they are asked about were valid, and `banderout` as if each output point decoded (Y,
+ * G.2, then read from the point's octets, which needs neither a verification nor a decoding),
+ * and hand the real question to the native engine, which decides it on another thread while
+ * `run` goes on. `held` then says whether every deferred
  * signature was valid. When it was, every verifier answered `run` exactly what it answers when
  * asked in turn, so `run`'s result is the sequential one; when one was not, the caller must run
  * again without deferring to learn the exact answer (which check fails first).

@@ -80,7 +80,10 @@ export declare function bandersnatchIetfSign(seed: Uint8Array, context: Uint8Arr
 /** G.1/G.2: verify an IETF VRF signature (96 octets) of `key` on context and message; its output Y or an error code.  */
 export declare function bandersnatchIetfVerify(key: Uint8Array, context: Uint8Array, message: Uint8Array, signature: Uint8Array): Uint8Array | string
 
-/** `bandersnatchIetfVerify` on the worker: one verdict, whether the signature verifies, when joined.  */
+/** * `bandersnatchIetfVerify` on the worker: one verdict, when joined, whether the signature verifies
+ * and its output point is in the form encoding gives it (so that its `Y` read from the octets,
+ * `bandersnatchVrfOutputOfOctets`, is the signature's).
+ */
 export declare function bandersnatchIetfVerifyDeferred(key: Uint8Array, context: Uint8Array, message: Uint8Array, signature: Uint8Array): PendingVerdicts
 
 /** G.1 by ark-vrf's own verifier: the reference `bandersnatchIetfVerify` is checked against.  */
@@ -89,11 +92,17 @@ export declare function bandersnatchIetfVerifyReference(key: Uint8Array, context
 /** The Pedersen VRF inside a ring proof (output point + Pedersen proof, 192 octets); its output Y or an error code.  */
 export declare function bandersnatchPedersenVerify(context: Uint8Array, message: Uint8Array, signature: Uint8Array): Uint8Array | string
 
+/** On the worker: one verdict, when joined, whether the octets are a point's encoding (`jam_crypto::is_canonical_point`).  */
+export declare function bandersnatchPointCheckDeferred(point: Uint8Array): PendingVerdicts
+
 /** The public key of the secret derived from `seed`.  */
 export declare function bandersnatchPublicKey(seed: Uint8Array): Uint8Array
 
 /** G.2/G.5: the VRF output Y of a signature or ring proof, from its leading 32-octet output point.  */
 export declare function bandersnatchVrfOutput(outputPoint: Uint8Array): Uint8Array | string
+
+/** G.2: `Y` of an output point from its octets as they are, not decoded (`jam_crypto::vrf_output_of_octets`): the optimistic import's, which checks the point on the worker.  */
+export declare function bandersnatchVrfOutputOfOctets(outputPoint: Uint8Array): Uint8Array
 
 /** * Writes H(data), the 32-octet Blake2b hash, into `out` (32 octets). The caller allocates `out`:
  * a JavaScript allocation is cheaper than an external buffer made here, and H is called often.

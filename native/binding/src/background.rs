@@ -127,11 +127,25 @@ pub fn ed25519_verify_each_deferred(keys: Vec<Uint8Array>, messages: Vec<Uint8Ar
     Ok(start(items.len(), Box::new(move || crate::ed25519::verify_items(&items))))
 }
 
-/** `bandersnatchIetfVerify` on the worker: one verdict, whether the signature verifies, when joined. */
+/**
+ * `bandersnatchIetfVerify` on the worker: one verdict, when joined, whether the signature verifies
+ * and its output point is in the form encoding gives it (so that its `Y` read from the octets,
+ * `bandersnatchVrfOutputOfOctets`, is the signature's).
+ */
 #[napi]
 pub fn bandersnatch_ietf_verify_deferred(key: Uint8Array, context: Uint8Array, message: Uint8Array, signature: Uint8Array) -> Result<PendingVerdicts> {
     let key = *fixed::<{ jam_crypto::KEY_LEN }>("key", &key)?;
     let signature = *fixed::<{ jam_crypto::SIGNATURE_LEN }>("signature", &signature)?;
     let (context, message) = (context.to_vec(), message.to_vec());
-    Ok(start(1, Box::new(move || vec![jam_crypto::ietf::verify(&key, &context, &message, &signature).is_ok()])))
+    Ok(start(1, Box::new(move || {
+        let point = signature[..32].try_into().expect("a signature opens with its output point");
+        vec![jam_crypto::ietf::verify(&key, &context, &message, &signature).is_ok() && jam_crypto::is_canonical_point(point)]
+    })))
+}
+
+/** On the worker: one verdict, when joined, whether the octets are a point's encoding (`jam_crypto::is_canonical_point`). */
+#[napi]
+pub fn bandersnatch_point_check_deferred(point: Uint8Array) -> Result<PendingVerdicts> {
+    let point = *fixed::<32>("output point", &point)?;
+    Ok(start(1, Box::new(move || vec![jam_crypto::is_canonical_point(&point)])))
 }

@@ -82,6 +82,12 @@ pub fn bandersnatch_vrf_output(output_point: Uint8Array) -> Result<Either<Uint8A
     Ok(value(jam_crypto::vrf_output(&fixed::<32>("output point", &output_point)?[..])))
 }
 
+/** G.2: `Y` of an output point from its octets as they are, not decoded (`jam_crypto::vrf_output_of_octets`): the optimistic import's, which checks the point on the worker. */
+#[napi]
+pub fn bandersnatch_vrf_output_of_octets(output_point: Uint8Array) -> Result<Uint8Array> {
+    Ok(Uint8Array::from(jam_crypto::vrf_output_of_octets(fixed::<32>("output point", &output_point)?).to_vec()))
+}
+
 /** The ring SRS octets built into the addon (ark-vrf 0.2.1's own), for checking against a file. */
 #[napi]
 pub fn bandersnatch_embedded_srs() -> Uint8Array {

@@ -142,6 +142,31 @@ pub fn vrf_output(output_point: &[u8]) -> Result<[u8; OUTPUT_LEN]> {
     Ok(output_hash(&Output::from_affine(decode_point(output_point)?)))
 }
 
+/// @gp G.2 -- `Y` of an output point read from its octets as they are: the suite's hash over
+/// them, with no decoding. It is [`vrf_output`]'s answer exactly when the octets are the
+/// encoding of a point it decodes, in the one form encoding gives that point
+/// ([`is_canonical_point`]): for the optimistic import, which checks that on another thread.
+pub fn vrf_output_of_octets(output_point: &[u8; 32]) -> [u8; OUTPUT_LEN] {
+    use ark_vrf::Suite;
+    use sha2::{Digest, Sha512};
+    // RFC 9381's point_to_hash, as ark-vrf's `Output::hash`: suite id, 0x03, the point, 0x00.
+    let hash = Sha512::new()
+        .chain_update(BandersnatchSha512Ell2::SUITE_ID)
+        .chain_update([0x03])
+        .chain_update(output_point)
+        .chain_update([0x00])
+        .finalize();
+    let mut y = [0u8; OUTPUT_LEN];
+    y.copy_from_slice(&hash[..OUTPUT_LEN]);
+    y
+}
+
+/// Whether octets decode to a point of the prime-order subgroup and are that point's encoding
+/// (the identity decodes from either sign flag, but encodes with one).
+pub fn is_canonical_point(octets: &[u8; 32]) -> bool {
+    decode_remembered(octets).is_some_and(|p| encode::<_, 32>(&p) == *octets)
+}
+
 /// The Pedersen VRF part of a ring proof (G.4) alone, for the Bandersnatch specification's own
 /// vectors: whether `signature` (output point, Pedersen proof) verifies on context and message,
 /// for the key committed to inside it; on success its output `Y`.
@@ -426,6 +451,34 @@ mod tests {
         let keys: Vec<[u8; KEY_LEN]> = seeds.iter().map(|s| SecretKey::from_seed(s).public()).collect();
         let root = srs.ring_root(&keys).unwrap();
         (srs, seeds, keys, root)
+    }
+
+    #[test]
+    fn the_output_of_octets_is_the_output_of_a_canonical_point() {
+        let mut canonical = 0;
+        for i in 0..200u16 {
+            let signature = SecretKey::from_seed(&i.to_le_bytes()).ietf_sign(b"c", b"m").unwrap();
+            let mut point: [u8; 32] = signature[..32].try_into().unwrap();
+            if i % 2 == 1 {
+                point[(i as usize / 2) % 32] ^= 1 << (i % 8);
+            }
+            match vrf_output(&point) {
+                Ok(y) => {
+                    assert!(is_canonical_point(&point));
+                    assert_eq!(vrf_output_of_octets(&point), y);
+                    canonical += 1;
+                }
+                Err(_) => assert!(!is_canonical_point(&point)),
+            }
+        }
+        assert!(canonical >= 100);
+        // The identity (0, 1): its sign flag set decodes to the same point, but is not its encoding.
+        let mut identity = [0u8; 32];
+        identity[0] = 1;
+        assert!(is_canonical_point(&identity));
+        identity[31] |= 0x80;
+        assert!(vrf_output(&identity).is_ok() && !is_canonical_point(&identity));
+        assert_ne!(vrf_output_of_octets(&identity), vrf_output(&identity).unwrap());
     }
 
     #[test]
