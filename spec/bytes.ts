@@ -49,8 +49,8 @@ export const bytesCompare = (a: Uint8Array, b: Uint8Array): number => {
 const DIGITS = Array.from('0123456789abcdef', (c) => c.charCodeAt(0));
 /** The value of each ASCII code as a hex digit (either case), -1 for any other. */
 const DIGIT_VALUE = Int8Array.from({ length: 128 }, (_, c) => '0123456789abcdef'.indexOf(String.fromCharCode(c).toLowerCase()));
-/** toHex's text before decoding, reused: a key or a hash is written here, not into a new array. */
-let hexText = new Uint8Array(2 + 2 * 256);
+/** toHex's text before decoding, reused for up to 4 KiB (keys and hashes); a longer blob's is its own. */
+const hexText = new Uint8Array(2 + 2 * 4096);
 const latin1 = new TextDecoder('latin1');
 
 /**
@@ -60,14 +60,14 @@ const latin1 = new TextDecoder('latin1');
  */
 export const toHex = (b: Uint8Array): string => {
   const n = 2 + 2 * b.length;
-  if (hexText.length < n) hexText = new Uint8Array(n);
-  hexText[0] = 0x30;
-  hexText[1] = 0x78;
+  const text = n <= hexText.length ? hexText : new Uint8Array(n);
+  text[0] = 0x30;
+  text[1] = 0x78;
   for (let i = 0; i < b.length; i++) {
-    hexText[2 + 2 * i] = DIGITS[b[i]! >> 4]!;
-    hexText[3 + 2 * i] = DIGITS[b[i]! & 15]!;
+    text[2 + 2 * i] = DIGITS[b[i]! >> 4]!;
+    text[3 + 2 * i] = DIGITS[b[i]! & 15]!;
   }
-  return latin1.decode(hexText.subarray(0, n));
+  return latin1.decode(text.subarray(0, n));
 };
 
 /** Parses `0x`-prefixed (or bare) hex; returns undefined on odd length or a non-hex digit. */
