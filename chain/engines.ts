@@ -20,8 +20,13 @@ export type EngineName = 'ts' | 'native';
 /** The PVM's engines: the twins, and the native one interpreting only. */
 export type PvmEngineName = EngineName | 'interpreter';
 
+/** The names of the PVM's twins (the runs that compare the two). */
+export const pvmEngineNames: ReadonlyArray<EngineName> = ['ts', 'native'];
+/** Every PVM engine `--engine pvm=` names: the twins, and the native one interpreting only. */
+export const pvmEngineChoices: ReadonlyArray<PvmEngineName> = [...pvmEngineNames, 'interpreter'];
+
 /** Whether x names a PVM engine (a twin, or `interpreter`). */
-export const isPvmEngineName = (x: string): x is PvmEngineName => x === 'ts' || x === 'native' || x === 'interpreter';
+export const isPvmEngineName = (x: string): x is PvmEngineName => (pvmEngineChoices as ReadonlyArray<string>).includes(x);
 
 /** The computations with an engine choice. */
 export const engineKinds = ['pvm', 'hash', 'erasure', 'ed25519', 'bandersnatch'] as const;
@@ -85,21 +90,15 @@ export const useEngines = (engines: Engines): E.Either<string, Engines> => {
   return E.right(engines);
 };
 
+/** The PVM engine named, under the PVM's readings (only that one is made). */
+export const pvmEngineNamed = (name: PvmEngineName, readings: PvmReadings): PvmEngine =>
+  name === 'ts' ? tsPvm(readings) : nativePvm(readings, name === 'interpreter' ? 'never' : 'hot');
+
 /** The PVM engine chosen, under the PVM's readings. */
-export const pvmEngine = (engines: Engines, readings: PvmReadings): PvmEngine => pvmEngines(readings)[engines.pvm];
+export const pvmEngine = (engines: Engines, readings: PvmReadings): PvmEngine => pvmEngineNamed(engines.pvm, readings);
 
 /** The erasure-coding engine chosen. */
 export const erasureEngine = (engines: Engines): ErasureEngine => erasureEngines[engines.erasure];
 
 /** The Ed25519 verifier chosen. */
 export const ed25519Verifier = (engines: Engines): Ed25519Verifier => ed25519Verifiers[engines.ed25519];
-
-/** The PVM engines by name under the PVM's readings (the twins, and the native one not recompiling). */
-export const pvmEngines = (readings: PvmReadings): Readonly<Record<PvmEngineName, PvmEngine>> => ({
-  ts: tsPvm(readings),
-  native: nativePvm(readings),
-  interpreter: nativePvm(readings, 'never'),
-});
-
-/** The names of the PVM's twins (the runs that compare the two). */
-export const pvmEngineNames: ReadonlyArray<EngineName> = ['ts', 'native'];

@@ -18,7 +18,7 @@
  */
 import { paperReadings } from '../../spec/readings.js';
 import type { PvmEngine } from '../../model/pvm/engine.js';
-import { pvmEngines } from '../../chain/index.js';
+import { pvmEngineNamed } from '../../chain/index.js';
 import { benchEngineHelp, benchEngines, helped, orExit } from '../engines.js';
 import { fnvLoop, type BenchProgram } from './programs.js';
 
@@ -154,7 +154,7 @@ const main = async (): Promise<void> => {
     return;
   }
   console.log(`peer: @fluffylabs/anan-as/${build}, runProgram in one call`);
-  const ours: Array<readonly [string, Runner]> = engines.map((e) => [e, viaEngine(pvmEngines(paperReadings)[e])] as const);
+  const ours: Array<readonly [string, Runner]> = engines.map((e) => [e, viaEngine(pvmEngineNamed(e, paperReadings))] as const);
   const all: Array<readonly [string, Runner]> = [...ours, ['anan-as', await loadPeer()]];
   // Warm up every engine (JIT, wasm tier-up) on a short run first.
   for (const [, run] of all) run(fnvLoop(100_000));

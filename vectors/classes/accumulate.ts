@@ -24,7 +24,7 @@ import { zeroHash } from '../../model/crypto/index.js';
 import { accoutLogRoot } from '../../model/history/index.js';
 import { accountOfRaw } from '../../model/merklization/serialize.js';
 import type { PvmEngine } from '../../model/pvm/index.js';
-import { isPvmEngineName, pvmEngineNames, pvmEngines } from '../../chain/index.js';
+import { isPvmEngineName, pvmEngineChoices, pvmEngineNamed, pvmEngineNames } from '../../chain/index.js';
 import { paperReadings, type Readings } from '../../spec/readings.js';
 import { serviceStatistics } from '../../model/statistics/index.js';
 import type { VectorClass } from '../report.js';
@@ -137,11 +137,11 @@ const classOn = (engine: PvmEngine, readings: Readings) =>
   });
 
 export const accumulateClass: VectorClass = {
-  ...classOn(pvmEngines(paperReadings).ts, paperReadings),
+  ...classOn(pvmEngineNamed('ts', paperReadings), paperReadings),
   engines: pvmEngineNames,
   engineKind: 'pvm',
   cases: (config, engine = 'ts', engines, chain) => {
-    if (!isPvmEngineName(engine)) throw new Error(`accumulate: unknown engine ${engine}; known: ${pvmEngineNames.join(', ')}, interpreter`);
-    return classOn(pvmEngines(chain.readings)[engine], chain.readings).cases(config, undefined, engines, chain);
+    if (!isPvmEngineName(engine)) throw new Error(`accumulate: unknown engine ${engine}; known: ${pvmEngineChoices.join(', ')}`);
+    return classOn(pvmEngineNamed(engine, chain.readings), chain.readings).cases(config, undefined, engines, chain);
   },
 };

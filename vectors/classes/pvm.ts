@@ -9,7 +9,7 @@
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { ExitReason, PvmEngine, PvmInstance } from '../../model/pvm/engine.js';
-import { isPvmEngineName, pvmEngineNames, pvmEngines, type PvmEngineName, listFiles, vectorsDir } from '../../chain/index.js';
+import { isPvmEngineName, pvmEngineChoices, pvmEngineNamed, pvmEngineNames, type PvmEngineName, listFiles, vectorsDir } from '../../chain/index.js';
 import { toHex } from '../../spec/bytes.js';
 import { pvmVectorReadings, readingCatalogue, type PvmReadings } from '../../spec/readings.js';
 import { type CaseResult, type VectorCase, type VectorClass, failed, passed, skipped } from '../report.js';
@@ -122,12 +122,12 @@ const pvmReadingNames = Object.keys(pvmVectorReadings) as ReadonlyArray<keyof Pv
  * make it differ again); else failed with the differing fields.
  */
 const runVector = (engine: PvmEngineName, readings: PvmReadings, v: PvmVector): CaseResult => {
-  const diffs = diffsOf(pvmEngines(readings)[engine], v);
+  const diffs = diffsOf(pvmEngineNamed(engine, readings), v);
   if (typeof diffs === 'string') return failed(diffs);
   if (diffs.length === 0) return passed;
   const differing = pvmReadingNames.filter((n) => readings[n] !== pvmVectorReadings[n]);
   const passesUnder = (r: PvmReadings): boolean => {
-    const d = diffsOf(pvmEngines(r)[engine], v);
+    const d = diffsOf(pvmEngineNamed(engine, r), v);
     return typeof d !== 'string' && d.length === 0;
   };
   if (differing.length > 0 && passesUnder({ ...readings, ...pvmVectorReadings })) {
@@ -154,7 +154,7 @@ export const pvm: VectorClass = {
   engines: pvmEngineNames,
   engineKind: 'pvm',
   cases: (_config, engine = 'ts', _engines, { readings }): ReadonlyArray<VectorCase> => {
-    if (!isPvmEngineName(engine)) throw new Error(`pvm: unknown engine ${engine}; known: ${pvmEngineNames.join(', ')}, interpreter`);
+    if (!isPvmEngineName(engine)) throw new Error(`pvm: unknown engine ${engine}; known: ${pvmEngineChoices.join(', ')}`);
     return pvmVectorFiles().map((file) => ({
       name: basename(file, '.json'),
       run: () => runVector(engine, readings, parseVector(readFileText(file))),
