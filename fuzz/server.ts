@@ -87,8 +87,10 @@ const serveConnection = (socket: Socket, connection: number, options: TargetOpti
       outcome = { kind: 'close', reason: `internal error: ${(e as Error).message}` };
     }
     if (outcome.kind === 'close') return end(outcome.reason);
-    emit({ kind: 'request', connection, request: request.right.kind, reply: outcome.message.kind, ms: performance.now() - t0 });
+    const ms = performance.now() - t0;
     waiting = !socket.write(frame(encode(message(spec), outcome.message)));
+    // Reported after the reply is on its way: a log line's write is not the fuzzer's wait.
+    emit({ kind: 'request', connection, request: request.right.kind, reply: outcome.message.kind, ms });
   };
 
   /** Answers the complete frames received, one at a time, until a reply waits or a frame is incomplete. */
