@@ -32,7 +32,11 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
-/// The checks not yet taken, in the order they were given, and the worker's wake-up.
+/// The checks not yet taken, in the order they were given, and the worker's wake-up. The worker
+/// takes the newest, the joining thread the oldest (`join` runs a check still queued): the two
+/// work from opposite ends, so a block's seal and entropy-source signatures, given one after the
+/// other, are verified side by side once the block's other work is done rather than one after
+/// the other on the worker.
 struct Queue {
     checks: Mutex<VecDeque<Check>>,
     given: Condvar,
@@ -48,7 +52,7 @@ static QUEUE: LazyLock<Arc<Queue>> = LazyLock::new(|| {
             let check = {
                 let mut checks = lock(&theirs.checks);
                 loop {
-                    match checks.pop_front() {
+                    match checks.pop_back() {
                         Some(c) => break c,
                         None => checks = theirs.given.wait(checks).unwrap_or_else(|e| e.into_inner()),
                     }
