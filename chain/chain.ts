@@ -81,8 +81,9 @@ export const sequentialImporterOf = (given: ChainSpec | ChainParams, engines: En
 
 /**
  * Upsilon with the signature checks taken off the JavaScript thread: the block is imported as if
- * every Ed25519 and IETF VRF signature were valid while the native engine verifies them on its
- * background thread (`model/crypto/deferral.ts`), on the second core, beside the accumulation.
+ * every Ed25519 and IETF VRF signature and every ticket's ring VRF proof were valid while the
+ * native engine verifies them on other threads (`model/crypto/deferral.ts`), on the second core,
+ * beside the accumulation.
  * When all are valid, each check answered what it answers in its turn, so the import is the
  * sequential one; when one is not, the block is imported again, sequentially, for the exact
  * answer (an invalid signature costs a second import).

@@ -9,8 +9,9 @@
  * proofs of a tickets extrinsic checked together (`verifyBsRingProofs`, a batch first) answer
  * for each proof what `verifyBsRingProof` answers for it alone. Deferred (`deferSignatures`, the
  * chain's optimistic import), a signature's answer is its answer when valid, and `held` says
- * whether it was; `banderout`'s is its answer when its point decodes in its one encoding, and
- * `held` says whether it does.
+ * whether it was; ring proofs' answers are their answers when every one verifies, and `held`
+ * says whether all do; `banderout`'s is its answer when its point decodes in its one encoding,
+ * and `held` says whether it does.
  */
 import fc from 'fast-check';
 import * as E from 'fp-ts/lib/Either.js';
@@ -183,7 +184,7 @@ describe('ring proofs checked together answer as each alone', () => {
     if (E.isLeft(proof)) throw new Error(`proveBsRing: ${proof.left}`);
     return { c, m, proof: proof.right };
   });
-  it('1 to 6 proofs, some with one flipped bit, another context or another ring size (150 cases)', () => {
+  it('1 to 6 proofs, some with one flipped bit, another context or another ring size, now and deferred (150 cases)', () => {
     fc.assert(
       fc.property(
         fc.shuffledSubarray(proofs, { minLength: 1 }),
@@ -198,6 +199,10 @@ describe('ring proofs checked together answer as each alone', () => {
           const alone = items.map((x) => answer(verifyBsRingProof(srs)(ringSize, root, x.c, x.m, x.proof)));
           expect(together).toEqual(alone);
           if (flips.length === 0 && !swapContexts && ringSize === 6) expect(together.every(isOutput)).toBe(true);
+          // Deferred: held exactly when every proof verifies, and then with the answers now.
+          const deferred = deferSignatures(() => verifyBsRingProofs(srs)(ringSize, root, items).map(answer));
+          expect(deferred.held).toBe(together.every(isOutput));
+          if (deferred.held) expect(deferred.result).toEqual(together);
         },
       ),
       { numRuns: 150 },

@@ -172,16 +172,15 @@ export interface RingProofItem {
  */
 export const verifyBsRingProofs =
   (srs: RingSrs) =>
-  (ringSize: number, r: RingRoot, items: ReadonlyArray<RingProofItem>): ReadonlyArray<E.Either<BandersnatchError, Hash>> =>
-    srs.native
-      .ringVerifyEach(
-        ringSize,
-        r,
-        items.map((i) => i.c),
-        items.map((i) => i.m),
-        items.map((i) => i.proof),
-      )
-      .map((answer) => fromNative<Hash>(answer));
+  (ringSize: number, r: RingRoot, items: ReadonlyArray<RingProofItem>): ReadonlyArray<E.Either<BandersnatchError, Hash>> => {
+    const [cs, ms, proofs] = [items.map((i) => i.c), items.map((i) => i.m), items.map((i) => i.proof)];
+    if (!deferring() || items.length === 0) return srs.native.ringVerifyEach(ringSize, r, cs, ms, proofs).map((answer) => fromNative<Hash>(answer));
+    // Deferred (`deferral.ts`): each answered valid, with Y read from its output point's octets,
+    // and verified, the points' form with them, on the native engine's thread pool, begun now:
+    // the proofs take milliseconds, the rest of the block can go on beside them.
+    defer(srs.native.ringVerifyEachDeferred(ringSize, r, cs, ms, proofs));
+    return proofs.map((proof) => E.right(outputOfOctets(proof)));
+  };
 
 /**
  * The Pedersen VRF that a ring proof (G.4) carries, checked alone: `signature` is the output

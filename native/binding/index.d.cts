@@ -23,6 +23,12 @@ export declare class BandersnatchRingSrs {
   ringVerify(ringSize: number, root: Uint8Array, context: Uint8Array, message: Uint8Array, proof: Uint8Array): Uint8Array | string
   /** G.4/G.5 for several proofs on one ring root (checked as a batch first): each one's output Y or error code, as `ringVerify` alone answers.  */
   ringVerifyEach(ringSize: number, root: Uint8Array, contexts: Array<Uint8Array>, messages: Array<Uint8Array>, proofs: Array<Uint8Array>): Array<Uint8Array | string>
+  /** * `ringVerifyEach` begun at once on the thread pool, for the chain's optimistic import: one
+   * verdict a proof, when joined, whether it verifies and its output point is in the form
+   * encoding gives it (so that its `Y` read from the octets, `bandersnatchVrfOutputOfOctets`,
+   * is the proof's).
+   */
+  ringVerifyEachDeferred(ringSize: number, root: Uint8Array, contexts: Array<Uint8Array>, messages: Array<Uint8Array>, proofs: Array<Uint8Array>): PendingVerdicts
   /** A ring VRF proof (784 octets) by the secret derived from `seed`, whose key is in the ring.  */
   ringProve(seed: Uint8Array, keysConcat: Uint8Array, context: Uint8Array, message: Uint8Array): Uint8Array | string
 }

@@ -124,6 +124,19 @@ fn start(signatures: usize, verify: Verify) -> PendingVerdicts {
     PendingVerdicts { check, signatures }
 }
 
+/**
+ * Begins one check of `signatures` signatures on the thread pool at once, beside the worker's
+ * queue: for a check long enough to be worth a thread of its own (a tickets extrinsic's ring
+ * proofs, milliseconds where a block's other checks take tenths). A joining thread takes it if
+ * no pool thread has yet.
+ */
+pub(crate) fn start_now(signatures: usize, verify: Verify) -> PendingVerdicts {
+    let check: Check = Arc::new((Mutex::new(State::Queued(verify)), Condvar::new()));
+    let theirs = check.clone();
+    rayon::spawn(move || run(&theirs));
+    PendingVerdicts { check, signatures }
+}
+
 /** `ed25519VerifyEach` on the worker: the verdicts of each (key, message, signature), in order, when joined. */
 #[napi]
 pub fn ed25519_verify_each_deferred(keys: Vec<Uint8Array>, messages: Vec<Uint8Array>, signatures: Vec<Uint8Array>) -> Result<PendingVerdicts> {

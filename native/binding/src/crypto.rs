@@ -8,9 +8,13 @@ use jam_crypto::{
     CryptoError, RingSrs, SecretKey, KEY_LEN, PEDERSEN_SIGNATURE_LEN, RING_PROOF_LEN, RING_ROOT_LEN,
     SIGNATURE_LEN,
 };
+use std::sync::Arc;
+
 use napi::bindgen_prelude::{Either, Uint8Array};
 use napi::{Error, Result, Status};
 use napi_derive::napi;
+
+use crate::background::{start_now, PendingVerdicts};
 
 pub(crate) fn fixed<'a, const N: usize>(what: &str, bytes: &'a [u8]) -> Result<&'a [u8; N]> {
     bytes.try_into().map_err(|_| {
@@ -109,7 +113,8 @@ pub fn bandersnatch_ietf_sign(seed: Uint8Array, context: Uint8Array, message: Ui
 /** The ring SRS, parsed once; ring parameters are cached per ring size. */
 #[napi]
 pub struct BandersnatchRingSrs {
-    inner: RingSrs,
+    /// Shared with the checks `ring_verify_each_deferred` hands to other threads.
+    inner: Arc<RingSrs>,
 }
 
 #[napi]
@@ -118,7 +123,7 @@ impl BandersnatchRingSrs {
     #[napi(constructor)]
     pub fn new(srs: Uint8Array) -> Result<Self> {
         RingSrs::new(&srs)
-            .map(|inner| BandersnatchRingSrs { inner })
+            .map(|inner| BandersnatchRingSrs { inner: Arc::new(inner) })
             .map_err(|e| Error::new(Status::InvalidArg, e.code()))
     }
 
@@ -126,7 +131,7 @@ impl BandersnatchRingSrs {
     #[napi(factory)]
     pub fn embedded() -> Result<Self> {
         RingSrs::embedded()
-            .map(|inner| BandersnatchRingSrs { inner })
+            .map(|inner| BandersnatchRingSrs { inner: Arc::new(inner) })
             .map_err(|e| Error::new(Status::GenericFailure, e.code()))
     }
 
@@ -178,6 +183,43 @@ impl BandersnatchRingSrs {
         let items: Vec<(&[u8], &[u8], &[u8; RING_PROOF_LEN])> =
             contexts.iter().zip(&messages).zip(proofs).map(|((c, m), p)| (&c[..], &m[..], p)).collect();
         Ok(self.inner.ring_verify_each(ring_size as usize, root, &items).into_iter().map(value).collect())
+    }
+
+    /**
+     * `ringVerifyEach` begun at once on the thread pool, for the chain's optimistic import: one
+     * verdict a proof, when joined, whether it verifies and its output point is in the form
+     * encoding gives it (so that its `Y` read from the octets, `bandersnatchVrfOutputOfOctets`,
+     * is the proof's).
+     */
+    #[napi]
+    pub fn ring_verify_each_deferred(
+        &self,
+        ring_size: u32,
+        root: Uint8Array,
+        contexts: Vec<Uint8Array>,
+        messages: Vec<Uint8Array>,
+        proofs: Vec<Uint8Array>,
+    ) -> Result<PendingVerdicts> {
+        let root = *fixed::<RING_ROOT_LEN>("ring root", &root)?;
+        if contexts.len() != proofs.len() || messages.len() != proofs.len() {
+            return Err(Error::new(
+                Status::InvalidArg,
+                format!("{} contexts, {} messages and {} proofs: expected as many of each", contexts.len(), messages.len(), proofs.len()),
+            ));
+        }
+        let proofs = proofs.iter().map(|p| fixed::<RING_PROOF_LEN>("ring proof", p).copied()).collect::<Result<Vec<_>>>()?;
+        let (contexts, messages): (Vec<Vec<u8>>, Vec<Vec<u8>>) = (contexts.iter().map(|c| c.to_vec()).collect(), messages.iter().map(|m| m.to_vec()).collect());
+        let srs = self.inner.clone();
+        Ok(start_now(proofs.len(), Box::new(move || {
+            let items: Vec<(&[u8], &[u8], &[u8; RING_PROOF_LEN])> =
+                contexts.iter().zip(&messages).zip(&proofs).map(|((c, m), p)| (&c[..], &m[..], p)).collect();
+            let answers = srs.ring_verify_each(ring_size as usize, &root, &items);
+            answers
+                .iter()
+                .zip(&proofs)
+                .map(|(answer, proof)| answer.is_ok() && jam_crypto::is_canonical_point(proof[..32].try_into().expect("a ring proof opens with its output point")))
+                .collect()
+        })))
     }
 
     /** A ring VRF proof (784 octets) by the secret derived from `seed`, whose key is in the ring. */
