@@ -110,6 +110,31 @@ pub fn bandersnatch_ietf_sign(seed: Uint8Array, context: Uint8Array, message: Ui
     value(SecretKey::from_seed(&seed).ietf_sign(&context, &message))
 }
 
+/// A ring root and (context, message, proof) of each ring proof: lengths checked, octets copied.
+type RingItems = ([u8; RING_ROOT_LEN], Vec<(Vec<u8>, Vec<u8>, [u8; RING_PROOF_LEN])>);
+
+fn ring_items(root: &[u8], contexts: &[Uint8Array], messages: &[Uint8Array], proofs: &[Uint8Array]) -> Result<RingItems> {
+    let root = *fixed::<RING_ROOT_LEN>("ring root", root)?;
+    if contexts.len() != proofs.len() || messages.len() != proofs.len() {
+        return Err(Error::new(
+            Status::InvalidArg,
+            format!("{} contexts, {} messages and {} proofs: expected as many of each", contexts.len(), messages.len(), proofs.len()),
+        ));
+    }
+    let items = contexts
+        .iter()
+        .zip(messages)
+        .zip(proofs)
+        .map(|((c, m), p)| Ok((c.to_vec(), m.to_vec(), *fixed::<RING_PROOF_LEN>("ring proof", p)?)))
+        .collect::<Result<Vec<_>>>()?;
+    Ok((root, items))
+}
+
+/// The items as `RingSrs::ring_verify_each` takes them.
+fn borrowed(items: &[(Vec<u8>, Vec<u8>, [u8; RING_PROOF_LEN])]) -> Vec<(&[u8], &[u8], &[u8; RING_PROOF_LEN])> {
+    items.iter().map(|(c, m, p)| (&c[..], &m[..], p)).collect()
+}
+
 /** The ring SRS, parsed once; ring parameters are cached per ring size. */
 #[napi]
 pub struct BandersnatchRingSrs {
@@ -172,17 +197,8 @@ impl BandersnatchRingSrs {
         messages: Vec<Uint8Array>,
         proofs: Vec<Uint8Array>,
     ) -> Result<Vec<Either<Uint8Array, String>>> {
-        let root = fixed::<RING_ROOT_LEN>("ring root", &root)?;
-        if contexts.len() != proofs.len() || messages.len() != proofs.len() {
-            return Err(Error::new(
-                Status::InvalidArg,
-                format!("{} contexts, {} messages and {} proofs: expected as many of each", contexts.len(), messages.len(), proofs.len()),
-            ));
-        }
-        let proofs = proofs.iter().map(|p| fixed::<RING_PROOF_LEN>("ring proof", p)).collect::<Result<Vec<_>>>()?;
-        let items: Vec<(&[u8], &[u8], &[u8; RING_PROOF_LEN])> =
-            contexts.iter().zip(&messages).zip(proofs).map(|((c, m), p)| (&c[..], &m[..], p)).collect();
-        Ok(self.inner.ring_verify_each(ring_size as usize, root, &items).into_iter().map(value).collect())
+        let (root, items) = ring_items(&root, &contexts, &messages, &proofs)?;
+        Ok(self.inner.ring_verify_each(ring_size as usize, &root, &borrowed(&items)).into_iter().map(value).collect())
     }
 
     /**
@@ -200,24 +216,14 @@ impl BandersnatchRingSrs {
         messages: Vec<Uint8Array>,
         proofs: Vec<Uint8Array>,
     ) -> Result<PendingVerdicts> {
-        let root = *fixed::<RING_ROOT_LEN>("ring root", &root)?;
-        if contexts.len() != proofs.len() || messages.len() != proofs.len() {
-            return Err(Error::new(
-                Status::InvalidArg,
-                format!("{} contexts, {} messages and {} proofs: expected as many of each", contexts.len(), messages.len(), proofs.len()),
-            ));
-        }
-        let proofs = proofs.iter().map(|p| fixed::<RING_PROOF_LEN>("ring proof", p).copied()).collect::<Result<Vec<_>>>()?;
-        let (contexts, messages): (Vec<Vec<u8>>, Vec<Vec<u8>>) = (contexts.iter().map(|c| c.to_vec()).collect(), messages.iter().map(|m| m.to_vec()).collect());
+        let (root, items) = ring_items(&root, &contexts, &messages, &proofs)?;
         let srs = self.inner.clone();
-        Ok(start_now(proofs.len(), Box::new(move || {
-            let items: Vec<(&[u8], &[u8], &[u8; RING_PROOF_LEN])> =
-                contexts.iter().zip(&messages).zip(&proofs).map(|((c, m), p)| (&c[..], &m[..], p)).collect();
-            let answers = srs.ring_verify_each(ring_size as usize, &root, &items);
+        Ok(start_now(items.len(), Box::new(move || {
+            let answers = srs.ring_verify_each(ring_size as usize, &root, &borrowed(&items));
             answers
                 .iter()
-                .zip(&proofs)
-                .map(|(answer, proof)| answer.is_ok() && jam_crypto::is_canonical_point(proof[..32].try_into().expect("a ring proof opens with its output point")))
+                .zip(&items)
+                .map(|(answer, (_, _, proof))| answer.is_ok() && jam_crypto::is_canonical_point(proof[..32].try_into().expect("a ring proof opens with its output point")))
                 .collect()
         })))
     }
