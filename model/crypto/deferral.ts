@@ -1,20 +1,20 @@
 /**
- * Signature checks deferred to the native engine's background thread, for the chain layer's
+ * Signature checks deferred to the native engine's other threads, for the chain layer's
  * optimistic import (`optimistic` in `chain/chain.ts`).
  *
  * Inside `deferSignatures(run)`, the Ed25519 verifiers, the IETF VRF verifier and the ring VRF
  * verifier of a tickets extrinsic answer as if each signature or proof they are asked about were
  * valid, and `banderout` as if each output point decoded (Y, G.2 and G.5, then read from the
  * point's octets, which needs neither a verification nor a decoding), and hand the real question
- * to the native engine, which decides it on other threads while `run` goes on. `held` then says whether every deferred
- * signature was valid. When it was, every verifier answered `run` exactly what it answers when
+ * to the native engine, which decides it on other threads while `run` goes on. `held` then says
+ * whether every deferred signature was valid. When it was, every verifier answered `run` exactly what it answers when
  * asked in turn, so `run`'s result is the sequential one; when one was not, the caller must run
  * again without deferring to learn the exact answer (which check fails first).
  *
  * Only the native engines defer: the chain layer defers only on them.
  */
 
-/** Verdicts being decided on the native engine's background thread. */
+/** Verdicts being decided on the native engine's other threads. */
 export interface Pending {
   join(): ReadonlyArray<boolean>;
 }

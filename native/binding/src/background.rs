@@ -1,8 +1,9 @@
-//! Signature verifications on a background thread, for the chain layer's optimistic import
-//! (`optimistic` in `chain/chain.ts`): the JavaScript thread goes on with the block while one worker thread
-//! (the second core of a two-core machine) verifies its signatures; `PendingVerdicts.join` waits
-//! for the verdicts. The verdicts are those of the synchronous `ed25519VerifyEach` and
-//! `bandersnatchIetfVerify` (the same functions, run elsewhere), so deferring changes no answer.
+//! Signature verifications off the JavaScript thread, for the chain layer's optimistic import
+//! (`optimistic` in `chain/chain.ts`): the JavaScript thread goes on with the block while one
+//! worker thread (the second core of a two-core machine) verifies its signatures, and the thread
+//! pool a tickets extrinsic's ring proofs; `PendingVerdicts.join` waits for the verdicts. The
+//! verdicts are those of the synchronous `ed25519VerifyEach`, `bandersnatchIetfVerify` and
+//! `ringVerifyEach` (the same functions, run elsewhere), so deferring changes no answer.
 
 use std::collections::VecDeque;
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -115,13 +116,20 @@ impl PendingVerdicts {
     }
 }
 
+/// A check of `signatures` signatures not yet taken, handed to a thread by `hand`, and what joins it.
+fn begin(signatures: usize, verify: Verify, hand: impl FnOnce(Check)) -> PendingVerdicts {
+    let check: Check = Arc::new((Mutex::new(State::Queued(verify)), Condvar::new()));
+    hand(check.clone());
+    PendingVerdicts { check, signatures }
+}
+
 /// Queues one check of `signatures` signatures for the worker (a joining thread takes it if the
 /// worker has not reached it).
 fn start(signatures: usize, verify: Verify) -> PendingVerdicts {
-    let check: Check = Arc::new((Mutex::new(State::Queued(verify)), Condvar::new()));
-    lock(&QUEUE.checks).push_back(check.clone());
-    QUEUE.given.notify_one();
-    PendingVerdicts { check, signatures }
+    begin(signatures, verify, |check| {
+        lock(&QUEUE.checks).push_back(check);
+        QUEUE.given.notify_one();
+    })
 }
 
 /**
@@ -131,10 +139,7 @@ fn start(signatures: usize, verify: Verify) -> PendingVerdicts {
  * no pool thread has yet.
  */
 pub(crate) fn start_now(signatures: usize, verify: Verify) -> PendingVerdicts {
-    let check: Check = Arc::new((Mutex::new(State::Queued(verify)), Condvar::new()));
-    let theirs = check.clone();
-    rayon::spawn(move || run(&theirs));
-    PendingVerdicts { check, signatures }
+    begin(signatures, verify, |check| rayon::spawn(move || run(&check)))
 }
 
 /** `ed25519VerifyEach` on the worker: the verdicts of each (key, message, signature), in order, when joined. */
