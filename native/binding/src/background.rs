@@ -160,8 +160,7 @@ pub fn bandersnatch_ietf_verify_deferred(key: Uint8Array, context: Uint8Array, m
     let signature = *fixed::<{ jam_crypto::SIGNATURE_LEN }>("signature", &signature)?;
     let (context, message) = (context.to_vec(), message.to_vec());
     Ok(start(1, Box::new(move || {
-        let point = signature[..32].try_into().expect("a signature opens with its output point");
-        vec![jam_crypto::ietf::verify(&key, &context, &message, &signature).is_ok() && jam_crypto::is_canonical_point(point)]
+        vec![jam_crypto::ietf::verify(&key, &context, &message, &signature).is_ok() && jam_crypto::opens_with_canonical_point(&signature)]
     })))
 }
 

@@ -220,11 +220,7 @@ impl BandersnatchRingSrs {
         let srs = self.inner.clone();
         Ok(start_now(items.len(), Box::new(move || {
             let answers = srs.ring_verify_each(ring_size as usize, &root, &borrowed(&items));
-            answers
-                .iter()
-                .zip(&items)
-                .map(|(answer, (_, _, proof))| answer.is_ok() && jam_crypto::is_canonical_point(proof[..32].try_into().expect("a ring proof opens with its output point")))
-                .collect()
+            answers.iter().zip(&items).map(|(answer, (_, _, proof))| answer.is_ok() && jam_crypto::opens_with_canonical_point(proof)).collect()
         })))
     }
 

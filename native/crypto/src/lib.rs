@@ -167,6 +167,13 @@ pub fn is_canonical_point(octets: &[u8; 32]) -> bool {
     decode_remembered(octets).is_some_and(|p| encode::<_, 32>(&p) == *octets)
 }
 
+/// Whether a signature or ring proof opens with an output point in its one encoding
+/// ([`is_canonical_point`]): what a deferred check adds to the verification, so that `Y` read from
+/// the octets ([`vrf_output_of_octets`]) is the signature's.
+pub fn opens_with_canonical_point(signature_or_proof: &[u8]) -> bool {
+    signature_or_proof.get(..32).and_then(|p| p.try_into().ok()).is_some_and(is_canonical_point)
+}
+
 /// The Pedersen VRF part of a ring proof (G.4) alone, for the Bandersnatch specification's own
 /// vectors: whether `signature` (output point, Pedersen proof) verifies on context and message,
 /// for the key committed to inside it; on success its output `Y`.
