@@ -173,8 +173,10 @@ export interface RingProofItem {
 export const verifyBsRingProofs =
   (srs: RingSrs) =>
   (ringSize: number, r: RingRoot, items: ReadonlyArray<RingProofItem>): ReadonlyArray<E.Either<BandersnatchError, Hash>> => {
+    // Most blocks carry no tickets: nothing to cross into the addon for.
+    if (items.length === 0) return [];
     const [cs, ms, proofs] = [items.map((i) => i.c), items.map((i) => i.m), items.map((i) => i.proof)];
-    if (!deferring() || items.length === 0) return srs.native.ringVerifyEach(ringSize, r, cs, ms, proofs).map((answer) => fromNative<Hash>(answer));
+    if (!deferring()) return srs.native.ringVerifyEach(ringSize, r, cs, ms, proofs).map((answer) => fromNative<Hash>(answer));
     // Deferred (`deferral.ts`): each answered valid, with Y read from its output point's octets,
     // and verified, the points' form with them, on the native engine's thread pool, begun now:
     // the proofs take milliseconds, the rest of the block can go on beside them.
